@@ -1,0 +1,1 @@
+"""One command-line entry point per stage: `python -m styledistill.cli.<stage> --help`."""

