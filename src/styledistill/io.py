@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from styledistill.errors import UserError
-from styledistill.records import conform
+from styledistill.records import columns, conform
 
 
 def _tmp_path(path: Path) -> Path:
@@ -89,6 +89,8 @@ def write_manifest(path: str | Path, stage: str, version: int, rows: int | None,
 def write_table(df: pd.DataFrame, path: str | Path, record: str, stage: str, version: int, **extra: Any) -> None:
     """Check `df` against its record schema, then publish it and its manifest atomically."""
     path = Path(path)
+    if df.empty and len(df.columns) == 0:
+        df = pd.DataFrame(columns=columns(record))
     table = conform(pa.Table.from_pandas(df, preserve_index=False), record, path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp_path(path)

@@ -75,6 +75,34 @@ RECORDS: dict[str, list[tuple[str, pa.DataType, str]]] = {
     ],
 }
 RECORDS["graded_trace"] = RECORDS["trace"] + RECORDS["grade"]
+RECORDS["features"] = [
+    ("problem_id", _STR, "problem answered"),
+    ("sample", _INT, "sample index (0..n-1) for this problem"),
+    ("correct", _BOOL, "the trace was graded correct"),
+    ("truncated", _BOOL, "the trace hit the token limit or left <think> unclosed"),
+    ("reasoning_tokens", _INT, "spaCy tokens in the reasoning (punctuation counted, whitespace not)"),
+    ("answer_tokens", _INT, "spaCy tokens in the final-answer text"),
+    ("words", _INT, "reasoning tokens that are not punctuation"),
+    ("steps", _INT, "reasoning steps: non-empty paragraphs separated by blank lines"),
+    ("sentences", _INT, "sentences in the reasoning"),
+    ("words_per_step", _FLOAT, "words / steps (null without steps)"),
+    *[
+        column
+        for kind in ("realization", "verification", "exploration", "integration")
+        for column in (
+            (f"{kind}_count", _INT, f"{kind} pivots matched in the reasoning"),
+            (f"{kind}_per_1k", _FLOAT, f"{kind} pivots per 1000 reasoning tokens (0 for an empty reasoning)"),
+        )
+    ],
+    ("pivot_types", _INT, "pivot types present, 0-4 (coverage)"),
+    ("has_min_types", _BOOL, "pivot_types reaches the min_types threshold (default 3 of 4)"),
+    ("pivots_total", _INT, "pivots of all types"),
+    ("first_pivot_pos", _FLOAT, "token position of the first pivot / reasoning tokens, 0-1 (null without pivots)"),
+    ("type_token_ratio", _FLOAT, "distinct lower-cased words / words (null without words)"),
+    ("step_coherence", _FLOAT, "mean Jaccard overlap of content-lemma sets of adjacent steps (null below 2 steps)"),
+    ("backtracking", _INT, "backtracking moves: the realization pivots"),
+    ("pivot_spans", _STR, "JSON list of [start, end, type, phrase]: character spans of the pivots in the reasoning"),
+]
 
 
 def schema(record: str) -> pa.Schema:

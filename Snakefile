@@ -1,0 +1,33 @@
+# style-distill: teacher traces -> style features -> synthetic variants -> SFT per student family -> benchmarks.
+# Thin on purpose: settings live in config.yaml (checked against workflow/schemas/config.schema.yaml before any
+# job runs), each stage in workflow/rules/<stage>.smk, each stage's code in src/styledistill/.
+
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/models.smk"
+include: "workflow/rules/problems.smk"
+include: "workflow/rules/traces.smk"
+include: "workflow/rules/grade.smk"
+include: "workflow/rules/st.smk"
+include: "workflow/rules/features.smk"
+include: "workflow/rules/variants.smk"
+include: "workflow/rules/sft.smk"
+include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    input:
+        "results/summary/scores.csv",
+        "results/summary/scores.md",
+        "results/summary/scores.png",
+        expand("results/features/{teacher}/{dataset}/features.parquet",
+               teacher=STUDY["teachers"], dataset=STUDY["datasets"]),
+    default_target: True

@@ -1,0 +1,1 @@
+"""Benchmark evaluation of base and fine-tuned students: generate, grade, score."""

@@ -1,0 +1,1 @@
+"""One generation interface: requests with content keys, a crash-safe store, and backends."""

@@ -1,0 +1,70 @@
+"""Generation requests and responses, and the content key that makes each request paid for once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Sampling:
+    max_new_tokens: int = 256
+    temperature: float = 0.0
+    top_p: float = 1.0
+    seed: int = 0
+
+    @classmethod
+    def from_spec(cls, spec: dict[str, Any]) -> Sampling:
+        return cls(
+            max_new_tokens=int(spec.get("max_new_tokens", 256)),
+            temperature=float(spec.get("temperature", 0.0)),
+            top_p=float(spec.get("top_p", 1.0)),
+            seed=int(spec.get("seed", 0)),
+        )
+
+
+@dataclass(frozen=True)
+class Request:
+    """One completion of one chat prompt: sample `sample` of n, for the model whose identity is `model`."""
+
+    model: str
+    messages: tuple[tuple[str, str], ...]
+    sampling: Sampling
+    sample: int = 0
+    tag: str = field(default="", compare=False)  # caller's label (e.g. a problem id); not part of the key
+
+    @classmethod
+    def chat(cls, model: str, messages: list[dict[str, str]], sampling: Sampling, sample: int = 0, tag: str = "") -> Request:
+        return cls(model, tuple((m["role"], m["content"]) for m in messages), sampling, sample, tag)
+
+    def message_dicts(self) -> list[dict[str, str]]:
+        return [{"role": role, "content": content} for role, content in self.messages]
+
+    @property
+    def key(self) -> str:
+        payload = {
+            "model": self.model,
+            "messages": self.messages,
+            "sampling": asdict(self.sampling),
+            "sample": self.sample,
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Response:
+    key: str
+    text: str
+    finish_reason: str  # stop or length
+    n_prompt_tokens: int
+    n_completion_tokens: int
+    reasoning_content: str | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Response:
+        return cls(**{k: record.get(k) for k in cls.__dataclass_fields__})

@@ -1,0 +1,259 @@
+"""The training run: Hugging Face Trainer, checkpoints under the work dir, auto-resume, final model staged.
+
+Checkpoints go to `<work-dir>/checkpoints/checkpoint-<step>`; a job that was killed resumes from the last complete
+one (optimizer, scheduler, RNG and data position included). `<work-dir>/run.json` holds a fingerprint of what shapes
+the trajectory (examples, model, recipe without max_steps and save/logging cadence, stage version, world size):
+checkpoints made under another fingerprint are deleted rather than resumed from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from transformers import AutoConfig, AutoModelForCausalLM, Trainer, TrainingArguments
+from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR, SchedulerType
+from transformers.training_args import OptimizerNames
+
+from styledistill.errors import UserError
+from styledistill.io import read_json, write_json
+from styledistill.models.loading import best_dtype
+from styledistill.sft.data import IGNORE_INDEX, PaddingCollator
+from styledistill.sft.recipe import Recipe
+
+log = logging.getLogger(__name__)
+
+TRAINER_STATE = "trainer_state.json"
+
+
+@dataclass
+class RunResult:
+    log_history: list[dict[str, Any]]
+    metrics: dict[str, Any]
+
+
+def world() -> tuple[int, int]:
+    """(rank, world size) of this process under torchrun / accelerate / deepspeed launchers."""
+    return int(os.environ.get("RANK", "0")), int(os.environ.get("WORLD_SIZE", "1"))
+
+
+def _step(path: Path) -> int:
+    return int(path.name.rsplit("-", 1)[1])
+
+
+def _complete(checkpoint: Path) -> bool:
+    """Trainer writes trainer_state.json last: a checkpoint without a readable one was cut short."""
+    try:
+        json.loads((checkpoint / TRAINER_STATE).read_text())
+    except (OSError, json.JSONDecodeError):
+        return False
+    return True
+
+
+def last_checkpoint(checkpoints_dir: Path, remove_incomplete: bool = True) -> Path | None:
+    """The newest complete checkpoint; incomplete ones (a kill during saving) are removed."""
+    if not checkpoints_dir.is_dir():
+        return None
+    found = sorted((p for p in checkpoints_dir.glob(f"{PREFIX_CHECKPOINT_DIR}-*")
+                    if p.is_dir() and p.name.rsplit("-", 1)[1].isdigit()), key=_step)
+    for checkpoint in reversed(found):
+        if _complete(checkpoint):
+            return checkpoint
+        if remove_incomplete:
+            log.warning("removing incomplete checkpoint %s", checkpoint)
+            shutil.rmtree(checkpoint, ignore_errors=True)
+    return None
+
+
+def prepare_work_dir(work_dir: Path, fingerprint: str, is_main: bool) -> Path | None:
+    """Clear checkpoints of another configuration; return the checkpoint to resume from, if any."""
+    checkpoints = work_dir / "checkpoints"
+    run_file = work_dir / "run.json"
+    if is_main:
+        work_dir.mkdir(parents=True, exist_ok=True)
+        previous = read_json(run_file).get("fingerprint") if run_file.exists() else None
+        if checkpoints.exists() and previous != fingerprint:
+            log.warning("checkpoints in %s were made with other examples, model or recipe: starting afresh", checkpoints)
+            shutil.rmtree(checkpoints)
+        write_json(run_file, {"fingerprint": fingerprint})
+    return last_checkpoint(checkpoints, remove_incomplete=is_main)
+
+
+def fingerprint(recipe: Recipe, examples_sha256: str, model_identity: str, stage_version: int, world_size: int) -> str:
+    parts = [recipe.fingerprint(), examples_sha256, model_identity, str(stage_version), str(world_size)]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+class _SFTTrainer(Trainer):
+    """Trainer that counts trained (label) and input tokens, and logs tokens/s with every loss."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session_input_tokens = 0
+        self.session_label_tokens = 0
+        self.session_start: float | None = None
+
+    def training_step(self, model: Any, inputs: dict[str, Any], num_items_in_batch: Any = None) -> Any:
+        if self.session_start is None:
+            self.session_start = time.perf_counter()
+        self.session_input_tokens += int(inputs["attention_mask"].sum())
+        self.session_label_tokens += int((inputs["labels"] != IGNORE_INDEX).sum())
+        return super().training_step(model, inputs, num_items_in_batch)
+
+    def log(self, logs: dict[str, float], start_time: float | None = None) -> None:
+        if "loss" in logs and self.session_start is not None:
+            elapsed = max(time.perf_counter() - self.session_start, 1e-9)
+            logs["tokens_per_s"] = round(self.session_input_tokens / elapsed, 2)
+        super().log(logs, start_time)
+
+
+def _compute_dtype(recipe: Recipe) -> torch.dtype:
+    dtype = best_dtype("auto") if recipe["dtype"] == "auto" else getattr(torch, recipe["dtype"])
+    return torch.bfloat16 if dtype == torch.bfloat16 else torch.float32
+
+
+def _check_choices(recipe: Recipe) -> None:
+    schedulers = [s.value for s in SchedulerType]
+    if recipe["lr_scheduler"] not in schedulers:
+        raise recipe.error("lr_scheduler", f"unknown scheduler {recipe['lr_scheduler']!r} (one of {', '.join(schedulers)})")
+    optimizers = [o.value for o in OptimizerNames]
+    if recipe["optimizer"] not in optimizers:
+        raise recipe.error("optimizer", f"unknown optimizer {recipe['optimizer']!r} (e.g. adamw_torch, adamw_torch_fused)")
+
+
+def _deepspeed_config(recipe: Recipe) -> dict[str, Any] | None:
+    path = recipe["deepspeed"]
+    if path is None:
+        return None
+    if not Path(path).is_file():
+        raise recipe.error("deepspeed", f"file {path} not found")
+    try:
+        import deepspeed  # noqa: F401
+    except ImportError:
+        raise recipe.error("deepspeed", "set, but the deepspeed package is not installed") from None
+    config = read_json(path)
+    if not isinstance(config, dict):
+        raise recipe.error("deepspeed", f"{path} is not a JSON object")
+    return config
+
+
+def training_arguments(recipe: Recipe, work_dir: Path, compute_dtype: torch.dtype) -> TrainingArguments:
+    cpu = not torch.cuda.is_available()
+    return TrainingArguments(
+        output_dir=str(work_dir / "checkpoints"),
+        use_cpu=cpu,
+        per_device_train_batch_size=recipe["per_device_batch_size"],
+        gradient_accumulation_steps=recipe["gradient_accumulation_steps"],
+        learning_rate=recipe["learning_rate"],
+        num_train_epochs=recipe["epochs"],
+        max_steps=recipe["max_steps"] if recipe["max_steps"] is not None else -1,
+        lr_scheduler_type=recipe["lr_scheduler"],
+        warmup_steps=recipe["warmup_ratio"],  # a value < 1 is a ratio of the total steps
+        weight_decay=recipe["weight_decay"],
+        optim=recipe["optimizer"],
+        seed=recipe["seed"],
+        data_seed=recipe["seed"],
+        bf16=compute_dtype == torch.bfloat16,
+        save_strategy="steps",
+        save_steps=recipe["save_steps"],
+        save_total_limit=recipe["save_total_limit"],
+        logging_strategy="steps",
+        logging_steps=recipe["logging_steps"],
+        logging_first_step=True,
+        include_num_input_tokens_seen="non_padding",
+        report_to=[],
+        disable_tqdm=False,
+        dataloader_num_workers=0,
+        remove_unused_columns=False,
+        deepspeed=recipe["deepspeed"],
+        ddp_backend="gloo" if cpu and world()[1] > 1 else None,
+    )
+
+
+def load_student(model_dir: Path, max_length: int, recipe: Recipe) -> tuple[Any, torch.dtype]:
+    """The student in fp32 (master weights) and the dtype its directory was saved in."""
+    config = AutoConfig.from_pretrained(str(model_dir))
+    saved_dtype = getattr(config, "dtype", None)
+    if isinstance(saved_dtype, str):
+        saved_dtype = getattr(torch, saved_dtype, None)
+    positions = getattr(config, "max_position_embeddings", None)
+    if positions and max_length > positions:
+        raise recipe.error("max_length", f"{max_length} exceeds the model's max_position_embeddings {positions}")
+    model = AutoModelForCausalLM.from_pretrained(str(model_dir), dtype=torch.float32)
+    model.config.use_cache = False
+    return model, (saved_dtype if isinstance(saved_dtype, torch.dtype) else torch.float32)
+
+
+def train(recipe: Recipe, features: list[dict[str, list[int]]], tokenizer: Any, model_dir: Path, work_dir: Path,
+          save_dir: Path, threads: int, run_fingerprint: str) -> RunResult:
+    """Train (resuming when possible) and save model + tokenizer into `save_dir` (all ranks must call this)."""
+    torch.set_num_threads(max(1, threads))
+    _check_choices(recipe)
+    ds_config = _deepspeed_config(recipe)
+    rank, world_size = world()
+    compute_dtype = _compute_dtype(recipe)
+    args = training_arguments(recipe, work_dir, compute_dtype)
+    if ds_config and (ds_config.get("zero_optimization") or {}).get("stage") == 3 and args.use_cpu:
+        import deepspeed
+
+        deepspeed.init_distributed(dist_backend="gloo")  # before from_pretrained, or ZeRO-3 cannot partition
+    with args.main_process_first(desc="checkpoint look-up", local=False):
+        resume_from = prepare_work_dir(work_dir, run_fingerprint, is_main=rank == 0)
+    model, saved_dtype = load_student(model_dir, recipe["max_length"], recipe)
+    trainer = _SFTTrainer(
+        model=model,
+        args=args,
+        train_dataset=features,
+        data_collator=PaddingCollator(tokenizer.pad_token_id),
+        processing_class=tokenizer,
+    )
+    resumed_step = None
+    if resume_from is not None:
+        resumed_step = json.loads((resume_from / TRAINER_STATE).read_text()).get("global_step")
+        log.info("resuming from %s (step %s)", resume_from, resumed_step)
+    log.info("training %d examples: %s compute, %d thread(s), %d process(es)",
+             len(features), str(compute_dtype).removeprefix("torch."), threads, world_size)
+    started = time.perf_counter()
+    output = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
+    train_seconds = time.perf_counter() - started
+
+    model = trainer.model
+    model.config.use_cache = True
+    if ds_config is None:
+        model.to(saved_dtype)
+    trainer.save_model(str(save_dir))
+    trainer.accelerator.wait_for_everyone()
+    (save_dir / "training_args.bin").unlink(missing_ok=True)
+
+    history = list(trainer.state.log_history)
+    losses = [entry["loss"] for entry in history if "loss" in entry]
+    session_seconds = (time.perf_counter() - trainer.session_start) if trainer.session_start else 0.0
+    metrics = {
+        "final_loss": losses[-1] if losses else None,
+        "first_loss": losses[0] if losses else None,
+        "train_loss": output.metrics.get("train_loss"),
+        "global_step": trainer.state.global_step,
+        "max_steps": trainer.state.max_steps,
+        "epochs_done": trainer.state.epoch,
+        "resumed_from_step": resumed_step,
+        "steps_this_run": trainer.state.global_step - (resumed_step or 0),
+        "input_tokens": trainer.session_input_tokens,
+        "tokens_trained": trainer.session_label_tokens,
+        "input_tokens_total": trainer.state.num_input_tokens_seen,
+        "tokens_per_s": round(trainer.session_input_tokens / session_seconds, 2) if session_seconds else None,
+        "train_seconds": round(train_seconds, 2),
+        "compute_dtype": str(compute_dtype).removeprefix("torch."),
+        "saved_dtype": str(saved_dtype).removeprefix("torch.") if ds_config is None else None,
+        "world_size": world_size,
+    }
+    log.info("trained %d step(s) this run (global step %d): final loss %s, %s input tokens/s",
+             metrics["steps_this_run"], metrics["global_step"], metrics["final_loss"], metrics["tokens_per_s"])
+    return RunResult(history, metrics)

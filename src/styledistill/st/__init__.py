@@ -1,0 +1,1 @@
+"""SmolTraces (ST): one correct teacher trace per problem."""

@@ -1,0 +1,78 @@
+"""The extract_features spec and lexicon: defaults, and one-line errors for bad settings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from styledistill.errors import UserError
+from styledistill.features import lexicon
+from styledistill.features.spec import FeatureSpec, parse
+from styledistill.records import columns
+
+DEFAULT = {kind: list(phrases) for kind, phrases in lexicon.DEFAULT_LEXICON.items()}
+
+
+def test_defaults():
+    spec = parse({"version": 1})
+    assert spec == FeatureSpec()
+    assert (spec.spacy_model, spec.batch_size, spec.min_types) == ("blank:en", 64, 3)
+    assert spec.lexicon["realization"] == ("wait", "oh", "actually", "hmm", "I missed")
+    assert spec.lexicon["verification"] == ("let me check", "to verify", "double-check")
+    assert spec.lexicon["exploration"] == ("what if", "alternatively", "another way")
+    assert spec.lexicon["integration"] == ("now I see", "putting this together", "this connects")
+
+
+def test_custom_lexicon_is_normalised():
+    lex = {"realization": ["Wait", "  oh   no "], "verification": ["check", "CHECK"],
+           "exploration": ["what if"], "integration": ["so"]}
+    spec = parse({"lexicon": lex, "min_types": 2, "batch_size": 8, "spacy_model": "blank:de"})
+    assert spec.lexicon["realization"] == ("Wait", "oh no")
+    assert spec.lexicon["verification"] == ("check",)
+    assert (spec.min_types, spec.batch_size, spec.spacy_model) == (2, 8, "blank:de")
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ({"lexikon": {}}, "unknown key(s) lexikon"),
+        ({"batch_size": 0}, "batch_size"),
+        ({"batch_size": True}, "batch_size"),
+        ({"min_types": 5}, "min_types must be an integer 1..4"),
+        ({"min_types": "3"}, "min_types"),
+        ({"spacy_model": ""}, "spacy_model"),
+        ({"lexicon": ["wait"]}, "lexicon: must be an object"),
+        ({"lexicon": {"realization": ["wait"]}}, "missing pivot type(s) verification, exploration, integration"),
+        ({"lexicon": {**DEFAULT, "doubt": ["maybe"]}}, "unknown pivot type(s) doubt"),
+        ({"lexicon": {**DEFAULT, "integration": []}}, "lexicon.integration: must be a non-empty"),
+        ({"lexicon": {**DEFAULT, "integration": ["  "]}}, "non-empty string"),
+        ({"lexicon": {**DEFAULT, "integration": ["Wait"]}}, "under both realization and integration"),
+    ],
+)
+def test_bad_spec_is_one_line(spec, message):
+    with pytest.raises(UserError) as err:
+        parse(spec)
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_unknown_spacy_model_is_a_user_error():
+    from styledistill.features import nlp
+
+    with pytest.raises(UserError, match="not an installed spaCy package"):
+        nlp.load("no_such_spacy_pipeline_xyz")
+    with pytest.raises(UserError, match="no language 'zz'"):
+        nlp.load("blank:zz")
+
+
+def test_record_has_a_count_and_density_per_pivot_type():
+    cols = columns("features")
+    for kind in lexicon.PIVOT_TYPES:
+        assert f"{kind}_count" in cols and f"{kind}_per_1k" in cols
+
+
+def test_package_import_is_light():
+    code = ("import sys, styledistill.features, styledistill.features.extract, styledistill.features.profile, "
+            "styledistill.cli.extract_features; assert 'spacy' not in sys.modules, 'spacy imported'")
+    subprocess.run([sys.executable, "-c", code], check=True)

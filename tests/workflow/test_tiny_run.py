@@ -1,0 +1,53 @@
+"""A real tiny end-to-end run, then counted reruns after edits (dry runs)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tests.workflow.conftest import copy_workflow, planned_jobs, snakemake, write_config
+from tests.workflow.tiny import VARIANTS, tiny_config
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory, smollm2_dir):
+    workdir = copy_workflow(tmp_path_factory.mktemp("tiny") / "wf")
+    config = tiny_config(smollm2_dir)
+    write_config(workdir, config)
+    snakemake(workdir, "--cores", "2")
+    return workdir, config
+
+
+def test_tiny_run_writes_scores_table_and_plot(finished_run):
+    workdir, _ = finished_run
+    summary = workdir / "results" / "summary"
+    scores = pd.read_csv(summary / "scores.csv")
+    assert set(scores["family"]) == {"tllama", "tqwen"}
+    assert set(scores["variant"]) == {"base", *VARIANTS}
+    assert scores["pass@1"].between(0, 100).all()
+    table = (summary / "scores.md").read_text()
+    assert "| family | benchmark | base | ST | ST-HC | ST-HC-W | ST-NT | SBS |" in table
+    assert (summary / "scores.png").stat().st_size > 5_000
+    aligned = [pd.read_parquet(workdir / f"results/variants/smol/tiny_train/{v}/train.parquet") for v in VARIANTS]
+    assert len({tuple(df["problem_id"]) for df in aligned}) == 1  # every variant covers the same problems
+    wrong = aligned[VARIANTS.index("ST-HC-W")]
+    assert not wrong["target_correct"].any() and aligned[VARIANTS.index("ST-HC")]["target_correct"].all()
+
+
+def test_second_run_schedules_nothing(finished_run):
+    workdir, _ = finished_run
+    assert planned_jobs(workdir) == {}
+
+
+def test_learning_rate_edit_reruns_exactly_that_family(finished_run, tmp_path):
+    workdir, config = finished_run
+    edited = {**config, "families": {**config["families"],
+                                     "tllama": {**config["families"]["tllama"], "sft": {"learning_rate": 5.0e-4}}}}
+    (tmp_path / "edited.yaml").write_text(__import__("yaml").safe_dump(edited))
+    counts = planned_jobs(workdir, "--configfile", str(tmp_path / "edited.yaml"))
+    assert counts == {"train_sft": len(VARIANTS), "evaluate_sft": len(VARIANTS), "report": 1, "all": 1} or \
+        counts == {"train_sft": len(VARIANTS), "evaluate_sft": len(VARIANTS), "report": 1}
+    detail = snakemake(workdir, "-n", "--configfile", str(tmp_path / "edited.yaml")).stdout
+    assert "tqwen" not in detail.replace("results/summary", "")

@@ -1,0 +1,44 @@
+"""The tiny study the workflow tests run: the real SmolLM2 teacher, two tiny random student families."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+VARIANTS = ["ST", "ST-HC", "ST-HC-W", "ST-NT", "SBS"]
+
+
+def tiny_config(smollm2_dir: Path) -> dict:
+    gen = {"max_new_tokens": 64, "temperature": 0.7, "top_p": 0.95, "seed": 0, "batch_size": 24}
+    student_gen = {"max_new_tokens": 24, "temperature": 0.0, "batch_size": 8}
+    return {
+        "study": {"teachers": ["smol"], "datasets": ["tiny_train"], "variants": VARIANTS,
+                  "families": ["tllama", "tqwen"], "benchmarks": ["tiny_test"]},
+        "models": {
+            "smol": {"source": "hf", "path": str(smollm2_dir)},
+            "tllama": {"source": "random", "architecture": "llama", "tokenizer_from": "smol"},
+            "tqwen": {"source": "random", "architecture": "qwen2", "tokenizer_from": "smol"},
+        },
+        "datasets": {
+            "tiny_train": {"source": "builtin", "split": "train", "seed": 1, "n": 6, "levels": [1]},
+            "tiny_test": {"source": "builtin", "split": "test", "seed": 2, "n": 3, "levels": [1]},
+        },
+        "teachers": {"smol": {"model": "smol", "prompt": "prompts/teacher.yaml", "n_samples": 4, "generation": gen,
+                              "threads": 1}},
+        "generators": {"smol": {"model": "smol", "answer_check": "enforce", "generation": gen, "threads": 1}},
+        "variants": {
+            "ST": {"kind": "st"},
+            "ST-HC": {"kind": "synthetic", "generator": "smol", "prompt": "prompts/synthetic_hc.yaml"},
+            "ST-HC-W": {"kind": "synthetic_wrong", "generator": "smol", "prompt": "prompts/synthetic_hc_w.yaml"},
+            "ST-NT": {"kind": "no_trace"},
+            "SBS": {"kind": "step_by_step", "generator": "smol", "prompt": "prompts/step_by_step.yaml"},
+        },
+        "families": {
+            "tllama": {"model": "tllama", "recipe": "recipes/tiny.yaml", "sft": {"learning_rate": 1.0e-3},
+                       "generation": student_gen, "threads": 1},
+            "tqwen": {"model": "tqwen", "recipe": "recipes/tiny.yaml", "sft": {"learning_rate": 1.0e-3},
+                      "generation": student_gen, "threads": 1},
+        },
+        "benchmarks": {"tiny_test": {"dataset": "tiny_test", "n_samples": 1}},
+        "build_st": {"max_size": 4},
+        "build_variants": {"size": 4},
+    }

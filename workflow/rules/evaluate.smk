@@ -1,0 +1,47 @@
+# Stage evaluate: base and fine-tuned students answer each benchmark; graded and scored.
+
+
+def _eval_spec(wildcards, variant="base"):
+    family, bench = family_cfg(wildcards), config["benchmarks"][wildcards.benchmark]
+    labels = {"family": wildcards.family, "benchmark": wildcards.benchmark, "variant": variant,
+              "teacher": wildcards.get("teacher", ""), "dataset": wildcards.get("dataset", "")}
+    return spec_json("evaluate", n_samples=bench["n_samples"], pass_k=bench["pass_k"], limit=bench["limit"],
+                     system_prompt=family["system_prompt"], answer_marker=family["answer_marker"], labels=labels,
+                     **eval_generation(wildcards))
+
+
+rule evaluate_base:
+    input:
+        problems=lambda w: problems_file(config["benchmarks"][w.benchmark]["dataset"]),
+        model=lambda w: model_dir(family_cfg(w)["model"]),
+    output:
+        samples="results/eval/{family}/base/{benchmark}/samples.parquet",
+        scores="results/eval/{family}/base/{benchmark}/scores.json",
+    params:
+        spec=_eval_spec,
+    log:
+        "logs/evaluate/{family}/base/{benchmark}.log",
+    benchmark:
+        "benchmarks/evaluate/{family}/base/{benchmark}.tsv"
+    threads: lambda w: family_cfg(w)["threads"]
+    conda:
+        "../../envs/evaluate.yaml"
+    shell:
+        "python -m styledistill.cli.evaluate --spec {params.spec:q} --problems {input.problems}"
+        " --model {input.model} --out {output.samples} --scores {output.scores} --store work/requests"
+        " --threads {threads} > {log} 2>&1"
+
+
+use rule evaluate_base as evaluate_sft with:
+    input:
+        problems=lambda w: problems_file(config["benchmarks"][w.benchmark]["dataset"]),
+        model="results/sft/{family}/{teacher}/{dataset}/{variant}/model",
+    output:
+        samples="results/eval/{family}/{teacher}/{dataset}/{variant}/{benchmark}/samples.parquet",
+        scores="results/eval/{family}/{teacher}/{dataset}/{variant}/{benchmark}/scores.json",
+    params:
+        spec=lambda w: _eval_spec(w, w.variant),
+    log:
+        "logs/evaluate/{family}/{teacher}/{dataset}/{variant}/{benchmark}.log",
+    benchmark:
+        "benchmarks/evaluate/{family}/{teacher}/{dataset}/{variant}/{benchmark}.tsv"
