@@ -62,7 +62,7 @@ def test_unknown_spacy_model_is_a_user_error():
 
     with pytest.raises(UserError, match="not an installed spaCy package"):
         nlp.load("no_such_spacy_pipeline_xyz")
-    with pytest.raises(UserError, match="no language 'zz'"):
+    with pytest.raises(UserError, match="no blank 'zz' pipeline"):
         nlp.load("blank:zz")
 
 

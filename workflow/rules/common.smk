@@ -2,15 +2,14 @@
 # Library code never reads config.yaml: each rule passes its job's slice as one sorted JSON string (spec_json).
 
 import json
-import os
 import re
 import sys
 from pathlib import Path
 
 # Jobs import the stage code from this checkout, whichever environment (venv, --sdm conda, SLURM) runs them.
 _SRC = str(Path(workflow.basedir) / "src")
-os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (_SRC, os.environ.get("PYTHONPATH")) if p)
 sys.path.insert(0, _SRC)
+shell.prefix(f'set -euo pipefail; export PYTHONPATH="{_SRC}${{{{PYTHONPATH:+:$PYTHONPATH}}}}"; ')  # formatted twice
 
 from styledistill.configcheck import check
 from styledistill.errors import UserError
@@ -83,3 +82,81 @@ def all_scores():
                    family=STUDY["families"], teacher=STUDY["teachers"], dataset=STUDY["datasets"],
                    variant=STUDY["variants"], benchmark=STUDY["benchmarks"])
     return base + tuned
+
+
+# --- used by models.smk
+
+def _tokenizer_source(wildcards):
+    model = config["models"][wildcards.model]
+    return [model_dir(model["tokenizer_from"])] if model["source"] == "random" else []
+
+
+def _model_spec(wildcards):
+    spec = {k: v for k, v in config["models"][wildcards.model].items() if k != "tokenizer_from"}
+    return spec_json("prepare_model", **spec)
+
+
+# --- used by problems.smk
+
+def _dataset_files(wildcards):
+    dataset = config["datasets"][wildcards.dataset]
+    return [dataset["path"]] if dataset["source"] == "jsonl" else []
+
+
+# --- used by traces.smk
+
+def _teacher_spec(wildcards):
+    teacher = teacher_cfg(wildcards)
+    return spec_json("generate_traces", n_samples=teacher["n_samples"], answer_marker=teacher["answer_marker"],
+                     limit=teacher["limit"], **teacher["generation"])
+
+
+# --- used by features.smk
+
+def _features_spec(wildcards):
+    settings = {k: v for k, v in config["features"].items() if k != "threads"}
+    return spec_json("extract_features", **settings)
+
+
+# --- used by variants.smk
+
+def _variant_inputs(wildcards):
+    inputs = {"st": "results/st/{teacher}/{dataset}/st.parquet".format(**wildcards)}
+    variant = variant_cfg(wildcards)
+    if "generator" in variant:
+        inputs["model"] = model_dir(generator_cfg(wildcards)["model"])
+        inputs["prompt"] = variant["prompt"]
+        inputs["profile"] = "results/features/{teacher}/{dataset}/style_profile.json".format(**wildcards)
+    return inputs
+
+
+def _variant_spec(wildcards):
+    variant = variant_cfg(wildcards)
+    if "generator" not in variant:
+        return spec_json("build_variants", kind=variant["kind"])
+    generator = generator_cfg(wildcards)
+    return spec_json("build_variants", kind=variant["kind"], answer_check=generator["answer_check"],
+                     answer_marker=generator["answer_marker"], **generator["generation"])
+
+
+def _variant_args(wildcards, input):
+    args = [f"--{name} {path}" for name, path in input.items() if name in ("model", "prompt", "profile")]
+    return " ".join(args)
+
+
+# --- used by sft.smk
+
+def _sft_spec(wildcards):
+    family = family_cfg(wildcards)
+    return spec_json("train_sft", system_prompt=family["system_prompt"], **family["sft"])
+
+
+# --- used by evaluate.smk
+
+def _eval_spec(wildcards, variant="base"):
+    family, bench = family_cfg(wildcards), config["benchmarks"][wildcards.benchmark]
+    labels = {"family": wildcards.family, "benchmark": wildcards.benchmark, "variant": variant,
+              "teacher": wildcards.get("teacher", ""), "dataset": wildcards.get("dataset", "")}
+    return spec_json("evaluate", n_samples=bench["n_samples"], pass_k=bench["pass_k"], limit=bench["limit"],
+                     system_prompt=family["system_prompt"], answer_marker=family["answer_marker"], labels=labels,
+                     **eval_generation(wildcards))

@@ -1,15 +1,6 @@
 # Stage evaluate: base and fine-tuned students answer each benchmark; graded and scored.
 
 
-def _eval_spec(wildcards, variant="base"):
-    family, bench = family_cfg(wildcards), config["benchmarks"][wildcards.benchmark]
-    labels = {"family": wildcards.family, "benchmark": wildcards.benchmark, "variant": variant,
-              "teacher": wildcards.get("teacher", ""), "dataset": wildcards.get("dataset", "")}
-    return spec_json("evaluate", n_samples=bench["n_samples"], pass_k=bench["pass_k"], limit=bench["limit"],
-                     system_prompt=family["system_prompt"], answer_marker=family["answer_marker"], labels=labels,
-                     **eval_generation(wildcards))
-
-
 rule evaluate_base:
     input:
         problems=lambda w: problems_file(config["benchmarks"][w.benchmark]["dataset"]),

@@ -1,11 +1,6 @@
 # Stage extract_features: style features of every graded trace, and the style profile of the correct ones.
 
 
-def _features_spec(wildcards):
-    settings = {k: v for k, v in config["features"].items() if k != "threads"}
-    return spec_json("extract_features", **settings)
-
-
 rule extract_features:
     input:
         "results/traces/{teacher}/{dataset}/graded.parquet",

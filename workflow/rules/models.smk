@@ -1,16 +1,6 @@
 # Stage prepare_model: every model the study uses, as a plain Hugging Face directory.
 
 
-def _tokenizer_source(wildcards):
-    model = config["models"][wildcards.model]
-    return [model_dir(model["tokenizer_from"])] if model["source"] == "random" else []
-
-
-def _model_spec(wildcards):
-    spec = {k: v for k, v in config["models"][wildcards.model].items() if k != "tokenizer_from"}
-    return spec_json("prepare_model", **spec)
-
-
 rule prepare_model:
     input:
         tokenizer=_tokenizer_source,

@@ -1,11 +1,6 @@
 # Stage make_problems: seed problems for teachers and benchmark problems, in one Parquet schema.
 
 
-def _dataset_files(wildcards):
-    dataset = config["datasets"][wildcards.dataset]
-    return [dataset["path"]] if dataset["source"] == "jsonl" else []
-
-
 rule make_problems:
     input:
         _dataset_files,

@@ -1,11 +1,6 @@
 # Stage train_sft: one fine-tuning job per student family x variant (x teacher x dataset).
 
 
-def _sft_spec(wildcards):
-    family = family_cfg(wildcards)
-    return spec_json("train_sft", system_prompt=family["system_prompt"], **family["sft"])
-
-
 rule train_sft:
     input:
         examples="results/variants/{teacher}/{dataset}/{variant}/train.parquet",

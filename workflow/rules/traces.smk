@@ -1,12 +1,6 @@
 # Stage generate_traces: the teacher answers the seed problems, n samples each.
 
 
-def _teacher_spec(wildcards):
-    teacher = teacher_cfg(wildcards)
-    return spec_json("generate_traces", n_samples=teacher["n_samples"], answer_marker=teacher["answer_marker"],
-                     limit=teacher["limit"], **teacher["generation"])
-
-
 rule generate_traces:
     input:
         problems=lambda w: problems_file(w.dataset),

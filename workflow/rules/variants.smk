@@ -1,30 +1,6 @@
 # Stage build_variants: each variant built from the ST set, then aligned to the same problems.
 
 
-def _variant_inputs(wildcards):
-    inputs = {"st": "results/st/{teacher}/{dataset}/st.parquet".format(**wildcards)}
-    variant = variant_cfg(wildcards)
-    if "generator" in variant:
-        inputs["model"] = model_dir(generator_cfg(wildcards)["model"])
-        inputs["prompt"] = variant["prompt"]
-        inputs["profile"] = "results/features/{teacher}/{dataset}/style_profile.json".format(**wildcards)
-    return inputs
-
-
-def _variant_spec(wildcards):
-    variant = variant_cfg(wildcards)
-    if "generator" not in variant:
-        return spec_json("build_variants", kind=variant["kind"])
-    generator = generator_cfg(wildcards)
-    return spec_json("build_variants", kind=variant["kind"], answer_check=generator["answer_check"],
-                     answer_marker=generator["answer_marker"], **generator["generation"])
-
-
-def _variant_args(wildcards, input):
-    args = [f"--{name} {path}" for name, path in input.items() if name in ("model", "prompt", "profile")]
-    return " ".join(args)
-
-
 rule make_variant:
     input:
         unpack(_variant_inputs),

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pandas as pd
@@ -19,8 +18,6 @@ from styledistill.features.spec import FeatureSpec
 from styledistill.features.steps import coherence, step_spans
 from styledistill.records import columns
 
-log = logging.getLogger(__name__)
-
 INPUT_COLUMNS = ("problem_id", "sample", "reasoning", "answer_text", "correct", "truncated")
 # Below this many texts per process, starting worker processes costs more than it saves.
 _MIN_TEXTS_PER_PROCESS = 64
@@ -30,7 +27,9 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def measure(doc: Any, answer_tokens: int, matcher: PivotMatcher, min_types: int) -> dict[str, Any]:
+def measure(
+    doc: Any, answer_tokens: int, matcher: PivotMatcher, min_types: int, lemma: Callable[[Any], str]
+) -> dict[str, Any]:
     """All style features of one reasoning text (a spaCy Doc), as a dict of feature columns."""
     text = doc.text
     starts: list[int] = []  # character offset of each non-space token
@@ -54,7 +53,7 @@ def measure(doc: Any, answer_tokens: int, matcher: PivotMatcher, min_types: int)
         if not tok.is_stop and steps:
             step = bisect_right(step_starts, tok.idx) - 1
             if step >= 0:
-                step_lemmas[step].add((tok.lemma_ or tok.text).lower())
+                step_lemmas[step].add(lemma(tok))
     n_tokens = len(starts)
 
     pivots = matcher.find(text)
@@ -114,7 +113,8 @@ def extract(traces: pd.DataFrame, spec: FeatureSpec, threads: int = 1, progress:
     """One row of features per trace, in input order, with the `features` record's columns."""
     from tqdm import tqdm
 
-    nlp = nlp_mod.load(spec.spacy_model)
+    pipeline = nlp_mod.load(spec.spacy_model)
+    nlp = pipeline.nlp
     matcher = PivotMatcher(spec.lexicon)
     reasoning = [_text(t) for t in traces["reasoning"]]
     answers = [_text(t) for t in traces["answer_text"]]
@@ -122,15 +122,16 @@ def extract(traces: pd.DataFrame, spec: FeatureSpec, threads: int = 1, progress:
     bar = tqdm(total=len(traces), desc="extract_features", unit="trace", file=sys.stderr, disable=not progress)
     with bar:
         docs = _docs(nlp, reasoning, spec.batch_size, threads)
-        for record, doc, answer in zip(traces.itertuples(index=False), docs, answers):
+        keys = zip(traces["problem_id"], traces["sample"], traces["correct"], traces["truncated"])
+        for (problem_id, sample, correct, truncated), doc, answer in zip(keys, docs, answers):
             answer_tokens = sum(1 for tok in nlp.make_doc(answer) if not tok.is_space)
             row = {
-                "problem_id": record.problem_id,
-                "sample": int(record.sample),
-                "correct": None if pd.isna(record.correct) else bool(record.correct),
-                "truncated": None if pd.isna(record.truncated) else bool(record.truncated),
+                "problem_id": problem_id,
+                "sample": int(sample),
+                "correct": None if pd.isna(correct) else bool(correct),
+                "truncated": None if pd.isna(truncated) else bool(truncated),
             }
-            row.update(measure(doc, answer_tokens, matcher, spec.min_types))
+            row.update(measure(doc, answer_tokens, matcher, spec.min_types, pipeline.lemma))
             rows.append(row)
             bar.update()
     return pd.DataFrame(rows, columns=columns("features"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -10,26 +12,50 @@ from styledistill.errors import UserError
 BLANK = "blank:"
 
 
+@dataclass(frozen=True)
+class Pipeline:
+    nlp: Any  # spacy.Language: tokenizer and sentence boundaries
+    lemma: Callable[[Any], str]  # token -> lower-case lemma
+
+
+def _lookup_lemma(table: Any) -> Callable[[Any], str]:
+    # The lookup tables are case-sensitive ("Cats" is not in them, "cats" is): look the lower-cased word up.
+    def lemma(token: Any) -> str:
+        word = token.lower_
+        return table.get(word, word)
+
+    return lemma
+
+
+def _model_lemma(token: Any) -> str:
+    return (token.lemma_ or token.text).lower()
+
+
 @lru_cache(maxsize=4)
-def load(name: str) -> Any:
-    """`blank:<lang>`: tokenizer + sentencizer + lookup lemmatizer (spacy-lookups-data; skipped when the language
-    has no tables). Otherwise an installed spaCy package, given a sentencizer when it cannot split sentences."""
+def load(name: str) -> Pipeline:
+    """`blank:<lang>`: tokenizer + sentencizer, lemmas from the language's lookup table in spacy-lookups-data
+    (lower-cased words when the language has none). Otherwise an installed spaCy package, given a sentencizer when
+    it cannot split sentences, with its own lemmas."""
     import spacy
 
     if name.startswith(BLANK):
         lang = name[len(BLANK) :]
         try:
             nlp = spacy.blank(lang)
-        except ImportError:
-            raise UserError(f"--spec: spacy_model {name!r}: spaCy has no language {lang!r}") from None
+        except ImportError as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise UserError(f"--spec: spacy_model {name!r}: no blank {lang!r} pipeline: {first}") from None
         nlp.add_pipe("sentencizer")
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         try:
             nlp.initialize()
-        except (ValueError, OSError, ImportError):
-            nlp.remove_pipe("lemmatizer")
-            nlp.initialize()
-        return nlp
+            lemma = _lookup_lemma(lemmatizer.lookups.get_table("lemma_lookup"))
+        except (ValueError, OSError, ImportError, KeyError):
+            lemma = _model_lemma
+        # The table is used directly (on lower-cased words), so the component need not run.
+        nlp.remove_pipe("lemmatizer")
+        nlp.initialize()
+        return Pipeline(nlp, lemma)
     try:
         nlp = spacy.load(name)
     except OSError:
@@ -38,7 +64,7 @@ def load(name: str) -> Any:
         ) from None
     if not {"parser", "senter", "sentencizer"} & set(nlp.pipe_names):
         nlp.add_pipe("sentencizer")
-    return nlp
+    return Pipeline(nlp, _model_lemma)
 
 
 def spacy_version() -> str:

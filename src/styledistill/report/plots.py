@@ -16,8 +16,8 @@ def plot_scores(scores: pd.DataFrame, variant_order: list[str], out: str | Path)
     benchmarks = sorted(scores["benchmark"].unique())
     families = sorted(scores["family"].unique())
     variants = ["base"] + [v for v in variant_order if v != "base" and v in set(scores["variant"])]
-    fig, axes = plt.subplots(1, len(benchmarks), figsize=(max(5, 1.2 * len(variants) * len(families)) * len(benchmarks)
-                                                         / max(1, len(benchmarks)) + 2, 4), squeeze=False)
+    panel_width = max(4.0, 0.3 * len(variants) * len(families) + 1.5)
+    fig, axes = plt.subplots(1, len(benchmarks), figsize=(panel_width * len(benchmarks), 4), squeeze=False)
     width = 0.8 / len(variants)
     for ax, benchmark in zip(axes[0], benchmarks):
         sub = scores[scores["benchmark"] == benchmark]

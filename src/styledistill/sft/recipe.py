@@ -70,7 +70,7 @@ KEYS: dict[str, Key] = {
     "warmup_ratio": Key("float", "fraction of the optimizer steps spent warming the learning rate up", check=_ratio),
     "weight_decay": Key("float", "AdamW weight decay", check=_non_negative),
     "optimizer": Key("str", "Hugging Face optimizer name (adamw_torch, adamw_torch_fused, adafactor, ...)"),
-    "seed": Key("int", "seed of initialisation-free randomness: data order, dropout", check=_non_negative),
+    "seed": Key("int", "seed of the data order and dropout (the weights come from --model)", check=_non_negative),
     "dtype": Key("str", "compute dtype: float32, bfloat16 (fp32 master weights + bf16 autocast) or auto "
                  "(bfloat16 where the CPU/GPU supports it); the saved model keeps the input model's dtype",
                  check=_dtype),
@@ -185,9 +185,10 @@ def resolve(recipe_path: str | Path, spec: dict[str, Any]) -> Recipe:
 
 def markdown() -> str:
     """The recipe keys as a Markdown table (recipes/README.md carries the same list)."""
-    rows = ["| key | type | required | meaning |", "|---|---|---|---|"]
+    rows = ["| key | type | required | changing it | meaning |", "|---|---|---|---|---|"]
     for key, meta in KEYS.items():
         kind = meta.kind + (" or null" if meta.nullable else "")
         required = "yes" if meta.required else f"no (default {json.dumps(meta.default)})"
-        rows.append(f"| `{key}` | {kind} | {required} | {meta.doc} |")
+        change = "restarts training" if meta.resume else "resumes"
+        rows.append(f"| `{key}` | {kind} | {required} | {change} | {meta.doc} |")
     return "\n".join(rows)

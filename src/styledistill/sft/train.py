@@ -93,7 +93,10 @@ def fingerprint(recipe: Recipe, examples_sha256: str, model_identity: str, stage
 
 
 class _SFTTrainer(Trainer):
-    """Trainer that counts trained (label) and input tokens, and logs tokens/s with every loss."""
+    """Trainer that counts this session's input and trained (label) tokens.
+
+    The Trainer itself logs `train_tokens_per_second` (non-padding input tokens) with every loss.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -107,12 +110,6 @@ class _SFTTrainer(Trainer):
         self.session_input_tokens += int(inputs["attention_mask"].sum())
         self.session_label_tokens += int((inputs["labels"] != IGNORE_INDEX).sum())
         return super().training_step(model, inputs, num_items_in_batch)
-
-    def log(self, logs: dict[str, float], start_time: float | None = None) -> None:
-        if "loss" in logs and self.session_start is not None:
-            elapsed = max(time.perf_counter() - self.session_start, 1e-9)
-            logs["tokens_per_s"] = round(self.session_input_tokens / elapsed, 2)
-        super().log(logs, start_time)
 
 
 def _compute_dtype(recipe: Recipe) -> torch.dtype:
@@ -223,7 +220,9 @@ def train(recipe: Recipe, features: list[dict[str, list[int]]], tokenizer: Any, 
              len(features), str(compute_dtype).removeprefix("torch."), threads, world_size)
     started = time.perf_counter()
     output = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
-    train_seconds = time.perf_counter() - started
+    finished = time.perf_counter()
+    train_seconds = finished - started
+    session_seconds = finished - trainer.session_start if trainer.session_start else 0.0
 
     model = trainer.model
     model.config.use_cache = True
@@ -235,7 +234,6 @@ def train(recipe: Recipe, features: list[dict[str, list[int]]], tokenizer: Any, 
 
     history = list(trainer.state.log_history)
     losses = [entry["loss"] for entry in history if "loss" in entry]
-    session_seconds = (time.perf_counter() - trainer.session_start) if trainer.session_start else 0.0
     metrics = {
         "final_loss": losses[-1] if losses else None,
         "first_loss": losses[0] if losses else None,

@@ -1,0 +1,101 @@
+"""The extract_features CLI the way the Snakemake rule calls it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from styledistill.records import columns, schema
+from styledistill.versions import version
+from tests.conftest import run_cli
+
+REASONING = [
+    "Okay, x + 1 = 3.\n\nWait, so x = 2. Let me check: 2 + 1 = 3.\n\nWhat if x = -2? No.",
+    "Hmm. x = 2.\n\nTo verify, 2 + 1 = 3.\n\nAlternatively, subtract 1 from both sides.",
+    "x is 5, though I awaited more.",
+]
+
+
+def graded(**changes) -> pd.DataFrame:
+    frame = pd.DataFrame({
+        "problem_id": ["p1", "p1", "p2"], "sample": [0, 1, 0], "question": "Solve x + 1 = 3.", "gold": "2",
+        "request_key": ["k1", "k2", "k3"], "text": REASONING, "reasoning": REASONING,
+        "answer_text": ["\\boxed{2}", "x = 2", "5"], "split_method": "think_tags", "finish_reason": "stop",
+        "truncated": False, "n_completion_tokens": 30, "correct": [True, True, False],
+        "extracted": ["2", "2", "5"], "grade_method": "boxed",
+    })
+    return frame.assign(**changes)
+
+
+def write(frame: pd.DataFrame, path: Path, record: str | None = "graded_trace") -> Path:
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if record:
+        table = table.cast(schema(record))
+    pq.write_table(table, path)
+    return path
+
+
+def args(tmp_path: Path, traces: Path, spec: dict | None = None) -> list[str]:
+    return ["--spec", json.dumps(spec or {"version": 1}), "--traces", str(traces),
+            "--features", str(tmp_path / "out" / "features.parquet"),
+            "--profile", str(tmp_path / "out" / "style_profile.json"), "--threads", "1"]
+
+
+def test_help():
+    result = run_cli("extract_features", "--help")
+    assert "--traces" in result.stdout and "--profile" in result.stdout
+
+
+def test_outputs_manifest_and_profile(tmp_path):
+    traces = write(graded(), tmp_path / "graded.parquet")
+    result = run_cli("extract_features", *args(tmp_path, traces, {"version": 1, "min_types": 2, "batch_size": 2}))
+    assert "3/3" in result.stderr  # the progress bar
+
+    features = pd.read_parquet(tmp_path / "out" / "features.parquet")
+    assert list(features.columns) == columns("features")
+    assert features[["problem_id", "sample"]].values.tolist() == [["p1", 0], ["p1", 1], ["p2", 0]]
+    assert features["pivot_types"].tolist() == [3, 3, 0]
+    assert features["has_min_types"].tolist() == [True, True, False]
+    assert features["steps"].tolist() == [3, 3, 1]
+
+    manifest = json.loads((tmp_path / "out" / "features.manifest.json").read_text())
+    assert manifest["stage"] == "extract_features" and manifest["stage_version"] == version("extract_features")
+    assert manifest["rows"] == 3 and "features.parquet" in manifest["files"]
+    assert manifest["spacy_model"] == "blank:en" and manifest["min_types"] == 2
+
+    profile = json.loads((tmp_path / "out" / "style_profile.json").read_text())
+    assert (profile["source"], profile["n_traces"], profile["min_types"]) == ("correct", 2, 2)
+    assert profile["features"]["steps"] == {"median": 3.0, "q1": 3.0, "q3": 3.0}
+    assert profile["pivots"]["realization"]["top_phrases"] == ["hmm", "wait"]
+    assert profile["coverage"]["share_min_types"] == 1.0
+    assert "'let me check'" in profile["brief"] or "'to verify'" in profile["brief"]
+
+
+def test_missing_column_is_one_line_and_writes_nothing(tmp_path):
+    traces = write(graded().drop(columns="reasoning"), tmp_path / "bad.parquet", record=None)
+    result = run_cli("extract_features", *args(tmp_path, traces), check=False)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(traces) in lines[0] and "reasoning" in lines[0]
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "spec", "message"),
+    [
+        ({"sample": [0, 0, 0]}, None, "row 1: duplicate (problem_id, sample)"),
+        ({}, {"lexicon": {"realization": ["wait"]}}, "--spec: lexicon: missing pivot type(s)"),
+    ],
+)
+def test_bad_rows_and_spec(tmp_path, change, spec, message):
+    traces = write(graded(**change), tmp_path / "graded.parquet")
+    result = run_cli("extract_features", *args(tmp_path, traces, spec), check=False)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0]
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,81 @@
+"""generate_traces, build_variants and evaluate on the real embedded model and a tiny random one."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from tests.cli import fixtures
+from tests.conftest import run_cli
+
+GEN = {"max_new_tokens": 24, "temperature": 0.7, "top_p": 0.95, "batch_size": 8, "seed": 0}
+
+
+def test_generate_traces_resumes_from_the_store(tmp_path, smollm2_dir):
+    problems = fixtures.problems(tmp_path / "problems.parquet")
+    args = ["--problems", str(problems), "--model", str(smollm2_dir), "--prompt", "prompts/teacher.yaml",
+            "--store", str(tmp_path / "store"), "--threads", "2"]
+    spec = {**GEN, "n_samples": 2}
+    run_cli("generate_traces", "--spec", json.dumps(spec), "--out", str(tmp_path / "a.parquet"), *args)
+    traces = pd.read_parquet(tmp_path / "a.parquet")
+    assert len(traces) == 6 and set(traces["sample"]) == {0, 1}
+    assert (traces["n_completion_tokens"] > 0).all()
+    assert set(traces["finish_reason"]) <= {"stop", "length"}
+    assert json.loads((tmp_path / "a.manifest.json").read_text())["rows"] == 6
+    # Raising n from 2 to 3 sends only the 3 new requests; the 6 finished ones come from the store.
+    spec["n_samples"] = 3
+    result = run_cli("generate_traces", "--spec", json.dumps(spec), "--out", str(tmp_path / "b.parquet"), *args)
+    assert "9 request(s): 6 cached, 3 to generate" in result.stderr
+    again = pd.read_parquet(tmp_path / "b.parquet")
+    assert again[again["sample"] < 2].reset_index(drop=True)["text"].equals(traces["text"])
+
+
+def test_generate_traces_rejects_bad_input(tmp_path, smollm2_dir):
+    result = run_cli("generate_traces", "--spec", '{"n_sample": 2}', "--problems", "missing.parquet", "--model",
+                     str(smollm2_dir), "--prompt", "prompts/teacher.yaml", "--out", str(tmp_path / "t.parquet"),
+                     check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == "error: --spec: unknown key(s) ['n_sample']"
+    assert not (tmp_path / "t.parquet").exists()
+
+
+def test_build_variants_make_and_align(tmp_path, smollm2_dir):
+    st = fixtures.st(tmp_path / "st.parquet")
+    profile = tmp_path / "profile.json"
+    profile.write_text(json.dumps({"n_traces": 3, "source": "correct"}))
+    raw = {}
+    for variant, kind, prompt in [("ST", "st", None), ("ST-NT", "no_trace", None),
+                                  ("ST-HC", "synthetic", "prompts/synthetic_hc.yaml"),
+                                  ("ST-HC-W", "synthetic_wrong", "prompts/synthetic_hc_w.yaml")]:
+        raw[variant] = tmp_path / "raw" / f"{variant}.parquet"
+        spec = {"kind": kind, "answer_check": "enforce", **GEN}
+        extra = ["--model", str(smollm2_dir), "--prompt", prompt, "--profile", str(profile)] if prompt else []
+        run_cli("build_variants", "make", "--spec", json.dumps(spec), "--variant", variant, "--st", str(st),
+                "--store", str(tmp_path / "store"), "--out", str(raw[variant]), *extra)
+    outs = [tmp_path / v / "train.parquet" for v in raw]
+    run_cli("build_variants", "align", "--spec", '{"size": 2}', "--raw", *map(str, raw.values()),
+            "--out", *map(str, outs), "--summary", str(tmp_path / "alignment.json"))
+    frames = {v: pd.read_parquet(o) for v, o in zip(raw, outs)}
+    assert all(len(df) == 2 for df in frames.values())
+    assert len({tuple(df["problem_id"]) for df in frames.values()}) == 1
+    assert (frames["ST-NT"]["reasoning"] == "").all() and frames["ST"]["target_correct"].all()
+    assert frames["ST-HC"]["target_correct"].all()
+    wrong = frames["ST-HC-W"]
+    assert not wrong["target_correct"].any() and (wrong["target_answer"] != wrong["gold"]).all()
+    assert (wrong["reasoning"].str.len() > 0).all()
+    assert json.loads((tmp_path / "alignment.json").read_text())["problems"] == 2
+
+
+def test_evaluate_scores_a_student(tmp_path, tiny_qwen2_dir):
+    problems = fixtures.problems(tmp_path / "problems.parquet")
+    spec = {"n_samples": 2, "pass_k": [1, 2], "max_new_tokens": 8, "temperature": 0.8, "batch_size": 8,
+            "labels": {"family": "tq", "variant": "base", "benchmark": "hand"}}
+    run_cli("evaluate", "--spec", json.dumps(spec), "--problems", str(problems), "--model", str(tiny_qwen2_dir),
+            "--out", str(tmp_path / "samples.parquet"), "--scores", str(tmp_path / "scores.json"),
+            "--store", str(tmp_path / "store"), "--threads", "2")
+    samples = pd.read_parquet(tmp_path / "samples.parquet")
+    scores = json.loads((tmp_path / "scores.json").read_text())
+    assert len(samples) == 6 and scores["n_problems"] == 3 and scores["n_samples"] == 2
+    assert scores["family"] == "tq" and 0 <= scores["pass@1"] <= scores["pass@2"] <= 100
+    assert scores["pass@1"] == samples.groupby("problem_id")["correct"].mean().mean() * 100

