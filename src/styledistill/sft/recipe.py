@@ -72,8 +72,8 @@ KEYS: dict[str, Key] = {
     "optimizer": Key("str", "Hugging Face optimizer name (adamw_torch, adamw_torch_fused, adafactor, ...)"),
     "seed": Key("int", "seed of the data order and dropout (the weights come from --model)", check=_non_negative),
     "dtype": Key("str", "compute dtype: float32, bfloat16 (fp32 master weights + bf16 autocast) or auto "
-                 "(bfloat16 where the CPU/GPU supports it); the saved model keeps the input model's dtype",
-                 check=_dtype),
+                 "(bfloat16 on a GPU that supports it, float32 on CPU); the saved model keeps the input model's "
+                 "dtype", check=_dtype),
     "save_steps": Key("int", "checkpoint every N optimizer steps under the work dir (and at the end)",
                       check=_at_least_one, resume=False),
     "logging_steps": Key("int", "log loss, learning rate and tokens/s every N optimizer steps",

@@ -1,0 +1,210 @@
+"""Problems from a local JSONL file, and the field mapping shared with the `datasets` loader (`hub`).
+
+A spec maps the file's keys onto the problem record:
+
+    {"source": "jsonl", "path": "data/gsm8k_test.jsonl", "split": "test",
+     "fields": {"question": "question", "answer": "answer"}, "answer_pattern": "####\\s*(.+)$", "limit": 100}
+
+`fields.question` and `fields.answer` are required; `fields.id` (else the id is a hash of the question) and
+`fields.level` are optional. `answer_pattern` is a regular expression with one group, searched in the answer field
+(multi-line mode, so `$` ends a line). Plain integer answers are normalised ("025" → "25", 27.0 → "27",
+"1,450,000" → "1450000"); any other answer (LaTeX, decimals, text) is kept as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from styledistill.errors import UserError
+from styledistill.problems.spec import WHERE, check_keys, int_key, split_of
+
+FIELD_KEYS = ("question", "answer", "id", "level")
+REQUIRED_FIELDS = ("question", "answer")
+# Keys a file-like source (jsonl, hf) accepts besides its own.
+MAPPING_KEYS = {"fields", "answer_pattern", "limit"}
+
+_INTEGER = re.compile(r"[+-]?\d+")
+_GROUPED_INTEGER = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+")
+_WHOLE_DECIMAL = re.compile(r"([+-]?\d+)\.0*")
+_LEVEL_NUMBER = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class FieldMap:
+    question: str
+    answer: str
+    id: str | None = None
+    level: str | None = None
+    answer_pattern: re.Pattern[str] | None = None
+
+
+def field_map(spec: dict[str, Any]) -> FieldMap:
+    fields = spec.get("fields")
+    if not isinstance(fields, dict):
+        raise UserError(f"{WHERE}: key 'fields' must be an object mapping {', '.join(FIELD_KEYS)} to column names")
+    unknown = sorted(set(fields) - set(FIELD_KEYS))
+    if unknown:
+        raise UserError(f"{WHERE}: unknown key(s) {', '.join(map(repr, unknown))} in 'fields' "
+                        f"(accepted: {', '.join(FIELD_KEYS)})")
+    for key in REQUIRED_FIELDS:
+        if key not in fields:
+            raise UserError(f"{WHERE}: 'fields' is missing key {key!r}")
+    for key, column in fields.items():
+        if not isinstance(column, str) or not column:
+            raise UserError(f"{WHERE}: fields.{key} must be a column name, got {column!r}")
+    pattern = None
+    if "answer_pattern" in spec:
+        raw = spec["answer_pattern"]
+        if not isinstance(raw, str):
+            raise UserError(f"{WHERE}: key 'answer_pattern' must be a string, got {raw!r}")
+        try:
+            pattern = re.compile(raw, re.MULTILINE)
+        except re.error as exc:
+            raise UserError(f"{WHERE}: key 'answer_pattern' is not a valid regular expression: {exc}") from None
+        if pattern.groups != 1:
+            raise UserError(f"{WHERE}: key 'answer_pattern' must have exactly one group, it has {pattern.groups}")
+    return FieldMap(fields["question"], fields["answer"], fields.get("id"), fields.get("level"), pattern)
+
+
+def question_hash(question: str, length: int = 12) -> str:
+    return hashlib.sha256(question.encode("utf-8")).hexdigest()[:length]
+
+
+def normalise_answer(value: Any) -> str:
+    """Gold answer as text: plain integers in canonical form, everything else unchanged (LaTeX stays LaTeX)."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"must be text or a number, got {value!r}")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"must be a finite number, got {value!r}")
+        return str(int(value)) if value.is_integer() else repr(value)
+    if not isinstance(value, str):
+        raise ValueError(f"must be text or a number, got {type(value).__name__}")
+    text = value.strip()
+    if not text:
+        raise ValueError("is empty")
+    if _INTEGER.fullmatch(text) or _GROUPED_INTEGER.fullmatch(text):
+        return str(int(text.replace(",", "")))
+    whole = _WHOLE_DECIMAL.fullmatch(text)
+    if whole:
+        return str(int(whole.group(1)))
+    return text
+
+
+def _level(value: Any) -> int | None:
+    """An integer level, or None when unknown (null, or text without a number such as MATH's "Level ?")."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"must be an integer, got {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        found = _LEVEL_NUMBER.search(value)
+        return int(found.group()) if found else None
+    raise ValueError(f"must be an integer, got {value!r}")
+
+
+def problem_from_row(row: Any, fmap: FieldMap, where: str, split: str, source: str) -> dict[str, Any]:
+    """One problem record from one mapped row; `where` names the file and line (or row) in errors."""
+    if not isinstance(row, dict):
+        raise UserError(f"{where}: expected an object, got {type(row).__name__}")
+
+    def get(role: str, column: str) -> Any:
+        if column not in row:
+            raise UserError(f"{where}: missing key {column!r} (fields.{role})")
+        return row[column]
+
+    question = get("question", fmap.question)
+    if not isinstance(question, str) or not question.strip():
+        raise UserError(f"{where}: key {fmap.question!r} must be non-empty text, got {question!r:.60}")
+    raw_answer = get("answer", fmap.answer)
+    if fmap.answer_pattern is not None:
+        if not isinstance(raw_answer, str):
+            raw_answer = "" if raw_answer is None else str(raw_answer)
+        found = fmap.answer_pattern.search(raw_answer)
+        if not found or found.group(1) is None:
+            raise UserError(f"{where}: key {fmap.answer!r} does not match answer_pattern "
+                            f"{fmap.answer_pattern.pattern!r}")
+        raw_answer = found.group(1)
+    try:
+        answer = normalise_answer(raw_answer)
+    except ValueError as exc:
+        raise UserError(f"{where}: key {fmap.answer!r} {exc}") from None
+    if fmap.id is not None:
+        raw_id = get("id", fmap.id)
+        if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)) or str(raw_id).strip() == "":
+            raise UserError(f"{where}: key {fmap.id!r} must be text or an integer, got {raw_id!r}")
+        problem_id = str(raw_id).strip()
+    else:
+        problem_id = "h-" + question_hash(question)
+    level = None
+    if fmap.level is not None:
+        try:
+            level = _level(get("level", fmap.level))
+        except ValueError as exc:
+            raise UserError(f"{where}: key {fmap.level!r} {exc}") from None
+    return {"problem_id": problem_id, "question": question, "answer": answer, "level": level,
+            "source": source, "split": split}
+
+
+def from_rows(rows: Iterable[tuple[str, Any]], fmap: FieldMap, split: str, source: str,
+              limit: int | None) -> list[dict[str, Any]]:
+    """Map (where, row) pairs to problems; ids must be unique (ids hashed from the question drop repeats)."""
+    problems: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
+    for where, row in rows:
+        if limit is not None and len(problems) >= limit:
+            break
+        problem = problem_from_row(row, fmap, where, split, source)
+        first = seen.get(problem["problem_id"])
+        if first is not None:
+            if fmap.id is None:
+                continue  # the same question twice: keep the first
+            raise UserError(f"{where}: duplicate id {problem['problem_id']!r} (first at {first})")
+        seen[problem["problem_id"]] = where
+        problems.append(problem)
+    return problems
+
+
+def _jsonl_rows(path: Path) -> Iterator[tuple[str, Any]]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise UserError(f"{path}:{number}: not valid JSON: {exc.msg} (column {exc.colno})") from None
+                yield f"{path}:{number}", row
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+
+
+def load(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    check_keys(spec, {"path"} | MAPPING_KEYS, {"path", "split", "fields"})
+    split = split_of(spec)
+    fmap = field_map(spec)
+    limit = int_key(spec, "limit", minimum=1) if "limit" in spec else None
+    raw_path = spec["path"]
+    if not isinstance(raw_path, str) or not raw_path:
+        raise UserError(f"{WHERE}: key 'path' must be a file path, got {raw_path!r}")
+    path = Path(raw_path)
+    if not path.is_file():
+        raise UserError(f"{path}: file not found")
+    problems = from_rows(_jsonl_rows(path), fmap, split, raw_path, limit)
+    if not problems:
+        raise UserError(f"{path}: no problems (the file has no rows)")
+    return problems

@@ -1,0 +1,83 @@
+"""Problems through `datasets.load_dataset`: a hub id, a local dataset directory, or a packaged loader with files.
+
+    {"source": "hf", "path": "HuggingFaceH4/MATH-500", "hf_split": "test", "split": "test",
+     "fields": {"id": "unique_id", "question": "problem", "answer": "answer", "level": "level"}}
+    {"source": "hf", "path": "json", "data_files": "data/aime24.jsonl", "hf_split": "train", "split": "test",
+     "fields": {"id": "id", "question": "problem", "answer": "answer"}}
+
+`name` (a configuration), `data_files`, `revision` and `hf_split` (default: the same as `split`) are passed to
+`load_dataset`; the field mapping, `answer_pattern` and `limit` work as for JSONL files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from styledistill.errors import UserError
+from styledistill.problems.files import MAPPING_KEYS, field_map, from_rows
+from styledistill.problems.spec import WHERE, check_keys, int_key, split_of
+
+HF_KEYS = {"path", "name", "hf_split", "data_files", "revision"}
+
+
+def _text(spec: dict[str, Any], key: str, default: str | None = None) -> str | None:
+    value = spec.get(key, default)
+    if value is not None and (not isinstance(value, str) or not value):
+        raise UserError(f"{WHERE}: key {key!r} must be non-empty text, got {value!r}")
+    return value
+
+
+def _data_files(spec: dict[str, Any]) -> Any:
+    value = spec.get("data_files")
+    ok = (value is None or isinstance(value, str)
+          or (isinstance(value, list) and value and all(isinstance(v, str) for v in value))
+          or (isinstance(value, dict) and value and all(isinstance(k, str) for k in value)))
+    if not ok:
+        raise UserError(f"{WHERE}: key 'data_files' must be a path, a list of paths or a split → paths object")
+    return value
+
+
+def source_label(path: str, name: str | None, hf_split: str, data_files: Any) -> str:
+    label = f"hf:{path}" + (f"/{name}" if name else "")
+    if isinstance(data_files, str):
+        label += f":{data_files}"
+    return f"{label}[{hf_split}]"
+
+
+def load(spec: dict[str, Any], cache_dir: str | None = None) -> list[dict[str, Any]]:
+    check_keys(spec, HF_KEYS | MAPPING_KEYS, {"path", "split", "fields"})
+    split = split_of(spec)
+    fmap = field_map(spec)
+    limit = int_key(spec, "limit", minimum=1) if "limit" in spec else None
+    path = _text(spec, "path")
+    name = _text(spec, "name")
+    hf_split = _text(spec, "hf_split", split)
+    revision = _text(spec, "revision")
+    data_files = _data_files(spec)
+
+    import datasets
+
+    kwargs: dict[str, Any] = {"split": hf_split}
+    if data_files is not None:
+        kwargs["data_files"] = data_files
+    if revision is not None:
+        kwargs["revision"] = revision
+    if cache_dir is not None:
+        kwargs["cache_dir"] = cache_dir
+    try:
+        dataset = datasets.load_dataset(path, name, **kwargs)
+    except Exception as exc:  # noqa: BLE001 -- any loader failure is the user's dataset or path: one line
+        first = (str(exc).strip().splitlines() or [""])[0]
+        raise UserError(f"{WHERE}: datasets.load_dataset({path!r}, {name!r}, split={hf_split!r}) failed: "
+                        f"{type(exc).__name__}: {first}") from None
+    label = source_label(path, name, hf_split, data_files)
+
+    def rows() -> Iterator[tuple[str, Any]]:
+        for index, row in enumerate(dataset):
+            yield f"{label} row {index}", row
+
+    problems = from_rows(rows(), fmap, split, label, limit)
+    if not problems:
+        raise UserError(f"{label}: no problems (the dataset split is empty)")
+    return problems

@@ -1,0 +1,88 @@
+"""`python -m styledistill.cli.grade` on real R1-distill traces, as a Snakemake rule runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from styledistill.io import manifest_path, read_json, read_table, write_table
+from styledistill.records import columns
+from styledistill.versions import version
+from tests.conftest import run_cli
+
+pytest.importorskip("math_verify")
+
+
+def _traces(shared_data: Path, out: Path) -> pd.DataFrame:
+    """The shared R1-distill traces as a `trace` table (truncated ones have no answer part)."""
+    rows = [json.loads(line) for line in (shared_data / "traces_thoughtanchors_cots_math.jsonl").read_text()
+            .splitlines()]
+    records = []
+    for row in rows:
+        answer = row["answer_text"]
+        records.append({
+            "problem_id": row["id"], "sample": 0, "question": row["question"], "gold": row["gold"],
+            "request_key": f"key-{row['id']}",
+            "text": f"<think>{row['thinking']}" + ("" if answer is None else f"</think>{answer}"),
+            "reasoning": row["thinking"], "answer_text": answer or "",
+            "split_method": "think_tags", "finish_reason": "length" if answer is None else "stop",
+            "truncated": answer is None, "n_completion_tokens": len((row["thinking"] + (answer or "")).split()),
+            "label": row["correct"],  # an extra column: kept through the stage
+        })
+    df = pd.DataFrame(records)
+    write_table(df, out, "trace", "generate_traces", 1)
+    return df
+
+
+def test_grades_real_traces(shared_data: Path, tmp_path: Path) -> None:
+    traces, out = tmp_path / "traces.parquet", tmp_path / "graded.parquet"
+    source = _traces(shared_data, traces)
+    spec = json.dumps({"version": version("grade")})
+    result = run_cli("grade", "--spec", spec, "--traces", str(traces), "--out", str(out), "--threads", "2")
+    graded = read_table(out, "graded_trace")
+    assert list(graded.columns[: len(columns("graded_trace"))]) == columns("graded_trace")
+    assert len(graded) == len(source) and list(graded["problem_id"]) == list(source["problem_id"])
+    assert "label" in graded.columns
+    answered = graded[~graded["truncated"]]
+    agreement = (answered["correct"] == answered["label"]).mean()
+    print(f"\ncli: agreement on the {len(answered)} finished traces: {agreement:.1%}")
+    assert agreement >= 0.9 and (answered["grade_method"] == "boxed").all()
+    # truncated traces are graded on the last paragraph of their reasoning
+    assert (graded.loc[graded["truncated"], "grade_method"] != "none").any()
+    manifest = read_json(manifest_path(out))
+    assert manifest["stage"] == "grade" and manifest["rows"] == len(source)
+    assert manifest["correct"] == int(graded["correct"].sum()) and sum(manifest["by_method"].values()) == len(source)
+    assert "graded 153 traces" in result.stderr and "boxed 144" in result.stderr
+
+
+def test_process_pool_path_matches(tmp_path: Path) -> None:
+    rows = []
+    for i in range(240):  # above the CLI's pool threshold
+        rows.append({"problem_id": f"p{i}", "sample": 0, "question": "q", "gold": str(i % 7), "request_key": "k",
+                     "text": "", "reasoning": f"Thinking.\n\nSo it is \\boxed{{{i % 5}}}",
+                     "answer_text": "" if i % 3 == 0 else f"The answer is {i % 7}.", "split_method": "marker",
+                     "finish_reason": "stop", "truncated": False, "n_completion_tokens": 5})
+    traces, out = tmp_path / "traces.parquet", tmp_path / "graded.parquet"
+    write_table(pd.DataFrame(rows), traces, "trace", "generate_traces", 1)
+    run_cli("grade", "--traces", str(traces), "--out", str(out), "--threads", "2")
+    graded = read_table(out, "graded_trace")
+    expected = [(i % 5 == i % 7) if i % 3 == 0 else True for i in range(240)]
+    assert list(graded["correct"]) == expected
+    assert list(graded["grade_method"]) == ["boxed" if i % 3 == 0 else "marker" for i in range(240)]
+
+
+def test_bad_inputs_exit_2_without_output(tmp_path: Path) -> None:
+    out = tmp_path / "graded.parquet"
+    missing = run_cli("grade", "--traces", str(tmp_path / "nope.parquet"), "--out", str(out), check=False)
+    assert missing.returncode == 2 and "nope.parquet: file not found" in missing.stderr
+    pd.DataFrame({"problem_id": ["a"]}).to_parquet(tmp_path / "thin.parquet")
+    thin = run_cli("grade", "--traces", str(tmp_path / "thin.parquet"), "--out", str(out), check=False)
+    assert thin.returncode == 2 and "missing column(s)" in thin.stderr
+    assert len(thin.stderr.strip().splitlines()) == 1
+    bad_spec = run_cli("grade", "--spec", '{"grader": "x"}', "--traces", str(tmp_path / "thin.parquet"),
+                       "--out", str(out), check=False)
+    assert bad_spec.returncode == 2 and "unknown key(s) 'grader'" in bad_spec.stderr
+    assert not out.exists() and not manifest_path(out).exists()

@@ -1,0 +1,167 @@
+"""The train_sft CLI as a Snakemake rule runs it: tiny random students, a handful of hand-written examples."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from styledistill.cli.train_sft import main
+from styledistill.cli._common import run
+from styledistill.io import write_table
+from tests.conftest import REPO, run_cli
+
+RECIPE = str(REPO / "recipes" / "tiny.yaml")
+
+# Eight hand-written examples in the layout the variants stage writes.
+_PROBLEMS = [
+    ("Ann has 3 pens and buys 5 more. How many pens?", "3 + 5 = 8. Wait, let me check: 8 - 5 = 3. Yes.", "8"),
+    ("What is 12 times 4?", "12 * 4 = 48. To verify: 48 / 4 = 12.", "48"),
+    ("A box holds 6 eggs. How many eggs in 7 boxes?", "7 boxes of 6 eggs: 7 * 6 = 42.", "42"),
+    ("What is 100 minus 37?", "100 - 37 = 63. Let me check: 63 + 37 = 100.", "63"),
+    ("Bob reads 15 pages a day. How many pages in 4 days?", "15 * 4 = 60. Putting this together: 60.", "60"),
+    ("What is half of 90?", "90 / 2 = 45. Alternatively 45 + 45 = 90.", "45"),
+    ("Sam had 20 coins and lost 8. How many are left?", "20 - 8 = 12. Wait, yes: 12 + 8 = 20.", "12"),
+    ("What is 9 squared?", "9 * 9 = 81. Now I see: 81.", "81"),
+]
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("examples") / "train.parquet"
+    df = pd.DataFrame([
+        {"problem_id": f"p{i}", "variant": "ST", "question": q, "reasoning": r,
+         "answer_text": f"The answer is \\boxed{{{a}}}.", "target_answer": a, "gold": a, "target_correct": True}
+        for i, (q, r, a) in enumerate(_PROBLEMS)
+    ])
+    write_table(df, path, "example", "build_variants", 1)
+    return path
+
+
+def _argv(spec: dict, examples: Path, model: Path, root: Path, recipe: str = RECIPE) -> list[str]:
+    return ["--spec", json.dumps(spec), "--examples", str(examples), "--model", str(model), "--recipe", recipe,
+            "--out", str(root / "results" / "model"), "--work-dir", str(root / "work"), "--threads", "2"]
+
+
+def _train(spec: dict, examples: Path, model: Path, root: Path) -> dict:
+    run_cli("train_sft", *_argv(spec, examples, model, root))
+    return json.loads((root / "results" / "model" / "train_log.json").read_text())
+
+
+def _losses(log: dict) -> list[float]:
+    return [entry["loss"] for entry in log["log_history"] if "loss" in entry]
+
+
+def test_help() -> None:
+    result = run_cli("train_sft", "--help")
+    assert "--work-dir" in result.stdout and "--recipe" in result.stdout
+
+
+def test_trains_loads_and_resumes_exactly_after_a_kill(tiny_llama_dir: Path, examples: Path, tmp_path: Path) -> None:
+    spec = {"version": 1, "save_steps": 1, "save_total_limit": 10}
+    log = _train(spec, examples, tiny_llama_dir, tmp_path)
+    out = tmp_path / "results" / "model"
+    metrics = log["metrics"]
+    # 8 examples, batch 4, 2 epochs: 4 steps; the loss on the same data falls
+    assert metrics["global_step"] == 4 and metrics["epochs_done"] == 2.0 and metrics["resumed_from_step"] is None
+    losses = _losses(log)
+    assert len(losses) == 4 and losses[-1] < losses[0] and sum(losses[2:]) < sum(losses[:2])
+    assert metrics["tokens_trained"] > 0 and metrics["tokens_per_s"] > 0 and metrics["wall_seconds"] > 0
+
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["stage"] == "train_sft" and manifest["rows"] == 8
+    assert manifest["metrics"]["final_loss"] == losses[-1]
+    assert manifest["data"]["examples_kept"] == 8 and manifest["data"]["dropped_prompt_too_long"] == 0
+    assert {"model.safetensors", "config.json", "tokenizer.json", "train_log.json"} <= set(manifest["files"])
+    assert sorted(p.name for p in out.parent.iterdir()) == ["model"]  # no staging left behind
+
+    from transformers import AutoModelForCausalLM
+
+    from styledistill.models.loading import load_model, load_tokenizer
+
+    model, tok = load_model(out), load_tokenizer(out)
+    assert model.config.use_cache and AutoModelForCausalLM.from_pretrained(str(out)).config.architectures == ["LlamaForCausalLM"]
+    prompt = tok.apply_chat_template([{"role": "user", "content": "2+2?"}], add_generation_prompt=True, return_tensors="pt",
+                                     return_dict=True)
+    assert model.generate(**prompt, max_new_tokens=2, do_sample=False).shape[1] == prompt["input_ids"].shape[1] + 2
+
+    # A kill after step 2, in the middle of saving step 3: the rerun continues from step 2 and ends identical.
+    first = (out / "model.safetensors").read_bytes()
+    checkpoints = tmp_path / "work" / "checkpoints"
+    for step in (3, 4):
+        shutil.rmtree(checkpoints / f"checkpoint-{step}")
+    (checkpoints / "checkpoint-3").mkdir()
+    (checkpoints / "checkpoint-3" / "trainer_state.json").write_text('{"glob')
+    shutil.rmtree(out)
+    again = _train(spec, examples, tiny_llama_dir, tmp_path)
+    assert again["metrics"]["resumed_from_step"] == 2 and again["metrics"]["steps_this_run"] == 2
+    assert _losses(again) == losses
+    assert (out / "model.safetensors").read_bytes() == first
+
+
+def test_raising_max_steps_resumes_and_a_new_recipe_restarts(tiny_qwen2_dir: Path, examples: Path,
+                                                               tmp_path: Path) -> None:
+    first = _train({"max_steps": 2, "save_steps": 1}, examples, tiny_qwen2_dir, tmp_path)
+    assert first["metrics"]["global_step"] == 2
+    # tiny.yaml keeps one checkpoint (save_total_limit: 1)
+    assert sorted(p.name for p in (tmp_path / "work" / "checkpoints").iterdir()) == ["checkpoint-2"]
+
+    shutil.rmtree(tmp_path / "results")
+    second = _train({"max_steps": 4, "save_steps": 1}, examples, tiny_qwen2_dir, tmp_path)
+    assert second["metrics"]["resumed_from_step"] == 2
+    assert second["metrics"]["global_step"] == 4 and second["metrics"]["steps_this_run"] == 2
+    steps = [entry["step"] for entry in second["log_history"] if "loss" in entry]
+    assert steps == [1, 2, 3, 4]
+    assert _losses(second)[:2] == _losses(first)  # the history of the first run is carried on
+
+    # Another learning rate: the old checkpoints are not resumed from.
+    third = _train({"max_steps": 1, "save_steps": 1, "learning_rate": 5e-4}, examples, tiny_qwen2_dir, tmp_path)
+    assert third["metrics"]["resumed_from_step"] is None and third["metrics"]["global_step"] == 1
+
+
+def test_bad_spec_key_exits_2_in_one_line(tiny_llama_dir: Path, examples: Path, tmp_path: Path) -> None:
+    result = run_cli("train_sft", *_argv({"lr": 1e-4}, examples, tiny_llama_dir, tmp_path), check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith("error: --spec: unknown key 'lr'")
+    assert not (tmp_path / "results").exists()
+
+
+def _fails(argv: list[str], capsys: pytest.CaptureFixture[str], root: Path) -> str:
+    assert run(main, argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    results = root / "results"
+    assert not (results / "model").exists() and (not results.exists() or not any(results.iterdir()))
+    return err
+
+
+def test_bad_inputs_are_named(tiny_llama_dir: Path, examples: Path, tmp_path: Path,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    recipe = tmp_path / "fam.yaml"
+    recipe.write_text(Path(RECIPE).read_text() + "packing: true\n")
+    assert f"{recipe}: unknown key 'packing'" in _fails(_argv({}, examples, tiny_llama_dir, tmp_path, str(recipe)), capsys, tmp_path)
+
+    assert "missing.parquet: file not found" in _fails(_argv({}, tmp_path / "missing.parquet", tiny_llama_dir, tmp_path),
+                                                       capsys, tmp_path)
+
+    bad = tmp_path / "bad.parquet"
+    df = pd.read_parquet(examples)
+    df.loc[3, "question"] = ""
+    df.to_parquet(bad)
+    assert "bad.parquet: row 3 (problem_id 'p3'): empty question" in _fails(_argv({}, bad, tiny_llama_dir, tmp_path),
+                                                                             capsys, tmp_path)
+
+    assert "not a model directory" in _fails(_argv({}, examples, tmp_path / "nomodel", tmp_path), capsys, tmp_path)
+
+    err = _fails(_argv({"max_length": 8}, examples, tiny_llama_dir, tmp_path), capsys, tmp_path)
+    assert err.startswith("error: --spec: key 'max_length': every prompt")
+
+    err = _fails(_argv({"optimizer": "adamw_nope"}, examples, tiny_llama_dir, tmp_path), capsys, tmp_path)
+    assert err.startswith("error: --spec: key 'optimizer': unknown optimizer 'adamw_nope'")
+
+    err = _fails(_argv({"max_length": 4096}, examples, tiny_llama_dir, tmp_path), capsys, tmp_path)
+    assert "key 'max_length': 4096 exceeds the model's max_position_embeddings 2048" in err

@@ -1,0 +1,105 @@
+"""Recipe loading and merging: defaults from the file, spec on top, every bad key named with its source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from styledistill.errors import UserError
+from styledistill.sft.recipe import KEYS, load_recipe, markdown, merge, resolve
+
+REPO = Path(__file__).resolve().parents[2]
+RECIPES = REPO / "recipes"
+
+
+@pytest.mark.parametrize("name", ["smollm2", "tiny"])
+def test_shipped_recipes_are_complete(name: str) -> None:
+    recipe = resolve(RECIPES / f"{name}.yaml", {})
+    assert set(recipe.values) == set(KEYS)
+    assert all(recipe.origin[key] == str(RECIPES / f"{name}.yaml") for key in KEYS)
+    # every key is written out in the shipped files (documented, commented), optional ones included
+    assert set(load_recipe(RECIPES / f"{name}.yaml")) == set(KEYS)
+
+
+def test_shipped_values() -> None:
+    smol = resolve(RECIPES / "smollm2.yaml", {})
+    assert (smol["learning_rate"], smol["epochs"], smol["per_device_batch_size"], smol["max_length"]) == (5e-5, 1, 4, 384)
+    assert (smol["lr_scheduler"], smol["optimizer"], smol["deepspeed"]) == ("cosine", "adamw_torch", None)
+    tiny = resolve(RECIPES / "tiny.yaml", {})
+    assert (tiny["learning_rate"], tiny["epochs"], tiny["per_device_batch_size"], tiny["max_length"]) == (1e-3, 2, 4, 256)
+
+
+def test_spec_overrides_recipe_and_version_is_ignored() -> None:
+    recipe = resolve(RECIPES / "tiny.yaml", {"version": 7, "learning_rate": 2e-4, "max_steps": 3, "system_prompt": "Be brief."})
+    assert recipe["learning_rate"] == 2e-4 and recipe.origin["learning_rate"] == "--spec"
+    assert recipe["max_steps"] == 3 and recipe["system_prompt"] == "Be brief."
+    assert recipe["epochs"] == 2.0 and recipe.origin["epochs"].endswith("tiny.yaml")
+    assert "version" not in recipe.values
+
+
+def test_unknown_key_in_spec_names_key_and_spec() -> None:
+    with pytest.raises(UserError, match=r"^--spec: unknown key 'lr' \(allowed: learning_rate"):
+        resolve(RECIPES / "tiny.yaml", {"lr": 1e-4})
+
+
+def test_unknown_key_in_recipe_names_key_and_file(tmp_path: Path) -> None:
+    path = tmp_path / "fam.yaml"
+    path.write_text((RECIPES / "tiny.yaml").read_text() + "\nwarmup_steps: 10\n")
+    with pytest.raises(UserError, match=rf"^{path}: unknown key 'warmup_steps'"):
+        resolve(path, {})
+
+
+def test_missing_required_key_names_file(tmp_path: Path) -> None:
+    path = tmp_path / "fam.yaml"
+    path.write_text("learning_rate: 1.0e-4\n")
+    with pytest.raises(UserError, match=rf"^{path}: missing key 'epochs'"):
+        resolve(path, {})
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ({"per_device_batch_size": 2.5}, "key 'per_device_batch_size': expected an integer"),
+        ({"per_device_batch_size": True}, "key 'per_device_batch_size': expected an integer"),
+        ({"learning_rate": "fast"}, "key 'learning_rate': expected a number"),
+        ({"learning_rate": 0}, "key 'learning_rate': must be > 0"),
+        ({"warmup_ratio": 1.0}, r"key 'warmup_ratio': must be in \[0, 1\)"),
+        ({"dtype": "float16"}, "key 'dtype': must be one of auto, float32, bfloat16"),
+        ({"epochs": None}, "key 'epochs': must not be null"),
+        ({"max_steps": 0}, "key 'max_steps': must be >= 1"),
+    ],
+)
+def test_bad_values_fail_in_one_line(spec: dict, message: str) -> None:
+    with pytest.raises(UserError, match=rf"^--spec: {message}") as info:
+        resolve(RECIPES / "tiny.yaml", spec)
+    assert "\n" not in str(info.value)
+
+
+def test_yaml_exponent_without_dot_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "fam.yaml"
+    path.write_text((RECIPES / "tiny.yaml").read_text().replace("learning_rate: 1.0e-3", "learning_rate: 1e-3"))
+    assert load_recipe(path)["learning_rate"] == 1e-3
+
+
+def test_bad_files(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="recipe file not found"):
+        load_recipe(tmp_path / "absent.yaml")
+    (tmp_path / "list.yaml").write_text("- a\n- b\n")
+    with pytest.raises(UserError, match="must be a mapping"):
+        load_recipe(tmp_path / "list.yaml")
+    (tmp_path / "broken.yaml").write_text("a: [\n")
+    with pytest.raises(UserError, match="not valid YAML"):
+        load_recipe(tmp_path / "broken.yaml")
+
+
+def test_fingerprint_ignores_cadence_and_max_steps_only() -> None:
+    base = merge(load_recipe(RECIPES / "tiny.yaml"), {}, "tiny.yaml").fingerprint()
+    same = merge(load_recipe(RECIPES / "tiny.yaml"), {"max_steps": 9, "save_steps": 1, "logging_steps": 3,
+                                                       "save_total_limit": 5}, "tiny.yaml").fingerprint()
+    other = merge(load_recipe(RECIPES / "tiny.yaml"), {"learning_rate": 5e-4}, "tiny.yaml").fingerprint()
+    assert base == same != other
+
+
+def test_readme_lists_every_key() -> None:
+    assert markdown() in (RECIPES / "README.md").read_text()
