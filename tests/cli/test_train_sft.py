@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from styledistill.cli.train_sft import main
 from styledistill.cli._common import run
+from styledistill.cli.train_sft import main
 from styledistill.io import write_table
 from tests.conftest import REPO, run_cli
 
@@ -83,9 +83,10 @@ def test_trains_loads_and_resumes_exactly_after_a_kill(tiny_llama_dir: Path, exa
     from styledistill.models.loading import load_model, load_tokenizer
 
     model, tok = load_model(out), load_tokenizer(out)
-    assert model.config.use_cache and AutoModelForCausalLM.from_pretrained(str(out)).config.architectures == ["LlamaForCausalLM"]
-    prompt = tok.apply_chat_template([{"role": "user", "content": "2+2?"}], add_generation_prompt=True, return_tensors="pt",
-                                     return_dict=True)
+    assert model.config.use_cache
+    assert AutoModelForCausalLM.from_pretrained(str(out)).config.architectures == ["LlamaForCausalLM"]
+    prompt = tok.apply_chat_template([{"role": "user", "content": "2+2?"}], add_generation_prompt=True,
+                                     return_tensors="pt", return_dict=True)
     assert model.generate(**prompt, max_new_tokens=2, do_sample=False).shape[1] == prompt["input_ids"].shape[1] + 2
 
     # A kill after step 2, in the middle of saving step 3: the rerun continues from step 2 and ends identical.
@@ -143,10 +144,11 @@ def test_bad_inputs_are_named(tiny_llama_dir: Path, examples: Path, tmp_path: Pa
                               capsys: pytest.CaptureFixture[str]) -> None:
     recipe = tmp_path / "fam.yaml"
     recipe.write_text(Path(RECIPE).read_text() + "packing: true\n")
-    assert f"{recipe}: unknown key 'packing'" in _fails(_argv({}, examples, tiny_llama_dir, tmp_path, str(recipe)), capsys, tmp_path)
+    err = _fails(_argv({}, examples, tiny_llama_dir, tmp_path, str(recipe)), capsys, tmp_path)
+    assert f"{recipe}: unknown key 'packing'" in err
 
-    assert "missing.parquet: file not found" in _fails(_argv({}, tmp_path / "missing.parquet", tiny_llama_dir, tmp_path),
-                                                       capsys, tmp_path)
+    err = _fails(_argv({}, tmp_path / "missing.parquet", tiny_llama_dir, tmp_path), capsys, tmp_path)
+    assert "missing.parquet: file not found" in err
 
     bad = tmp_path / "bad.parquet"
     df = pd.read_parquet(examples)

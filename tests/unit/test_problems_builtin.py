@@ -50,6 +50,10 @@ def _times(q: str) -> int:
 
 # An independent re-derivation of each template's answer from the numbers in its question.
 CHECKS = {
+    "l0_add": lambda q: sum(_ints(q)),
+    "l0_subtract": lambda q: _ints(q)[0] - _ints(q)[1],
+    "l0_multiply": lambda q: _ints(q)[0] * _ints(q)[1],
+    "l0_divide": lambda q: Fraction(_ints(q)[0], _ints(q)[1]),
     "l1_more": lambda q: sum(_ints(q)),
     "l1_give": lambda q: _ints(q)[0] - _ints(q)[1],
     "l1_groups": lambda q: _ints(q)[0] * _ints(q)[1],

@@ -24,14 +24,16 @@ def test_shipped_recipes_are_complete(name: str) -> None:
 
 def test_shipped_values() -> None:
     smol = resolve(RECIPES / "smollm2.yaml", {})
-    assert (smol["learning_rate"], smol["epochs"], smol["per_device_batch_size"], smol["max_length"]) == (5e-5, 1, 4, 384)
+    keys = ("learning_rate", "epochs", "per_device_batch_size", "max_length")
+    assert tuple(smol[k] for k in keys) == (5e-5, 1, 4, 384)
     assert (smol["lr_scheduler"], smol["optimizer"], smol["deepspeed"]) == ("cosine", "adamw_torch", None)
     tiny = resolve(RECIPES / "tiny.yaml", {})
-    assert (tiny["learning_rate"], tiny["epochs"], tiny["per_device_batch_size"], tiny["max_length"]) == (1e-3, 2, 4, 256)
+    assert tuple(tiny[k] for k in keys) == (1e-3, 2, 4, 256)
 
 
 def test_spec_overrides_recipe_and_version_is_ignored() -> None:
-    recipe = resolve(RECIPES / "tiny.yaml", {"version": 7, "learning_rate": 2e-4, "max_steps": 3, "system_prompt": "Be brief."})
+    spec = {"version": 7, "learning_rate": 2e-4, "max_steps": 3, "system_prompt": "Be brief."}
+    recipe = resolve(RECIPES / "tiny.yaml", spec)
     assert recipe["learning_rate"] == 2e-4 and recipe.origin["learning_rate"] == "--spec"
     assert recipe["max_steps"] == 3 and recipe["system_prompt"] == "Be brief."
     assert recipe["epochs"] == 2.0 and recipe.origin["epochs"].endswith("tiny.yaml")

@@ -15,7 +15,7 @@ import yaml
 
 from tests.conftest import REPO
 
-WORKFLOW_FILES = ["Snakefile", "config.yaml", "workflow", "prompts", "recipes", "profiles", "experiments"]
+WORKFLOW_FILES = ["Snakefile", "config.yaml", "workflow", "envs", "prompts", "recipes", "profiles", "experiments"]
 
 
 def copy_workflow(dest: Path) -> Path:

@@ -64,12 +64,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     from styledistill.sft.train import fingerprint, train, world
 
     tokenizer = load_tokenizer(model_dir, padding_side="right")
-    features, stats = encode_all(tokenizer, convs, recipe["max_length"], end_of_turn_tokens(tokenizer, _eos_ids(model_dir)))
+    end_tokens = end_of_turn_tokens(tokenizer, _eos_ids(model_dir))
+    features, stats = encode_all(tokenizer, convs, recipe["max_length"], end_tokens)
     if not features:
         raise recipe.error("max_length", f"every prompt in {examples} reaches {recipe['max_length']} tokens; "
                                          "no example left to train on")
 
     rank, world_size = world()
+    if rank == 0:  # staging dirs of a killed run of this job
+        for stale in out.parent.glob(f".{out.name}.*.tmp") if out.parent.is_dir() else []:
+            shutil.rmtree(stale, ignore_errors=True)
     if world_size == 1:
         staging = staging_dir(out)
     else:  # every rank must save into the same directory

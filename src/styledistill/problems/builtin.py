@@ -2,7 +2,7 @@
 
     {"source": "builtin", "split": "train", "seed": 0, "n": 200, "levels": [1, 2, 3]}
 
-Levels: 1 = one step; 2 = two steps; 3 = three steps or a linear equation with an integer solution; 4 = harder
+Levels: 0 = one operation stated as plain arithmetic (within reach of the embedded 135M model); 1 = one step; 2 = two steps; 3 = three steps or a linear equation with an integer solution; 4 = harder
 multi-step problems (rates, percentages with integer results, systems of two equations).
 
 Train and test never share a question, by construction:
@@ -30,7 +30,7 @@ import numpy as np
 from styledistill.errors import UserError
 from styledistill.problems.spec import WHERE, check_keys, int_key, split_of
 
-LEVELS = (1, 2, 3, 4)
+LEVELS = (0, 1, 2, 3, 4)
 DEFAULT_LEVELS = [1, 2, 3]
 BUCKETS = 1000
 TEST_BUCKETS = 250  # questions hashing into buckets 0..249 are test-only; 250..999 train-only
@@ -124,6 +124,30 @@ def _search(draw: Draw, sample: Callable[[], tuple[str, int] | None]) -> tuple[s
 
 
 Template = Callable[[Draw], tuple[str, int]]
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Level 0: one operation, plain arithmetic
+
+def l0_add(d: Draw) -> tuple[str, int]:
+    a, b = d.int(2, 99), d.int(2, 99)
+    return d.pick([f"What is {a} + {b}?", f"What is the sum of {a} and {b}?"]), a + b
+
+
+def l0_subtract(d: Draw) -> tuple[str, int]:
+    a = d.int(20, 99)
+    b = d.int(2, a - 1)
+    return d.pick([f"What is {a} - {b}?", f"What is {a} minus {b}?"]), a - b
+
+
+def l0_multiply(d: Draw) -> tuple[str, int]:
+    a, b = d.int(2, 40), d.int(2, 15)
+    return d.pick([f"What is {a} times {b}?", f"What is the product of {a} and {b}?"]), a * b
+
+
+def l0_divide(d: Draw) -> tuple[str, int]:
+    b, q = d.int(2, 15), d.int(2, 40)
+    return d.pick([f"What is {b * q} divided by {b}?", f"What is {b * q} / {b}?"]), q
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -426,6 +450,7 @@ def l4_price_change(d: Draw) -> tuple[str, int]:
 
 
 TEMPLATES: dict[int, list[Template]] = {
+    0: [l0_add, l0_subtract, l0_multiply, l0_divide],
     1: [l1_more, l1_give, l1_groups, l1_share, l1_price, l1_compare],
     2: [l2_buy_then_give, l2_packs, l2_money_left, l2_bakery, l2_pick_and_pack, l2_times_as_many],
     3: [l3_think_of_number, l3_gyms, l3_change, l3_library, l3_ages, l3_tickets],

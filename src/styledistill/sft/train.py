@@ -23,7 +23,6 @@ from transformers import AutoConfig, AutoModelForCausalLM, Trainer, TrainingArgu
 from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR, SchedulerType
 from transformers.training_args import OptimizerNames
 
-from styledistill.errors import UserError
 from styledistill.io import read_json, write_json
 from styledistill.models.loading import best_dtype
 from styledistill.sft.data import IGNORE_INDEX, PaddingCollator
@@ -81,7 +80,8 @@ def prepare_work_dir(work_dir: Path, fingerprint: str, is_main: bool) -> Path | 
         work_dir.mkdir(parents=True, exist_ok=True)
         previous = read_json(run_file).get("fingerprint") if run_file.exists() else None
         if checkpoints.exists() and previous != fingerprint:
-            log.warning("checkpoints in %s were made with other examples, model or recipe: starting afresh", checkpoints)
+            log.warning("checkpoints in %s were made with other examples, model or recipe: starting afresh",
+                        checkpoints)
             shutil.rmtree(checkpoints)
         write_json(run_file, {"fingerprint": fingerprint})
     return last_checkpoint(checkpoints, remove_incomplete=is_main)
@@ -123,10 +123,12 @@ def _compute_dtype(recipe: Recipe) -> torch.dtype:
 def _check_choices(recipe: Recipe) -> None:
     schedulers = [s.value for s in SchedulerType]
     if recipe["lr_scheduler"] not in schedulers:
-        raise recipe.error("lr_scheduler", f"unknown scheduler {recipe['lr_scheduler']!r} (one of {', '.join(schedulers)})")
+        raise recipe.error("lr_scheduler",
+                           f"unknown scheduler {recipe['lr_scheduler']!r} (one of {', '.join(schedulers)})")
     optimizers = [o.value for o in OptimizerNames]
     if recipe["optimizer"] not in optimizers:
-        raise recipe.error("optimizer", f"unknown optimizer {recipe['optimizer']!r} (e.g. adamw_torch, adamw_torch_fused)")
+        raise recipe.error("optimizer",
+                           f"unknown optimizer {recipe['optimizer']!r} (e.g. adamw_torch, adamw_torch_fused)")
 
 
 def _deepspeed_config(recipe: Recipe) -> dict[str, Any] | None:
@@ -175,21 +177,27 @@ def training_arguments(recipe: Recipe, work_dir: Path, compute_dtype: torch.dtyp
         remove_unused_columns=False,
         deepspeed=recipe["deepspeed"],
         ddp_backend="gloo" if cpu and world()[1] > 1 else None,
+        ddp_find_unused_parameters=False,
     )
 
 
-def load_student(model_dir: Path, max_length: int, recipe: Recipe) -> tuple[Any, torch.dtype]:
-    """The student in fp32 (master weights) and the dtype its directory was saved in."""
+def saved_dtype_of(model_dir: Path, max_length: int, recipe: Recipe) -> torch.dtype:
+    """The dtype the student's directory was saved in; max_length must fit its positions."""
     config = AutoConfig.from_pretrained(str(model_dir))
-    saved_dtype = getattr(config, "dtype", None)
-    if isinstance(saved_dtype, str):
-        saved_dtype = getattr(torch, saved_dtype, None)
     positions = getattr(config, "max_position_embeddings", None)
     if positions and max_length > positions:
         raise recipe.error("max_length", f"{max_length} exceeds the model's max_position_embeddings {positions}")
+    dtype = getattr(config, "dtype", None)
+    if isinstance(dtype, str):
+        dtype = getattr(torch, dtype, None)
+    return dtype if isinstance(dtype, torch.dtype) else torch.float32
+
+
+def load_student(model_dir: Path) -> Any:
+    """The student in fp32: the master weights (bf16 compute, when asked for, is autocast)."""
     model = AutoModelForCausalLM.from_pretrained(str(model_dir), dtype=torch.float32)
     model.config.use_cache = False
-    return model, (saved_dtype if isinstance(saved_dtype, torch.dtype) else torch.float32)
+    return model
 
 
 def train(recipe: Recipe, features: list[dict[str, list[int]]], tokenizer: Any, model_dir: Path, work_dir: Path,
@@ -198,6 +206,7 @@ def train(recipe: Recipe, features: list[dict[str, list[int]]], tokenizer: Any, 
     torch.set_num_threads(max(1, threads))
     _check_choices(recipe)
     ds_config = _deepspeed_config(recipe)
+    saved_dtype = saved_dtype_of(model_dir, recipe["max_length"], recipe)
     rank, world_size = world()
     compute_dtype = _compute_dtype(recipe)
     args = training_arguments(recipe, work_dir, compute_dtype)
@@ -207,9 +216,8 @@ def train(recipe: Recipe, features: list[dict[str, list[int]]], tokenizer: Any, 
         deepspeed.init_distributed(dist_backend="gloo")  # before from_pretrained, or ZeRO-3 cannot partition
     with args.main_process_first(desc="checkpoint look-up", local=False):
         resume_from = prepare_work_dir(work_dir, run_fingerprint, is_main=rank == 0)
-    model, saved_dtype = load_student(model_dir, recipe["max_length"], recipe)
     trainer = _SFTTrainer(
-        model=model,
+        model=load_student(model_dir),
         args=args,
         train_dataset=features,
         data_collator=PaddingCollator(tokenizer.pad_token_id),
@@ -235,6 +243,9 @@ def train(recipe: Recipe, features: list[dict[str, list[int]]], tokenizer: Any, 
     trainer.accelerator.wait_for_everyone()
     (save_dir / "training_args.bin").unlink(missing_ok=True)
 
+    # this session's token counts, summed over all processes
+    counts = torch.tensor([trainer.session_input_tokens, trainer.session_label_tokens], dtype=torch.int64)
+    input_tokens, label_tokens = (int(v) for v in trainer.accelerator.reduce(counts, reduction="sum").tolist())
     history = list(trainer.state.log_history)
     losses = [entry["loss"] for entry in history if "loss" in entry]
     metrics = {
@@ -246,15 +257,16 @@ def train(recipe: Recipe, features: list[dict[str, list[int]]], tokenizer: Any, 
         "epochs_done": trainer.state.epoch,
         "resumed_from_step": resumed_step,
         "steps_this_run": trainer.state.global_step - (resumed_step or 0),
-        "input_tokens": trainer.session_input_tokens,
-        "tokens_trained": trainer.session_label_tokens,
+        "input_tokens": input_tokens,
+        "tokens_trained": label_tokens,
         "input_tokens_total": trainer.state.num_input_tokens_seen,
-        "tokens_per_s": round(trainer.session_input_tokens / session_seconds, 2) if session_seconds else None,
+        "tokens_per_s": round(input_tokens / session_seconds, 2) if session_seconds else None,
         "train_seconds": round(train_seconds, 2),
         "compute_dtype": str(compute_dtype).removeprefix("torch."),
         "saved_dtype": str(saved_dtype).removeprefix("torch.") if ds_config is None else None,
         "world_size": world_size,
     }
-    log.info("trained %d step(s) this run (global step %d): final loss %s, %s input tokens/s",
-             metrics["steps_this_run"], metrics["global_step"], metrics["final_loss"], metrics["tokens_per_s"])
+    if rank == 0:
+        log.info("trained %d step(s) this run (global step %d): final loss %s, %s input tokens/s",
+                 metrics["steps_this_run"], metrics["global_step"], metrics["final_loss"], metrics["tokens_per_s"])
     return RunResult(history, metrics)
