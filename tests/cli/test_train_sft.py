@@ -61,7 +61,7 @@ def test_help() -> None:
 
 
 def test_trains_loads_and_resumes_exactly_after_a_kill(tiny_llama_dir: Path, examples: Path, tmp_path: Path) -> None:
-    spec = {"version": 1, "save_steps": 1, "save_total_limit": 10}
+    spec = {"version": 1, "save_steps": 1, "save_total_limit": 10, "keep_checkpoints": True}
     log = _train(spec, examples, tiny_llama_dir, tmp_path)
     out = tmp_path / "results" / "model"
     metrics = log["metrics"]
@@ -105,13 +105,13 @@ def test_trains_loads_and_resumes_exactly_after_a_kill(tiny_llama_dir: Path, exa
 
 def test_raising_max_steps_resumes_and_a_new_recipe_restarts(tiny_qwen2_dir: Path, examples: Path,
                                                                tmp_path: Path) -> None:
-    first = _train({"max_steps": 2, "save_steps": 1}, examples, tiny_qwen2_dir, tmp_path)
+    first = _train({"max_steps": 2, "save_steps": 1, "keep_checkpoints": True}, examples, tiny_qwen2_dir, tmp_path)
     assert first["metrics"]["global_step"] == 2
     # tiny.yaml keeps one checkpoint (save_total_limit: 1)
     assert sorted(p.name for p in (tmp_path / "work" / "checkpoints").iterdir()) == ["checkpoint-2"]
 
     shutil.rmtree(tmp_path / "results")
-    second = _train({"max_steps": 4, "save_steps": 1}, examples, tiny_qwen2_dir, tmp_path)
+    second = _train({"max_steps": 4, "save_steps": 1, "keep_checkpoints": True}, examples, tiny_qwen2_dir, tmp_path)
     assert second["metrics"]["resumed_from_step"] == 2
     assert second["metrics"]["global_step"] == 4 and second["metrics"]["steps_this_run"] == 2
     steps = [entry["step"] for entry in second["log_history"] if "loss" in entry]

@@ -33,3 +33,11 @@ def test_every_rule_names_its_env():
         lines = smk.read_text().splitlines()
         rules = [line for line in lines if line.startswith("rule ")]
         assert len(rules) == sum(line.strip() == "conda:" for line in lines), smk.name
+
+
+def test_config_schema_lists_every_recipe_key():
+    from styledistill.sft.recipe import KEYS
+
+    schema = yaml.safe_load((REPO / "workflow" / "schemas" / "config.schema.yaml").read_text())
+    sft = schema["properties"]["families"]["additionalProperties"]["properties"]["sft"]["properties"]
+    assert set(sft) == set(KEYS) - {"system_prompt"}  # set per family (training and evaluation share it)

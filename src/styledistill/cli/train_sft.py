@@ -8,7 +8,6 @@ at --out whole or not at all.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
 from collections.abc import Sequence
@@ -95,11 +94,12 @@ def main(argv: Sequence[str] | None = None) -> None:
             data=stats.as_dict(), metrics=metrics,
         )
         publish_dir(staging, out)
+        if not recipe["keep_checkpoints"]:  # the model is published: nothing is left to resume
+            shutil.rmtree(work_dir / "checkpoints", ignore_errors=True)
     finally:
         if rank == 0 and staging.exists():
             shutil.rmtree(staging)
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     raise SystemExit(run(main))

@@ -25,7 +25,7 @@ DTYPES = ("auto", "float32", "bfloat16")
 
 @dataclass(frozen=True)
 class Key:
-    kind: str  # int, float, str
+    kind: str  # int, float, str, bool
     doc: str
     required: bool = True
     default: Any = None
@@ -82,6 +82,9 @@ KEYS: dict[str, Key] = {
                      "from the last checkpoint", required=False, nullable=True, check=_at_least_one, resume=False),
     "save_total_limit": Key("int", "checkpoints kept under the work dir (older ones are deleted)", required=False,
                             default=2, check=_at_least_one, resume=False),
+    "keep_checkpoints": Key("bool", "keep the checkpoints under the work dir once the model is published (they "
+                            "hold optimizer state: ~1.6 GB each for SmolLM2)", required=False, default=False,
+                            resume=False),
     "deepspeed": Key("str", "path of a DeepSpeed JSON config (ZeRO-2/3), relative to the working directory; "
                      "null: no DeepSpeed", required=False, nullable=True),
     "system_prompt": Key("str", "system message of every training conversation (null: none, so the chat "
@@ -129,6 +132,9 @@ def _coerce(key: str, value: Any, where: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise UserError(f"{where}: key {key!r}: expected a number, got {value!r}")
         value = float(value)
+    elif spec.kind == "bool":
+        if not isinstance(value, bool):
+            raise UserError(f"{where}: key {key!r}: expected true or false, got {value!r}")
     elif spec.kind == "str":
         if not isinstance(value, str) or not value.strip():
             raise UserError(f"{where}: key {key!r}: expected a non-empty string, got {value!r}")
