@@ -52,6 +52,18 @@ def planned_jobs(workdir: Path, *args: str) -> dict[str, int]:
     return counts
 
 
+def planned_wildcards(workdir: Path, *args: str) -> list[tuple[str, str]]:
+    """(rule, wildcards) of every job a dry run would run."""
+    jobs: list[tuple[str, str]] = []
+    for line in snakemake(workdir, "-n", *args).stdout.splitlines():
+        line = line.strip()
+        if match := re.match(r"^(?:local)?rule (\w+):$", line):
+            jobs.append((match.group(1), ""))
+        elif line.startswith("wildcards:") and jobs:
+            jobs[-1] = (jobs[-1][0], line.removeprefix("wildcards:").strip())
+    return jobs
+
+
 def write_config(workdir: Path, config: dict) -> None:
     (workdir / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
 

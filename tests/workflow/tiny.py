@@ -8,7 +8,7 @@ VARIANTS = ["ST", "ST-HC", "ST-HC-W", "ST-NT", "SBS"]
 
 
 def tiny_config(smollm2_dir: Path) -> dict:
-    gen = {"max_new_tokens": 128, "temperature": 0.7, "top_p": 0.95, "seed": 0, "batch_size": 24}
+    gen = {"max_new_tokens": 128, "temperature": 0.5, "top_p": 0.95, "seed": 0, "batch_size": 32}
     student_gen = {"max_new_tokens": 24, "temperature": 0.0, "batch_size": 8}
     return {
         "study": {"teachers": ["smol"], "datasets": ["tiny_train"], "variants": VARIANTS,
@@ -19,7 +19,7 @@ def tiny_config(smollm2_dir: Path) -> dict:
             "tqwen": {"source": "random", "architecture": "qwen2", "tokenizer_from": "smol"},
         },
         "datasets": {
-            "tiny_train": {"source": "builtin", "split": "train", "seed": 1, "n": 6, "levels": [0]},
+            "tiny_train": {"source": "builtin", "split": "train", "seed": 1, "n": 8, "levels": [0]},
             "tiny_test": {"source": "builtin", "split": "test", "seed": 2, "n": 3, "levels": [0]},
         },
         "teachers": {"smol": {"model": "smol", "prompt": "prompts/teacher.yaml", "n_samples": 4, "generation": gen,
