@@ -19,6 +19,7 @@ WORKFLOW_FILES = ["Snakefile", "config.yaml", "workflow", "envs", "prompts", "re
 
 
 def copy_workflow(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
     for name in WORKFLOW_FILES:
         src = REPO / name
         if src.is_dir():

@@ -197,7 +197,7 @@ def load(spec: dict[str, Any]) -> list[dict[str, Any]]:
     check_keys(spec, {"path"} | MAPPING_KEYS, {"path", "split", "fields"})
     split = split_of(spec)
     fmap = field_map(spec)
-    limit = int_key(spec, "limit", minimum=1) if "limit" in spec else None
+    limit = int_key(spec, "limit", minimum=1) if spec.get("limit") is not None else None
     raw_path = spec["path"]
     if not isinstance(raw_path, str) or not raw_path:
         raise UserError(f"{WHERE}: key 'path' must be a file path, got {raw_path!r}")

@@ -49,7 +49,7 @@ def load(spec: dict[str, Any], cache_dir: str | None = None) -> list[dict[str, A
     check_keys(spec, HF_KEYS | MAPPING_KEYS, {"path", "split", "fields"})
     split = split_of(spec)
     fmap = field_map(spec)
-    limit = int_key(spec, "limit", minimum=1) if "limit" in spec else None
+    limit = int_key(spec, "limit", minimum=1) if spec.get("limit") is not None else None
     path = _text(spec, "path")
     name = _text(spec, "name")
     hf_split = _text(spec, "hf_split", split)
