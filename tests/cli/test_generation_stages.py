@@ -79,3 +79,34 @@ def test_evaluate_scores_a_student(tmp_path, tiny_qwen2_dir):
     assert len(samples) == 6 and scores["n_problems"] == 3 and scores["n_samples"] == 2
     assert scores["family"] == "tq" and 0 <= scores["pass@1"] <= scores["pass@2"] <= 100
     assert scores["pass@1"] == samples.groupby("problem_id")["correct"].mean().mean() * 100
+
+
+def test_killed_generation_resumes_without_resending(tmp_path, smollm2_dir):
+    """kill -9 after the first finished batch: the rerun sends only what was not yet stored."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    problems = fixtures.problems(tmp_path / "problems.parquet")
+    store = tmp_path / "store"
+    spec = {**GEN, "max_new_tokens": 48, "batch_size": 1, "n_samples": 2}
+    argv = [sys.executable, "-m", "styledistill.cli.generate_traces", "--spec", json.dumps(spec), "--problems",
+            str(problems), "--model", str(smollm2_dir), "--prompt", "prompts/teacher.yaml", "--store", str(store),
+            "--out", str(tmp_path / "t.parquet"), "--threads", "2"]
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=fixtures.REPO)
+    deadline = time.time() + 300
+    while time.time() < deadline and proc.poll() is None:
+        lines = sum(p.read_text().count("\n") for p in store.rglob("*.jsonl")) if store.exists() else 0
+        if lines >= 1:
+            os.kill(proc.pid, signal.SIGKILL)
+            break
+        time.sleep(0.2)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the job finished before it could be killed"
+    stored = sum(p.read_text().count("\n") for p in store.rglob("*.jsonl"))
+    assert 1 <= stored < 6 and not (tmp_path / "t.parquet").exists()
+    result = run_cli("generate_traces", *argv[3:])
+    assert f"6 request(s): {stored} cached, {6 - stored} to generate" in result.stderr
+    assert len(pd.read_parquet(tmp_path / "t.parquet")) == 6
