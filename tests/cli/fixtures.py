@@ -7,7 +7,6 @@ from pathlib import Path
 import pandas as pd
 
 from styledistill.io import write_table
-from tests.conftest import REPO
 
 PROBLEMS = [("p1", "What is 3 + 4?", "7"), ("p2", "What is 10 - 7?", "3"), ("p3", "What is 6 times 7?", "42")]
 

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 
 from tests.cli import fixtures
-from tests.conftest import run_cli
+from tests.conftest import REPO, run_cli
 
 GEN = {"max_new_tokens": 24, "temperature": 0.7, "top_p": 0.95, "batch_size": 8, "seed": 0}
 
@@ -95,7 +95,7 @@ def test_killed_generation_resumes_without_resending(tmp_path, smollm2_dir):
     argv = [sys.executable, "-m", "styledistill.cli.generate_traces", "--spec", json.dumps(spec), "--problems",
             str(problems), "--model", str(smollm2_dir), "--prompt", "prompts/teacher.yaml", "--store", str(store),
             "--out", str(tmp_path / "t.parquet"), "--threads", "2"]
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=fixtures.REPO)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
     deadline = time.time() + 300
     while time.time() < deadline and proc.poll() is None:
         lines = sum(p.read_text().count("\n") for p in store.rglob("*.jsonl")) if store.exists() else 0

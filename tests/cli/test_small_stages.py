@@ -45,7 +45,8 @@ def test_report_writes_table_and_plot(tmp_path):
     run_cli("report", "--spec", '{"variant_order": ["ST", "ST-NT"]}', "--scores", *scores, "--csv",
             str(out / "scores.csv"), "--markdown", str(out / "scores.md"), "--plot", str(out / "scores.png"))
     table = (out / "scores.md").read_text()
-    assert "| family | benchmark | base | ST | ST-NT |" in table and "| f | b | 10.0 ± 1.5 | 30.0 ± 1.5 | 20.0 ± 1.5 |" in table
+    assert "| family | benchmark | base | ST | ST-NT |" in table
+    assert "| f | b | 10.0 ± 1.5 | 30.0 ± 1.5 | 20.0 ± 1.5 |" in table
     assert len(pd.read_csv(out / "scores.csv")) == 3 and (out / "scores.png").stat().st_size > 5000
 
 

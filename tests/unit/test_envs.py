@@ -7,7 +7,6 @@ import tomllib
 import yaml
 
 from styledistill.versions import STAGE_VERSIONS
-
 from tests.conftest import REPO
 
 
@@ -24,7 +23,7 @@ def test_one_env_per_stage_with_pyproject_pins():
         env = yaml.safe_load((REPO / "envs" / f"{stage}.yaml").read_text())
         pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
         for name, pinned in _pins(pip).items():
-            assert allowed.get(name) == pinned, f"envs/{stage}.yaml pins {name}=={pinned}, pyproject {allowed.get(name)}"
+            assert allowed.get(name) == pinned, f"envs/{stage}.yaml: {name}=={pinned}, pyproject: {allowed.get(name)}"
         assert set(_pins(project["dependencies"])) <= set(_pins(pip)), f"envs/{stage}.yaml lacks core pins"
 
 

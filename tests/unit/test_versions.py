@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from styledistill.stage_hashes import current, recorded
 from styledistill.versions import STAGE_SOURCES, STAGE_VERSIONS
-
 from tests.conftest import REPO
 
 

@@ -38,7 +38,8 @@ def snakemake(workdir: Path, *args: str, check: bool = True, timeout: int = 1800
     if check and result.returncode != 0:
         logs = "\n".join(f"--- {p}\n{p.read_text()[-2000:]}" for p in sorted((workdir / "logs").rglob("*.log"))
                          if "rror" in p.read_text()) if (workdir / "logs").exists() else ""
-        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}\n{logs}")
+        tail = f"{result.stdout[-3000:]}\n{result.stderr[-5000:]}\n{logs}"
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{tail}")
     return result
 
 

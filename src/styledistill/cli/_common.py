@@ -20,13 +20,17 @@ def parser(stage: str, description: str) -> argparse.ArgumentParser:
     return p
 
 
-def load_spec(text: str) -> dict[str, Any]:
+def load_spec(text: str, allowed: set[str] | None = None) -> dict[str, Any]:
+    """Parse --spec; with `allowed`, any other key is an error (`version` is always allowed)."""
     try:
         spec = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"--spec: not valid JSON: {exc}") from None
     if not isinstance(spec, dict):
         raise UserError("--spec: must be a JSON object")
+    unknown = set(spec) - (allowed | {"version"}) if allowed is not None else set()
+    if unknown:
+        raise UserError(f"--spec: unknown key(s) {sorted(unknown)}")
     return spec
 
 

@@ -12,7 +12,7 @@ from styledistill.st.select import PICKS, select_st
 from styledistill.versions import version
 
 STAGE = "build_st"
-SPEC_KEYS = {"max_size", "pick", "seed", "min_size", "version"}
+SPEC_KEYS = {"max_size", "pick", "seed", "min_size"}
 log = logging.getLogger(STAGE)
 
 
@@ -21,10 +21,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--graded", required=True, help="graded traces (record: graded_trace)")
     p.add_argument("--out", required=True, help="st.parquet to write (record: st)")
     args = p.parse_args(argv)
-    spec = load_spec(args.spec)
-    unknown = set(spec) - SPEC_KEYS
-    if unknown:
-        raise UserError(f"--spec: unknown key(s) {sorted(unknown)}")
+    spec = load_spec(args.spec, SPEC_KEYS)
     pick = spec.get("pick", "first")
     if pick not in PICKS:
         raise UserError(f"--spec: pick must be one of {PICKS}, not {pick!r}")

@@ -18,15 +18,9 @@ from styledistill.io import read_json, read_table, write_json, write_table
 from styledistill.versions import version
 
 STAGE = "build_variants"
-MAKE_KEYS = GENERATION_KEYS | {"kind", "answer_check", "answer_marker", "version"}
-ALIGN_KEYS = {"size", "seed", "min_size", "version"}
+MAKE_KEYS = GENERATION_KEYS | {"kind", "answer_check", "answer_marker"}
+ALIGN_KEYS = {"size", "seed", "min_size"}
 log = logging.getLogger(STAGE)
-
-
-def _check_keys(spec: dict, allowed: set[str]) -> None:
-    unknown = set(spec) - allowed
-    if unknown:
-        raise UserError(f"--spec: unknown key(s) {sorted(unknown)}")
 
 
 def make(args: argparse.Namespace) -> None:
@@ -34,8 +28,7 @@ def make(args: argparse.Namespace) -> None:
     from styledistill.variants import build
     from styledistill.variants.kinds import ANSWER_CHECKS, KINDS, needs_generator, required_fields
 
-    spec = load_spec(args.spec)
-    _check_keys(spec, MAKE_KEYS)
+    spec = load_spec(args.spec, MAKE_KEYS)
     kind = require(spec, "kind")
     if kind not in KINDS:
         raise UserError(f"--spec: kind {kind!r} is not one of {sorted(KINDS)}")
@@ -58,8 +51,7 @@ def make(args: argparse.Namespace) -> None:
 def align(args: argparse.Namespace) -> None:
     from styledistill.variants.build import align as align_variants
 
-    spec = load_spec(args.spec)
-    _check_keys(spec, ALIGN_KEYS)
+    spec = load_spec(args.spec, ALIGN_KEYS)
     if len(args.raw) != len(args.out):
         raise UserError("align: give one --out per --raw, in the same order")
     raw = {}

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 import pandas as pd
 
 from styledistill.cli._common import load_spec, parser, run, set_threads
-from styledistill.errors import UserError
 from styledistill.generation.jobs import GENERATION_KEYS, generate_chats
 from styledistill.io import read_table, write_json, write_table
 from styledistill.prompting import student_messages
@@ -15,7 +14,7 @@ from styledistill.reasoning import split_completion
 from styledistill.versions import version
 
 STAGE = "evaluate"
-SPEC_KEYS = GENERATION_KEYS | {"n_samples", "system_prompt", "answer_marker", "limit", "pass_k", "labels", "version"}
+SPEC_KEYS = GENERATION_KEYS | {"n_samples", "system_prompt", "answer_marker", "limit", "pass_k", "labels"}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -26,10 +25,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--scores", required=True, help="scores.json to write")
     p.add_argument("--store", default="work/requests", help="root of the finished-request store")
     args = p.parse_args(argv)
-    spec = load_spec(args.spec)
-    unknown = set(spec) - SPEC_KEYS
-    if unknown:
-        raise UserError(f"--spec: unknown key(s) {sorted(unknown)}")
+    spec = load_spec(args.spec, SPEC_KEYS)
     set_threads(args.threads)
     from styledistill.evaluation.scoring import score
     from styledistill.grading.pool import grade_many

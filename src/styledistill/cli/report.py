@@ -10,7 +10,7 @@ from styledistill.io import atomic_write_text, read_json, write_manifest
 from styledistill.versions import version
 
 STAGE = "report"
-SPEC_KEYS = {"variant_order", "version"}
+SPEC_KEYS = {"variant_order"}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -20,10 +20,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--markdown", required=True, help="scores.md to write")
     p.add_argument("--plot", required=True, help="scores.png to write")
     args = p.parse_args(argv)
-    spec = load_spec(args.spec)
-    unknown = set(spec) - SPEC_KEYS
-    if unknown:
-        raise UserError(f"--spec: unknown key(s) {sorted(unknown)}")
+    spec = load_spec(args.spec, SPEC_KEYS)
     from styledistill.report.plots import plot_scores
     from styledistill.report.tables import paper_layout, scores_frame, to_markdown
 

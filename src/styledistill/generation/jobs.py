@@ -34,7 +34,9 @@ def generate_chats(
     identity = model_identity(model_dir)
     sampling = Sampling.from_spec(spec)
     requests = [
-        Request.chat(identity, messages, sampling, sample=s, tag=tag) for tag, messages in chats for s in range(n_samples)
+        Request.chat(identity, messages, sampling, sample=s, tag=tag)
+        for tag, messages in chats
+        for s in range(n_samples)
     ]
     store = store_for(store_root, identity)
     try:

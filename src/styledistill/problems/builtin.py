@@ -2,7 +2,8 @@
 
     {"source": "builtin", "split": "train", "seed": 0, "n": 200, "levels": [1, 2, 3]}
 
-Levels: 0 = one operation stated as plain arithmetic (within reach of the embedded 135M model); 1 = one step; 2 = two steps; 3 = three steps or a linear equation with an integer solution; 4 = harder
+Levels: 0 = one operation stated as plain arithmetic (within reach of the embedded 135M model); 1 = one step;
+2 = two steps; 3 = three steps or a linear equation with an integer solution; 4 = harder
 multi-step problems (rates, percentages with integer results, systems of two equations).
 
 Train and test never share a question, by construction:
