@@ -84,5 +84,5 @@ def test_bad_inputs_exit_2_without_output(tmp_path: Path) -> None:
     assert len(thin.stderr.strip().splitlines()) == 1
     bad_spec = run_cli("grade", "--spec", '{"grader": "x"}', "--traces", str(tmp_path / "thin.parquet"),
                        "--out", str(out), check=False)
-    assert bad_spec.returncode == 2 and "unknown key(s) 'grader'" in bad_spec.stderr
+    assert bad_spec.returncode == 2 and "unknown key(s) ['grader']" in bad_spec.stderr
     assert not out.exists() and not manifest_path(out).exists()

@@ -134,7 +134,7 @@ def test_thread_safety() -> None:
 def test_grade_many_process_pool_keeps_order() -> None:
     texts, golds = zip(*CASES)
     serial = grade_many(list(texts), list(golds))
-    pooled = grade_many(list(texts), list(golds), processes=2, chunk_size=7)
+    pooled = grade_many(list(texts), list(golds), processes=2, chunk_size=7, pool_threshold=2)
     assert pooled == serial == [grade_answer(t, g) for t, g in CASES]
     with pytest.raises(ValueError):
         grade_many(["1"], [])

@@ -15,7 +15,6 @@ from styledistill.io import read_table, write_table
 from styledistill.versions import version
 
 STAGE = "grade"
-POOL_MIN_ROWS = 200  # below this a process pool costs more than it saves
 PROGRESS_MIN_ROWS = 500
 log = logging.getLogger(__name__)
 
@@ -33,8 +32,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     df = read_table(args.traces, "trace")
     texts = [answer_or_last_paragraph(a, r) for a, r in zip(df["answer_text"], df["reasoning"])]
     golds = [g if isinstance(g, str) else "" for g in df["gold"]]
-    processes = max(1, args.threads) if len(df) >= POOL_MIN_ROWS else 1
-    grades = grade_many(texts, golds, processes, progress=len(df) >= PROGRESS_MIN_ROWS)
+    grades = grade_many(texts, golds, args.threads, progress=len(df) >= PROGRESS_MIN_ROWS)
     df["correct"] = [g.correct for g in grades]
     df["extracted"] = [g.extracted for g in grades]
     df["grade_method"] = [g.method for g in grades]

@@ -19,6 +19,7 @@ from styledistill.grading.answers import Grade, extract_answer, grade_answer
 
 ANSWER_SECONDS = 10.0
 MAX_CHUNK = 256
+POOL_MIN_ANSWERS = 200  # below this a process pool costs more than it saves
 log = logging.getLogger(__name__)
 
 
@@ -60,15 +61,16 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def grade_many(answer_texts: Sequence[str], golds: Sequence[str], processes: int = 1, *,
-               chunk_size: int | None = None, progress: bool = False) -> list[Grade]:
-    """Grade each answer text against its gold answer; `processes > 1` uses a process pool."""
+               chunk_size: int | None = None, progress: bool = False,
+               pool_threshold: int = POOL_MIN_ANSWERS) -> list[Grade]:
+    """Grade each answer text against its gold answer; `processes > 1` uses a process pool for large inputs."""
     if len(answer_texts) != len(golds):
         raise ValueError(f"grade_many: {len(answer_texts)} answers but {len(golds)} gold answers")
     pairs = list(zip(answer_texts, golds))
     from tqdm import tqdm
 
     with tqdm(total=len(pairs), desc="grading", unit="answer", disable=not progress) as bar:
-        if processes <= 1 or len(pairs) <= 1:
+        if processes <= 1 or len(pairs) < max(2, pool_threshold):
             grades = []
             for text, gold in pairs:
                 grades.append(grade_bounded(text, gold))
