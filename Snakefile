@@ -28,6 +28,6 @@ rule all:
         "results/summary/scores.csv",
         "results/summary/scores.md",
         "results/summary/scores.png",
-        expand("results/features/{teacher}/{dataset}/features.parquet",
-               teacher=STUDY["teachers"], dataset=STUDY["datasets"]),
+        expand("results/features/{teacher}/{dataset}/{name}",
+               teacher=STUDY["teachers"], dataset=STUDY["datasets"], name=["features.parquet", "stats.md"]),
     default_target: True

@@ -66,13 +66,18 @@ def check(config: dict[str, Any], schema_path: str | Path, base_dir: str | Path 
         for entry in (config.get(block) or {}).values():
             if isinstance(entry, dict):
                 entry.setdefault("generation", {})
-    for entry in (config.get("benchmarks") or {}).values():
-        if isinstance(entry, dict):
-            entry.setdefault("generation", {})
+    # A benchmark's generation block overrides its family's settings: keep only what the user wrote, not defaults.
+    overrides = {
+        name: dict(entry.get("generation") or {})
+        for name, entry in (config.get("benchmarks") or {}).items()
+        if isinstance(entry, dict)
+    }
     errors = sorted(validator_class(schema).iter_errors(config), key=lambda e: (len(e.absolute_path), e.path))
     if errors:
         error = _deepest(errors[-1] if errors[-1].absolute_path else errors[0])
         raise UserError(f"config: {_where(error)}: {_message(error)}")
+    for name, generation in overrides.items():
+        config["benchmarks"][name]["generation"] = generation
     _check_references(config)
     _check_files(config, Path(base_dir))
     return config
@@ -91,11 +96,14 @@ def _check_references(config: dict) -> None:
     for name, model in config["models"].items():
         if model["source"] == "random":
             _ref(config, "models", model["tokenizer_from"], f"models.{name}.tokenizer_from")
+            if config["models"][model["tokenizer_from"]]["source"] == "api":
+                raise UserError(f"config: models.{name}.tokenizer_from: an API model has no tokenizer files")
             if model["tokenizer_from"] == name:
                 raise UserError(f"config: models.{name}.tokenizer_from: a model cannot take its own tokenizer")
     for block in ("teachers", "generators", "families"):
         for name, entry in config.get(block, {}).items():
             _ref(config, "models", entry["model"], f"{block}.{name}.model")
+            _check_backend(config, block, name, entry)
     for name, bench in config["benchmarks"].items():
         _ref(config, "datasets", bench["dataset"], f"benchmarks.{name}.dataset")
     if "base" in config["variants"]:
@@ -110,6 +118,18 @@ def _check_references(config: dict) -> None:
             for key in ("generator", "prompt"):
                 if key in variant:
                     raise UserError(f"config: variants.{name}.{key}: kind {variant['kind']} takes no {key}")
+
+
+def _check_backend(config: dict, block: str, name: str, entry: dict) -> None:
+    """API models go through litellm, local ones through transformers; only teachers may use an API so far."""
+    is_api = config["models"][entry["model"]]["source"] == "api"
+    backend = entry["generation"]["backend"]
+    where = f"config: {block}.{name}"
+    if is_api and block != "teachers":
+        raise UserError(f"{where}.model: API models ({entry['model']!r}) can be teachers only, not {block}")
+    if is_api != (backend == "litellm"):
+        need = "litellm" if is_api else "transformers"
+        raise UserError(f"{where}.generation.backend: model {entry['model']!r} needs backend {need}, not {backend}")
 
 
 def _check_files(config: dict, base: Path) -> None:

@@ -97,11 +97,20 @@ RECORDS["features"] = [
     ("pivot_types", _INT, "pivot types present, 0-4 (coverage)"),
     ("has_min_types", _BOOL, "pivot_types reaches the min_types threshold (default 3 of 4)"),
     ("pivots_total", _INT, "pivots of all types"),
+    ("pivot_diversity", _FLOAT, "distinct pivot phrases used / pivots (null without pivots)"),
     ("first_pivot_pos", _FLOAT, "token position of the first pivot / reasoning tokens, 0-1 (null without pivots)"),
     ("type_token_ratio", _FLOAT, "distinct lower-cased words / words (null without words)"),
     ("step_coherence", _FLOAT, "mean Jaccard overlap of content-lemma sets of adjacent steps (null below 2 steps)"),
-    ("backtracking", _INT, "backtracking moves: the realization pivots"),
+    ("backtracking", _INT, "realization pivots that open a revision (features/backtracking.py)"),
+    ("verification_episodes", _INT, "maximal runs of adjacent steps (sentences below 3 steps) with verification cues"),
+    *[
+        (f"stage_{stage}", _FLOAT, f"share of the reasoning tokens in the {stage} stage (null without tokens)")
+        for stage in ("framing", "exploration", "verification", "synthesis")
+    ],
+    ("stage_transitions", _INT, "changes of stage along the trace (stage spans - 1)"),
+    ("stage_order", _STR, "stages of the spans in order, F/E/V/S joined by '>', e.g. F>E>V>S ('' when empty)"),
     ("pivot_spans", _STR, "JSON list of [start, end, type, phrase]: character spans of the pivots in the reasoning"),
+    ("stage_spans", _STR, "JSON list of [start, end, stage]: character spans of the stages (features/stages.py)"),
 ]
 
 

@@ -41,14 +41,17 @@ def write(frame: pd.DataFrame, path: Path, record: str | None = "graded_trace") 
 
 
 def args(tmp_path: Path, traces: Path, spec: dict | None = None) -> list[str]:
+    out = tmp_path / "out"
     return ["--spec", json.dumps(spec or {"version": 1}), "--traces", str(traces),
-            "--features", str(tmp_path / "out" / "features.parquet"),
-            "--profile", str(tmp_path / "out" / "style_profile.json"), "--threads", "1"]
+            "--features", str(out / "features.parquet"), "--profile", str(out / "style_profile.json"),
+            "--stats", str(out / "stats.csv"), "--stats-md", str(out / "stats.md"), "--plots", str(out / "plots"),
+            "--title", "tiny/test", "--threads", "1"]
 
 
 def test_help():
     result = run_cli("extract_features", "--help")
-    assert "--traces" in result.stdout and "--profile" in result.stdout
+    for flag in ("--traces", "--profile", "--stats", "--stats-md", "--plots"):
+        assert flag in result.stdout
 
 
 def test_outputs_manifest_and_profile(tmp_path):
@@ -74,6 +77,29 @@ def test_outputs_manifest_and_profile(tmp_path):
     assert profile["pivots"]["realization"]["top_phrases"] == ["hmm", "wait"]
     assert profile["coverage"]["share_min_types"] == 1.0
     assert "'let me check'" in profile["brief"] or "'to verify'" in profile["brief"]
+    assert set(profile["stages"]) == {"share_median", "typical_order", "typical_order_share", "orders"}
+
+
+def test_stats_table_markdown_and_plots(tmp_path):
+    traces = write(graded(), tmp_path / "graded.parquet")
+    run_cli("extract_features", *args(tmp_path, traces, {"version": 1, "bootstrap": 200, "seed": 3}))
+    out = tmp_path / "out"
+
+    stats = pd.read_csv(out / "stats.csv")
+    assert stats.columns[0] == "feature" and {"p", "q", "cliffs_delta", "delta_ci_low", "note"} <= set(stats.columns)
+    assert "has_min_types" in stats["feature"].tolist() and "stage_exploration" in stats["feature"].tolist()
+    assert (stats["n_correct"] == 2).all() and (stats["n_incorrect"] <= 1).all()
+
+    markdown = (out / "stats.md").read_text()
+    assert markdown.startswith("# tiny/test\n") and "200-resample" in markdown
+    assert "| feature | median correct | median incorrect | Cliff's delta [95% CI] | p | q | note |" in markdown
+    assert markdown.count("\n| ") == len(stats) + 1  # the header and one row per feature
+
+    pngs = sorted(p.name for p in (out / "plots").iterdir())
+    assert pngs == ["coverage.png", "distributions.png", "stages.png"]
+    for name in pngs:
+        assert (out / "plots" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging leftovers
 
 
 def test_missing_column_is_one_line_and_writes_nothing(tmp_path):

@@ -40,7 +40,7 @@ def test_pivots_per_type_density_position_and_spans():
     text = "a b c d Wait e f g h i"
     f = features_of(text)
     assert f["reasoning_tokens"] == 10
-    assert (f["realization_count"], f["backtracking"], f["pivots_total"]) == (1, 1, 1)
+    assert (f["realization_count"], f["backtracking"], f["pivots_total"]) == (1, 0, 1)  # nothing is revised
     assert f["realization_per_1k"] == pytest.approx(100.0)
     assert f["verification_count"] == f["exploration_count"] == f["integration_count"] == 0
     assert f["verification_per_1k"] == 0.0
@@ -136,6 +136,18 @@ def test_table_keeps_order_keys_and_record_columns():
     assert out["truncated"].tolist() == [False, True, False]
     assert out["reasoning_tokens"].tolist() == [4, 0, 6]  # a null reasoning is an empty one
     assert out["answer_tokens"].tolist() == [1, 1, 0]
+
+
+def test_processes_give_the_same_table():
+    texts = [f"So x = {i} here. Wait, x = {i + 1} now.\n\nLet me check it.\n\nSo the answer is {i + 1}."
+             for i in range(150)]
+    frame = pd.DataFrame({"problem_id": [f"p{i}" for i in range(150)], "sample": 0, "reasoning": texts,
+                          "answer_text": "1", "correct": True, "truncated": False})
+    one = extract(frame, FeatureSpec(batch_size=8), threads=1, progress=False)
+    two = extract(frame, FeatureSpec(batch_size=8), threads=2, progress=False)
+    pd.testing.assert_frame_equal(one, two)
+    assert one["problem_id"].tolist() == frame["problem_id"].tolist()
+    assert one["backtracking"].eq(1).all()
 
 
 def test_check_traces_names_file_and_row():

@@ -56,6 +56,30 @@ def test_pivot_summary_and_coverage(features):
     assert prof["brief"] == profile.describe(prof)
 
 
+def test_stage_summary(features):
+    prof = profile.build(features, FeatureSpec())
+    stages = prof["stages"]
+    correct = features[features["correct"].eq(True)]
+    assert set(stages["share_median"]) == {"framing", "exploration", "verification", "synthesis"}
+    assert stages["share_median"]["verification"] == pytest.approx(correct["stage_verification"].median(), abs=1e-4)
+    orders = correct["stage_order"].value_counts()
+    assert stages["typical_order"] in set(orders.index[orders == orders.max()])
+    assert stages["typical_order_share"] == pytest.approx(orders.max() / len(correct), abs=1e-4)
+    assert stages["orders"] == len(orders)
+
+
+def test_typical_order_ties_go_to_the_shorter_order():
+    frame = pd.DataFrame({
+        "problem_id": ["a", "b", "c"], "sample": 0, "answer_text": "", "correct": True, "truncated": False,
+        "reasoning": ["We need to find it.\n\nMaybe try 2.\n\nLet me check it.\n\nSo the answer is 2.",
+                      "We need to find it.\n\nSo the answer is 2.", "Let me check.\n\nMaybe try.\n\nMaybe more."],
+    })
+    measured = extract(frame, FeatureSpec(), progress=False)
+    assert measured["stage_order"].tolist() == ["F>E>V>S", "F>S", "V>E"]
+    prof = profile.build(measured, FeatureSpec())
+    assert prof["stages"]["typical_order"] == "F>S"  # three orders, once each: the shortest, then alphabetical
+
+
 def test_falls_back_to_all_traces_when_none_is_correct(features):
     prof = profile.build(features.assign(correct=False), FeatureSpec())
     assert (prof["source"], prof["n_traces"], prof["n_correct"]) == ("all", 5, 0)
@@ -91,6 +115,11 @@ def test_describe_from_numbers_only():
     assert "occasionally, with phrases like 'what if'" in brief
     assert "now I see" not in brief  # rarer than profile.RARE
     assert "about 10% of the way in" in brief
+    assert "Shape the reasoning" not in brief  # no stages in this profile
+    prof["stages"] = {"typical_order": "F>E>V>E>S"}
+    assert profile.describe(prof).endswith(
+        "Shape the reasoning as: restate the problem, then work on it, then check the work, then work on it, "
+        "then state the conclusion.")
 
 
 def test_describe_an_empty_profile():

@@ -19,6 +19,7 @@ def test_defaults():
     spec = parse({"version": 1})
     assert spec == FeatureSpec()
     assert (spec.spacy_model, spec.batch_size, spec.min_types) == ("blank:en", 64, 3)
+    assert (spec.bootstrap, spec.seed) == (2000, 0)
     assert spec.lexicon["realization"] == ("wait", "oh", "actually", "hmm", "I missed")
     assert spec.lexicon["verification"] == ("let me check", "to verify", "double-check")
     assert spec.lexicon["exploration"] == ("what if", "alternatively", "another way")
@@ -43,6 +44,8 @@ def test_custom_lexicon_is_normalised():
         ({"min_types": 5}, "min_types must be an integer 1..4"),
         ({"min_types": "3"}, "min_types"),
         ({"spacy_model": ""}, "spacy_model"),
+        ({"bootstrap": 10}, "bootstrap must be an integer >= 100"),
+        ({"seed": -1}, "seed must be an integer >= 0"),
         ({"lexicon": ["wait"]}, "lexicon: must be an object"),
         ({"lexicon": {"realization": ["wait"]}}, "missing pivot type(s) verification, exploration, integration"),
         ({"lexicon": {**DEFAULT, "doubt": ["maybe"]}}, "unknown pivot type(s) doubt"),

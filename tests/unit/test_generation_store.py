@@ -37,7 +37,7 @@ def test_only_missing_requests_reach_the_backend(tmp_path):
     complete(first, store, lambda: backend)
     store.close()
     store = RequestStore(tmp_path)  # a new process: reads what the last one fsynced
-    out = complete(first + [_request("c"), _request("a", sample=1)], store, lambda: backend)
+    out = complete(first + [_request("c"), _request("a", sample=1)], store, lambda: backend).responses
     assert len(backend.sent) == 4 and len(set(backend.sent)) == 4
     assert out[_request("c").key].text == "answer to c"
 
@@ -49,7 +49,7 @@ def test_fully_cached_run_never_builds_a_backend(tmp_path):
     def fail():
         raise AssertionError("backend built for a cached run")
 
-    assert complete([_request("a")], store, fail)[_request("a").key].finish_reason == "stop"
+    assert complete([_request("a")], store, fail).responses[_request("a").key].finish_reason == "stop"
 
 
 def test_torn_last_line_is_ignored(tmp_path):

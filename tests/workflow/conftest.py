@@ -45,7 +45,7 @@ def snakemake(workdir: Path, *args: str, check: bool = True, timeout: int = 1800
 
 def planned_jobs(workdir: Path, *args: str) -> dict[str, int]:
     """Jobs a dry run would run, by rule (`snakemake -n -q host rules`); empty when nothing is to do."""
-    out = snakemake(workdir, "-n", "-q", "rules", *args).stdout
+    out = snakemake(workdir, *args, "-n", "-q", "rules").stdout
     counts = {}
     for line in out.splitlines():
         match = re.match(r"^(\w+)\s+(\d+)$", line.strip())

@@ -46,6 +46,25 @@ def model_dir(key):
     return f"results/models/{key}"
 
 
+def model_input(key):
+    """The prepared model directory a job reads; none for an API model."""
+    return [] if config["models"][key]["source"] == "api" else model_dir(key)
+
+
+_TRANSFORMERS_ONLY = {"batch_size", "dtype"}
+_LITELLM_ONLY = {"max_concurrency", "rpm", "tpm", "timeout", "max_retries", "retry_wait", "budget_usd"}
+
+
+def generation_spec(model_key, generation):
+    """A job's generation settings: only its backend's keys, plus the provider of an API model."""
+    model = config["models"][model_key]
+    if model["source"] != "api":
+        return {k: v for k, v in generation.items() if k not in _LITELLM_ONLY}
+    provider = {"model": model["provider"], "api_base": model["api_base"], "api_key_env": model["api_key_env"],
+                "prices": model["prices"]}
+    return {**{k: v for k, v in generation.items() if k not in _TRANSFORMERS_ONLY}, **provider}
+
+
 def problems_file(dataset):
     return f"results/problems/{dataset}/problems.parquet"
 
@@ -68,7 +87,9 @@ def generator_cfg(wildcards):
 
 def eval_generation(wildcards):
     """A family's generation settings, overridden by the benchmark's."""
-    return {**family_cfg(wildcards)["generation"], **config["benchmarks"][wildcards.benchmark]["generation"]}
+    family = family_cfg(wildcards)
+    settings = {**family["generation"], **config["benchmarks"][wildcards.benchmark]["generation"]}
+    return generation_spec(family["model"], settings)
 
 
 def sft_model_dir(family, teacher, dataset, variant):
@@ -108,7 +129,7 @@ def _dataset_files(wildcards):
 def _teacher_spec(wildcards):
     teacher = teacher_cfg(wildcards)
     return spec_json("generate_traces", n_samples=teacher["n_samples"], answer_marker=teacher["answer_marker"],
-                     limit=teacher["limit"], **teacher["generation"])
+                     limit=teacher["limit"], **generation_spec(teacher["model"], teacher["generation"]))
 
 
 # --- used by features.smk
@@ -136,7 +157,8 @@ def _variant_spec(wildcards):
         return spec_json("build_variants", kind=variant["kind"])
     generator = generator_cfg(wildcards)
     return spec_json("build_variants", kind=variant["kind"], answer_check=generator["answer_check"],
-                     answer_marker=generator["answer_marker"], **generator["generation"])
+                     answer_marker=generator["answer_marker"],
+                     **generation_spec(generator["model"], generator["generation"]))
 
 
 def _variant_args(wildcards, input):

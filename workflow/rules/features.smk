@@ -1,4 +1,5 @@
-# Stage extract_features: style features of every graded trace, and the style profile of the correct ones.
+# Stage extract_features: style features of every graded trace, the style profile of the correct ones, and
+# correct vs incorrect traces compared feature by feature (table, Markdown and figures in `snakemake --report`).
 
 
 rule extract_features:
@@ -7,6 +8,11 @@ rule extract_features:
     output:
         features="results/features/{teacher}/{dataset}/features.parquet",
         profile="results/features/{teacher}/{dataset}/style_profile.json",
+        stats=report("results/features/{teacher}/{dataset}/stats.csv", caption="../report/features_stats.rst",
+                     category="Style", subcategory="{teacher}/{dataset}"),
+        stats_md="results/features/{teacher}/{dataset}/stats.md",
+        plots=report(directory("results/features/{teacher}/{dataset}/plots"), patterns=["{name}.png"],
+                     caption="../report/features_plots.rst", category="Style", subcategory="{teacher}/{dataset}"),
     params:
         spec=_features_spec,
     log:
@@ -18,4 +24,6 @@ rule extract_features:
         "../../envs/extract_features.yaml"
     shell:
         "python -m styledistill.cli.extract_features --spec {params.spec:q} --traces {input}"
-        " --features {output.features} --profile {output.profile} --threads {threads} > {log} 2>&1"
+        " --features {output.features} --profile {output.profile} --stats {output.stats}"
+        " --stats-md {output.stats_md} --plots {output.plots} --title {wildcards.teacher}/{wildcards.dataset}"
+        " --threads {threads} > {log} 2>&1"

@@ -4,7 +4,7 @@
 rule generate_traces:
     input:
         problems=lambda w: problems_file(w.dataset),
-        model=lambda w: model_dir(teacher_cfg(w)["model"]),
+        model=lambda w: model_input(teacher_cfg(w)["model"]),
         prompt=lambda w: teacher_cfg(w)["prompt"],
     output:
         "results/traces/{teacher}/{dataset}/traces.parquet",
@@ -19,5 +19,5 @@ rule generate_traces:
         "../../envs/generate_traces.yaml"
     shell:
         "python -m styledistill.cli.generate_traces --spec {params.spec:q} --problems {input.problems}"
-        " --model {input.model} --prompt {input.prompt} --out {output} --store work/requests"
+        " --model '{input.model}' --prompt {input.prompt} --out {output} --store work/requests"
         " --threads {threads} > {log} 2>&1"

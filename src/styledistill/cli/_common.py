@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from styledistill.errors import UserError
+from styledistill.errors import IncompleteRun, UserError
 
 
 def parser(stage: str, description: str) -> argparse.ArgumentParser:
@@ -51,11 +51,14 @@ def set_threads(threads: int) -> None:
 
 
 def run(main: Callable[[Sequence[str] | None], None], argv: Sequence[str] | None = None) -> int:
-    """Run a stage main; a UserError becomes one line on stderr and exit status 2."""
+    """Run a stage main; a UserError becomes one line on stderr and exit status 2, an IncompleteRun status 3."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:
         main(argv)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except IncompleteRun as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     return 0

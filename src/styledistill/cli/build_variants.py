@@ -13,7 +13,7 @@ from pathlib import Path
 
 from styledistill.cli._common import load_spec, parser, require, run, set_threads
 from styledistill.errors import UserError
-from styledistill.generation.jobs import GENERATION_KEYS
+from styledistill.generation.jobs import GENERATION_KEYS, failures_path
 from styledistill.io import read_json, read_table, write_json, write_table
 from styledistill.versions import version
 
@@ -44,7 +44,8 @@ def make(args: argparse.Namespace) -> None:
 
         template = load_prompt(args.prompt, required=required_fields(kind))
         style = describe(read_json(args.profile))
-        out = build.generated(st, args.variant, kind, template, style, args.model, args.store, spec)
+        out = build.generated(st, args.variant, kind, template, style, args.model, args.store, spec,
+                              failures_out=failures_path(args.out))
     write_table(out, args.out, "example", STAGE, version(STAGE))
 
 

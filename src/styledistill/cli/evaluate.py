@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from styledistill.cli._common import load_spec, parser, run, set_threads
-from styledistill.generation.jobs import GENERATION_KEYS, generate_chats
+from styledistill.generation.jobs import GENERATION_KEYS, failures_path, generate_chats
 from styledistill.io import read_table, write_json, write_table
 from styledistill.prompting import student_messages
 from styledistill.reasoning import split_completion
@@ -34,7 +34,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if spec.get("limit"):
         problems = problems.head(int(spec["limit"]))
     chats = [(r.problem_id, student_messages(r.question, spec.get("system_prompt"))) for r in problems.itertuples()]
-    completions = generate_chats(chats, int(spec.get("n_samples", 1)), args.model, args.store, spec)
+    completions = generate_chats(chats, int(spec.get("n_samples", 1)), args.model, args.store, spec,
+                                 failures_out=failures_path(args.out))
     gold = dict(zip(problems["problem_id"], problems["answer"]))
     splits = [split_completion(c.response.text, spec.get("answer_marker"), c.response.reasoning_content)
               for c in completions]

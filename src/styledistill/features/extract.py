@@ -1,88 +1,31 @@
-"""Measure every trace: one row of style features per trace (the `features` record)."""
+"""Measure every trace: one row of style features per trace (the `features` record), in one or more processes."""
 
 from __future__ import annotations
 
-import json
+import multiprocessing
 import sys
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import pandas as pd
 
 from styledistill.errors import UserError
 from styledistill.features import nlp as nlp_mod
-from styledistill.features.lexicon import PIVOT_TYPES
+from styledistill.features import tokens
+from styledistill.features.measure import measure
 from styledistill.features.pivots import PivotMatcher
 from styledistill.features.spec import FeatureSpec
-from styledistill.features.steps import coherence, step_spans
 from styledistill.records import columns
 
 INPUT_COLUMNS = ("problem_id", "sample", "reasoning", "answer_text", "correct", "truncated")
 # Below this many texts per process, starting worker processes costs more than it saves.
 _MIN_TEXTS_PER_PROCESS = 64
+_MAX_CHUNK = 512  # texts per chunk at most (chunks feed the progress bar and balance the processes)
 
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
-
-
-def measure(
-    doc: Any, answer_tokens: int, matcher: PivotMatcher, min_types: int, lemma: Callable[[Any], str]
-) -> dict[str, Any]:
-    """All style features of one reasoning text (a spaCy Doc), as a dict of feature columns."""
-    text = doc.text
-    starts: list[int] = []  # character offset of each non-space token
-    words: list[str] = []
-    steps = step_spans(text)
-    step_starts = [start for start, _ in steps]
-    step_lemmas: list[set[str]] = [set() for _ in steps]
-    sentences, sentence_counted = 0, False
-    for tok in doc:
-        if tok.is_sent_start:
-            sentence_counted = False
-        if tok.is_space:
-            continue
-        if not sentence_counted:
-            sentences += 1
-            sentence_counted = True
-        starts.append(tok.idx)
-        if tok.is_punct:
-            continue
-        words.append(tok.lower_)
-        if not tok.is_stop and steps:
-            step = bisect_right(step_starts, tok.idx) - 1
-            if step >= 0:
-                step_lemmas[step].add(lemma(tok))
-    n_tokens = len(starts)
-
-    pivots = matcher.find(text)
-    row: dict[str, Any] = {
-        "reasoning_tokens": n_tokens,
-        "answer_tokens": answer_tokens,
-        "words": len(words),
-        "steps": len(steps),
-        "sentences": sentences,
-        "words_per_step": len(words) / len(steps) if steps else None,
-    }
-    counts = {kind: 0 for kind in PIVOT_TYPES}
-    for pivot in pivots:
-        counts[pivot.kind] += 1
-    for kind in PIVOT_TYPES:
-        row[f"{kind}_count"] = counts[kind]
-        row[f"{kind}_per_1k"] = 1000.0 * counts[kind] / n_tokens if n_tokens else 0.0
-    coverage = sum(1 for kind in PIVOT_TYPES if counts[kind])
-    row.update(
-        pivot_types=coverage,
-        has_min_types=coverage >= min_types,
-        pivots_total=len(pivots),
-        first_pivot_pos=bisect_left(starts, pivots[0].start) / n_tokens if pivots and n_tokens else None,
-        type_token_ratio=len(set(words)) / len(words) if words else None,
-        step_coherence=coherence(step_lemmas),
-        backtracking=counts["realization"],
-        pivot_spans=json.dumps([[p.start, p.end, p.kind, p.phrase] for p in pivots], ensure_ascii=False),
-    )
-    return row
 
 
 def check_traces(df: pd.DataFrame, path: str) -> None:
@@ -102,38 +45,60 @@ def check_traces(df: pd.DataFrame, path: str) -> None:
                         f"{int(df['sample'].iloc[i])})")
 
 
-def _docs(nlp: Any, texts: list[str], batch_size: int, threads: int) -> Iterator[Any]:
-    longest = max((len(t) for t in texts), default=0)
-    nlp.max_length = max(nlp.max_length, longest + 1)  # no parser in the default pipeline: long texts are cheap
-    n_process = threads if threads > 1 and len(texts) >= _MIN_TEXTS_PER_PROCESS * threads else 1
-    return nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+def _processes(n_texts: int, threads: int) -> int:
+    return max(1, min(threads, n_texts // _MIN_TEXTS_PER_PROCESS))
+
+
+def _measure_chunk(chunk: tuple[list[str], list[str], FeatureSpec]) -> list[dict[str, Any]]:
+    """Features of a chunk of (reasoning, answer) texts; runs in a worker process when threads > 1."""
+    texts, answers, spec = chunk
+    pipeline = nlp_mod.load(spec.spacy_model)
+    nlp = pipeline.nlp
+    nlp.max_length = max(nlp.max_length, max((len(t) for t in texts), default=0) + 1)  # no parser: long is cheap
+    matcher = PivotMatcher(spec.lexicon)
+    docs = nlp.pipe(texts, batch_size=spec.batch_size)
+    return [
+        measure(text, doc, tokens.count_visible(nlp.make_doc(answer)), matcher, spec.min_types, pipeline)
+        for text, doc, answer in zip(texts, docs, answers)
+    ]
+
+
+def _measured(texts: list[str], answers: list[str], spec: FeatureSpec, threads: int) -> Iterator[list[dict]]:
+    """Feature rows chunk by chunk, in input order. With several processes, each measures whole chunks (tokenizing
+    and measuring both), so nothing but texts and rows crosses between processes."""
+    processes = _processes(len(texts), threads)
+    size = max(spec.batch_size, min(_MAX_CHUNK, -(-len(texts) // (8 * processes))))
+    chunks = [(texts[i : i + size], answers[i : i + size], spec) for i in range(0, len(texts), size)]
+    if processes == 1:
+        yield from map(_measure_chunk, chunks)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        yield from pool.map(_measure_chunk, chunks)
 
 
 def extract(traces: pd.DataFrame, spec: FeatureSpec, threads: int = 1, progress: bool = True) -> pd.DataFrame:
     """One row of features per trace, in input order, with the `features` record's columns."""
     from tqdm import tqdm
 
-    pipeline = nlp_mod.load(spec.spacy_model)
-    nlp = pipeline.nlp
-    matcher = PivotMatcher(spec.lexicon)
+    nlp_mod.load(spec.spacy_model)  # fails early on an unknown model (and forked workers inherit it)
     reasoning = [_text(t) for t in traces["reasoning"]]
     answers = [_text(t) for t in traces["answer_text"]]
+    keys = list(zip(traces["problem_id"], traces["sample"], traces["correct"], traces["truncated"]))
     rows = []
     bar = tqdm(total=len(traces), desc="extract_features", unit="trace", file=sys.stderr, disable=not progress)
     with bar:
-        docs = _docs(nlp, reasoning, spec.batch_size, threads)
-        keys = zip(traces["problem_id"], traces["sample"], traces["correct"], traces["truncated"])
-        for (problem_id, sample, correct, truncated), doc, answer in zip(keys, docs, answers):
-            answer_tokens = sum(1 for tok in nlp.make_doc(answer) if not tok.is_space)
-            row = {
-                "problem_id": problem_id,
-                "sample": int(sample),
-                "correct": None if pd.isna(correct) else bool(correct),
-                "truncated": None if pd.isna(truncated) else bool(truncated),
-            }
-            row.update(measure(doc, answer_tokens, matcher, spec.min_types, pipeline.lemma))
-            rows.append(row)
-            bar.update()
+        for measured in _measured(reasoning, answers, spec, threads):
+            for (problem_id, sample, correct, truncated), row in zip(keys[len(rows) :], measured):
+                rows.append({
+                    "problem_id": problem_id,
+                    "sample": int(sample),
+                    "correct": None if pd.isna(correct) else bool(correct),
+                    "truncated": None if pd.isna(truncated) else bool(truncated),
+                    **row,
+                })
+            bar.update(len(measured))
     return pd.DataFrame(rows, columns=columns("features"))
 
 

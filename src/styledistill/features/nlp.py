@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+
+import numpy as np
 
 from styledistill.errors import UserError
 
@@ -14,28 +15,47 @@ BLANK = "blank:"
 
 @dataclass(frozen=True)
 class Pipeline:
-    nlp: Any  # spacy.Language: tokenizer and sentence boundaries
-    lemma: Callable[[Any], str]  # token -> lower-case lemma
+    nlp: Any  # spacy.Language: the tokenizer, and the model's components if it has any
+    # Lookup table (lower-cased word -> lemma; empty when the language has none), or None: the model's own lemmas.
+    table: Any | None
+    # Hashes of the sentence-final characters when sentences are split by the sentencizer's rule (features.tokens);
+    # None when the model sets sentence boundaries itself (parser or senter).
+    punct_chars: np.ndarray | None = None
+    _ids: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def lemma_ids(self, lower: np.ndarray, lemma: np.ndarray) -> np.ndarray:
+        """Per token, the string hash of its lower-case lemma, from the tokens' LOWER and LEMMA attribute hashes.
+
+        The lookup tables are case-sensitive ("Cats" is not in them, "cats" is): the lower-cased word is looked
+        up. A model's lemma is lower-cased; a token without one stands for itself."""
+        keys = lower if self.table is not None else np.where(lemma == 0, lower, lemma)
+        if not len(keys):
+            return keys
+        unique, inverse = np.unique(keys, return_inverse=True)
+        ids = self._ids
+        mapped = [ids.get(k) or ids.setdefault(k, self._lemma_id(k)) for k in unique.tolist()]
+        return np.asarray(mapped, dtype=np.uint64)[inverse]
+
+    def _lemma_id(self, key: int) -> int:
+        strings = self.nlp.vocab.strings
+        if self.table is not None:
+            found = self.table.get(key)
+            return key if found is None else strings.add(found)
+        return strings.add(strings[key].lower())
 
 
-def _lookup_lemma(table: Any) -> Callable[[Any], str]:
-    # The lookup tables are case-sensitive ("Cats" is not in them, "cats" is): look the lower-cased word up.
-    def lemma(token: Any) -> str:
-        word = token.lower_
-        return table.get(word, word)
+def _punct_chars(nlp: Any) -> np.ndarray:
+    from spacy.pipeline.sentencizer import Sentencizer
 
-    return lemma
-
-
-def _model_lemma(token: Any) -> str:
-    return (token.lemma_ or token.text).lower()
+    return np.array(sorted(nlp.vocab.strings.add(ch) for ch in Sentencizer.default_punct_chars), dtype=np.uint64)
 
 
 @lru_cache(maxsize=4)
 def load(name: str) -> Pipeline:
-    """`blank:<lang>`: tokenizer + sentencizer, lemmas from the language's lookup table in spacy-lookups-data
-    (lower-cased words when the language has none). Otherwise an installed spaCy package, given a sentencizer when
-    it cannot split sentences, with its own lemmas."""
+    """`blank:<lang>`: the tokenizer alone; sentences split by spaCy's sentencizer rule, applied to token arrays
+    (features.tokens: the same boundaries without a pipeline component); lemmas from the language's lookup table in
+    spacy-lookups-data (lower-cased words when the language has none). Otherwise an installed spaCy package with its
+    own lemmas, and its own sentences when it has a parser, senter or sentencizer (else the sentencizer rule)."""
     import spacy
 
     if name.startswith(BLANK):
@@ -45,26 +65,24 @@ def load(name: str) -> Pipeline:
         except ImportError as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise UserError(f"--spec: spacy_model {name!r}: no blank {lang!r} pipeline: {first}") from None
-        nlp.add_pipe("sentencizer")
         lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         try:
             nlp.initialize()
-            lemma = _lookup_lemma(lemmatizer.lookups.get_table("lemma_lookup"))
+            table = lemmatizer.lookups.get_table("lemma_lookup")
         except (ValueError, OSError, ImportError, KeyError):
-            lemma = _model_lemma
+            table = {}  # no lookup table for this language: a word is its own lemma
         # The table is used directly (on lower-cased words), so the component need not run.
         nlp.remove_pipe("lemmatizer")
         nlp.initialize()
-        return Pipeline(nlp, lemma)
+        return Pipeline(nlp, table, _punct_chars(nlp))
     try:
         nlp = spacy.load(name)
     except OSError:
         raise UserError(
             f"--spec: spacy_model {name!r} is not an installed spaCy package (install it, or use 'blank:en')"
         ) from None
-    if not {"parser", "senter", "sentencizer"} & set(nlp.pipe_names):
-        nlp.add_pipe("sentencizer")
-    return Pipeline(nlp, _model_lemma)
+    own_sentences = {"parser", "senter", "sentencizer"} & set(nlp.pipe_names)
+    return Pipeline(nlp, None, None if own_sentences else _punct_chars(nlp))
 
 
 def spacy_version() -> str:

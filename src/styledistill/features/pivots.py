@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from styledistill.features.lexicon import PIVOT_TYPES, canonical
+from styledistill.features.phrases import compile_phrases
 
 
 @dataclass(frozen=True)
@@ -18,29 +18,21 @@ class Pivot:
     phrase: str  # the lexicon phrase that matched, as spelled in the lexicon
 
 
-def _pattern(phrase: str) -> str:
-    words = [re.escape(word).replace("'", "['\u2019]") for word in phrase.split()]
-    return r"\s+".join(words)
-
-
 class PivotMatcher:
-    """One compiled alternation over all phrases; at each position the longest phrase wins, matches never overlap."""
+    """One regex over all phrases (a trie: features.phrases); at each position the longest phrase wins, matches
+    never overlap. "oh" does not match inside "though", "wait" not inside "awaited" or "waits"."""
 
     def __init__(self, lexicon: dict[str, tuple[str, ...]]):
-        # one named group per phrase, longest first; the group that matched names the phrase
-        entries = sorted(
-            ((kind, phrase) for kind in PIVOT_TYPES for phrase in lexicon[kind]),
-            key=lambda entry: (-len(canonical(entry[1])), canonical(entry[1])),
-        )
-        self.entry = {f"p{i}": entry for i, entry in enumerate(entries)}
-        alternation = "|".join(f"(?P<{name}>{_pattern(phrase)})" for name, (_, phrase) in self.entry.items())
-        # (?<!\w) and (?!\w): "oh" does not match inside "though", "wait" not inside "awaited" or "waits".
-        self.regex = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
+        # canonical form -> (type, phrase as spelled in the lexicon)
+        self.entry = {canonical(phrase): (kind, phrase) for kind in PIVOT_TYPES for phrase in lexicon[kind]}
+        self.regex = compile_phrases(self.entry)
 
     def find(self, text: str) -> list[Pivot]:
         out = []
+        entry = self.entry
         for match in self.regex.finditer(text):
-            kind, phrase = self.entry[match.lastgroup]
+            found = match.group()
+            kind, phrase = entry.get(found) or entry[canonical(found)]
             out.append(Pivot(match.start(), match.end(), kind, phrase))
         return out
 

@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from styledistill.features.lexicon import PIVOT_TYPES
 from styledistill.features.pivots import decode_spans
+from styledistill.features.stages import LETTER, STAGES
 from styledistill.features.spec import FeatureSpec
 from styledistill.records import RECORDS
 
@@ -74,9 +75,23 @@ def build(features: pd.DataFrame, spec: FeatureSpec) -> dict[str, Any]:
             "share_min_types": _share(rows["has_min_types"].eq(True)),
             "share_by_types": {str(n): _share(coverage == n) for n in range(len(PIVOT_TYPES) + 1)},
         },
+        "stages": _stages(rows),
     }
     profile["brief"] = describe(profile)
     return profile
+
+
+def _stages(rows: pd.DataFrame) -> dict[str, Any]:
+    """Median share of the tokens per stage (the medians need not add up to 1) and the most common stage order."""
+    orders = Counter(order for order in rows["stage_order"] if isinstance(order, str) and order)
+    # the most common order; ties go to the shorter, then alphabetically first, order
+    typical = min(orders.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0] if orders else None
+    return {
+        "share_median": {stage: _quartiles(rows[f"stage_{stage}"])["median"] for stage in STAGES},
+        "typical_order": typical,
+        "typical_order_share": _num(orders[typical] / len(rows)) if typical else None,
+        "orders": len(orders),
+    }
 
 
 # How the brief asks for each pivot type.
@@ -85,6 +100,15 @@ _MOVES = {
     "verification": "Check your work",
     "exploration": "Consider other approaches",
     "integration": "Pull the pieces together",
+}
+
+
+# How the brief names each stage (by its letter in a stage order).
+_STAGE_MOVES = {
+    LETTER["framing"]: "restate the problem",
+    LETTER["exploration"]: "work on it",
+    LETTER["verification"]: "check the work",
+    LETTER["synthesis"]: "state the conclusion",
 }
 
 
@@ -136,4 +160,7 @@ def describe(profile: dict[str, Any]) -> str:
     first = _median(profile, "first_pivot_pos")
     if moves and first is not None:
         out.append(f"Make the first such move about {max(1, round(100 * first))}% of the way in.")
+    order = (profile.get("stages") or {}).get("typical_order")
+    if order and ">" in order:
+        out.append(f"Shape the reasoning as: {', then '.join(_STAGE_MOVES[letter] for letter in order.split('>'))}.")
     return " ".join(out) if out else "Write a short reasoning trace."

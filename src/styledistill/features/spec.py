@@ -8,7 +8,7 @@ from typing import Any
 from styledistill.errors import UserError
 from styledistill.features import lexicon as lex
 
-KEYS = ("lexicon", "spacy_model", "batch_size", "min_types", "version")
+KEYS = ("lexicon", "spacy_model", "batch_size", "min_types", "bootstrap", "seed", "version")
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,8 @@ class FeatureSpec:
     spacy_model: str = "blank:en"  # "blank:<lang>" or the name of an installed spaCy package
     batch_size: int = 64
     min_types: int = 3  # a trace "has the style" when at least this many of the 4 pivot types occur
+    bootstrap: int = 2000  # resamples of the bootstrap intervals of Cliff's delta
+    seed: int = 0  # seed of the bootstrap resamples
 
 
 def _positive_int(spec: dict[str, Any], key: str, default: int, low: int, high: int | None = None) -> int:
@@ -39,4 +41,6 @@ def parse(spec: dict[str, Any]) -> FeatureSpec:
         spacy_model=model.strip(),
         batch_size=_positive_int(spec, "batch_size", 64, 1),
         min_types=_positive_int(spec, "min_types", 3, 1, len(lex.PIVOT_TYPES)),
+        bootstrap=_positive_int(spec, "bootstrap", 2000, 100),
+        seed=_positive_int(spec, "seed", 0, 0),
     )

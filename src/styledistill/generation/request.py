@@ -63,6 +63,7 @@ class Response:
     n_prompt_tokens: int
     n_completion_tokens: int
     reasoning_content: str | None = None
+    cost_usd: float | None = None  # what the API call cost (prices in the spec, else litellm's map); None if unknown
 
     def to_record(self) -> dict[str, Any]:
         return asdict(self)
@@ -70,3 +71,22 @@ class Response:
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Response:
         return cls(**{k: record.get(k) for k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A request the backend gave up on: not stored as finished, so the next run sends it again."""
+
+    key: str
+    error_type: str
+    message: str  # scrubbed of secrets by the backend
+    attempts: int
+    tag: str = ""
+    sample: int = 0
+
+    @classmethod
+    def of(cls, request: Request, error_type: str, message: str, attempts: int) -> Failure:
+        return cls(request.key, error_type, message, attempts, request.tag, request.sample)
+
+    def to_record(self) -> dict[str, Any]:
+        return asdict(self)

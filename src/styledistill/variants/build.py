@@ -50,8 +50,12 @@ def generated(
     model_dir: str | Path,
     store_root: str | Path,
     spec: dict[str, Any],
+    failures_out: str | Path | None = None,
 ) -> pd.DataFrame:
-    """Prompt the generator per problem; check the final answer reaches the target (gold, or a wrong one)."""
+    """Prompt the generator per problem; check the final answer reaches the target (gold, or a wrong one).
+
+    A problem whose request failed (listed in `failures_out`) gets status generation_failed.
+    """
     seed = int(spec.get("seed", 0))
     answer_check = spec.get("answer_check", "require")
     targets: dict[str, str | None] = {}
@@ -62,12 +66,15 @@ def generated(
         for r in st.itertuples()
         if targets[r.problem_id] is not None
     ]
-    completions = {c.tag: c for c in generate_chats(chats, 1, model_dir, store_root, spec)}
+    completions = {c.tag: c for c in generate_chats(chats, 1, model_dir, store_root, spec, failures_out)}
     rows = []
     for r in st.itertuples():
         target = targets[r.problem_id]
         if target is None:
             rows.append(_row(r, variant, "", "", "", "no_wrong_answer"))
+            continue
+        if r.problem_id not in completions:
+            rows.append(_row(r, variant, "", "", target, "generation_failed"))
             continue
         c = completions[r.problem_id]
         split = split_completion(c.response.text, spec.get("answer_marker"), c.response.reasoning_content)

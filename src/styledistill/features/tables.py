@@ -1,0 +1,68 @@
+"""The statistics table as Markdown, for a person to read: strongest effects first."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+
+def _number(x: float) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+
+
+def _p(x: float) -> str:
+    if x is None or math.isnan(x):
+        return "–"
+    return "<0.001" if x < 0.001 else f"{x:.3f}"
+
+
+def _center(value: float, summary: str) -> str:
+    if summary == "share" and not math.isnan(value):
+        return f"{100 * value:.1f}%"
+    return _number(value)
+
+
+def _delta(row: pd.Series) -> str:
+    if math.isnan(row["cliffs_delta"]):
+        return "–"
+    text = f"{row['cliffs_delta']:+.2f}"
+    if not math.isnan(row["delta_ci_low"]):
+        text += f" [{row['delta_ci_low']:+.2f}, {row['delta_ci_high']:+.2f}]"
+    return text
+
+
+def ordered(stats: pd.DataFrame) -> pd.DataFrame:
+    """Rows by |Cliff's delta|, largest first (rows without a delta last), then by feature name."""
+    key = stats["cliffs_delta"].abs().fillna(-1.0)
+    return stats.assign(_key=-key).sort_values(["_key", "feature"], kind="stable").drop(columns="_key")
+
+
+def markdown(stats: pd.DataFrame, title: str, resamples: int, min_types: int) -> str:
+    """A Markdown page: what was compared and how, then one table row per feature."""
+    n_correct = int(stats["n_correct"].max()) if len(stats) else 0
+    n_incorrect = int(stats["n_incorrect"].max()) if len(stats) else 0
+    lines = [
+        f"# {title}",
+        "",
+        f"Correct traces (n = {n_correct}) against incorrect ones (n = {n_incorrect}). Cliff's delta is correct over "
+        f"incorrect (> 0: larger in correct traces), with a {resamples:,}-resample percentile bootstrap 95% interval; "
+        "p: two-sided Mann-Whitney U (Fisher's exact test for the share with "
+        f"at least {min_types} of the 4 pivot types); q: Benjamini-Hochberg across all features. "
+        "Strongest effects first.",
+        "",
+        "| feature | median correct | median incorrect | Cliff's delta [95% CI] | p | q | note |",
+        "|---|---:|---:|---|---:|---:|---|",
+    ]
+    for _, row in ordered(stats).iterrows():
+        name = row["feature"] + (f" (≥{min_types} of 4 types, share)" if row["summary"] == "share" else "")
+        lines.append(
+            f"| {name} | {_center(row['median_correct'], row['summary'])} | "
+            f"{_center(row['median_incorrect'], row['summary'])} | {_delta(row)} | {_p(row['p'])} | {_p(row['q'])} | "
+            f"{row['note']} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,251 @@
+"""The litellm backend against a local OpenAI-compatible server (real HTTP on 127.0.0.1; no network).
+
+Faults are retried or recorded as specified; a kill -9 at random points never loses a finished request nor sends
+one twice; the budget cap stops before it is exceeded; an API key never reaches a file.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from styledistill.generation.store import RequestStore
+from styledistill.io import write_table
+from tests.conftest import REPO
+from tests.fakes.openai_server import FakeOpenAI
+
+if importlib.util.find_spec("litellm") is None or importlib.util.find_spec("tenacity") is None:
+    pytest.skip("the api extra (litellm, tenacity) is not installed", allow_module_level=True)
+
+PROMPT = str(REPO / "prompts" / "teacher.yaml")
+FAST = {"backend": "litellm", "model": "openai/fake-teacher", "timeout": 1.0, "max_retries": 3, "retry_wait": 0.01,
+        "max_new_tokens": 32, "temperature": 0.7}
+
+
+def _problems(path: Path, n: int) -> Path:
+    rows = [{"problem_id": f"p{i:04d}", "question": f"[q{i:04d}] What is {i} + {i}?", "answer": str(2 * i),
+             "level": 0, "source": "test", "split": "test"} for i in range(n)]
+    write_table(pd.DataFrame(rows), path, "problem", "make_problems", 1)
+    return path
+
+
+def _cli(spec: dict, problems: Path, out: Path, store: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "styledistill.cli.generate_traces", "--spec", json.dumps(spec), "--problems",
+            str(problems), "--prompt", PROMPT, "--store", str(store), "--out", str(out), *extra]
+
+
+def _store_keys(store: Path) -> set[str]:
+    keys: set[str] = set()
+    for identity in store.iterdir() if store.exists() else []:
+        keys |= set(RequestStore(identity)._done)
+    return keys
+
+
+def _store_records(store: Path) -> list[dict]:
+    records = []
+    for segment in store.rglob("*.jsonl"):
+        for line in segment.read_text().splitlines(keepends=True):
+            if line.endswith("\n"):
+                records.append(json.loads(line))
+    return records
+
+
+def test_each_fault_is_retried_or_recorded(tmp_path):
+    from styledistill.generation.jobs import generate_chats
+
+    script = {
+        "[429-retry-after]": ["429:1"], "[429]": ["429"], "[5xx]": ["500", "503"], "[hang]": ["hang:4"],
+        "[malformed]": ["malformed", "no_choices"], "[drop]": ["drop"], "[empty]": ["empty"],
+        "[no-reasoning]": ["no_reasoning"], "[think-tags]": ["think_tags"], "[length]": ["length"],
+        "[400]": ["400"], "[always-503]": ["503"] * 10, "[ok]": [],
+    }
+    chats = [(tag, [{"role": "user", "content": f"{tag} What is 2 + 2?"}]) for tag in script]
+    with FakeOpenAI(script=script) as server:
+        spec = {**FAST, "api_base": server.url, "max_failure_rate": 0.5}
+        start = time.time()
+        done = {c.tag: c.response for c in generate_chats(chats, 1, None, tmp_path / "store", spec,
+                                                          failures_out=tmp_path / "t.failures.jsonl")}
+        elapsed = time.time() - start
+        hits = {tag: server.hits[f"{tag} What is 2 + 2?"] for tag in script}
+        first, second = [t for t, key, _ in server.log if key.startswith("[429-retry-after]")]
+    expected_hits = {"[429-retry-after]": 2, "[429]": 2, "[5xx]": 3, "[hang]": 2, "[malformed]": 3, "[drop]": 2,
+                     "[empty]": 1, "[no-reasoning]": 1, "[think-tags]": 1, "[length]": 1, "[400]": 1,
+                     "[always-503]": 4, "[ok]": 1}
+    assert hits == expected_hits
+    assert second - first >= 0.95, "Retry-After: 1 not honoured"
+    assert elapsed < 15
+    failures = {json.loads(line)["tag"]: json.loads(line)
+                for line in (tmp_path / "t.failures.jsonl").read_text().splitlines()}
+    assert set(failures) == {"[400]", "[always-503]"}
+    assert failures["[400]"]["error_type"] == "BadRequestError" and failures["[400]"]["attempts"] == 1
+    assert failures["[always-503]"]["error_type"] == "ServiceUnavailableError"
+    assert failures["[always-503]"]["attempts"] == 4
+    assert set(done) == set(script) - set(failures)
+    assert done["[empty]"].text == "" and done["[empty]"].finish_reason == "stop"  # kept, not a failure
+    assert done["[length]"].finish_reason == "length"
+    assert done["[no-reasoning]"].reasoning_content is None and "boxed" in done["[no-reasoning]"].text
+    assert done["[ok]"].reasoning_content.startswith("Let me think")  # the API's separate reasoning field
+    assert done["[think-tags]"].reasoning_content.startswith("Let me think")  # litellm splits <think> itself
+    assert all(r.n_prompt_tokens > 0 and r.cost_usd is None for r in done.values())  # unknown model, no prices
+
+
+def test_rerun_sends_only_failed_requests(tmp_path):
+    from styledistill.generation.jobs import generate_chats
+
+    chats = [(tag, [{"role": "user", "content": tag}]) for tag in ("[a]", "[b]", "[bad]")]
+    with FakeOpenAI(script={"[bad]": ["400"]}) as server:
+        spec = {**FAST, "api_base": server.url, "max_failure_rate": 0.5}
+        assert len(generate_chats(chats, 2, None, tmp_path, spec)) == 5  # [bad] sample 0 or 1 failed once
+        assert len(generate_chats(chats, 2, None, tmp_path, spec)) == 6
+        assert server.hits == {"[a]": 2, "[b]": 2, "[bad]": 3}
+
+
+def test_concurrency_limit_and_vllm_reasoning_field(tmp_path):
+    from styledistill.generation.jobs import generate_chats
+
+    chats = [(f"[c{i}]", [{"role": "user", "content": f"[c{i}]"}]) for i in range(12)]
+    with FakeOpenAI(delay=0.15, reasoning_field="reasoning") as server:  # vLLM 0.32 names the field `reasoning`
+        spec = {**FAST, "model": "hosted_vllm/fake", "api_base": server.url, "max_concurrency": 3}
+        done = generate_chats(chats, 1, None, tmp_path, spec)
+        assert server.max_in_flight == 3
+    assert len(done) == 12 and all(c.response.reasoning_content for c in done)
+
+
+def test_cli_model_argument_depends_on_backend(tmp_path):
+    problems = _problems(tmp_path / "problems.parquet", 2)
+    spec = {**FAST, "api_base": "http://127.0.0.1:9/v1"}
+    result = subprocess.run(_cli(spec, problems, tmp_path / "t.parquet", tmp_path / "s", "--model", str(tmp_path)),
+                            capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("error: --model: backend litellm takes no model")
+    spec = {"backend": "transformers"}
+    result = subprocess.run(_cli(spec, problems, tmp_path / "t.parquet", tmp_path / "s"), capture_output=True,
+                            text=True, cwd=REPO)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == \
+        "error: --model: backend transformers needs a prepared model directory"
+
+
+def test_budget_cap_stops_before_it_is_exceeded(tmp_path):
+    problems = _problems(tmp_path / "problems.parquet", 20)
+    store, out = tmp_path / "store", tmp_path / "traces.parquet"
+    prices = {"input_per_1m": 100.0, "output_per_1m": 1000.0}
+    with FakeOpenAI(delay=0.02) as server:
+        spec = {**FAST, "api_base": server.url, "max_concurrency": 3, "max_new_tokens": 50, "prices": prices,
+                "budget_usd": 0.2}
+        result = subprocess.run(_cli(spec, problems, out, store), capture_output=True, text=True, cwd=REPO)
+        last = result.stderr.strip().splitlines()[-1]
+        assert result.returncode == 3, result.stderr[-2000:]
+        match = re.search(r"spent \$([\d.]+) of cap \$([\d.]+); (\d+) requests not sent", last)
+        assert match, last
+        spent, cap, not_sent = float(match[1]), float(match[2]), int(match[3])
+        records = _store_records(store)
+        assert cap == 0.2 and spent <= cap and not out.exists()
+        assert 0 < len(records) < 20 and len(records) + not_sent == 20
+        assert spent == pytest.approx(sum(r["cost_usd"] for r in records), abs=1e-4)
+        # It stopped only because the next request's worst case (~60 prompt tokens, 50 output tokens) did not fit.
+        assert cap - spent < 60 * 100e-6 + 50 * 1000e-6
+        assert server.total_hits == len(records)  # nothing failed, nothing sent twice
+        # A higher cap finishes the rest; the finished ones are not paid again.
+        spec["budget_usd"] = 5.0
+        subprocess.run(_cli(spec, problems, out, store), capture_output=True, text=True, cwd=REPO, check=True)
+        assert server.total_hits == 20 and set(server.hits.values()) == {1}
+    traces = pd.read_parquet(out)
+    assert len(traces) == 20 and (traces["cost_usd"] > 0).all() and not traces["empty"].any()
+
+
+def test_canary_key_reaches_no_file(tmp_path):
+    canary = "sk-canary-" + os.urandom(12).hex()
+    problems = _problems(tmp_path / "data" / "problems.parquet", 6)
+    env = {**os.environ, "STYLEDISTILL_CANARY_KEY": canary}
+    (tmp_path / "logs").mkdir()
+    script = {"[q0001]": ["401_echo"], "[q0002]": ["429", "500"], "[q0003]": ["hang:3"]}
+    with FakeOpenAI(script=script) as server:
+        spec = {**FAST, "api_base": server.url, "api_key_env": "STYLEDISTILL_CANARY_KEY", "max_failure_rate": 0.5}
+        argv = _cli(spec, problems, Path("results/traces/t/d/traces.parquet"), Path("work/requests"))
+        with open(tmp_path / "logs" / "generate_traces.log", "w") as log:
+            subprocess.run(argv, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path, env=env, check=True)
+        assert server.authorization[f"Bearer {canary}"] == server.total_hits  # the key was really used
+    log_text = (tmp_path / "logs" / "generate_traces.log").read_text()
+    assert "AuthenticationError" in log_text and "[redacted]" in log_text  # the echoed key was there, scrubbed
+    failures = (tmp_path / "results/traces/t/d/traces.failures.jsonl").read_text()
+    assert "AuthenticationError" in failures
+    fragments = {canary[i:i + 12] for i in range(len(canary) - 11)}
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(files) >= 5
+    for path in files:
+        data = path.read_bytes().decode("utf-8", errors="replace")
+        assert not any(f in data for f in fragments), f"{path} holds (part of) the API key"
+
+
+def test_kill_9_at_random_points_never_loses_or_repays(tmp_path):
+    """kill -9 the CLI at >= 10 random points (seeded), restart each time, then count the server's hits.
+
+    A request is *in flight at kill i* if the server had received it but the store did not hold it when the process
+    died. Asserted: no finished request is lost (the finished set only grows), and a request is sent exactly
+    1 + (number of kills it was in flight at) times; in particular, never again once finished.
+    """
+    # Kill targets (new server hits before each kill) come from a seeded generator of their own; 12 kills of at most
+    # 12 hits each stay below the 150 hits a full run needs, so every kill lands mid-run.
+    n, kills_wanted, rng, jitter = 150, 12, random.Random(20250), random.Random(7)
+    problems = _problems(tmp_path / "problems.parquet", n)
+    store, out = tmp_path / "store", tmp_path / "traces.parquet"
+    snapshots: list[tuple[set[str], dict[str, int]]] = []  # (finished keys, server hits) after each kill
+    runs = 0
+    with FakeOpenAI(delay=0.04) as server:
+        spec = {**FAST, "api_base": server.url, "max_concurrency": 4}
+        argv = _cli(spec, problems, out, store)
+        while True:
+            runs += 1
+            proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+            if len(snapshots) < kills_wanted:
+                target = server.total_hits + rng.randint(1, 12)
+                deadline = time.time() + 120
+                while proc.poll() is None and server.total_hits < target and time.time() < deadline:
+                    time.sleep(0.002)
+                    if jitter.random() < 0.002:  # now and then a little later, mid-answer
+                        time.sleep(jitter.uniform(0, 0.04))
+                if proc.poll() is None:
+                    os.kill(proc.pid, signal.SIGKILL)
+                    proc.wait()
+                    time.sleep(0.3)  # let the server count what reached it before the kill
+                    snapshots.append((_store_keys(store), server.snapshot()))
+                    continue
+            assert proc.wait(timeout=120) == 0, "the final run failed"
+            break
+        final_hits = server.snapshot()
+    assert len(snapshots) >= 10
+    traces = pd.read_parquet(out)
+    assert len(traces) == n
+    content = dict(zip(traces["request_key"], traces["question"]))
+    final_keys = _store_keys(store)
+    assert len(final_keys) == n
+    in_flight_at = {q: 0 for q in content.values()}
+    before: dict[str, int] = {}
+    for i, (finished, hits) in enumerate(snapshots):
+        later = snapshots[i + 1][0] if i + 1 < len(snapshots) else final_keys
+        assert finished <= later, f"finished requests lost after kill {i}"
+        finished_q = {content[k] for k in finished}
+        for q, count in hits.items():  # sent during run i and not stored when it died
+            if count > before.get(q, 0) and q not in finished_q:
+                in_flight_at[q] += 1
+        for q in finished_q:
+            assert final_hits[q] == hits[q], f"{q!r} was sent again after it finished"
+        before = hits
+    resent = {q: final_hits[q] - 1 for q in content.values() if final_hits[q] > 1}
+    wrong = {q: (final_hits[q], in_flight_at[q]) for q in content.values() if final_hits[q] != 1 + in_flight_at[q]}
+    assert not wrong, f"(hits, times in flight at a kill) of requests sent other than 1 + times in flight: {wrong}"
+    print(f"\nkill test: {len(snapshots)} kills over {runs} runs, {n} requests, {sum(final_hits.values())} sent; "
+          f"re-sent {len(resent)} request(s) {sum(resent.values())} time(s), all in flight at a kill; "
+          f"in flight at kills: {sum(in_flight_at.values())}; finished requests sent twice: 0; lost: 0")

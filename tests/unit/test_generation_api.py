@@ -1,0 +1,187 @@
+"""The API backend's parts that need no server: settings, identity, limits, budget, scrubbing, failure policy."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import httpx
+import pytest
+
+from styledistill.errors import IncompleteRun, UserError
+from styledistill.generation.jobs import GENERATION_KEYS, check_outcome, failures_path, generate_chats
+from styledistill.generation.litellm_backend import (
+    ApiSettings,
+    Budget,
+    RateLimiter,
+    api_identity,
+    retry_after_seconds,
+    scrub,
+)
+from styledistill.generation.request import Failure, Request, Response, Sampling
+from styledistill.generation.runner import SendingStopped, complete
+from styledistill.generation.store import RequestStore
+
+
+def _request(question: str) -> Request:
+    return Request.chat("m", [{"role": "user", "content": question}], Sampling(), tag=question)
+
+
+def test_generation_keys_cover_both_backends():
+    assert {"batch_size", "dtype", "model", "api_base", "api_key_env", "max_concurrency", "rpm", "tpm", "timeout",
+            "max_retries", "retry_wait", "budget_usd", "prices", "max_failure_rate"} <= GENERATION_KEYS
+
+
+def test_api_identity_is_provider_and_endpoint():
+    a = api_identity("openai/m", "http://h:1/v1")
+    assert a == api_identity("openai/m", "http://h:1/v1/") and a.startswith("api-")
+    assert a != api_identity("openai/m", "http://h:2/v1") != api_identity("hosted_vllm/m", "http://h:1/v1")
+    assert api_identity("deepseek/deepseek-reasoner", None) != a
+
+
+def test_settings_defaults_and_checks():
+    s = ApiSettings.from_spec({"model": "openai/m", "rpm": None, "batch_size": 16, "dtype": "auto"})
+    assert (s.max_concurrency, s.max_retries, s.rpm, s.budget_usd) == (4, 5, None, None)
+    s = ApiSettings.from_spec({"model": "openai/m", "prices": {"input_per_1m": 1, "output_per_1m": 4}})
+    assert (s.price_in_per_1m, s.price_out_per_1m) == (1.0, 4.0)
+    with pytest.raises(UserError, match="provider string"):
+        ApiSettings.from_spec({})
+    with pytest.raises(UserError, match="prices must be"):
+        ApiSettings.from_spec({"model": "openai/m", "prices": {"input": 1}})
+    with pytest.raises(UserError, match="max_concurrency must be >= 1"):
+        ApiSettings.from_spec({"model": "openai/m", "max_concurrency": 0})
+    with pytest.raises(UserError) as err:  # a key pasted where its variable's name belongs is not echoed
+        ApiSettings.from_spec({"model": "openai/m", "api_key_env": "sk-live-0123456789abcdef"})
+    assert "sk-live" not in str(err.value)
+
+
+def test_backend_needs_the_right_model_argument(tmp_path):
+    chats = [("t", [{"role": "user", "content": "q"}])]
+    with pytest.raises(UserError, match="takes no model directory"):
+        generate_chats(chats, 1, tmp_path, tmp_path / "store", {"backend": "litellm", "model": "openai/m"})
+    with pytest.raises(UserError, match="needs a prepared model directory"):
+        generate_chats(chats, 1, None, tmp_path / "store", {"backend": "transformers"})
+    with pytest.raises(UserError, match="unknown generation backend"):
+        generate_chats(chats, 1, None, tmp_path / "store", {"backend": "vllm2"})
+
+
+def test_rate_limiter_sliding_window():
+    now = [0.0]
+    sleeps: list[float] = []
+
+    def sleep(s: float) -> None:
+        sleeps.append(s)
+        now[0] += s
+
+    limiter = RateLimiter(rpm=2, tpm=None, clock=lambda: now[0], sleep=sleep)
+    limiter.acquire(10)
+    limiter.acquire(10)
+    assert not sleeps
+    limiter.acquire(10)  # the third request of the minute waits for the first to leave the window
+    assert now[0] == pytest.approx(60.0)
+    tokens = RateLimiter(rpm=None, tpm=100, clock=lambda: now[0], sleep=sleep)
+    start = now[0]
+    tokens.acquire(70)
+    tokens.acquire(20)
+    tokens.acquire(20)  # 110 > 100: waits a window
+    assert now[0] - start == pytest.approx(60.0)
+    tokens.acquire(500)  # larger than the whole budget: goes alone once the window is empty
+    assert now[0] - start == pytest.approx(120.0)
+
+
+def test_budget_waits_for_in_flight_then_stops():
+    budget = Budget(1.0)
+    assert budget.reserve(0.4) and budget.reserve(0.4)
+    result: list[bool] = []
+    waiter = threading.Thread(target=lambda: result.append(budget.reserve(0.4)))
+    waiter.start()  # 0.8 reserved + 0.4 > 1.0: waits for one in flight to settle
+    budget.settle(0.4, 0.1)  # it cost less than its worst case: 0.1 + 0.4 + 0.4 fits
+    waiter.join(5)
+    assert result == [True]
+    budget.settle(0.4, 0.4)
+    budget.settle(0.4, 0.4)  # spent 0.9
+    assert not budget.reserve(0.4) and budget.stopped and not budget.reserve(0.01)
+    assert budget.spent == pytest.approx(0.9)
+    assert Budget(None).reserve(1e9)
+
+
+def test_budget_stops_instead_of_waiting_on_float_residue():
+    budget = Budget(1.0)
+    for _ in range(10):  # 0.1 added and taken away ten times leaves a float residue, not 0.0
+        assert budget.reserve(0.1)
+        budget.settle(0.1, 0.0)
+    result: list[bool] = []
+    worker = threading.Thread(target=lambda: result.append(budget.reserve(2.0)), daemon=True)
+    worker.start()
+    worker.join(2)
+    assert result == [False], "reserve() waited for requests that are not in flight"
+
+
+def test_scrub_removes_keys_and_fragments():
+    key = "sk-canary-0123456789abcdef"
+    assert scrub(f"Incorrect API key: Bearer {key}.", [key]) == "Incorrect API key: Bearer [redacted]."
+    partial = scrub("key sk-canary-012****cdef rejected", [key])
+    assert "sk-canary" not in partial and "rejected" in partial
+    assert scrub("nothing to hide", [key]) == "nothing to hide"
+
+
+def test_retry_after_forms():
+    class Err(Exception):
+        def __init__(self, headers):
+            self.litellm_response_headers = headers
+
+    assert retry_after_seconds(Err({"Retry-After": "2"})) == 2.0
+    assert retry_after_seconds(Err(httpx.Headers({"retry-after-ms": "1500"}))) == 1.5
+    assert 0 <= retry_after_seconds(Err({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"})) == 0.0
+    assert retry_after_seconds(Err({"content-type": "x"})) is None
+    assert retry_after_seconds(ValueError()) is None
+
+
+class FlakyBackend:
+    """Fails the requests whose question starts with 'bad' once; stops early (like a budget cap) if told to."""
+
+    def __init__(self, fail: set[str], stop_after: int | None = None) -> None:
+        self.fail, self.stop_after, self.sent = fail, stop_after, []
+
+    def generate(self, requests):
+        for i, r in enumerate(requests):
+            if self.stop_after is not None and i == self.stop_after:
+                raise SendingStopped(f"spent $1 of cap $1; {len(requests) - i} requests not sent", len(requests) - i)
+            self.sent.append(r.tag)
+            if r.tag in self.fail:
+                yield [Failure.of(r, "InternalServerError", "boom", 3)]
+            else:
+                yield [Response(r.key, f"answer {r.tag}", "stop", 1, 1, cost_usd=0.5)]
+
+
+def test_failures_are_not_stored_and_are_retried(tmp_path):
+    requests = [_request(q) for q in ("a", "bad", "c")]
+    store = RequestStore(tmp_path)
+    outcome = complete(requests, store, lambda: FlakyBackend({"bad"}))
+    assert [f.tag for f in outcome.failures] == ["bad"] and outcome.failures[0].attempts == 3
+    assert len(outcome.responses) == 2 and "bad" not in {r.text for r in outcome.responses.values()}
+    assert outcome.spent_usd == 1.0 and outcome.failure_rate == pytest.approx(1 / 3)
+    with pytest.raises(IncompleteRun, match=r"1 of 3 requests failed \(33.3%"):
+        check_outcome(outcome, 0.05, None)
+    check_outcome(outcome, 0.5, None)  # below the rate: a warning, not an error
+    again = FlakyBackend(set())
+    outcome = complete(requests, RequestStore(tmp_path), lambda: again)
+    assert again.sent == ["bad"] and len(outcome.responses) == 3 and not outcome.failures
+
+
+def test_early_stop_is_an_incomplete_run(tmp_path):
+    requests = [_request(q) for q in "abcd"]
+    outcome = complete(requests, RequestStore(tmp_path), lambda: FlakyBackend(set(), stop_after=1))
+    assert outcome.not_sent == 3 and len(outcome.responses) == 1
+    with pytest.raises(IncompleteRun, match=r"spent \$1 of cap \$1; 3 requests not sent; 1 of 4 requests finished"):
+        check_outcome(outcome, 1.0, None)
+
+
+def test_failures_sidecar_path_and_content(tmp_path):
+    assert failures_path(tmp_path / "traces.parquet") == tmp_path / "traces.failures.jsonl"
+    from styledistill.generation.jobs import write_failures
+
+    outcome = complete([_request("bad")], RequestStore(tmp_path / "s"), lambda: FlakyBackend({"bad"}))
+    write_failures(tmp_path / "f.jsonl", outcome, "m")
+    (record,) = [json.loads(line) for line in (tmp_path / "f.jsonl").read_text().splitlines()]
+    assert record["tag"] == "bad" and record["error_type"] == "InternalServerError" and record["attempts"] == 3
