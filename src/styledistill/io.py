@@ -57,6 +57,19 @@ def read_json(path: str | Path) -> Any:
         raise UserError(f"{path}: not valid JSON: {exc}") from None
 
 
+def read_yaml(path: str | Path, what: str = "file") -> Any:
+    """A YAML file's content; a missing or malformed file is one line naming it."""
+    import yaml
+
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"{path}: {what} not found")
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise UserError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+
+
 def sha256_file(path: str | Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from styledistill.errors import UserError
+from styledistill.io import read_yaml
 
 THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
 
@@ -35,13 +34,7 @@ class PromptTemplate:
 
 
 def load_prompt(path: str | Path, required: set[str] = frozenset()) -> PromptTemplate:
-    path = Path(path)
-    if not path.exists():
-        raise UserError(f"{path}: prompt file not found")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise UserError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    data = read_yaml(path, "prompt file")
     if not isinstance(data, dict) or not isinstance(data.get("user"), str):
         raise UserError(f"{path}: needs a 'user' template string (and optionally 'system')")
     unknown = set(data) - {"system", "user", "description"}

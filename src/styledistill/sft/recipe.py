@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from styledistill.errors import UserError
+from styledistill.io import read_yaml
 
 SPEC = "--spec"
 IGNORED_SPEC_KEYS = frozenset({"version"})
@@ -154,12 +153,7 @@ def _check_keys(data: dict[str, Any], where: str, ignored: frozenset[str] = froz
 def load_recipe(path: str | Path) -> dict[str, Any]:
     """Read a recipe file: a mapping of known keys (checked, not yet merged)."""
     path = Path(path)
-    if not path.exists():
-        raise UserError(f"{path}: recipe file not found")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise UserError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    data = read_yaml(path, "recipe file")
     if data is None:
         data = {}
     if not isinstance(data, dict):
