@@ -1,0 +1,19 @@
+"""Every overlay in experiments/ is a valid config once merged onto config.yaml, as Snakemake merges it."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+from snakemake.utils import update_config
+
+from styledistill.configcheck import check
+from tests.conftest import REPO
+
+
+@pytest.mark.parametrize("overlay", sorted((REPO / "experiments").glob("*.yaml")), ids=lambda p: p.name)
+def test_overlay_is_valid(overlay):
+    config = copy.deepcopy(yaml.safe_load((REPO / "config.yaml").read_text()))
+    update_config(config, yaml.safe_load(overlay.read_text()))
+    check(config, REPO / "workflow" / "schemas" / "config.schema.yaml", base_dir=REPO)
