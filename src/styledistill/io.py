@@ -47,27 +47,25 @@ def write_json(path: str | Path, obj: Any) -> None:
     atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
-def read_json(path: str | Path) -> Any:
-    path = Path(path)
-    if not path.exists():
-        raise UserError(f"{path}: file not found")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise UserError(f"{path}: not valid JSON: {exc}") from None
-
-
-def read_yaml(path: str | Path, what: str = "file") -> Any:
-    """A YAML file's content; a missing or malformed file is one line naming it."""
-    import yaml
-
+def _parse(path: str | Path, what: str, parse: Any, error: type[Exception], language: str) -> Any:
+    """A file's parsed content; a missing or malformed file is one line naming it."""
     path = Path(path)
     if not path.exists():
         raise UserError(f"{path}: {what} not found")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise UserError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+        return parse(path.read_text(encoding="utf-8"))
+    except error as exc:
+        raise UserError(f"{path}: not valid {language}: {str(exc).splitlines()[0]}") from None
+
+
+def read_json(path: str | Path, what: str = "file") -> Any:
+    return _parse(path, what, json.loads, json.JSONDecodeError, "JSON")
+
+
+def read_yaml(path: str | Path, what: str = "file") -> Any:
+    import yaml
+
+    return _parse(path, what, yaml.safe_load, yaml.YAMLError, "YAML")
 
 
 def sha256_file(path: str | Path) -> str:
