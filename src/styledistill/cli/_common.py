@@ -40,6 +40,14 @@ def require(spec: dict[str, Any], key: str, where: str = "--spec") -> Any:
     return spec[key]
 
 
+def read_problems(path: str, limit: int | None) -> Any:
+    """The problems a generating stage answers: a problem table, cut to its first `limit` rows when set."""
+    from styledistill.io import read_table
+
+    problems = read_table(path, "problem")
+    return problems.head(int(limit)) if limit else problems
+
+
 def set_threads(threads: int) -> None:
     """Pin CPU threads: two OpenMP pools fighting over two cores stall badly."""
     threads = max(1, threads)

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from styledistill.cli._common import load_spec, parser, run, set_threads
+from styledistill.cli._common import load_spec, parser, read_problems, run, set_threads
 from styledistill.generation.jobs import GENERATION_KEYS, failures_path, generate_chats
-from styledistill.io import read_table, write_json, write_table
+from styledistill.io import write_json, write_table
 from styledistill.prompting import student_messages
 from styledistill.reasoning import split_completion
 from styledistill.versions import version
@@ -30,9 +30,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     from styledistill.evaluation.scoring import score
     from styledistill.grading.pool import grade_many
 
-    problems = read_table(args.problems, "problem")
-    if spec.get("limit"):
-        problems = problems.head(int(spec["limit"]))
+    problems = read_problems(args.problems, spec.get("limit"))
     chats = [(r.problem_id, student_messages(r.question, spec.get("system_prompt"))) for r in problems.itertuples()]
     completions = generate_chats(chats, int(spec.get("n_samples", 1)), args.model, args.store, spec,
                                  failures_out=failures_path(args.out))

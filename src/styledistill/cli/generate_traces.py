@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from styledistill.cli._common import load_spec, parser, run, set_threads
+from styledistill.cli._common import load_spec, parser, read_problems, run, set_threads
 from styledistill.generation.jobs import GENERATION_KEYS, failures_path, generate_chats
-from styledistill.io import read_table, write_table
+from styledistill.io import write_table
 from styledistill.prompting import load_prompt
 from styledistill.records import columns
 from styledistill.reasoning import split_completion
@@ -29,9 +29,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = p.parse_args(argv)
     spec = load_spec(args.spec, SPEC_KEYS)
     set_threads(args.threads)
-    problems = read_table(args.problems, "problem")
-    if spec.get("limit"):
-        problems = problems.head(int(spec["limit"]))
+    problems = read_problems(args.problems, spec.get("limit"))
     template = load_prompt(args.prompt, required={"question"})
     chats = [(row.problem_id, template.messages(question=row.question)) for row in problems.itertuples()]
     completions = generate_chats(chats, int(spec.get("n_samples", 1)), args.model or None, args.store, spec,
