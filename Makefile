@@ -4,10 +4,12 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.styledistill-installed
+# vLLM on CPU needs its own virtualenv (its pins differ from ours); the vllm tests skip, with the reason, without it.
+VLLM_VENV ?= .venv-vllm
 CORES ?= all
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: demo test install report clean
+.PHONY: demo test install vllm-env report clean
 
 install: $(STAMP)
 
@@ -23,7 +25,11 @@ demo: $(STAMP)
 	snakemake --report results/report.html
 	@echo; cat results/summary/scores.md; echo "plot: results/summary/scores.png  report: results/report.html"
 
-test: $(STAMP)
+vllm-env:
+	test -e $(VLLM_VENV)/.styledistill-vllm-ok || scripts/build-vllm-env.sh $(VLLM_VENV) \
+		|| echo "the vllm tests will skip: $$(cat $(VLLM_VENV)/FAILED)"
+
+test: $(STAMP) vllm-env
 	pytest
 
 report: $(STAMP)

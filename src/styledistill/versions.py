@@ -11,7 +11,7 @@ from __future__ import annotations
 STAGE_VERSIONS: dict[str, int] = {
     "prepare_model": 1,
     "make_problems": 1,
-    "generate_traces": 1,
+    "generate_traces": 2,
     "grade": 1,
     "build_st": 1,
     "extract_features": 1,

@@ -110,3 +110,38 @@ def test_killed_generation_resumes_without_resending(tmp_path, smollm2_dir):
     result = run_cli("generate_traces", *argv[3:])
     assert f"6 request(s): {stored} cached, {6 - stored} to generate" in result.stderr
     assert len(pd.read_parquet(tmp_path / "t.parquet")) == 6
+
+
+def test_shards_split_the_problems_and_merge_back(tmp_path, tiny_llama_dir):
+    problems = fixtures.problems(tmp_path / "problems.parquet")
+    store = tmp_path / "store"
+    base = ["--problems", str(problems), "--model", str(tiny_llama_dir), "--prompt", "prompts/teacher.yaml",
+            "--store", str(store)]
+    spec = {**GEN, "max_new_tokens": 8, "n_samples": 2}
+    whole = tmp_path / "whole.parquet"
+    run_cli("generate_traces", "--spec", json.dumps(spec), "--out", str(whole), *base)
+    shards = [tmp_path / "shards" / f"{i}.parquet" for i in range(2)]
+    for i, out in enumerate(shards):
+        result = run_cli("generate_traces", "--spec", json.dumps({**spec, "shard": i, "shards": 2}),
+                         "--out", str(out), *base)
+        assert ", 0 to generate" in result.stderr  # the shards share the store with the unsharded run
+    assert [len(pd.read_parquet(p)) for p in shards] == [4, 2]  # p1, p3 | p2
+    merged = tmp_path / "traces.parquet"
+    run_cli("generate_traces", "--merge", *map(str, shards), "--out", str(merged))
+    keys = ["problem_id", "sample"]
+    expected = pd.read_parquet(whole).sort_values(keys).reset_index(drop=True)
+    pd.testing.assert_frame_equal(pd.read_parquet(merged), expected)
+    assert (tmp_path / "traces.failures.jsonl").read_text() == ""
+    assert json.loads((tmp_path / "traces.manifest.json").read_text())["shards"] == 2
+
+
+def test_merge_refuses_overlapping_shards(tmp_path, tiny_llama_dir):
+    problems = fixtures.problems(tmp_path / "problems.parquet")
+    out = tmp_path / "s.parquet"
+    run_cli("generate_traces", "--spec", json.dumps({**GEN, "max_new_tokens": 4}), "--problems", str(problems),
+            "--model", str(tiny_llama_dir), "--prompt", "prompts/teacher.yaml", "--store", str(tmp_path / "store"),
+            "--out", str(out))
+    result = run_cli("generate_traces", "--merge", str(out), str(out), "--out", str(tmp_path / "m.parquet"),
+                     check=False)
+    assert result.returncode == 2 and "shards overlap" in result.stderr.strip().splitlines()[-1]
+    assert not (tmp_path / "m.parquet").exists()

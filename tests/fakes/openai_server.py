@@ -33,6 +33,7 @@ import json
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -58,8 +59,10 @@ class FakeOpenAI:
         reasoning_field: str | None = "reasoning_content",
         lifetime: float = 600.0,
         script: dict[str, list[str]] | None = None,
+        answer: Callable[[str], str] | None = None,
     ) -> None:
         self.delay = delay
+        self.answer = answer or (lambda key: "42")  # the boxed final answer for a content key
         self.reasoning_field = reasoning_field  # reasoning_content, reasoning (vLLM 0.32), or None
         self.lifetime = lifetime
         self._lock = threading.Lock()
@@ -153,7 +156,7 @@ class FakeOpenAI:
 
     def completion(self, body: dict[str, Any], key: str, fault: str) -> dict[str, Any]:
         reasoning = f"Let me think about it. Wait, let me check the numbers in: {key[:60]}"
-        content = "So the final answer is \\boxed{42}."
+        content = f"So the final answer is \\boxed{{{self.answer(key)}}}."
         finish = "stop"
         field = self.reasoning_field
         if fault == "empty":

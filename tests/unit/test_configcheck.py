@@ -42,3 +42,39 @@ def test_errors_are_one_line_naming_the_key(mutate, message):
     with pytest.raises(UserError) as info:
         _check(mutate)
     assert str(info.value).startswith(message) and "\n" not in str(info.value)
+
+
+_API_MODEL = {"source": "api", "provider": "openai/gpt-4o", "api_key_env": "OPENAI_API_KEY"}
+
+
+def _api_generator(c):
+    c["models"]["gpt4o"] = dict(_API_MODEL)
+    c["generators"]["smollm2"].update(model="gpt4o", generation={"backend": "litellm", "budget_usd": 5})
+
+
+def test_an_api_model_may_write_the_synthetic_variants():
+    config = _check(_api_generator)
+    assert config["generators"]["smollm2"]["generation"]["backend"] == "litellm"
+
+
+def test_vllm_backend_and_shards_are_accepted():
+    def vllm(c):
+        c["teachers"]["smollm2"].update(shards=4, generation={"backend": "vllm", "gpus": 2, "enforce_eager": True})
+
+    teacher = _check(vllm)["teachers"]["smollm2"]
+    assert teacher["shards"] == 4 and teacher["generation"]["tensor_parallel_size"] is None
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda c: (c["models"].update(gpt4o=dict(_API_MODEL)), c["families"]["smollm2"].update(model="gpt4o")),
+     "config: families.smollm2.model: an API model ('gpt4o') cannot be a student"),
+    (lambda c: (_api_generator(c), c["generators"]["smollm2"]["generation"].update(backend="vllm")),
+     "config: generators.smollm2.generation.backend: model 'gpt4o' needs backend litellm, not vllm"),
+    (lambda c: c["teachers"]["smollm2"]["generation"].update(backend="litellm"),
+     "config: teachers.smollm2.generation.backend: model 'smollm2' needs backend transformers or vllm, not litellm"),
+    (lambda c: c["teachers"]["smollm2"].update(shards=0), "config: teachers.smollm2.shards: 0 is less than"),
+])
+def test_backend_errors_are_one_line(mutate, message):
+    with pytest.raises(UserError) as info:
+        _check(mutate)
+    assert str(info.value).startswith(message) and "\n" not in str(info.value)

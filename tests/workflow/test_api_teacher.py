@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 
 import pandas as pd
 import pytest
@@ -60,3 +61,31 @@ def test_api_teacher_runs_resumes_and_keeps_the_key_secret(tmp_path, monkeypatch
              and CANARY[:12].encode() in p.read_bytes()]
     assert leaks == []
     assert os.environ["STYLEDISTILL_TEST_KEY"] == CANARY
+
+
+def _sum_answer(question: str) -> str:
+    """A teacher that gets the tiny sums right ("What is 2 + 3?"), so ST is not empty."""
+    match = re.search(r"(\d+) \+ (\d+)", question)
+    return str(int(match.group(1)) + int(match.group(2))) if match else "42"
+
+
+def test_an_api_generator_writes_a_synthetic_variant(tmp_path, monkeypatch):
+    workdir = copy_workflow(tmp_path / "wf")
+    target = "results/variants/remote/easy/raw/ST-HC.parquet"
+    monkeypatch.setenv("STYLEDISTILL_TEST_KEY", CANARY)
+    with FakeOpenAI(answer=_sum_answer) as server:
+        config = _config(server.url)
+        config["study"]["variants"] = ["ST", "ST-HC"]
+        config["generators"] = {"api": {"model": "fake", "answer_check": "enforce",
+                                        "generation": {"backend": "litellm", "max_new_tokens": 64, "timeout": 5,
+                                                       "budget_usd": 1.0}}}
+        config["variants"]["ST-HC"] = {"kind": "synthetic", "generator": "api", "prompt": "prompts/synthetic_hc.yaml"}
+        write_config(workdir, config)
+        snakemake(workdir, "--cores", "2", target)
+        examples = pd.read_parquet(workdir / target)
+        st = pd.read_parquet(workdir / "results/st/remote/easy/st.parquet")
+        assert len(examples) == len(st) > 0 and (examples["status"] == "ok").all()
+        assert examples["reasoning"].str.contains("Let me think").all()  # the server's reasoning field
+        assert server.total_hits == 16 + len(st)  # teacher requests, then one per ST problem
+    assert not [p for p in workdir.rglob("*") if p.is_file() and not p.is_symlink()
+                and CANARY[:12].encode() in p.read_bytes()]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import shlex
+
 from tests.workflow.conftest import default_config, planned_jobs, snakemake, write_config
 
 
@@ -15,7 +18,8 @@ def test_dry_run_plans_the_whole_study(workdir):
     counts = planned_jobs(workdir)
     n_variants = len(default_config()["study"]["variants"])
     assert counts == {
-        "all": 1, "prepare_model": 1, "make_problems": 2, "generate_traces": 1, "grade": 1, "build_st": 1,
+        "all": 1, "prepare_model": 1, "make_problems": 2, "generate_traces": 1, "merge_traces": 1, "grade": 1,
+        "build_st": 1,
         "extract_features": 1, "make_variant": n_variants, "align_variants": 1, "train_sft": n_variants,
         "evaluate_base": 1, "evaluate_sft": n_variants, "report": 1,
     }
@@ -42,3 +46,33 @@ def test_dangling_reference_is_one_line(workdir):
     assert (result.stdout + result.stderr).strip().splitlines() == [
         "config: benchmarks.arith_test.dataset: 'math501' is not a key of datasets (known: arith_test, arith_train)"
     ]
+
+
+def _arg(command: str, name: str) -> str:
+    words = shlex.split(command)
+    return words[words.index(name) + 1]
+
+
+def test_shards_are_parallel_jobs_with_the_gpus_of_their_backend(workdir):
+    config = default_config()
+    config["teachers"]["smollm2"].update(shards=3, generation={"backend": "vllm", "gpus": 2})
+    write_config(workdir, config)
+    counts = planned_jobs(workdir)
+    assert counts["generate_traces"] == 3 and counts["merge_traces"] == 1
+    commands = [line for line in snakemake(workdir, "-n", "-p").stdout.splitlines()
+                if "styledistill.cli.generate_traces" in line and "--merge" not in line]
+    assert len(commands) == 3 and all("--gpus 2" in c for c in commands)
+    specs = [json.loads(_arg(c, "--spec")) for c in commands]
+    assert sorted(s["shard"] for s in specs) == [0, 1, 2] and {s["shards"] for s in specs} == {3}
+    # Only the backend's own keys: a resource or another backend's setting is no reason to rerun.
+    assert all(s["backend"] == "vllm" and "gpus" not in s and "batch_size" not in s for s in specs)
+
+
+def test_an_api_generator_needs_no_model_directory(workdir):
+    config = default_config()
+    config["models"]["gpt4o"] = {"source": "api", "provider": "openai/gpt-4o", "api_key_env": "OPENAI_API_KEY"}
+    config["generators"]["smollm2"].update(model="gpt4o", generation={"backend": "litellm", "budget_usd": 2.5})
+    write_config(workdir, config)
+    commands = [line for line in snakemake(workdir, "-n", "-p").stdout.splitlines()
+                if "build_variants" in line and " make " in line and "--prompt" in line]
+    assert commands and all("--model" not in c and "openai/gpt-4o" in c for c in commands)

@@ -53,6 +53,18 @@ def test_learning_rate_edit_reruns_exactly_that_family(finished_run, tmp_path):
     assert len(tuned) == 2 * len(VARIANTS) and all("family=tllama" in w for w in tuned)
 
 
+def test_teacher_shards_merge_and_gpus_are_no_rerun_trigger(finished_run, tmp_path):
+    workdir, config = finished_run
+    shards = [pd.read_parquet(workdir / f"results/traces/smol/tiny_train/shards/{i}.parquet") for i in range(2)]
+    merged = pd.read_parquet(workdir / "results/traces/smol/tiny_train/traces.parquet")
+    assert min(map(len, shards)) > 0 and len(merged) == sum(map(len, shards))
+    assert not set(shards[0]["problem_id"]) & set(shards[1]["problem_id"])
+    teacher = config["teachers"]["smol"]
+    edited = {**config, "teachers": {"smol": {**teacher, "generation": {**teacher["generation"], "gpus": 1}}}}
+    (tmp_path / "edited.yaml").write_text(__import__("yaml").safe_dump(edited))
+    assert planned_jobs(workdir, "--configfile", str(tmp_path / "edited.yaml")) == {}
+
+
 def test_prompt_edit_reruns_only_its_variant(finished_run):
     workdir, _ = finished_run
     prompt = workdir / "prompts" / "step_by_step.yaml"

@@ -27,8 +27,8 @@ def tiny_config(smollm2_dir: Path) -> dict:
             "tiny_test": {"source": "jsonl", "split": "test", "path": str(DATA / "easy_test.jsonl"),
                           "fields": {"id": "id", "question": "problem", "answer": "answer"}},
         },
-        "teachers": {"smol": {"model": "smol", "prompt": "prompts/teacher.yaml", "n_samples": 4, "generation": gen,
-                              "threads": 1}},
+        "teachers": {"smol": {"model": "smol", "prompt": "prompts/teacher.yaml", "n_samples": 4, "shards": 2,
+                              "generation": gen, "threads": 1}},
         "generators": {"smol": {"model": "smol", "answer_check": "enforce", "generation": gen, "threads": 1}},
         "variants": {
             "ST": {"kind": "st"},

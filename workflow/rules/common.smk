@@ -13,6 +13,7 @@ shell.prefix(f'set -euo pipefail; export PYTHONPATH="{_SRC}${{{{PYTHONPATH:+:$PY
 
 from styledistill.configcheck import check
 from styledistill.errors import UserError
+from styledistill.generation.jobs import backend_settings
 from styledistill.versions import version
 
 try:
@@ -35,6 +36,7 @@ wildcard_constraints:
     variant=_alternatives(config["variants"]),
     family=_alternatives(config["families"]),
     benchmark=_alternatives(config["benchmarks"]),
+    shard=r"\d+",
 
 
 def spec_json(stage, **settings):
@@ -51,18 +53,15 @@ def model_input(key):
     return [] if config["models"][key]["source"] == "api" else model_dir(key)
 
 
-_TRANSFORMERS_ONLY = {"batch_size", "dtype"}
-_LITELLM_ONLY = {"max_concurrency", "rpm", "tpm", "timeout", "max_retries", "retry_wait", "budget_usd"}
-
-
 def generation_spec(model_key, generation):
     """A job's generation settings: only its backend's keys, plus the provider of an API model."""
+    settings = backend_settings(generation)
     model = config["models"][model_key]
     if model["source"] != "api":
-        return {k: v for k, v in generation.items() if k not in _LITELLM_ONLY}
+        return settings
     provider = {"model": model["provider"], "api_base": model["api_base"], "api_key_env": model["api_key_env"],
                 "prices": model["prices"]}
-    return {**{k: v for k, v in generation.items() if k not in _TRANSFORMERS_ONLY}, **provider}
+    return {**settings, **provider}
 
 
 def problems_file(dataset):
@@ -85,11 +84,21 @@ def generator_cfg(wildcards):
     return config["generators"][variant_cfg(wildcards)["generator"]]
 
 
+def _eval_settings(wildcards):
+    """A family's generation block, overridden by the benchmark's."""
+    return {**family_cfg(wildcards)["generation"], **config["benchmarks"][wildcards.benchmark]["generation"]}
+
+
 def eval_generation(wildcards):
-    """A family's generation settings, overridden by the benchmark's."""
-    family = family_cfg(wildcards)
-    settings = {**family["generation"], **config["benchmarks"][wildcards.benchmark]["generation"]}
-    return generation_spec(family["model"], settings)
+    return generation_spec(family_cfg(wildcards)["model"], _eval_settings(wildcards))
+
+
+def eval_gpus(wildcards):
+    return _eval_settings(wildcards)["gpus"]
+
+
+def generator_gpus(wildcards):
+    return generator_cfg(wildcards)["generation"]["gpus"] if "generator" in variant_cfg(wildcards) else 0
 
 
 def sft_model_dir(family, teacher, dataset, variant):
@@ -129,7 +138,14 @@ def _dataset_files(wildcards):
 def _teacher_spec(wildcards):
     teacher = teacher_cfg(wildcards)
     return spec_json("generate_traces", n_samples=teacher["n_samples"], answer_marker=teacher["answer_marker"],
-                     limit=teacher["limit"], **generation_spec(teacher["model"], teacher["generation"]))
+                     limit=teacher["limit"], shard=int(wildcards.shard), shards=teacher["shards"],
+                     **generation_spec(teacher["model"], teacher["generation"]))
+
+
+def _trace_shards(wildcards):
+    shards = teacher_cfg(wildcards)["shards"]
+    return expand("results/traces/{teacher}/{dataset}/shards/{shard}.parquet", teacher=wildcards.teacher,
+                  dataset=wildcards.dataset, shard=range(shards))
 
 
 # --- used by features.smk
@@ -145,7 +161,8 @@ def _variant_inputs(wildcards):
     inputs = {"st": "results/st/{teacher}/{dataset}/st.parquet".format(**wildcards)}
     variant = variant_cfg(wildcards)
     if "generator" in variant:
-        inputs["model"] = model_dir(generator_cfg(wildcards)["model"])
+        if model_input(generator_cfg(wildcards)["model"]):  # an API generator has no model directory
+            inputs["model"] = model_dir(generator_cfg(wildcards)["model"])
         inputs["prompt"] = variant["prompt"]
         inputs["profile"] = "results/features/{teacher}/{dataset}/style_profile.json".format(**wildcards)
     return inputs

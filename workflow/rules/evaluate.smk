@@ -15,12 +15,14 @@ rule evaluate_base:
     benchmark:
         "benchmarks/evaluate/{family}/base/{benchmark}.tsv"
     threads: lambda w: family_cfg(w)["threads"]
+    resources:
+        gpu=eval_gpus,
     conda:
         "../../envs/evaluate.yaml"
     shell:
         "python -m styledistill.cli.evaluate --spec {params.spec:q} --problems {input.problems}"
         " --model {input.model} --out {output.samples} --scores {output.scores} --store work/requests"
-        " --threads {threads} > {log} 2>&1"
+        " --gpus {resources.gpu} --threads {threads} > {log} 2>&1"
 
 
 use rule evaluate_base as evaluate_sft with:

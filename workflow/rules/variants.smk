@@ -14,11 +14,14 @@ rule make_variant:
     benchmark:
         "benchmarks/make_variant/{teacher}/{dataset}/{variant}.tsv"
     threads: lambda w: generator_cfg(w)["threads"] if "generator" in variant_cfg(w) else 1
+    resources:
+        gpu=generator_gpus,
     conda:
         "../../envs/build_variants.yaml"
     shell:
         "python -m styledistill.cli.build_variants --threads {threads} make --spec {params.spec:q}"
         " --variant {wildcards.variant} --st {input.st} {params.generator_args} --store work/requests"
+        " --gpus {resources.gpu}"
         " --out {output} > {log} 2>&1"
 
 

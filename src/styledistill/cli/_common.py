@@ -20,6 +20,13 @@ def parser(stage: str, description: str) -> argparse.ArgumentParser:
     return p
 
 
+def add_generation_args(p: argparse.ArgumentParser) -> None:
+    """The arguments of every stage that calls a model: where finished requests live, and the job's GPUs."""
+    p.add_argument("--store", default="work/requests", help="root of the finished-request store")
+    p.add_argument("--gpus", type=int, default=0,
+                   help="GPUs given to this job (the rule's resources); vllm's tensor parallel size unless set")
+
+
 def load_spec(text: str, allowed: set[str] | None = None) -> dict[str, Any]:
     """Parse --spec; with `allowed`, any other key is an error (`version` is always allowed)."""
     try:

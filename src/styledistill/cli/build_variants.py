@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from styledistill.cli._common import load_spec, parser, require, run, set_threads
+from styledistill.cli._common import add_generation_args, load_spec, parser, require, run, set_threads
 from styledistill.errors import UserError
 from styledistill.generation.jobs import GENERATION_KEYS, failures_path
 from styledistill.io import read_json, read_table, write_json, write_table
@@ -38,14 +38,14 @@ def make(args: argparse.Namespace) -> None:
     if not needs_generator(kind):
         out = build.from_st(st, args.variant, kind)
     else:
-        if not (args.model and args.prompt and args.profile):
-            raise UserError(f"variant {args.variant} (kind {kind}) needs --model, --prompt and --profile")
+        if not (args.prompt and args.profile):
+            raise UserError(f"variant {args.variant} (kind {kind}) needs --prompt and --profile")
         from styledistill.features.profile import describe
 
         template = load_prompt(args.prompt, required=required_fields(kind))
         style = describe(read_json(args.profile))
-        out = build.generated(st, args.variant, kind, template, style, args.model, args.store, spec,
-                              failures_out=failures_path(args.out))
+        out = build.generated(st, args.variant, kind, template, style, args.model or None, args.store, spec,
+                              failures_out=failures_path(args.out), gpus=args.gpus)
     write_table(out, args.out, "example", STAGE, version(STAGE))
 
 
@@ -81,9 +81,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     m.add_argument("--variant", required=True, help="variant name (a key of the variants registry)")
     m.add_argument("--st", required=True, help="st.parquet (record: st)")
     m.add_argument("--profile", help="style_profile.json (for synthetic kinds)")
-    m.add_argument("--model", help="prepared generator model directory (for generated kinds)")
+    m.add_argument("--model", help="prepared generator model directory (generated kinds; an API generator "
+                                       "(backend litellm) takes the provider from the spec instead)")
     m.add_argument("--prompt", help="generator prompt template YAML")
-    m.add_argument("--store", default="work/requests", help="root of the finished-request store")
+    add_generation_args(m)
     m.add_argument("--out", required=True, help="raw examples parquet (record: example, with status)")
     a = sub.add_parser("align", help="align variants to the same problems", description=align.__doc__)
     a.add_argument("--spec", default=argparse.SUPPRESS)

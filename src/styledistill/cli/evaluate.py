@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from styledistill.cli._common import load_spec, parser, read_problems, run, set_threads
+from styledistill.cli._common import add_generation_args, load_spec, parser, read_problems, run, set_threads
 from styledistill.generation.jobs import GENERATION_KEYS, failures_path, generate_chats
 from styledistill.io import write_json, write_table
 from styledistill.prompting import student_messages
@@ -23,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--model", required=True, help="student model directory (prepared or fine-tuned)")
     p.add_argument("--out", required=True, help="samples.parquet to write (record: eval_sample)")
     p.add_argument("--scores", required=True, help="scores.json to write")
-    p.add_argument("--store", default="work/requests", help="root of the finished-request store")
+    add_generation_args(p)
     args = p.parse_args(argv)
     spec = load_spec(args.spec, SPEC_KEYS)
     set_threads(args.threads)
@@ -33,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     problems = read_problems(args.problems, spec.get("limit"))
     chats = [(r.problem_id, student_messages(r.question, spec.get("system_prompt"))) for r in problems.itertuples()]
     completions = generate_chats(chats, int(spec.get("n_samples", 1)), args.model, args.store, spec,
-                                 failures_out=failures_path(args.out))
+                                 failures_out=failures_path(args.out), gpus=args.gpus)
     gold = dict(zip(problems["problem_id"], problems["answer"]))
     splits = [split_completion(c.response.text, spec.get("answer_marker"), c.response.reasoning_content)
               for c in completions]

@@ -1,8 +1,9 @@
 """What a stage calls: n samples for each chat prompt, through the store, with the configured backend.
 
-Backends: `transformers` (a prepared model directory; the embedded default) and `litellm` (any API or
-OpenAI-compatible server, named by the spec's `model` provider string; no model directory). Keys of the other
-backend are ignored, so one schema with defaults serves both.
+Backends: `transformers` (a prepared model directory; the embedded default), `vllm` (the same directory, on vLLM's
+engine in vLLM's own Python) and `litellm` (any API or OpenAI-compatible server, named by the spec's `model` provider
+string; no model directory). Keys of the other backends are ignored, so one schema with defaults serves all three;
+`backend_settings` keeps only a backend's own keys, so editing another backend's setting reruns nothing.
 
 Failed requests (an API error that retries did not cure) are not stored: the next run sends them again. They are
 listed in a sidecar next to the stage's output (`<name>.failures.jsonl`: key, tag, sample, error type, message,
@@ -24,17 +25,20 @@ from styledistill.errors import IncompleteRun, UserError
 from styledistill.generation.litellm_backend import DEFAULTS as LITELLM_DEFAULTS
 from styledistill.generation.request import Request, Response, Sampling
 from styledistill.generation.runner import Outcome, complete, store_for
+from styledistill.generation.vllm_backend import DEFAULTS as VLLM_DEFAULTS
 from styledistill.io import atomic_write_text
 
 log = logging.getLogger(__name__)
 
-BACKENDS = ("transformers", "litellm")
-TRANSFORMERS_KEYS = {"batch_size", "dtype"}
-LITELLM_KEYS = set(LITELLM_DEFAULTS)
+COMMON_KEYS = {"backend", "max_new_tokens", "temperature", "top_p", "seed", "max_failure_rate"}
+BACKEND_KEYS = {
+    "transformers": {"batch_size", "dtype"},
+    "vllm": set(VLLM_DEFAULTS) | {"dtype"},
+    "litellm": set(LITELLM_DEFAULTS),
+}
+BACKENDS = tuple(BACKEND_KEYS)
 # The single list of accepted generation keys (every stage that generates accepts these in its spec).
-GENERATION_KEYS = (
-    {"backend", "max_new_tokens", "temperature", "top_p", "seed", "max_failure_rate"} | TRANSFORMERS_KEYS | LITELLM_KEYS
-)
+GENERATION_KEYS = COMMON_KEYS.union(*BACKEND_KEYS.values())
 DEFAULT_MAX_FAILURE_RATE = 0.05
 
 
@@ -52,6 +56,12 @@ def failures_path(out: str | Path) -> Path:
     return out.with_name(out.name.split(".")[0] + ".failures.jsonl")
 
 
+def backend_settings(generation: dict[str, Any]) -> dict[str, Any]:
+    """The keys of a generation block that its backend uses (others would rerun jobs for nothing)."""
+    keep = COMMON_KEYS | BACKEND_KEYS.get(generation.get("backend") or "transformers", set())
+    return {k: v for k, v in generation.items() if k in keep}
+
+
 def _max_failure_rate(spec: dict[str, Any]) -> float:
     value = spec.get("max_failure_rate")
     if value is None:
@@ -65,7 +75,7 @@ def _max_failure_rate(spec: dict[str, Any]) -> float:
     return rate
 
 
-def _backend(model_dir: str | Path | None, spec: dict[str, Any]):
+def _backend(model_dir: str | Path | None, spec: dict[str, Any], gpus: int = 0):
     """(model identity, backend factory) for the spec's backend."""
     name = spec.get("backend") or "transformers"
     if name == "litellm":
@@ -75,20 +85,25 @@ def _backend(model_dir: str | Path | None, spec: dict[str, Any]):
         if model_dir is not None:
             raise UserError("--model: backend litellm takes no model directory (the spec's 'model' names the provider)")
         return settings.identity, lambda: LiteLLMBackend(settings)
-    if name == "transformers":
+    if name in ("transformers", "vllm"):
         from styledistill.models.loading import model_identity
 
         if model_dir is None:
-            raise UserError("--model: backend transformers needs a prepared model directory")
+            raise UserError(f"--model: backend {name} needs a prepared model directory")
         if spec.get("model") is not None:
-            raise UserError("--spec: 'model' (a provider string) is for backend litellm; backend transformers "
+            raise UserError(f"--spec: 'model' (a provider string) is for backend litellm; backend {name} "
                             "takes the model directory from --model")
 
         def factory():
-            from styledistill.generation.transformers_backend import make_backend
+            if name == "vllm":
+                from styledistill.generation.vllm_backend import VllmBackend, VllmSettings
 
-            return make_backend(name, model_dir, int(spec.get("batch_size") or 16), spec.get("dtype") or "auto")
+                return VllmBackend(model_dir, VllmSettings.from_spec(spec), gpus=gpus)
+            from styledistill.generation.transformers_backend import TransformersBackend
 
+            return TransformersBackend(model_dir, int(spec.get("batch_size") or 16), spec.get("dtype") or "auto")
+
+        # The key names the model, not the engine: switching backends reuses what either one finished.
         return model_identity(model_dir), factory
     raise UserError(f"--spec: unknown generation backend {name!r} (available: {', '.join(BACKENDS)})")
 
@@ -119,6 +134,7 @@ def generate_chats(
     store_root: str | Path,
     spec: dict[str, Any],
     failures_out: str | Path | None = None,
+    gpus: int = 0,
 ) -> list[Completion]:
     """Complete every (tag, messages) chat `n_samples` times; cached responses are reused, never re-sent.
 
@@ -127,7 +143,7 @@ def generate_chats(
     run, this raises IncompleteRun instead (finished responses stay in the store).
     """
     max_failure_rate = _max_failure_rate(spec)
-    identity, factory = _backend(model_dir, spec)
+    identity, factory = _backend(model_dir, spec, gpus)
     sampling = Sampling.from_spec(spec)
     requests = [
         Request.chat(identity, messages, sampling, sample=s, tag=tag)

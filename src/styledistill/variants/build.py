@@ -47,10 +47,11 @@ def generated(
     kind: str,
     template: PromptTemplate,
     style: str,
-    model_dir: str | Path,
+    model_dir: str | Path | None,
     store_root: str | Path,
     spec: dict[str, Any],
     failures_out: str | Path | None = None,
+    gpus: int = 0,
 ) -> pd.DataFrame:
     """Prompt the generator per problem; check the final answer reaches the target (gold, or a wrong one).
 
@@ -66,7 +67,7 @@ def generated(
         for r in st.itertuples()
         if targets[r.problem_id] is not None
     ]
-    completions = {c.tag: c for c in generate_chats(chats, 1, model_dir, store_root, spec, failures_out)}
+    completions = {c.tag: c for c in generate_chats(chats, 1, model_dir, store_root, spec, failures_out, gpus)}
     rows = []
     for r in st.itertuples():
         target = targets[r.problem_id]

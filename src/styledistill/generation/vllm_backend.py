@@ -1,0 +1,130 @@
+"""The vllm backend: offline batches on vLLM's engine, run in vLLM's own Python through `vllm_worker.py`.
+
+vLLM pins its own torch and transformers, so it usually lives in a virtualenv of its own: the worker runs under the
+interpreter named by `STYLEDISTILL_VLLM_PYTHON` (default: this one). Requests that differ only in their sample index
+go to the engine as one prompt with n samples. The engine takes the sampling seed (an engine-level seed; per-request
+seeds crash vLLM's CPU engine on large batches). Tensor parallel size is the job's GPU count unless set. Each chunk of
+`chunk_size` prompts is stored the moment it comes back, so a killed run loses at most one chunk of work.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from styledistill.errors import IncompleteRun, UserError
+from styledistill.generation.request import Request, Response
+
+log = logging.getLogger(__name__)
+
+WORKER = Path(__file__).with_name("vllm_worker.py")
+PYTHON_ENV = "STYLEDISTILL_VLLM_PYTHON"
+DEFAULTS: dict[str, Any] = {
+    "chunk_size": 64,
+    "enforce_eager": False,
+    "gpu_memory_utilization": 0.9,
+    "max_model_len": None,
+    "tensor_parallel_size": None,
+}
+
+
+def vllm_python() -> str:
+    return os.environ.get(PYTHON_ENV) or sys.executable
+
+
+@dataclass(frozen=True)
+class VllmSettings:
+    chunk_size: int = 64
+    enforce_eager: bool = False
+    gpu_memory_utilization: float = 0.9
+    max_model_len: int | None = None
+    tensor_parallel_size: int | None = None
+    dtype: str = "auto"
+
+    @classmethod
+    def from_spec(cls, spec: dict[str, Any]) -> VllmSettings:
+        values = {k: spec[k] for k in (*DEFAULTS, "dtype") if spec.get(k) is not None}
+        return cls(**values)
+
+    def engine(self, gpus: int, seed: int) -> dict[str, Any]:
+        """Keyword arguments for `vllm.LLM`."""
+        tp = self.tensor_parallel_size or max(1, gpus)
+        if gpus and tp > gpus:
+            raise UserError(f"--spec: tensor_parallel_size {tp} exceeds the job's {gpus} GPU(s)")
+        engine = {"tensor_parallel_size": tp, "seed": seed, "enforce_eager": self.enforce_eager,
+                  "gpu_memory_utilization": self.gpu_memory_utilization, "dtype": self.dtype}
+        if self.max_model_len is not None:
+            engine["max_model_len"] = self.max_model_len
+        return engine
+
+
+def group_requests(requests: list[Request]) -> dict[str, list[Request]]:
+    """Requests that differ only in their sample index, by group id; each group is one prompt with n samples."""
+    groups: dict[tuple, list[Request]] = {}
+    for request in requests:
+        groups.setdefault((request.model, request.messages, request.sampling), []).append(request)
+    return {str(i): sorted(members, key=lambda r: r.sample) for i, members in enumerate(groups.values())}
+
+
+class VllmBackend:
+    def __init__(self, model_dir: str | Path, settings: VllmSettings, gpus: int = 0) -> None:
+        self.model_dir = Path(model_dir).resolve()
+        self.settings = settings
+        self.gpus = gpus
+
+    def _job(self, groups: dict[str, list[Request]]) -> dict[str, Any]:
+        seed = next(iter(groups.values()))[0].sampling.seed
+        return {
+            "model": str(self.model_dir),
+            "engine": self.settings.engine(self.gpus, seed),
+            "chunk_size": self.settings.chunk_size,
+            "groups": [
+                {"id": gid, "messages": members[0].message_dicts(), "n": len(members),
+                 "sampling": {"temperature": members[0].sampling.temperature, "top_p": members[0].sampling.top_p,
+                              "max_new_tokens": members[0].sampling.max_new_tokens}}
+                for gid, members in groups.items()
+            ],
+        }
+
+    def generate(self, requests: list[Request]) -> Iterator[list[Response]]:
+        groups = group_requests(requests)
+        done = 0
+        with tempfile.TemporaryDirectory(prefix="styledistill-vllm-") as tmp:
+            job_path = Path(tmp) / "job.json"
+            job_path.write_text(json.dumps(self._job(groups)), encoding="utf-8")
+            python = vllm_python()
+            log.info("vllm worker: %s, %d prompt(s), %d request(s)", python, len(groups), len(requests))
+            try:
+                proc = subprocess.Popen([python, str(WORKER), str(job_path)], stdout=subprocess.PIPE, text=True,
+                                        encoding="utf-8")
+            except OSError as exc:
+                raise UserError(f"{PYTHON_ENV}={python}: cannot start vLLM's Python ({exc.strerror})") from None
+            try:
+                for line in proc.stdout:
+                    batch = [r for result in json.loads(line)["results"] for r in self._responses(groups, result)]
+                    done += len(batch)
+                    yield batch
+            finally:
+                if proc.poll() is None and done < len(requests):
+                    proc.kill()
+                status = proc.wait()
+        if status != 0 or done < len(requests):
+            raise IncompleteRun(f"vllm worker ({python}) exited with status {status} after {done} of {len(requests)} "
+                                f"requests; the finished ones are stored; its log is above")
+
+    @staticmethod
+    def _responses(groups: dict[str, list[Request]], result: dict[str, Any]) -> list[Response]:
+        members = groups[result["id"]]
+        return [
+            Response(key=request.key, text=out["text"], finish_reason=out["finish_reason"],
+                     n_prompt_tokens=result["n_prompt_tokens"], n_completion_tokens=out["n_completion_tokens"])
+            for request, out in zip(members, result["outputs"], strict=True)
+        ]
