@@ -4,6 +4,7 @@ OpenAI-compatible server. Skipped, with the reason, when that virtualenv could n
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -99,3 +100,15 @@ def test_litellm_against_the_vllm_server(tmp_path, vllm_server, vllm_env):
     assert (traces["n_prompt_tokens"] > 0).all() and (traces["n_completion_tokens"] > 0).all()
     again = _generate(spec, problems, None, tmp_path / "store", tmp_path / "u.parquet", env)
     assert "0 to generate" in again.stderr
+
+
+def test_a_missing_vllm_python_is_one_line(tmp_path, tiny_llama_dir):
+    problems = fixtures.problems(tmp_path / "problems.parquet")
+    env = {**os.environ, "STYLEDISTILL_VLLM_PYTHON": str(tmp_path / "nowhere" / "python")}
+    argv = [sys.executable, "-m", "styledistill.cli.generate_traces", "--spec", json.dumps(VLLM), "--problems",
+            str(problems), "--model", str(tiny_llama_dir), "--prompt", "prompts/teacher.yaml", "--store",
+            str(tmp_path / "store"), "--out", str(tmp_path / "t.parquet")]
+    result = subprocess.run(argv, capture_output=True, text=True, cwd=REPO, env=env)
+    assert result.returncode == 2 and not (tmp_path / "t.parquet").exists()
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: STYLEDISTILL_VLLM_PYTHON=") and "cannot start vLLM's Python" in last

@@ -57,6 +57,8 @@ def test_api_teacher_runs_resumes_and_keeps_the_key_secret(tmp_path, monkeypatch
         write_config(workdir, config)
         snakemake(workdir, "--cores", "2", target)
         assert server.total_hits == 18
+    snakemake(workdir, "--report", "report.html", target)
+    assert (workdir / "report.html").stat().st_size > 10_000
     leaks = [p for p in workdir.rglob("*") if p.is_file() and not p.is_symlink()
              and CANARY[:12].encode() in p.read_bytes()]
     assert leaks == []

@@ -79,6 +79,7 @@ class VllmBackend:
         self.model_dir = Path(model_dir).resolve()
         self.settings = settings
         self.gpus = gpus
+        self.engine_seconds = 0.0  # time inside the engine's generate calls (excludes start-up)
 
     def _job(self, groups: dict[str, list[Request]]) -> dict[str, Any]:
         seed = next(iter(groups.values()))[0].sampling.seed
@@ -109,8 +110,12 @@ class VllmBackend:
                 raise UserError(f"{PYTHON_ENV}={python}: cannot start vLLM's Python ({exc.strerror})") from None
             try:
                 for line in proc.stdout:
-                    batch = [r for result in json.loads(line)["results"] for r in self._responses(groups, result)]
+                    chunk = json.loads(line)
+                    batch = [r for result in chunk["results"] for r in self._responses(groups, result)]
                     done += len(batch)
+                    self.engine_seconds += chunk["seconds"]
+                    log.info("vllm: %d request(s) in %.1f s (%d of %d)", len(batch), chunk["seconds"], done,
+                             len(requests))
                     yield batch
             finally:
                 if proc.poll() is None and done < len(requests):

@@ -6,7 +6,8 @@ JOB.json: {"model": dir, "engine": {LLM(...) keyword arguments}, "chunk_size": p
 "groups": [{"id": str, "messages": [{"role", "content"}...], "n": samples, "sampling": {...}}]}.
 
 For each chunk of groups it writes one JSON line to the result stream (the original stdout) and flushes it:
-{"results": [{"id", "n_prompt_tokens", "outputs": [{"text", "finish_reason", "n_completion_tokens"}]}]}.
+{"results": [{"id", "n_prompt_tokens", "outputs": [{"text", "finish_reason", "n_completion_tokens"}]}],
+"seconds": the engine call's wall time}.
 Everything vLLM prints goes to stderr, so the result stream holds only these lines. The worker exits when its
 parent dies (a broken pipe, or a changed parent pid between chunks), so a kill -9 of the stage leaves no engine behind.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 
 
 def _result_stream():
@@ -59,8 +61,10 @@ def main(job_path: str) -> None:
         if os.getppid() != parent:
             sys.exit("vllm worker: the generating process died; stopping")
         chunk = groups[start:start + size]
+        began = time.perf_counter()
         outputs = llm.chat([g["messages"] for g in chunk], [_sampling_params(g) for g in chunk], use_tqdm=False)
-        line = {"results": [_result(g, o) for g, o in zip(chunk, outputs, strict=True)]}
+        line = {"results": [_result(g, o) for g, o in zip(chunk, outputs, strict=True)],
+                "seconds": time.perf_counter() - began}
         results.write(json.dumps(line, ensure_ascii=False) + "\n")
         results.flush()
 
