@@ -3,12 +3,16 @@
 1. Throughput: the transformers backend (batched, prompts sorted by length) against naive one-prompt-at-a-time
    `model.generate` with the same loaded model, greedy, in the same run, after one untimed warm-up call. Tokens are
    the tokens actually generated (up to and including EOS), so a batch's padding after EOS does not count.
+   Then the vllm backend on the same requests (when vLLM's Python is found: STYLEDISTILL_VLLM_PYTHON, else
+   .venv-vllm/ as built by scripts/build-vllm-env.sh): tokens/s inside the engine's generate calls, and wall time
+   including the engine's start-up (a fresh process; compiled unless --vllm-eager).
 2. A fully cached rerun of --cached requests through the store: the store is filled with synthetic responses under
    the keys the stage computes, then `generate_chats` runs with a backend factory that counts its calls (must be 0),
    and the `generate_traces` CLI runs on the same requests in a subprocess (wall time includes Python start-up).
 
     .venv/bin/python bench/generation.py [--model-dir DIR] [--prompts 32] [--new-tokens 256] [--batch-size 32]
                                          [--naive-prompts N] [--cached 1000] [--threads 2] [--quick]
+                                         [--no-vllm] [--vllm-eager]
 
 Without --model-dir the embedded model is prepared (or reused) the way tests/conftest.py does.
 """
@@ -86,6 +90,32 @@ def throughput(directory: Path, args: argparse.Namespace) -> None:
     print(f"naive one at a time ({len(naive)} prompts): {n_naive} tokens in {t_naive:.1f} s = "
           f"{n_naive / t_naive:.1f} tokens/s")
     print(f"ratio backend / naive: {(n_backend / t_backend) / (n_naive / t_naive):.2f}x (goal >= 4x)")
+    if not args.no_vllm:
+        vllm_throughput(directory, requests, n_backend / t_backend, args)
+
+
+def vllm_throughput(directory: Path, requests: list, transformers_rate: float, args: argparse.Namespace) -> None:
+    import os
+
+    from styledistill.generation.vllm_backend import PYTHON_ENV, VllmBackend, VllmSettings
+
+    python = os.environ.get(PYTHON_ENV) or str(REPO / ".venv-vllm" / "bin" / "python")
+    if not Path(python).exists():
+        print(f"vllm: skipped ({python} not found; scripts/build-vllm-env.sh builds it)")
+        return
+    os.environ[PYTHON_ENV] = python
+    os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "2")
+    backend = VllmBackend(directory, VllmSettings(enforce_eager=args.vllm_eager, chunk_size=len(requests)))
+    start = time.perf_counter()
+    responses = [r for batch in backend.generate(requests) for r in batch]
+    wall = time.perf_counter() - start
+    tokens = sum(r.n_completion_tokens for r in responses)
+    rate = tokens / backend.engine_seconds
+    mode = "eager" if args.vllm_eager else "compiled"
+    print(f"vllm backend ({mode}): {tokens} tokens in {backend.engine_seconds:.1f} s in the engine = {rate:.1f} "
+          f"tokens/s; {wall:.1f} s wall incl. engine start-up ({tokens / wall:.1f} tokens/s)")
+    print(f"ratio vllm / transformers backend: {rate / transformers_rate:.2f}x in the engine, "
+          f"{tokens / wall / transformers_rate:.2f}x including start-up")
 
 
 def cached_rerun(directory: Path, n: int) -> None:
@@ -116,8 +146,8 @@ def cached_rerun(directory: Path, n: int) -> None:
         calls = []
         real = jobs._backend
 
-        def counting(model_dir, spec_):
-            identity_, factory = real(model_dir, spec_)
+        def counting(model_dir, spec_, gpus=0):
+            identity_, factory = real(model_dir, spec_, gpus)
             return identity_, lambda: calls.append(1) or factory()
 
         jobs._backend = counting
@@ -155,6 +185,8 @@ def main() -> None:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--quick", action="store_true", help="8 prompts x 64 tokens, 200 cached requests")
     p.add_argument("--skip-throughput", action="store_true")
+    p.add_argument("--no-vllm", action="store_true", help="skip the vllm backend")
+    p.add_argument("--vllm-eager", action="store_true", help="vLLM without compilation (faster start-up)")
     args = p.parse_args()
     if args.quick:
         args.prompts, args.new_tokens, args.cached = 8, 64, 200

@@ -1,16 +1,150 @@
-"""The embedded default backend: batched `generate` with transformers, on CPU or GPU."""
+"""The embedded default backend: batched decoding with transformers, on CPU or GPU.
+
+Each batch runs through a small hand-written decode loop rather than `model.generate`: a row leaves the batch (and
+its KV cache) as soon as it emits EOS, so the rows that finish early stop costing compute while the longest row
+goes on.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from styledistill.generation.request import Request, Response
+from styledistill.generation.request import Request, Response, Sampling
 from styledistill.models.loading import load_model, load_tokenizer
 
+if TYPE_CHECKING:
+    import torch
+
 log = logging.getLogger(__name__)
+
+TokenPicker = Callable[["torch.Tensor"], "torch.Tensor"]
+
+
+@dataclass
+class Row:
+    """What one prompt of a batch has generated so far."""
+
+    tokens: list[int] = field(default_factory=list)
+    stopped: bool = False  # emitted a stop token (the last of `tokens`)
+
+
+def batch_indices(requests: list[Request], lengths: list[int], batch_size: int) -> list[list[int]]:
+    """Group request indices into batches of identical sampling and similar prompt length (less padding)."""
+    order = sorted(range(len(requests)), key=lambda i: (requests[i].sampling, lengths[i]))
+    batches: list[list[int]] = []
+    for i in order:
+        same = batches and requests[batches[-1][0]].sampling == requests[i].sampling
+        if same and len(batches[-1]) < batch_size:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
+
+
+def batch_seed(requests: list[Request]) -> int:
+    """A seed from the batch's request keys, so a rerun of the same batch draws the same samples."""
+    return int(hashlib.sha256("".join(r.key for r in requests).encode()).hexdigest()[:8], 16)
+
+
+def position_ids_from_mask(attention_mask: torch.Tensor) -> torch.Tensor:
+    """Positions that count real tokens only, as `generate` computes them for a left-padded batch."""
+    positions = attention_mask.long().cumsum(-1) - 1
+    return positions.masked_fill(attention_mask == 0, 0)  # padding is masked out; any valid position will do
+
+
+def sample_top_p(logits: torch.Tensor, temperature: float, top_p: float) -> torch.Tensor:
+    """One token per row from the temperature-scaled distribution cut to its top-p nucleus.
+
+    No hidden top-k (transformers' `generate` adds top-k 50 by default): temperature and top_p mean the same here
+    as on vLLM and the APIs.
+    """
+    import torch
+
+    scores = logits / temperature
+    if top_p < 1.0:
+        sorted_scores, order = scores.sort(dim=-1, descending=True)
+        probs = sorted_scores.softmax(dim=-1)
+        mass_before = probs.cumsum(dim=-1) - probs
+        # Keep the smallest head of the distribution whose mass reaches top_p; the best token always stays.
+        drop_sorted = mass_before >= top_p
+        drop_sorted[:, 0] = False
+        drop = torch.zeros_like(drop_sorted).scatter(-1, order, drop_sorted)
+        scores = scores.masked_fill(drop, float("-inf"))
+    return torch.multinomial(scores.softmax(dim=-1), num_samples=1).squeeze(1)
+
+
+def token_picker(sampling: Sampling) -> TokenPicker:
+    """Greedy when the temperature is 0, else temperature + top-k + top-p sampling (from torch's global generator)."""
+    if sampling.temperature == 0:
+        return lambda logits: logits.argmax(dim=-1)
+    return lambda logits: sample_top_p(logits, sampling.temperature, sampling.top_p)
+
+
+def last_logits(
+    model: Any, input_ids: torch.Tensor, attention_mask: torch.Tensor, position_ids: torch.Tensor, cache: Any
+) -> torch.Tensor:
+    """One forward pass that extends `cache`; the float32 logits of each row's last position."""
+    out = model(
+        input_ids=input_ids,
+        attention_mask=attention_mask,
+        position_ids=position_ids,
+        past_key_values=cache,
+        use_cache=True,
+        logits_to_keep=1,  # the prefill needs no logits for the prompt tokens
+    )
+    return out.logits[:, -1, :].float()
+
+
+def append_tokens(rows: list[Row], live: list[int], tokens: list[int], stop_ids: set[int]) -> list[int]:
+    """Append each live row's new token; return the slots (positions in the live batch) that go on decoding."""
+    keep = []
+    for slot, (row, token) in enumerate(zip(live, tokens)):
+        rows[row].tokens.append(token)
+        if token in stop_ids:
+            rows[row].stopped = True
+        else:
+            keep.append(slot)
+    return keep
+
+
+def decode(
+    model: Any,
+    input_ids: torch.Tensor,
+    attention_mask: torch.Tensor,
+    max_new_tokens: int,
+    stop_ids: set[int],
+    pick: TokenPicker,
+) -> list[Row]:
+    """Decode a left-padded batch token by token; a row leaves the batch and the KV cache once it stops."""
+    import torch
+    from transformers import DynamicCache
+
+    rows = [Row() for _ in range(input_ids.shape[0])]
+    if max_new_tokens <= 0:
+        return rows
+    live = list(range(len(rows)))  # the batch row in each slot still decoding
+    cache = DynamicCache(config=model.config)
+    position_ids = position_ids_from_mask(attention_mask)
+    logits = last_logits(model, input_ids, attention_mask, position_ids, cache)
+    for step in range(max_new_tokens):
+        tokens = pick(logits)
+        keep = append_tokens(rows, live, tokens.tolist(), stop_ids)
+        if not keep or step + 1 == max_new_tokens:
+            break
+        if len(keep) < len(live):
+            index = torch.tensor(keep, device=tokens.device)
+            cache.batch_select_indices(index)
+            attention_mask, position_ids, tokens = attention_mask[index], position_ids[index], tokens[index]
+            live = [live[slot] for slot in keep]
+        attention_mask = torch.cat([attention_mask, attention_mask.new_ones(len(live), 1)], dim=1)
+        position_ids = position_ids[:, -1:] + 1
+        logits = last_logits(model, tokens[:, None], attention_mask, position_ids, cache)
+    return rows
 
 
 class TransformersBackend:
@@ -18,6 +152,10 @@ class TransformersBackend:
         self.tokenizer = load_tokenizer(model_dir, padding_side="left")
         self.model = load_model(model_dir, dtype=dtype)
         self.batch_size = batch_size
+        # The tokenizer's EOS (which is also its pad token here), plus any EOS the model's generation config names.
+        configured = self.model.generation_config.eos_token_id
+        configured = [] if configured is None else [configured] if isinstance(configured, int) else configured
+        self.stop_ids = {self.tokenizer.eos_token_id, *configured}
 
     def _render(self, request: Request) -> str:
         return self.tokenizer.apply_chat_template(request.message_dicts(), tokenize=False, add_generation_prompt=True)
@@ -27,55 +165,25 @@ class TransformersBackend:
 
         prompts = [self._render(r) for r in requests]
         lengths = [len(self.tokenizer(p, add_special_tokens=False).input_ids) for p in prompts]
-        # Similar lengths and identical sampling share a batch: less padding, one generate() call each.
-        order = sorted(range(len(requests)), key=lambda i: (requests[i].sampling, lengths[i]))
-        batches: list[list[int]] = []
-        for i in order:
-            same = batches and requests[batches[-1][0]].sampling == requests[i].sampling
-            if same and len(batches[-1]) < self.batch_size:
-                batches[-1].append(i)
-            else:
-                batches.append([i])
-        eos = self.tokenizer.eos_token_id
-        for batch in batches:
+        for batch in batch_indices(requests, lengths, self.batch_size):
             sampling = requests[batch[0]].sampling
-            texts = [prompts[i] for i in batch]
-            enc = self.tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False)
-            # The batch's seed comes from its requests' keys, so a rerun of the same batch draws the same samples.
-            seed = int(hashlib.sha256("".join(requests[i].key for i in batch).encode()).hexdigest()[:8], 16)
-            torch.manual_seed(seed ^ sampling.seed)
-            kwargs = {"do_sample": False}
-            if sampling.temperature > 0:
-                kwargs = {"do_sample": True, "temperature": sampling.temperature, "top_p": sampling.top_p}
+            enc = self.tokenizer(
+                [prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=False
+            ).to(self.model.device)
+            torch.manual_seed(batch_seed([requests[i] for i in batch]) ^ sampling.seed)
             with torch.inference_mode():
-                out = self.model.generate(
-                    **enc, max_new_tokens=sampling.max_new_tokens, pad_token_id=self.tokenizer.pad_token_id, **kwargs
+                rows = decode(
+                    self.model, enc.input_ids, enc.attention_mask, sampling.max_new_tokens, self.stop_ids,
+                    token_picker(sampling),
                 )
-            new = out[:, enc.input_ids.shape[1]:]
-            responses = []
-            for row, i in enumerate(batch):
-                tokens = new[row].tolist()
-                finished = eos in tokens
-                if finished:
-                    tokens = tokens[: tokens.index(eos)]
-                else:
-                    tokens = [t for t in tokens if t != self.tokenizer.pad_token_id]
-                responses.append(
-                    Response(
-                        key=requests[i].key,
-                        text=self.tokenizer.decode(tokens, skip_special_tokens=True),
-                        finish_reason="stop" if finished else "length",
-                        n_prompt_tokens=lengths[i],
-                        n_completion_tokens=len(tokens) + int(finished),
-                    )
-                )
-            yield responses
+            yield [self._response(requests[i], lengths[i], row) for i, row in zip(batch, rows)]
 
-
-def make_backend(name: str, model_dir: str | Path, batch_size: int, dtype: str = "auto"):
-    """Backend by name; later backends (vllm, litellm) plug in here."""
-    if name == "transformers":
-        return TransformersBackend(model_dir, batch_size=batch_size, dtype=dtype)
-    from styledistill.errors import UserError
-
-    raise UserError(f"unknown generation backend {name!r} (available: transformers)")
+    def _response(self, request: Request, n_prompt_tokens: int, row: Row) -> Response:
+        text_tokens = row.tokens[:-1] if row.stopped else row.tokens
+        return Response(
+            key=request.key,
+            text=self.tokenizer.decode(text_tokens, skip_special_tokens=True),
+            finish_reason="stop" if row.stopped else "length",
+            n_prompt_tokens=n_prompt_tokens,
+            n_completion_tokens=len(row.tokens),
+        )
