@@ -105,6 +105,8 @@ def vllm_throughput(directory: Path, requests: list, transformers_rate: float, a
         return
     os.environ[PYTHON_ENV] = python
     os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "2")
+    # vLLM keeps one core for its front end by default; give it the same cores the transformers backend had.
+    os.environ.setdefault("VLLM_CPU_NUM_OF_RESERVED_CPU", "0")
     backend = VllmBackend(directory, VllmSettings(enforce_eager=args.vllm_eager, chunk_size=len(requests)))
     start = time.perf_counter()
     responses = [r for batch in backend.generate(requests) for r in batch]

@@ -60,3 +60,12 @@ def test_responses_map_outputs_to_their_requests():
     assert [r.key for r in responses] == [r.key for r in groups["0"]]
     assert [(r.text, r.n_completion_tokens, r.finish_reason) for r in responses] == [("x", 1, "length"),
                                                                                      ("yy", 2, "length")]
+
+
+def test_the_worker_does_not_inherit_torch_thread_pins(monkeypatch):
+    from styledistill.generation.vllm_backend import worker_env
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    monkeypatch.setenv("VLLM_CPU_KVCACHE_SPACE", "1")
+    env = worker_env()
+    assert "OMP_NUM_THREADS" not in env and env["VLLM_CPU_KVCACHE_SPACE"] == "1"
