@@ -47,8 +47,8 @@ def merge(shards: list[str], out: str) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     p = parser(STAGE, __doc__)
     p.add_argument("--problems", help="problems.parquet (record: problem)")
-    p.add_argument("--model", help="prepared teacher model directory (backend transformers; backend litellm takes "
-                                   "the provider from the spec's 'model' instead)")
+    p.add_argument("--model", help="prepared teacher model directory (backends transformers and vllm; backend "
+                                   "litellm takes the provider from the spec's 'model' instead)")
     p.add_argument("--prompt", help="prompt template YAML with a {question} placeholder")
     p.add_argument("--merge", nargs="+", metavar="SHARD", help="join these shard tables into --out instead")
     p.add_argument("--out", required=True, help="traces.parquet to write (record: trace)")
