@@ -15,9 +15,9 @@ STAGE_VERSIONS: dict[str, int] = {
     "grade": 1,
     "build_st": 1,
     "extract_features": 1,
-    "build_variants": 1,
+    "build_variants": 2,
     "train_sft": 1,
-    "evaluate": 1,
+    "evaluate": 2,
     "report": 1,
 }
 

@@ -25,7 +25,7 @@ from styledistill.errors import IncompleteRun, UserError
 from styledistill.generation.litellm_backend import DEFAULTS as LITELLM_DEFAULTS
 from styledistill.generation.request import Request, Response, Sampling
 from styledistill.generation.runner import Outcome, complete, store_for
-from styledistill.generation.vllm_backend import DEFAULTS as VLLM_DEFAULTS
+from styledistill.generation.vllm_backend import SPEC_KEYS as VLLM_KEYS
 from styledistill.io import atomic_write_text
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 COMMON_KEYS = {"backend", "max_new_tokens", "temperature", "top_p", "seed", "max_failure_rate"}
 BACKEND_KEYS = {
     "transformers": {"batch_size", "dtype"},
-    "vllm": set(VLLM_DEFAULTS) | {"dtype"},
+    "vllm": set(VLLM_KEYS),
     "litellm": set(LITELLM_DEFAULTS),
 }
 BACKENDS = tuple(BACKEND_KEYS)

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +27,6 @@ log = logging.getLogger(__name__)
 
 WORKER = Path(__file__).with_name("vllm_worker.py")
 PYTHON_ENV = "STYLEDISTILL_VLLM_PYTHON"
-DEFAULTS: dict[str, Any] = {
-    "chunk_size": 64,
-    "enforce_eager": False,
-    "gpu_memory_utilization": 0.9,
-    "max_model_len": None,
-    "tensor_parallel_size": None,
-}
 
 
 # Set by the stage CLIs for torch; vLLM on CPU binds its own OpenMP threads to cores, and with these inherited it
@@ -60,8 +53,7 @@ class VllmSettings:
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> VllmSettings:
-        values = {k: spec[k] for k in (*DEFAULTS, "dtype") if spec.get(k) is not None}
-        return cls(**values)
+        return cls(**{k: spec[k] for k in SPEC_KEYS if spec.get(k) is not None})
 
     def engine(self, gpus: int, seed: int) -> dict[str, Any]:
         """Keyword arguments for `vllm.LLM`."""
@@ -73,6 +65,9 @@ class VllmSettings:
         if self.max_model_len is not None:
             engine["max_model_len"] = self.max_model_len
         return engine
+
+
+SPEC_KEYS = frozenset(f.name for f in fields(VllmSettings))  # the generation keys this backend reads
 
 
 def group_requests(requests: list[Request]) -> dict[str, list[Request]]:
