@@ -1,16 +1,16 @@
 # style-distill: teacher traces -> style features -> synthetic variants -> SFT per student family -> benchmarks.
-# Thin on purpose: settings live in config.yaml (checked against workflow/schemas/config.schema.yaml before any
-# job runs), each stage in workflow/rules/<stage>.smk, each stage's code in src/styledistill/.
+# Thin on purpose: settings live in config.yaml (each key described in workflow/schemas/config.schema.yaml and
+# checked by the stages' settings classes before any job runs), each stage in workflow/rules/<stage>.smk, each
+# stage's code in src/styledistill/.
 
 from snakemake.utils import min_version
 
 min_version("9.0")
 
 
-configfile: "config.yaml"
-
-
+include: "workflow/rules/config.smk"
 include: "workflow/rules/common.smk"
+include: "workflow/rules/paths.smk"
 include: "workflow/rules/models.smk"
 include: "workflow/rules/problems.smk"
 include: "workflow/rules/traces.smk"
@@ -25,9 +25,7 @@ include: "workflow/rules/report.smk"
 
 rule all:
     input:
-        "results/summary/scores.csv",
-        "results/summary/scores.md",
-        "results/summary/scores.png",
-        expand("results/features/{teacher}/{dataset}/{name}",
-               teacher=STUDY["teachers"], dataset=STUDY["datasets"], name=["features.parquet", "stats.md"]),
+        SUMMARY.values(),
+        expand(FEATURES["features"], teacher=STUDY.study.teachers, dataset=STUDY.study.datasets),
+        expand(FEATURES["stats_md"], teacher=STUDY.study.teachers, dataset=STUDY.study.datasets),
     default_target: True

@@ -37,7 +37,7 @@ def run_cli(stage: str, *args: str, check: bool = True) -> subprocess.CompletedP
 def _prepare(name: str, spec: dict, *extra: str) -> Path:
     out = TEST_CACHE / "models" / name
     if not (out / "manifest.json").exists():
-        run_cli("prepare_model", "--spec", json.dumps(spec), "--out", str(out),
+        run_cli("prepare_model", "--spec", json.dumps({"stage": spec}), "--out", str(out),
                 "--cache-dir", str(REPO / "work" / "cache" / "models"), "--threads", "2", *extra)
     return out
 

@@ -7,6 +7,8 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,25 +49,42 @@ def write_json(path: str | Path, obj: Any) -> None:
     atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
-def _parse(path: str | Path, what: str, parse: Any, error: type[Exception], language: str) -> Any:
+def _parse(path: str | Path, what: str, parse: Any, error: type[Exception] | tuple[type[Exception], ...],
+           language: str) -> Any:
     """A file's parsed content; a missing or malformed file is one line naming it."""
     path = Path(path)
     if not path.exists():
         raise UserError(f"{path}: {what} not found")
     try:
         return parse(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    except RecursionError:
+        raise UserError(f"{path}: not valid {language}: nested too deeply") from None
     except error as exc:
-        raise UserError(f"{path}: not valid {language}: {str(exc).splitlines()[0]}") from None
+        raise UserError(f"{path}: not valid {language}: {_first_line(exc)}") from None
+
+
+def _first_line(exc: Exception) -> str:
+    """A parser error in one line, with the line and column where the parser has them."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None)
+    if mark is not None and problem:
+        return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def read_json(path: str | Path, what: str = "file") -> Any:
-    return _parse(path, what, json.loads, json.JSONDecodeError, "JSON")
+    return _parse(path, what, json.loads, (json.JSONDecodeError, RecursionError), "JSON")
 
 
 def read_yaml(path: str | Path, what: str = "file") -> Any:
+    """A YAML file's content; a syntax error or a key written twice in one mapping is one line naming the place."""
     import yaml
 
-    return _parse(path, what, yaml.safe_load, yaml.YAMLError, "YAML")
+    from styledistill.yamlfile import load
+
+    return _parse(path, what, load, (yaml.YAMLError, RecursionError), "YAML")
 
 
 def sha256_file(path: str | Path) -> str:
@@ -140,3 +159,24 @@ def staging_dir(final_dir: str | Path) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{final_dir.name}.", suffix=".tmp", dir=final_dir.parent))
     tmp.chmod(0o755)
     return tmp
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists():
+        path.unlink()
+
+
+@contextmanager
+def all_or_none(*paths: str | Path | None) -> Iterator[None]:
+    """A stage's outputs appear together or not at all: when the block fails, the listed outputs (and their
+    manifests) are removed, so a half-written set is never mistaken for a finished one."""
+    try:
+        yield
+    except BaseException:
+        for path in (Path(p) for p in paths if p is not None):
+            _remove(path)
+            if not path.is_dir():
+                _remove(manifest_path(path))
+        raise

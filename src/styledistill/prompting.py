@@ -22,8 +22,23 @@ class PromptTemplate:
     path: str = "<inline>"
 
     def fields(self) -> set[str]:
-        parts = [self.user] + ([self.system] if self.system else [])
-        return {name for text in parts for _, name, _, _ in string.Formatter().parse(text) if name}
+        return {name for text in self._texts() for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    def _texts(self) -> list[str]:
+        return [self.user] + ([self.system] if self.system else [])
+
+    def check(self) -> None:
+        """Every placeholder is `{name}` (a name, optionally with a conversion or format); literal braces doubled."""
+        for text in self._texts():
+            try:
+                parsed = list(string.Formatter().parse(text))
+            except ValueError as exc:
+                raise UserError(f"{self.path}: not a valid template: {exc} (write literal braces as {{{{ and }}}})")\
+                    from None
+            for _, name, _, _ in parsed:
+                if name is not None and not name.isidentifier():
+                    raise UserError(f"{self.path}: placeholder {{{name}}} must be a name such as {{question}} "
+                                    "(write literal braces as {{ and }})")
 
     def messages(self, **values: Any) -> list[dict[str, str]]:
         missing = self.fields() - values.keys()
@@ -33,17 +48,24 @@ class PromptTemplate:
         return out + [{"role": "user", "content": self.user.format(**values)}]
 
 
-def load_prompt(path: str | Path, required: set[str] = frozenset()) -> PromptTemplate:
+def load_prompt(path: str | Path, required: set[str], allowed: set[str]) -> PromptTemplate:
+    """A prompt file, checked: it must use every `required` placeholder and no other than the `allowed` ones."""
     data = read_yaml(path, "prompt file")
     if not isinstance(data, dict) or not isinstance(data.get("user"), str):
         raise UserError(f"{path}: needs a 'user' template string (and optionally 'system')")
     unknown = set(data) - {"system", "user", "description"}
     if unknown:
         raise UserError(f"{path}: unknown key(s) {sorted(unknown)} (allowed: system, user, description)")
+    if data.get("system") is not None and not isinstance(data["system"], str):
+        raise UserError(f"{path}: 'system' must be a template string")
     template = PromptTemplate(system=data.get("system"), user=data["user"], path=str(path))
+    template.check()
     absent = set(required) - template.fields()
     if absent:
         raise UserError(f"{path}: template must use placeholder(s) {sorted(absent)}")
+    extra = template.fields() - set(allowed)
+    if extra:
+        raise UserError(f"{path}: unknown placeholder(s) {sorted(extra)} (this prompt fills: {sorted(allowed)})")
     return template
 
 

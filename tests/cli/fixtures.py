@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -23,3 +24,8 @@ def st(path: Path) -> Path:
              "answer_text": f"The answer is \\boxed{{{a}}}.", "sample": 0} for i, q, a in PROBLEMS]
     write_table(pd.DataFrame(rows), path, "st", "build_st", 1)
     return path
+
+
+def job(stage: dict | None = None, **parts: dict) -> str:
+    """A job's --spec as a rule passes it: the stage's settings and the other parts (generation, provider, ...)."""
+    return json.dumps({"version": 1, "stage": stage or {}, **parts})

@@ -12,6 +12,7 @@ import pytest
 
 from styledistill.records import columns, schema
 from styledistill.versions import version
+from tests.cli.fixtures import job
 from tests.conftest import run_cli
 
 REASONING = [
@@ -42,7 +43,7 @@ def write(frame: pd.DataFrame, path: Path, record: str | None = "graded_trace") 
 
 def args(tmp_path: Path, traces: Path, spec: dict | None = None) -> list[str]:
     out = tmp_path / "out"
-    return ["--spec", json.dumps(spec or {"version": 1}), "--traces", str(traces),
+    return ["--spec", job(spec), "--traces", str(traces),
             "--features", str(out / "features.parquet"), "--profile", str(out / "style_profile.json"),
             "--stats", str(out / "stats.csv"), "--stats-md", str(out / "stats.md"), "--plots", str(out / "plots"),
             "--title", "tiny/test", "--threads", "1"]
@@ -56,7 +57,7 @@ def test_help():
 
 def test_outputs_manifest_and_profile(tmp_path):
     traces = write(graded(), tmp_path / "graded.parquet")
-    result = run_cli("extract_features", *args(tmp_path, traces, {"version": 1, "min_types": 2, "batch_size": 2}))
+    result = run_cli("extract_features", *args(tmp_path, traces, {"min_types": 2, "batch_size": 2}))
     assert "3/3" in result.stderr  # the progress bar
 
     features = pd.read_parquet(tmp_path / "out" / "features.parquet")
@@ -76,13 +77,13 @@ def test_outputs_manifest_and_profile(tmp_path):
     assert profile["features"]["steps"] == {"median": 3.0, "q1": 3.0, "q3": 3.0}
     assert profile["pivots"]["realization"]["top_phrases"] == ["hmm", "wait"]
     assert profile["coverage"]["share_min_types"] == 1.0
-    assert "'let me check'" in profile["brief"] or "'to verify'" in profile["brief"]
+    assert set(profile["pivots"]["verification"]["top_phrases"]) & {"let me check", "to verify"}
     assert set(profile["stages"]) == {"share_median", "typical_order", "typical_order_share", "orders"}
 
 
 def test_stats_table_markdown_and_plots(tmp_path):
     traces = write(graded(), tmp_path / "graded.parquet")
-    run_cli("extract_features", *args(tmp_path, traces, {"version": 1, "bootstrap": 200, "seed": 3}))
+    run_cli("extract_features", *args(tmp_path, traces, {"bootstrap": 200, "seed": 3}))
     out = tmp_path / "out"
 
     stats = pd.read_csv(out / "stats.csv")
@@ -115,7 +116,7 @@ def test_missing_column_is_one_line_and_writes_nothing(tmp_path):
     ("change", "spec", "message"),
     [
         ({"sample": [0, 0, 0]}, None, "row 1: duplicate (problem_id, sample)"),
-        ({}, {"lexicon": {"realization": ["wait"]}}, "--spec: lexicon: missing pivot type(s)"),
+        ({}, {"lexicon": {"realization": ["wait"]}}, "--spec: stage.lexicon: missing pivot type(s)"),
     ],
 )
 def test_bad_rows_and_spec(tmp_path, change, spec, message):

@@ -7,6 +7,7 @@ import json
 import pandas as pd
 
 from tests.cli import fixtures
+from tests.cli.fixtures import job
 from tests.conftest import REPO, run_cli
 
 GEN = {"max_new_tokens": 24, "temperature": 0.7, "top_p": 0.95, "batch_size": 8, "seed": 0}
@@ -16,27 +17,28 @@ def test_generate_traces_resumes_from_the_store(tmp_path, smollm2_dir):
     problems = fixtures.problems(tmp_path / "problems.parquet")
     args = ["--problems", str(problems), "--model", str(smollm2_dir), "--prompt", "prompts/teacher.yaml",
             "--store", str(tmp_path / "store"), "--threads", "2"]
-    spec = {**GEN, "n_samples": 2}
-    run_cli("generate_traces", "--spec", json.dumps(spec), "--out", str(tmp_path / "a.parquet"), *args)
+    stage = {"n_samples": 2}
+    run_cli("generate_traces", "--spec", job(stage, generation=GEN), "--out", str(tmp_path / "a.parquet"), *args)
     traces = pd.read_parquet(tmp_path / "a.parquet")
     assert len(traces) == 6 and set(traces["sample"]) == {0, 1}
     assert (traces["n_completion_tokens"] > 0).all()
     assert set(traces["finish_reason"]) <= {"stop", "length"}
     assert json.loads((tmp_path / "a.manifest.json").read_text())["rows"] == 6
     # Raising n from 2 to 3 sends only the 3 new requests; the 6 finished ones come from the store.
-    spec["n_samples"] = 3
-    result = run_cli("generate_traces", "--spec", json.dumps(spec), "--out", str(tmp_path / "b.parquet"), *args)
+    stage["n_samples"] = 3
+    result = run_cli("generate_traces", "--spec", job(stage, generation=GEN), "--out", str(tmp_path / "b.parquet"),
+                     *args)
     assert "9 request(s): 6 cached, 3 to generate" in result.stderr
     again = pd.read_parquet(tmp_path / "b.parquet")
     assert again[again["sample"] < 2].reset_index(drop=True)["text"].equals(traces["text"])
 
 
 def test_generate_traces_rejects_bad_input(tmp_path, smollm2_dir):
-    result = run_cli("generate_traces", "--spec", '{"n_sample": 2}', "--problems", "missing.parquet", "--model",
+    result = run_cli("generate_traces", "--spec", job({"n_sample": 2}), "--problems", "missing.parquet", "--model",
                      str(smollm2_dir), "--prompt", "prompts/teacher.yaml", "--out", str(tmp_path / "t.parquet"),
                      check=False)
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines()[-1] == "error: --spec: unknown key(s) ['n_sample']"
+    assert result.stderr.strip().splitlines()[-1].startswith("error: --spec: stage: unknown key(s) ['n_sample']")
     assert not (tmp_path / "t.parquet").exists()
 
 
@@ -49,12 +51,13 @@ def test_build_variants_make_and_align(tmp_path, smollm2_dir):
                                   ("ST-HC", "synthetic", "prompts/synthetic_hc.yaml"),
                                   ("ST-HC-W", "synthetic_wrong", "prompts/synthetic_hc_w.yaml")]:
         raw[variant] = tmp_path / "raw" / f"{variant}.parquet"
-        spec = {"kind": kind, "answer_check": "enforce", **GEN}
+        stage = {"kind": kind, **({"generator": "g", "prompt": prompt} if prompt else {})}
+        spec = job(stage, generator={"answer_check": "enforce"}, generation=GEN)
         extra = ["--model", str(smollm2_dir), "--prompt", prompt, "--profile", str(profile)] if prompt else []
-        run_cli("build_variants", "make", "--spec", json.dumps(spec), "--variant", variant, "--st", str(st),
+        run_cli("build_variants", "make", "--spec", spec, "--variant", variant, "--input", str(st),
                 "--store", str(tmp_path / "store"), "--out", str(raw[variant]), *extra)
     outs = [tmp_path / v / "train.parquet" for v in raw]
-    run_cli("build_variants", "align", "--spec", '{"size": 2}', "--raw", *map(str, raw.values()),
+    run_cli("build_variants", "align", "--spec", job({"size": 2}), "--raw", *map(str, raw.values()),
             "--out", *map(str, outs), "--summary", str(tmp_path / "alignment.json"))
     frames = {v: pd.read_parquet(o) for v, o in zip(raw, outs)}
     assert all(len(df) == 2 for df in frames.values())
@@ -69,9 +72,10 @@ def test_build_variants_make_and_align(tmp_path, smollm2_dir):
 
 def test_evaluate_scores_a_student(tmp_path, tiny_qwen2_dir):
     problems = fixtures.problems(tmp_path / "problems.parquet")
-    spec = {"n_samples": 2, "pass_k": [1, 2], "max_new_tokens": 8, "temperature": 0.8, "batch_size": 8,
-            "labels": {"family": "tq", "variant": "base", "benchmark": "hand"}}
-    run_cli("evaluate", "--spec", json.dumps(spec), "--problems", str(problems), "--model", str(tiny_qwen2_dir),
+    spec = job({"n_samples": 2, "pass_k": [1, 2]}, generation={"max_new_tokens": 8, "temperature": 0.8,
+                                                                 "batch_size": 8},
+               labels={"family": "tq", "variant": "base", "benchmark": "hand"})
+    run_cli("evaluate", "--spec", spec, "--problems", str(problems), "--model", str(tiny_qwen2_dir),
             "--out", str(tmp_path / "samples.parquet"), "--scores", str(tmp_path / "scores.json"),
             "--store", str(tmp_path / "store"), "--threads", "2")
     samples = pd.read_parquet(tmp_path / "samples.parquet")
@@ -91,8 +95,8 @@ def test_killed_generation_resumes_without_resending(tmp_path, smollm2_dir):
 
     problems = fixtures.problems(tmp_path / "problems.parquet")
     store = tmp_path / "store"
-    spec = {**GEN, "max_new_tokens": 48, "batch_size": 1, "n_samples": 2}
-    argv = [sys.executable, "-m", "styledistill.cli.generate_traces", "--spec", json.dumps(spec), "--problems",
+    spec = job({"n_samples": 2}, generation={**GEN, "max_new_tokens": 48, "batch_size": 1})
+    argv = [sys.executable, "-m", "styledistill.cli.generate_traces", "--spec", spec, "--problems",
             str(problems), "--model", str(smollm2_dir), "--prompt", "prompts/teacher.yaml", "--store", str(store),
             "--out", str(tmp_path / "t.parquet"), "--threads", "2"]
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
@@ -117,12 +121,13 @@ def test_shards_split_the_problems_and_merge_back(tmp_path, tiny_llama_dir):
     store = tmp_path / "store"
     base = ["--problems", str(problems), "--model", str(tiny_llama_dir), "--prompt", "prompts/teacher.yaml",
             "--store", str(store)]
-    spec = {**GEN, "max_new_tokens": 8, "n_samples": 2}
+    generation = {**GEN, "max_new_tokens": 8}
     whole = tmp_path / "whole.parquet"
-    run_cli("generate_traces", "--spec", json.dumps(spec), "--out", str(whole), *base)
+    run_cli("generate_traces", "--spec", job({"n_samples": 2}, generation=generation), "--out", str(whole), *base)
     shards = [tmp_path / "shards" / f"{i}.parquet" for i in range(2)]
     for i, out in enumerate(shards):
-        result = run_cli("generate_traces", "--spec", json.dumps({**spec, "shard": i, "shards": 2}),
+        result = run_cli("generate_traces", "--spec", job({"n_samples": 2, "shard": i, "shards": 2},
+                                                          generation=generation),
                          "--out", str(out), *base)
         assert ", 0 to generate" in result.stderr  # the shards share the store with the unsharded run
     assert [len(pd.read_parquet(p)) for p in shards] == [4, 2]  # p1, p3 | p2
@@ -138,7 +143,7 @@ def test_shards_split_the_problems_and_merge_back(tmp_path, tiny_llama_dir):
 def test_merge_refuses_overlapping_shards(tmp_path, tiny_llama_dir):
     problems = fixtures.problems(tmp_path / "problems.parquet")
     out = tmp_path / "s.parquet"
-    run_cli("generate_traces", "--spec", json.dumps({**GEN, "max_new_tokens": 4}), "--problems", str(problems),
+    run_cli("generate_traces", "--spec", job(generation={**GEN, "max_new_tokens": 4}), "--problems", str(problems),
             "--model", str(tiny_llama_dir), "--prompt", "prompts/teacher.yaml", "--store", str(tmp_path / "store"),
             "--out", str(out))
     result = run_cli("generate_traces", "--merge", str(out), str(out), "--out", str(tmp_path / "m.parquet"),

@@ -40,7 +40,7 @@ def _traces(shared_data: Path, out: Path) -> pd.DataFrame:
 def test_grades_real_traces(shared_data: Path, tmp_path: Path) -> None:
     traces, out = tmp_path / "traces.parquet", tmp_path / "graded.parquet"
     source = _traces(shared_data, traces)
-    spec = json.dumps({"version": version("grade")})
+    spec = json.dumps({"version": version("grade"), "stage": {}})
     result = run_cli("grade", "--spec", spec, "--traces", str(traces), "--out", str(out), "--threads", "2")
     graded = read_table(out, "graded_trace")
     assert list(graded.columns[: len(columns("graded_trace"))]) == columns("graded_trace")
@@ -82,7 +82,7 @@ def test_bad_inputs_exit_2_without_output(tmp_path: Path) -> None:
     thin = run_cli("grade", "--traces", str(tmp_path / "thin.parquet"), "--out", str(out), check=False)
     assert thin.returncode == 2 and "missing column(s)" in thin.stderr
     assert len(thin.stderr.strip().splitlines()) == 1
-    bad_spec = run_cli("grade", "--spec", '{"grader": "x"}', "--traces", str(tmp_path / "thin.parquet"),
+    bad_spec = run_cli("grade", "--spec", '{"stage": {"grader": "x"}}', "--traces", str(tmp_path / "thin.parquet"),
                        "--out", str(out), check=False)
     assert bad_spec.returncode == 2 and "unknown key(s) ['grader']" in bad_spec.stderr
     assert not out.exists() and not manifest_path(out).exists()

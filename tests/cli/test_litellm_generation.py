@@ -40,8 +40,28 @@ def _problems(path: Path, n: int) -> Path:
     return path
 
 
+# Keys of a flat test spec that belong to the provider (a models entry of source api), under their names there.
+PROVIDER_KEYS = {"model": "provider", "api_base": "api_base", "api_key_env": "api_key_env", "prices": "prices"}
+
+
+def _parts(spec: dict) -> tuple[dict, dict]:
+    """(generation, provider) parts of a flat test spec."""
+    provider = {PROVIDER_KEYS[k]: v for k, v in spec.items() if k in PROVIDER_KEYS}
+    return {k: v for k, v in spec.items() if k not in PROVIDER_KEYS}, provider
+
+
+def _settings(spec: dict) -> tuple:
+    """The generation settings and provider generate_chats takes."""
+    from styledistill.generation.settings import job_generation
+
+    generation, provider = _parts(spec)
+    return job_generation({"generation": generation, "provider": provider})
+
+
 def _cli(spec: dict, problems: Path, out: Path, store: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "styledistill.cli.generate_traces", "--spec", json.dumps(spec), "--problems",
+    generation, provider = _parts(spec)
+    job = {"version": 1, "stage": {}, "generation": generation, **({"provider": provider} if provider else {})}
+    return [sys.executable, "-m", "styledistill.cli.generate_traces", "--spec", json.dumps(job), "--problems",
             str(problems), "--prompt", PROMPT, "--store", str(store), "--out", str(out), *extra]
 
 
@@ -74,7 +94,7 @@ def test_each_fault_is_retried_or_recorded(tmp_path):
     with FakeOpenAI(script=script) as server:
         spec = {**FAST, "api_base": server.url, "max_failure_rate": 0.5}
         start = time.time()
-        done = {c.tag: c.response for c in generate_chats(chats, 1, None, tmp_path / "store", spec,
+        done = {c.tag: c.response for c in generate_chats(chats, 1, None, tmp_path / "store", *_settings(spec),
                                                           failures_out=tmp_path / "t.failures.jsonl")}
         elapsed = time.time() - start
         hits = {tag: server.hits[f"{tag} What is 2 + 2?"] for tag in script}
@@ -106,8 +126,8 @@ def test_rerun_sends_only_failed_requests(tmp_path):
     chats = [(tag, [{"role": "user", "content": tag}]) for tag in ("[a]", "[b]", "[bad]")]
     with FakeOpenAI(script={"[bad]": ["400"]}) as server:
         spec = {**FAST, "api_base": server.url, "max_failure_rate": 0.5}
-        assert len(generate_chats(chats, 2, None, tmp_path, spec)) == 5  # [bad] sample 0 or 1 failed once
-        assert len(generate_chats(chats, 2, None, tmp_path, spec)) == 6
+        assert len(generate_chats(chats, 2, None, tmp_path, *_settings(spec))) == 5  # [bad] sample 0 or 1 failed
+        assert len(generate_chats(chats, 2, None, tmp_path, *_settings(spec))) == 6
         assert server.hits == {"[a]": 2, "[b]": 2, "[bad]": 3}
 
 
@@ -117,7 +137,7 @@ def test_concurrency_limit_and_vllm_reasoning_field(tmp_path):
     chats = [(f"[c{i}]", [{"role": "user", "content": f"[c{i}]"}]) for i in range(12)]
     with FakeOpenAI(delay=0.15, reasoning_field="reasoning") as server:  # vLLM 0.32 names the field `reasoning`
         spec = {**FAST, "model": "hosted_vllm/fake", "api_base": server.url, "max_concurrency": 3}
-        done = generate_chats(chats, 1, None, tmp_path, spec)
+        done = generate_chats(chats, 1, None, tmp_path, *_settings(spec))
         assert server.max_in_flight == 3
     assert len(done) == 12 and all(c.response.reasoning_content for c in done)
 

@@ -13,12 +13,12 @@ from tests.conftest import run_cli
 
 
 def _make(spec: dict, out: Path, *extra: str, check: bool = True):
-    return run_cli("make_problems", "--spec", json.dumps(spec, sort_keys=True), "--out", str(out), *extra,
+    return run_cli("make_problems", "--spec", json.dumps({"stage": spec}, sort_keys=True), "--out", str(out), *extra,
                    check=check)
 
 
 def test_builtin_train_and_test(tmp_path: Path) -> None:
-    spec = {"levels": [1, 2, 3, 4], "n": 24, "seed": 0, "source": "builtin", "version": version("make_problems")}
+    spec = {"levels": [1, 2, 3, 4], "n": 24, "seed": 0, "source": "builtin"}
     train, test = tmp_path / "train" / "problems.parquet", tmp_path / "test" / "problems.parquet"
     _make({**spec, "split": "train"}, train)
     _make({**spec, "split": "test"}, test)
@@ -57,9 +57,9 @@ def test_hf_local_loader(shared_data: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("spec, message", [
-    ({"source": "builtin", "split": "train", "seed": 0, "n": 5, "colour": 1}, "unknown key(s) 'colour'"),
-    ({"source": "csv", "path": "x"}, "unknown problem source 'csv'"),
-    ({"split": "train"}, "missing key 'source'"),
+    ({"source": "builtin", "split": "train", "seed": 0, "n": 5, "colour": 1}, "unknown key(s) ['colour']"),
+    ({"source": "csv", "path": "x"}, "stage.source: unknown source 'csv' (one of builtin, jsonl, hf)"),
+    ({"split": "train"}, "stage: 'source' is required"),
 ])
 def test_bad_spec_exits_2_without_output(tmp_path: Path, spec: dict, message: str) -> None:
     out = tmp_path / "problems.parquet"

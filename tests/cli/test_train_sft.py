@@ -42,7 +42,7 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _argv(spec: dict, examples: Path, model: Path, root: Path, recipe: str = RECIPE) -> list[str]:
-    return ["--spec", json.dumps(spec), "--examples", str(examples), "--model", str(model), "--recipe", recipe,
+    return ["--spec", json.dumps({"version": 1, "stage": spec}), "--examples", str(examples), "--model", str(model), "--recipe", recipe,
             "--out", str(root / "results" / "model"), "--work-dir", str(root / "work"), "--threads", "2"]
 
 
@@ -61,7 +61,7 @@ def test_help() -> None:
 
 
 def test_trains_loads_and_resumes_exactly_after_a_kill(tiny_llama_dir: Path, examples: Path, tmp_path: Path) -> None:
-    spec = {"version": 1, "save_steps": 1, "save_total_limit": 10, "keep_checkpoints": True}
+    spec = {"save_steps": 1, "save_total_limit": 10, "keep_checkpoints": True}
     log = _train(spec, examples, tiny_llama_dir, tmp_path)
     out = tmp_path / "results" / "model"
     metrics = log["metrics"]
@@ -127,7 +127,7 @@ def test_bad_spec_key_exits_2_in_one_line(tiny_llama_dir: Path, examples: Path, 
     result = run_cli("train_sft", *_argv({"lr": 1e-4}, examples, tiny_llama_dir, tmp_path), check=False)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
-    assert result.stderr.startswith("error: --spec: unknown key 'lr'")
+    assert result.stderr.startswith("error: --spec: stage: unknown key(s) ['lr']")
     assert not (tmp_path / "results").exists()
 
 
@@ -145,7 +145,7 @@ def test_bad_inputs_are_named(tiny_llama_dir: Path, examples: Path, tmp_path: Pa
     recipe = tmp_path / "fam.yaml"
     recipe.write_text(Path(RECIPE).read_text() + "packing: true\n")
     err = _fails(_argv({}, examples, tiny_llama_dir, tmp_path, str(recipe)), capsys, tmp_path)
-    assert f"{recipe}: unknown key 'packing'" in err
+    assert f"{recipe}: unknown key(s) ['packing']" in err
 
     err = _fails(_argv({}, tmp_path / "missing.parquet", tiny_llama_dir, tmp_path), capsys, tmp_path)
     assert "missing.parquet: file not found" in err
@@ -160,10 +160,10 @@ def test_bad_inputs_are_named(tiny_llama_dir: Path, examples: Path, tmp_path: Pa
     assert "not a model directory" in _fails(_argv({}, examples, tmp_path / "nomodel", tmp_path), capsys, tmp_path)
 
     err = _fails(_argv({"max_length": 8}, examples, tiny_llama_dir, tmp_path), capsys, tmp_path)
-    assert err.startswith("error: --spec: key 'max_length': every prompt")
+    assert err.startswith("error: --spec: stage: key 'max_length': every prompt")
 
     err = _fails(_argv({"optimizer": "adamw_nope"}, examples, tiny_llama_dir, tmp_path), capsys, tmp_path)
-    assert err.startswith("error: --spec: key 'optimizer': unknown optimizer 'adamw_nope'")
+    assert err.startswith("error: --spec: stage: key 'optimizer': unknown optimizer 'adamw_nope'")
 
     err = _fails(_argv({"max_length": 4096}, examples, tiny_llama_dir, tmp_path), capsys, tmp_path)
     assert "key 'max_length': 4096 exceeds the model's max_position_embeddings 2048" in err

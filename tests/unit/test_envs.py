@@ -35,8 +35,10 @@ def test_every_rule_names_its_env():
 
 
 def test_config_schema_lists_every_recipe_key():
-    from styledistill.sft.recipe import KEYS
+    from styledistill.sft.recipe import RecipeSettings
+
+    keys = set(RecipeSettings.model_fields)
 
     schema = yaml.safe_load((REPO / "workflow" / "schemas" / "config.schema.yaml").read_text())
     sft = schema["properties"]["families"]["additionalProperties"]["properties"]["sft"]["properties"]
-    assert set(sft) == set(KEYS) - {"system_prompt"}  # set per family (training and evaluation share it)
+    assert set(sft) == keys - {"system_prompt"}  # set per family (training and evaluation share it)

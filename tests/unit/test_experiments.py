@@ -8,12 +8,13 @@ import pytest
 import yaml
 from snakemake.utils import update_config
 
-from styledistill.configcheck import check
+from styledistill.config.study import load
 from tests.conftest import REPO
 
 
 @pytest.mark.parametrize("overlay", sorted((REPO / "experiments").glob("*.yaml")), ids=lambda p: p.name)
-def test_overlay_is_valid(overlay):
+def test_overlay_is_valid(overlay, monkeypatch):
+    monkeypatch.chdir(REPO)
     config = copy.deepcopy(yaml.safe_load((REPO / "config.yaml").read_text()))
     update_config(config, yaml.safe_load(overlay.read_text()))
-    check(config, REPO / "workflow" / "schemas" / "config.schema.yaml", base_dir=REPO)
+    load(config)

@@ -10,7 +10,7 @@ import pytest
 
 from styledistill.errors import UserError
 from styledistill.features.extract import check_traces, extract, features_of
-from styledistill.features.spec import FeatureSpec
+from styledistill.features.settings import FeatureSettings
 from styledistill.records import columns
 
 
@@ -88,7 +88,7 @@ def test_non_english_text(text):
 
 
 def test_other_blank_language_pipeline():
-    f = features_of("Warte, ich ging nach Hause.\n\nIch gehe nach Hause.", spec=FeatureSpec(spacy_model="blank:de"))
+    f = features_of("Warte, ich ging nach Hause.\n\nIch gehe nach Hause.", spec=FeatureSettings(spacy_model="blank:de"))
     assert f["steps"] == 2 and f["step_coherence"] is not None
 
 
@@ -99,8 +99,8 @@ def test_coverage_and_min_types():
     assert (features_of(two)["pivot_types"], features_of(two)["has_min_types"]) == (2, False)
     assert (features_of(three)["pivot_types"], features_of(three)["has_min_types"]) == (3, True)
     assert (features_of(four)["pivot_types"], features_of(four)["has_min_types"]) == (4, True)
-    assert features_of(two, spec=FeatureSpec(min_types=2))["has_min_types"] is True
-    assert features_of(three, spec=FeatureSpec(min_types=4))["has_min_types"] is False
+    assert features_of(two, spec=FeatureSettings(min_types=2))["has_min_types"] is True
+    assert features_of(three, spec=FeatureSettings(min_types=4))["has_min_types"] is False
 
 
 def test_very_long_trace_is_fast():
@@ -129,7 +129,7 @@ def traces(**overrides) -> pd.DataFrame:
 
 
 def test_table_keeps_order_keys_and_record_columns():
-    out = extract(traces(), FeatureSpec(), progress=False)
+    out = extract(traces(), FeatureSettings(), progress=False)
     assert list(out.columns) == columns("features")
     assert list(zip(out["problem_id"], out["sample"])) == [("p1", 0), ("p1", 1), ("p2", 0)]
     assert out["correct"].tolist() == [True, None, False]
@@ -143,8 +143,8 @@ def test_processes_give_the_same_table():
              for i in range(150)]
     frame = pd.DataFrame({"problem_id": [f"p{i}" for i in range(150)], "sample": 0, "reasoning": texts,
                           "answer_text": "1", "correct": True, "truncated": False})
-    one = extract(frame, FeatureSpec(batch_size=8), threads=1, progress=False)
-    two = extract(frame, FeatureSpec(batch_size=8), threads=2, progress=False)
+    one = extract(frame, FeatureSettings(batch_size=8), threads=1, progress=False)
+    two = extract(frame, FeatureSettings(batch_size=8), threads=2, progress=False)
     pd.testing.assert_frame_equal(one, two)
     assert one["problem_id"].tolist() == frame["problem_id"].tolist()
     assert one["backtracking"].eq(1).all()

@@ -7,7 +7,7 @@ import pytest
 
 from styledistill.features import plots
 from styledistill.features.extract import extract
-from styledistill.features.spec import FeatureSpec
+from styledistill.features.settings import FeatureSettings
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -19,7 +19,7 @@ def features() -> pd.DataFrame:
         "reasoning": ["We need x.\n\nWait, let me check.\n\nSo the answer is 2.", "plain", ""],
         "correct": [True, False, None],
     })
-    return extract(frame, FeatureSpec(), progress=False)
+    return extract(frame, FeatureSettings(), progress=False)
 
 
 @pytest.mark.parametrize("correct", [[True, False, None], [True, True, True], [None, None, None]])

@@ -1,4 +1,4 @@
-"""The style profile (from correct traces) and the style brief derived from it."""
+"""The style profile (from correct traces) and the style brief variants derive from it."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import pandas as pd
 import pytest
 
 from styledistill.features import profile
+from styledistill.variants import style_brief
 from styledistill.features.extract import extract
 from styledistill.features.lexicon import PIVOT_TYPES
-from styledistill.features.spec import FeatureSpec
+from styledistill.features.settings import FeatureSettings
 
 CORRECT = [
     "Wait, x = 2.\n\nLet me check: 2 + 2 = 4.\n\nWhat if x = 3? No.",  # 3 types
@@ -25,11 +26,11 @@ def features() -> pd.DataFrame:
         "reasoning": CORRECT + WRONG, "answer_text": "x = 2",
         "correct": [True, True, True, False, False], "truncated": False,
     })
-    return extract(frame, FeatureSpec(), progress=False)
+    return extract(frame, FeatureSettings(), progress=False)
 
 
 def test_profile_uses_correct_traces_only(features):
-    prof = profile.build(features, FeatureSpec())
+    prof = profile.build(features, FeatureSettings())
     assert (prof["source"], prof["n_traces"], prof["n_input_traces"], prof["n_correct"]) == ("correct", 3, 5, 3)
     correct = features[features["correct"].eq(True)]
     tokens = correct["reasoning_tokens"]
@@ -42,7 +43,7 @@ def test_profile_uses_correct_traces_only(features):
 
 
 def test_pivot_summary_and_coverage(features):
-    prof = profile.build(features, FeatureSpec())
+    prof = profile.build(features, FeatureSettings())
     real = prof["pivots"]["realization"]
     assert real["share_of_traces"] == 1.0
     assert real["top_phrases"] == ["wait", "actually", "hmm"]  # 4 x wait, then ties sorted by phrase
@@ -53,11 +54,11 @@ def test_pivot_summary_and_coverage(features):
     assert prof["coverage"]["share_min_types"] == pytest.approx(2 / 3, abs=1e-4)
     assert prof["coverage"]["share_by_types"] == {"0": 0.0, "1": 0.0, "2": 0.3333, "3": 0.3333, "4": 0.3333}
     assert set(prof["pivots"]) == set(PIVOT_TYPES)
-    assert prof["brief"] == profile.describe(prof)
+    assert "brief" not in prof  # the prompt text is the variants' business (variants/style_brief.py)
 
 
 def test_stage_summary(features):
-    prof = profile.build(features, FeatureSpec())
+    prof = profile.build(features, FeatureSettings())
     stages = prof["stages"]
     correct = features[features["correct"].eq(True)]
     assert set(stages["share_median"]) == {"framing", "exploration", "verification", "synthesis"}
@@ -74,20 +75,20 @@ def test_typical_order_ties_go_to_the_shorter_order():
         "reasoning": ["We need to find it.\n\nMaybe try 2.\n\nLet me check it.\n\nSo the answer is 2.",
                       "We need to find it.\n\nSo the answer is 2.", "Let me check.\n\nMaybe try.\n\nMaybe more."],
     })
-    measured = extract(frame, FeatureSpec(), progress=False)
+    measured = extract(frame, FeatureSettings(), progress=False)
     assert measured["stage_order"].tolist() == ["F>E>V>S", "F>S", "V>E"]
-    prof = profile.build(measured, FeatureSpec())
+    prof = profile.build(measured, FeatureSettings())
     assert prof["stages"]["typical_order"] == "F>S"  # three orders, once each: the shortest, then alphabetical
 
 
 def test_falls_back_to_all_traces_when_none_is_correct(features):
-    prof = profile.build(features.assign(correct=False), FeatureSpec())
+    prof = profile.build(features.assign(correct=False), FeatureSettings())
     assert (prof["source"], prof["n_traces"], prof["n_correct"]) == ("all", 5, 0)
     assert prof["pivots"]["realization"]["top_phrases"] == ["wait", "hmm", "oh", "actually"]
 
 
 def test_describe_mentions_size_and_top_phrases(features):
-    brief = profile.describe(profile.build(features, FeatureSpec()))
+    brief = style_brief.describe(profile.build(features, FeatureSettings()))
     assert "'wait'" in brief and "'let me check'" in brief and "'alternatively'" in brief
     assert "3 short paragraphs" in brief
     assert "Use at least 3 of these kinds of moves." in brief
@@ -107,20 +108,20 @@ def test_describe_from_numbers_only():
         },
         "coverage": {"share_min_types": 0.7},
     }
-    brief = profile.describe(prof)
+    brief = style_brief.describe(prof)
     assert brief.startswith("Write about 180 words of reasoning in about 6 short paragraphs")
     assert "Interrupt yourself to correct course about 4 times, with phrases like 'wait', 'actually', 'hmm'." in brief
     assert "'oh'" not in brief  # at most three phrases per type
     assert "Check your work about once, with phrases like 'let me check'." in brief
     assert "occasionally, with phrases like 'what if'" in brief
-    assert "now I see" not in brief  # rarer than profile.RARE
+    assert "now I see" not in brief  # rarer than style_brief.RARE
     assert "about 10% of the way in" in brief
     assert "Shape the reasoning" not in brief  # no stages in this profile
     prof["stages"] = {"typical_order": "F>E>V>E>S"}
-    assert profile.describe(prof).endswith(
+    assert style_brief.describe(prof).endswith(
         "Shape the reasoning as: restate the problem, then work on it, then check the work, then work on it, "
         "then state the conclusion.")
 
 
 def test_describe_an_empty_profile():
-    assert profile.describe({}) == "Write a short reasoning trace."
+    assert style_brief.describe({}) == "Write a short reasoning trace."

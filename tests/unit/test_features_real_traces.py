@@ -16,9 +16,10 @@ import pytest
 from styledistill.features import profile, stats, tables
 from styledistill.features.extract import extract
 from styledistill.features.lexicon import PIVOT_TYPES
-from styledistill.features.spec import FeatureSpec
+from styledistill.features.settings import FeatureSettings
 from styledistill.features.stages import STAGES
 from styledistill.records import RECORDS
+from styledistill.variants import style_brief
 
 FILES = {"cots_math": "traces_thoughtanchors_cots_math.jsonl", "site": "traces_thoughtanchors_site.jsonl"}
 COUNTS = {"cots_math": (130, 23), "site": (20, 20)}  # correct, incorrect
@@ -39,7 +40,7 @@ def features(shared_data: Path) -> pd.DataFrame:
             "correct": [bool(r["correct"]) for r in rows], "truncated": False,
         }))
     traces = pd.concat(frames, ignore_index=True)
-    return extract(traces, FeatureSpec(), progress=False).assign(file=traces["problem_id"].str.split("/").str[0])
+    return extract(traces, FeatureSettings(), progress=False).assign(file=traces["problem_id"].str.split("/").str[0])
 
 
 def _row(row: pd.Series) -> str:
@@ -48,7 +49,7 @@ def _row(row: pd.Series) -> str:
 
 
 def test_real_traces(features):
-    spec = FeatureSpec()
+    spec = FeatureSettings()
     for name, (n_correct, n_incorrect) in COUNTS.items():
         part = features[features["file"] == name]
         correct, wrong = part[part["correct"]], part[~part["correct"]]
@@ -80,7 +81,7 @@ def test_real_traces(features):
 
     prof = profile.build(features, spec)
     print(f"\n[pooled profile] stages: {prof['stages']}")
-    print(f"  brief: {prof['brief']}")
+    print(f"  brief: {style_brief.describe(prof)}")
 
     assert (features["reasoning_tokens"] > 0).all()
     ints = [n for n, t, _ in RECORDS["features"] if str(t) == "int64" and n != "sample"]

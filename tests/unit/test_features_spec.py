@@ -9,15 +9,19 @@ import pytest
 
 from styledistill.errors import UserError
 from styledistill.features import lexicon
-from styledistill.features.spec import FeatureSpec, parse
+from styledistill.features.settings import FeatureSettings
 from styledistill.records import columns
 
 DEFAULT = {kind: list(phrases) for kind, phrases in lexicon.DEFAULT_LEXICON.items()}
 
 
+def parse(spec: dict) -> FeatureSettings:
+    return FeatureSettings.from_spec(spec)
+
+
 def test_defaults():
-    spec = parse({"version": 1})
-    assert spec == FeatureSpec()
+    spec = parse({})
+    assert spec == FeatureSettings()
     assert (spec.spacy_model, spec.batch_size, spec.min_types) == ("blank:en", 64, 3)
     assert (spec.bootstrap, spec.seed) == (2000, 0)
     assert spec.lexicon["realization"] == ("wait", "oh", "actually", "hmm", "I missed")
@@ -38,18 +42,18 @@ def test_custom_lexicon_is_normalised():
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ({"lexikon": {}}, "unknown key(s) lexikon"),
+        ({"lexikon": {}}, "unknown key(s) ['lexikon']"),
         ({"batch_size": 0}, "batch_size"),
         ({"batch_size": True}, "batch_size"),
-        ({"min_types": 5}, "min_types must be an integer 1..4"),
+        ({"min_types": 5}, "--spec.min_types: Input should be less than or equal to 4"),
         ({"min_types": "3"}, "min_types"),
         ({"spacy_model": ""}, "spacy_model"),
-        ({"bootstrap": 10}, "bootstrap must be an integer >= 100"),
-        ({"seed": -1}, "seed must be an integer >= 0"),
-        ({"lexicon": ["wait"]}, "lexicon: must be an object"),
+        ({"bootstrap": 10}, "--spec.bootstrap: Input should be greater than or equal to 100"),
+        ({"seed": -1}, "--spec.seed: Input should be greater than or equal to 0"),
+        ({"lexicon": ["wait"]}, "--spec.lexicon: must be an object"),
         ({"lexicon": {"realization": ["wait"]}}, "missing pivot type(s) verification, exploration, integration"),
         ({"lexicon": {**DEFAULT, "doubt": ["maybe"]}}, "unknown pivot type(s) doubt"),
-        ({"lexicon": {**DEFAULT, "integration": []}}, "lexicon.integration: must be a non-empty"),
+        ({"lexicon": {**DEFAULT, "integration": []}}, "lexicon: integration: must be a non-empty"),
         ({"lexicon": {**DEFAULT, "integration": ["  "]}}, "non-empty string"),
         ({"lexicon": {**DEFAULT, "integration": ["Wait"]}}, "under both realization and integration"),
     ],
@@ -77,5 +81,6 @@ def test_record_has_a_count_and_density_per_pivot_type():
 
 def test_package_import_is_light():
     code = ("import sys, styledistill.features, styledistill.features.extract, styledistill.features.profile, "
-            "styledistill.cli.extract_features; assert 'spacy' not in sys.modules, 'spacy imported'")
+            "styledistill.cli.extract_features, styledistill.config.study; "
+            "assert 'spacy' not in sys.modules, 'spacy imported'; assert 'torch' not in sys.modules, 'torch imported'")
     subprocess.run([sys.executable, "-c", code], check=True)

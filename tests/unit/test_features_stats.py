@@ -51,8 +51,8 @@ def test_bootstrap_matches_a_plain_loop_and_is_seeded():
     assert bootstrap_ci(x, y, resamples, seed) == bootstrap_ci(x, y, resamples, seed)
     low, high = bootstrap_ci(x, y, 2000, 0)
     assert low <= cliffs_delta(x, y) <= high
-    assert bootstrap_ci([5, 6, 7], [1, 2]) == (1.0, 1.0)
-    assert all(math.isnan(v) for v in bootstrap_ci([], [1.0]))
+    assert bootstrap_ci([5, 6, 7], [1, 2], 2000, 0) == (1.0, 1.0)
+    assert all(math.isnan(v) for v in bootstrap_ci([], [1.0], 2000, 0))
 
 
 def frame(correct: list[bool | None], **columns) -> pd.DataFrame:
@@ -61,7 +61,7 @@ def frame(correct: list[bool | None], **columns) -> pd.DataFrame:
 
 def test_numeric_row_uses_scipy_mannwhitneyu():
     x, y = np.array([3.0, 5, 7, 9, 11]), np.array([1.0, 2, 4, 6])
-    row = stats.numeric("f", x, y, resamples=200)
+    row = stats.numeric("f", x, y, resamples=200, seed=0)
     expected = sps.mannwhitneyu(x, y, alternative="two-sided")
     assert (row["statistic"], row["p"]) == pytest.approx((expected.statistic, expected.pvalue))
     assert (row["median_correct"], row["median_incorrect"]) == (7.0, 3.0)
@@ -70,7 +70,7 @@ def test_numeric_row_uses_scipy_mannwhitneyu():
 
 def test_binary_row_uses_fisher_exact_and_delta_is_the_share_difference():
     x, y = np.array([1.0, 1, 1, 0]), np.array([0.0, 0, 1])
-    row = stats.binary("has_min_types", x, y, resamples=200)
+    row = stats.binary("has_min_types", x, y, resamples=200, seed=0)
     assert row["p"] == pytest.approx(sps.fisher_exact([[3, 1], [1, 2]]).pvalue)
     assert (row["median_correct"], row["median_incorrect"]) == (0.75, pytest.approx(1 / 3))
     assert row["cliffs_delta"] == pytest.approx(0.75 - 1 / 3)
@@ -82,7 +82,7 @@ def test_compare_applies_benjamini_hochberg_across_features():
     correct = [True] * 25 + [False] * 15
     data = frame(correct, a=rng.normal(0, 1, n) + np.array(correct) * 1.5, b=rng.normal(0, 1, n),
                  c=rng.integers(0, 3, n), has_min_types=rng.random(n) < 0.5)
-    table = stats.compare(data, ("a", "b", "c"), resamples=200)
+    table = stats.compare(data, ("a", "b", "c"), resamples=200, seed=0)
     assert list(table.columns) == list(stats.COLUMNS)
     assert table["feature"].tolist() == ["a", "b", "c", "has_min_types"]
     assert table["test"].tolist() == ["mannwhitneyu"] * 3 + ["fisher_exact"]
@@ -93,7 +93,7 @@ def test_compare_applies_benjamini_hochberg_across_features():
 
 def test_ungraded_traces_and_nulls_are_left_out():
     data = frame([True, True, False, None, False], a=[1.0, None, 3.0, 100.0, 4.0], has_min_types=True)
-    row = stats.compare(data, ("a",), resamples=100).iloc[0]
+    row = stats.compare(data, ("a",), resamples=100, seed=0).iloc[0]
     assert (row["n_correct"], row["n_incorrect"]) == (1, 2)
 
 
@@ -106,7 +106,7 @@ def test_ungraded_traces_and_nulls_are_left_out():
     ],
 )
 def test_an_empty_group_gives_nan_and_a_note(correct, values, note):
-    table = stats.compare(frame(correct, a=values, has_min_types=True), ("a",), resamples=100)
+    table = stats.compare(frame(correct, a=values, has_min_types=True), ("a",), resamples=100, seed=0)
     row = table.iloc[0]
     assert row["note"] == note
     assert all(math.isnan(row[c]) for c in ("cliffs_delta", "delta_ci_low", "delta_ci_high", "p", "q"))
@@ -117,7 +117,7 @@ def test_an_empty_group_gives_nan_and_a_note(correct, values, note):
 
 def test_a_constant_feature_is_not_tested():
     table = stats.compare(frame([True, False, True, False], a=[2.0] * 4, b=[1.0, 2.0, 3.0, 1.0],
-                                has_min_types=[True] * 4), ("a", "b"), resamples=100)
+                                has_min_types=[True] * 4), ("a", "b"), resamples=100, seed=0)
     a, b, has = table.iloc[0], table.iloc[1], table.iloc[2]
     assert a["note"] == "all values equal: nothing to test" and math.isnan(a["p"]) and math.isnan(a["q"])
     assert a["cliffs_delta"] == 0.0
@@ -127,7 +127,7 @@ def test_a_constant_feature_is_not_tested():
 
 def test_one_constant_group_is_still_tested():
     row = stats.compare(frame([True, True, False, False], a=[1.0, 1.0, 2.0, 3.0], has_min_types=True), ("a",),
-                        resamples=100).iloc[0]
+                        resamples=100, seed=0).iloc[0]
     assert row["note"] == "" and row["cliffs_delta"] == -1.0 and not math.isnan(row["p"])
 
 

@@ -9,17 +9,15 @@ import httpx
 import pytest
 
 from styledistill.errors import IncompleteRun, UserError
-from styledistill.generation.jobs import GENERATION_KEYS, check_outcome, failures_path, generate_chats
-from styledistill.generation.litellm_backend import (
-    ApiSettings,
-    Budget,
-    RateLimiter,
-    api_identity,
-    retry_after_seconds,
-    scrub,
-)
+from styledistill.generation.api.limits import Budget, RateLimiter
+from styledistill.generation.api.retries import retry_after_seconds
+from styledistill.generation.api.secrets import scrub, scrubbed_logs
+from styledistill.generation.api.settings import LitellmSettings, ProviderSettings, api_identity
+from styledistill.generation.backend import SendingStopped
+from styledistill.generation.jobs import check_outcome, failures_path, generate_chats
 from styledistill.generation.request import Failure, Request, Response, Sampling
-from styledistill.generation.runner import SendingStopped, complete
+from styledistill.generation.runner import complete
+from styledistill.generation.settings import GenerationConfig, TransformersSettings, backend_settings
 from styledistill.generation.store import RequestStore
 
 
@@ -27,9 +25,13 @@ def _request(question: str) -> Request:
     return Request.chat("m", [{"role": "user", "content": question}], Sampling(), tag=question)
 
 
-def test_generation_keys_cover_both_backends():
-    assert {"batch_size", "dtype", "model", "api_base", "api_key_env", "max_concurrency", "rpm", "tpm", "timeout",
-            "max_retries", "retry_wait", "budget_usd", "prices", "max_failure_rate"} <= GENERATION_KEYS
+def test_a_generation_block_holds_every_backend_and_a_job_gets_its_own():
+    assert {"batch_size", "dtype", "chunk_size", "max_concurrency", "rpm", "tpm", "timeout", "max_retries",
+            "retry_wait", "budget_usd", "max_failure_rate", "gpus"} <= set(GenerationConfig.model_fields)
+    api = GenerationConfig.from_spec({"backend": "litellm", "batch_size": 3}).for_backend()
+    assert isinstance(api, LitellmSettings) and "batch_size" not in api.to_spec() and "gpus" not in api.to_spec()
+    local = backend_settings({"backend": "transformers", "batch_size": 3})
+    assert isinstance(local, TransformersSettings) and local.batch_size == 3
 
 
 def test_api_identity_is_provider_and_endpoint():
@@ -40,29 +42,44 @@ def test_api_identity_is_provider_and_endpoint():
 
 
 def test_settings_defaults_and_checks():
-    s = ApiSettings.from_spec({"model": "openai/m", "rpm": None, "batch_size": 16, "dtype": "auto"})
+    s = LitellmSettings.from_spec({"rpm": None})
     assert (s.max_concurrency, s.max_retries, s.rpm, s.budget_usd) == (4, 5, None, None)
-    s = ApiSettings.from_spec({"model": "openai/m", "prices": {"input_per_1m": 1, "output_per_1m": 4}})
-    assert (s.price_in_per_1m, s.price_out_per_1m) == (1.0, 4.0)
+    p = ProviderSettings.from_spec({"provider": "openai/m", "prices": {"input_per_1m": 1, "output_per_1m": 4}})
+    assert (p.prices.input_per_1m, p.prices.output_per_1m) == (1.0, 4.0)
     with pytest.raises(UserError, match="provider string"):
-        ApiSettings.from_spec({})
-    with pytest.raises(UserError, match="prices must be"):
-        ApiSettings.from_spec({"model": "openai/m", "prices": {"input": 1}})
-    with pytest.raises(UserError, match="max_concurrency must be >= 1"):
-        ApiSettings.from_spec({"model": "openai/m", "max_concurrency": 0})
+        ProviderSettings.from_spec({"provider": "gpt-4o"})
+    with pytest.raises(UserError, match=r"--spec.prices: 'output_per_1m' is required"):
+        ProviderSettings.from_spec({"provider": "openai/m", "prices": {"input_per_1m": 1}})
+    with pytest.raises(UserError, match="max_concurrency: Input should be greater than or equal to 1"):
+        LitellmSettings.from_spec({"max_concurrency": 0})
     with pytest.raises(UserError) as err:  # a key pasted where its variable's name belongs is not echoed
-        ApiSettings.from_spec({"model": "openai/m", "api_key_env": "sk-live-0123456789abcdef"})
+        ProviderSettings.from_spec({"provider": "openai/m", "api_key_env": "sk-live-0123456789abcdef"})
     assert "sk-live" not in str(err.value)
 
 
 def test_backend_needs_the_right_model_argument(tmp_path):
     chats = [("t", [{"role": "user", "content": "q"}])]
+    provider = ProviderSettings(provider="openai/m")
     with pytest.raises(UserError, match="takes no model directory"):
-        generate_chats(chats, 1, tmp_path, tmp_path / "store", {"backend": "litellm", "model": "openai/m"})
+        generate_chats(chats, 1, tmp_path, tmp_path / "store", LitellmSettings(), provider)
+    with pytest.raises(UserError, match="needs a provider"):
+        generate_chats(chats, 1, None, tmp_path / "store", LitellmSettings())
     with pytest.raises(UserError, match="needs a prepared model directory"):
-        generate_chats(chats, 1, None, tmp_path / "store", {"backend": "transformers"})
-    with pytest.raises(UserError, match="unknown generation backend"):
-        generate_chats(chats, 1, None, tmp_path / "store", {"backend": "vllm2"})
+        generate_chats(chats, 1, None, tmp_path / "store", TransformersSettings())
+    with pytest.raises(UserError, match="unknown backend 'vllm2'"):
+        backend_settings({"backend": "vllm2"})
+
+
+def test_log_scrubbing_is_removed_after_the_block(caplog):
+    import logging
+
+    handler = logging.getLogger().handlers[0] if logging.getLogger().handlers else None
+    if handler is None:
+        pytest.skip("no root handler to filter")
+    before = list(handler.filters)
+    with scrubbed_logs(["sk-canary-0123456789"]):
+        assert len(handler.filters) == len(before) + 1
+    assert handler.filters == before
 
 
 def test_rate_limiter_sliding_window():

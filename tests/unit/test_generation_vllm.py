@@ -9,7 +9,8 @@ import pytest
 from styledistill.errors import UserError
 from styledistill.generation import vllm_worker
 from styledistill.generation.request import Request, Sampling
-from styledistill.generation.vllm_backend import VllmBackend, VllmSettings, group_requests
+from styledistill.generation.settings import VllmSettings
+from styledistill.generation.vllm_backend import VllmBackend, engine_args, group_requests
 
 MESSAGES = [{"role": "user", "content": "What is 2 + 2?"}]
 
@@ -27,7 +28,7 @@ def test_samples_of_one_prompt_form_one_group_in_sample_order():
 
 
 def test_job_carries_the_engine_seed_and_n(tmp_path):
-    backend = VllmBackend(tmp_path, VllmSettings.from_spec({"enforce_eager": True, "chunk_size": 5}))
+    backend = VllmBackend(tmp_path, VllmSettings.from_spec({"enforce_eager": True, "chunk_size": 5}), gpus=0)
     job = backend._job(group_requests(_requests(2)))
     assert job["engine"]["seed"] == 3 and job["engine"]["tensor_parallel_size"] == 1
     assert job["engine"]["enforce_eager"] is True and job["chunk_size"] == 5
@@ -35,10 +36,10 @@ def test_job_carries_the_engine_seed_and_n(tmp_path):
 
 
 def test_tensor_parallel_size_follows_the_jobs_gpus():
-    assert VllmSettings().engine(gpus=4, seed=0)["tensor_parallel_size"] == 4
-    assert VllmSettings(tensor_parallel_size=2).engine(gpus=4, seed=0)["tensor_parallel_size"] == 2
+    assert engine_args(VllmSettings(), gpus=4, seed=0)["tensor_parallel_size"] == 4
+    assert engine_args(VllmSettings(tensor_parallel_size=2), gpus=4, seed=0)["tensor_parallel_size"] == 2
     with pytest.raises(UserError, match="exceeds the job's 2 GPU"):
-        VllmSettings(tensor_parallel_size=4).engine(gpus=2, seed=0)
+        engine_args(VllmSettings(tensor_parallel_size=4), gpus=2, seed=0)
 
 
 def _output(*texts: str):

@@ -8,6 +8,7 @@ from fractions import Fraction
 import pytest
 
 from styledistill.errors import UserError
+from styledistill.problems.settings import LEVELS, BuiltinSource
 from styledistill.problems import builtin
 
 
@@ -84,7 +85,7 @@ CHECKS = {
 }
 
 
-@pytest.mark.parametrize("level", builtin.LEVELS)
+@pytest.mark.parametrize("level", LEVELS)
 def test_each_level_has_varied_templates_with_exact_answers(level: int) -> None:
     templates = builtin.TEMPLATES[level]
     assert len(templates) >= 4
@@ -105,24 +106,29 @@ def test_every_template_is_checked() -> None:
     assert {t.__name__ for ts in builtin.TEMPLATES.values() for t in ts} == set(CHECKS)
 
 
+def _load(spec: dict) -> list[dict]:
+    return builtin.load(BuiltinSource.from_spec(spec))
+
+
 def test_records_and_determinism() -> None:
-    spec = {"source": "builtin", "split": "train", "seed": 3, "n": 40, "levels": [1, 2, 3, 4], "version": 1}
-    first, again = builtin.load(spec), builtin.load(dict(spec))
+    spec = {"source": "builtin", "split": "train", "seed": 3, "n": 40, "levels": [1, 2, 3, 4]}
+    first, again = _load(spec), _load(dict(spec))
     assert first == again
     assert [p["level"] for p in first[:8]] == [1, 2, 3, 4, 1, 2, 3, 4]
     for p in first:
         assert p["problem_id"] == builtin.problem_id(p["question"]) and re.fullmatch(r"b-[0-9a-f]{12}", p["problem_id"])
         assert p["source"] == "builtin:3" and p["split"] == "train" and re.fullmatch(r"\d+", p["answer"])
     assert len({p["problem_id"] for p in first}) == 40
-    other = builtin.load({**spec, "seed": 4})
+    other = _load({**spec, "seed": 4})
     assert [p["question"] for p in first] != [p["question"] for p in other]
 
 
 def test_default_levels_and_per_level_prefix() -> None:
-    small = builtin.generate("test", 0, 6)
-    large = builtin.generate("test", 0, 12)
-    assert {p["level"] for p in large} == set(builtin.DEFAULT_LEVELS)
-    for level in builtin.DEFAULT_LEVELS:
+    default_levels = BuiltinSource.model_fields["levels"].default
+    small = _load({"source": "builtin", "split": "test", "seed": 0, "n": 6})
+    large = _load({"source": "builtin", "split": "test", "seed": 0, "n": 12})
+    assert {p["level"] for p in large} == set(default_levels)
+    for level in default_levels:
         assert [p for p in small if p["level"] == level] == [p for p in large if p["level"] == level][:2]
     # a level's problems do not depend on which other levels are asked for
     only_two = builtin.generate("test", 0, 4, [2])
@@ -144,22 +150,22 @@ def test_train_and_test_never_overlap() -> None:
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"colour": "red"}, "unknown key(s) 'colour'"),
-    ({"split": "dev"}, "'split' must be one of train, test"),
-    ({"n": 0}, "'n' must be an integer >= 1"),
-    ({"seed": -1}, "'seed' must be an integer >= 0"),
-    ({"levels": [1, 5]}, "'levels' must be a non-empty list"),
-    ({"levels": [1, 1]}, "'levels' must be a non-empty list"),
-    ({"levels": []}, "'levels' must be a non-empty list"),
-    ({"levels": [1.0]}, "'levels' must be a non-empty list"),
+    ({"colour": "red"}, "--spec: unknown key(s) ['colour']"),
+    ({"split": "dev"}, "--spec.split: Input should be 'train' or 'test'"),
+    ({"n": 0}, "--spec.n: Input should be greater than or equal to 1"),
+    ({"seed": -1}, "--spec.seed: Input should be greater than or equal to 0"),
+    ({"levels": [1, 5]}, "--spec.levels.1: Input should be less than or equal to 4"),
+    ({"levels": [1, 1]}, "--spec.levels: levels must be distinct"),
+    ({"levels": []}, "--spec.levels: List should have at least 1 item"),
+    ({"levels": [1.0]}, "--spec.levels.0: Input should be a valid integer"),
 ])
 def test_bad_specs_are_one_line_errors(change: dict, message: str) -> None:
     spec = {"source": "builtin", "split": "train", "seed": 0, "n": 3, **change}
     with pytest.raises(UserError, match=re.escape(message)) as info:
-        builtin.load(spec)
+        _load(spec)
     assert "\n" not in str(info.value)
 
 
 def test_missing_key() -> None:
-    with pytest.raises(UserError, match="missing key 'seed'"):
-        builtin.load({"source": "builtin", "split": "train", "n": 3})
+    with pytest.raises(UserError, match="--spec: 'seed' is required"):
+        _load({"source": "builtin", "split": "train", "n": 3})

@@ -10,6 +10,7 @@ import pytest
 
 from styledistill.errors import UserError
 from styledistill.problems import files
+from styledistill.problems.settings import JsonlSource
 
 # How each shared benchmark file maps onto the problem record.
 MAPPINGS = {
@@ -24,6 +25,10 @@ ROWS = {"math500": 500, "gsm8k_test": 1319, "aime24": 30, "aime25": 30, "amc23":
 
 def _spec(path: Path | str, fields: dict, **extra: object) -> dict:
     return {"source": "jsonl", "path": str(path), "split": "test", "fields": fields, **extra}
+
+
+def _load(spec: dict) -> list[dict]:
+    return files.load(JsonlSource.from_spec(spec))
 
 
 def _raw(path: Path) -> list[dict]:
@@ -50,7 +55,7 @@ def test_normalise_answer_rejects(value: object) -> None:
 def test_loads_the_shared_benchmarks(shared_data: Path, name: str) -> None:
     fields, extra = MAPPINGS[name]
     path = shared_data / f"{name}.jsonl"
-    problems = files.load(_spec(path, fields, **extra))
+    problems = _load(_spec(path, fields, **extra))
     raw = _raw(path)
     assert len(problems) == ROWS[name] == len(raw)
     assert len({p["problem_id"] for p in problems}) == len(problems)
@@ -86,11 +91,11 @@ def test_limit_and_hashed_ids(tmp_path: Path) -> None:
     rows = [{"q": f"What is {i} + {i}?", "a": str(2 * i), "lvl": "Level 3" if i else "Level ?"} for i in range(5)]
     rows.append(rows[1])  # the same question twice: kept once
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n")
-    problems = files.load(_spec(path, {"question": "q", "answer": "a", "level": "lvl"}, split="train"))
+    problems = _load(_spec(path, {"question": "q", "answer": "a", "level": "lvl"}, split="train"))
     assert len(problems) == 5 and problems[0]["level"] is None and problems[1]["level"] == 3
     assert problems[2]["problem_id"] == "h-" + files.question_hash("What is 2 + 2?")
     assert problems[0]["split"] == "train"
-    assert len(files.load(_spec(path, {"question": "q", "answer": "a"}, limit=2))) == 2
+    assert len(_load(_spec(path, {"question": "q", "answer": "a"}, limit=2))) == 2
 
 
 @pytest.mark.parametrize("lines, spec_extra, message", [
@@ -113,32 +118,32 @@ def test_bad_lines_name_file_and_line(tmp_path: Path, lines: list[str], spec_ext
     spec = _spec(path, {"question": "q", "answer": "a"})
     spec.update(spec_extra)
     with pytest.raises(UserError) as info:
-        files.load(spec)
+        _load(spec)
     assert str(info.value).startswith(str(path)) and message in str(info.value), str(info.value)
     assert "\n" not in str(info.value)
 
 
 @pytest.mark.parametrize("spec_change, message", [
-    ({"fields": {"question": "q"}}, "'fields' is missing key 'answer'"),
-    ({"fields": {"question": "q", "answer": "a", "gold": "g"}}, "unknown key(s) 'gold' in 'fields'"),
-    ({"fields": ["q", "a"]}, "key 'fields' must be an object"),
+    ({"fields": {"question": "q"}}, "--spec.fields: 'answer' is required"),
+    ({"fields": {"question": "q", "answer": "a", "gold": "g"}}, "--spec.fields: unknown key(s) ['gold']"),
+    ({"fields": ["q", "a"]}, "--spec.fields: Input should be a valid dictionary"),
     ({"answer_pattern": "####"}, "must have exactly one group"),
     ({"answer_pattern": "(("}, "not a valid regular expression"),
-    ({"limit": 0}, "'limit' must be an integer >= 1"),
-    ({"split": "validation"}, "'split' must be one of train, test"),
-    ({"pathh": "x"}, "unknown key(s) 'pathh' for source 'jsonl'"),
+    ({"limit": 0}, "--spec.limit: Input should be greater than or equal to 1"),
+    ({"split": "validation"}, "--spec.split: Input should be 'train' or 'test'"),
+    ({"pathh": "x"}, "--spec: unknown key(s) ['pathh']"),
 ])
 def test_bad_specs(tmp_path: Path, spec_change: dict, message: str) -> None:
     path = tmp_path / "ok.jsonl"
     path.write_text('{"q": "a?", "a": "1"}\n')
     spec = {**_spec(path, {"question": "q", "answer": "a"}), **spec_change}
     with pytest.raises(UserError, match=re.escape(message)):
-        files.load(spec)
+        _load(spec)
 
 
 def test_missing_and_empty_files(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="file not found"):
-        files.load(_spec(tmp_path / "nope.jsonl", {"question": "q", "answer": "a"}))
+        _load(_spec(tmp_path / "nope.jsonl", {"question": "q", "answer": "a"}))
     (tmp_path / "empty.jsonl").write_text("\n")
     with pytest.raises(UserError, match="no problems"):
-        files.load(_spec(tmp_path / "empty.jsonl", {"question": "q", "answer": "a"}))
+        _load(_spec(tmp_path / "empty.jsonl", {"question": "q", "answer": "a"}))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from styledistill.errors import UserError
+from styledistill.problems.settings import HubSource, JsonlSource
 from styledistill.problems import files, hub
 
 pytest.importorskip("datasets")
@@ -20,9 +21,9 @@ AMC_FIELDS = {"id": "id", "question": "problem", "answer": "answer"}
 def test_json_loader_with_data_files_matches_jsonl(shared_data: Path, tmp_path: Path) -> None:
     path = str(shared_data / "amc23.jsonl")
     spec = {"source": "hf", "path": "json", "data_files": path, "hf_split": "train", "split": "test",
-            "fields": AMC_FIELDS, "version": 1}
-    problems = hub.load(spec, cache_dir=str(tmp_path / "cache"))
-    plain = files.load({"source": "jsonl", "path": path, "split": "test", "fields": AMC_FIELDS})
+            "fields": AMC_FIELDS}
+    problems = hub.load(HubSource.from_spec(spec), cache_dir=str(tmp_path / "cache"))
+    plain = files.load(JsonlSource.from_spec({"source": "jsonl", "path": path, "split": "test", "fields": AMC_FIELDS}))
     assert [{**p, "source": ""} for p in problems] == [{**p, "source": ""} for p in plain]
     assert problems[0]["answer"] == "27" and problems[0]["source"] == f"hf:json:{path}[train]"
 
@@ -36,7 +37,7 @@ def test_local_dataset_directory_with_pattern_level_and_limit(shared_data: Path,
             handle.write(json.dumps({**row, "level": f"Level {i % 3 + 1}"}) + "\n")
     spec = {"source": "hf", "path": str(data), "split": "test", "limit": 7, "answer_pattern": r"####\s*(.+)$",
             "fields": {"question": "question", "answer": "answer", "level": "level"}}
-    problems = hub.load(spec, cache_dir=str(tmp_path / "cache"))
+    problems = hub.load(HubSource.from_spec(spec), cache_dir=str(tmp_path / "cache"))
     assert len(problems) == 7 and problems[0]["answer"] == "18" and problems[2]["answer"] == "70000"
     assert [p["level"] for p in problems[:4]] == [1, 2, 3, 1]
     assert problems[0]["problem_id"] == "h-" + files.question_hash(rows[0]["question"])
@@ -48,18 +49,18 @@ def test_bad_rows_name_the_row(tmp_path: Path) -> None:
     spec = {"source": "hf", "path": "json", "data_files": str(path), "hf_split": "train", "split": "train",
             "fields": {"question": "q", "answer": "a"}}
     with pytest.raises(UserError, match=re.escape("[train] row 1: key 'a' is empty")):
-        hub.load(spec, cache_dir=str(tmp_path / "cache"))
+        hub.load(HubSource.from_spec(spec), cache_dir=str(tmp_path / "cache"))
 
 
 def test_loader_failures_are_one_line(tmp_path: Path) -> None:
     spec = {"source": "hf", "path": "json", "data_files": str(tmp_path / "missing.jsonl"), "split": "test",
             "fields": {"question": "q", "answer": "a"}}
     with pytest.raises(UserError) as info:
-        hub.load(spec, cache_dir=str(tmp_path / "cache"))
+        hub.load(HubSource.from_spec(spec), cache_dir=str(tmp_path / "cache"))
     assert "datasets.load_dataset('json', None, split='test') failed" in str(info.value)
     assert "\n" not in str(info.value)
-    with pytest.raises(UserError, match=re.escape("unknown key(s) 'config'")):
-        hub.load({**spec, "config": "x"})
-    with pytest.raises(UserError, match="'data_files' must be"):
-        hub.load({**spec, "data_files": 3})
+    with pytest.raises(UserError, match=re.escape("--spec: unknown key(s) ['config']")):
+        HubSource.from_spec({**spec, "config": "x"})
+    with pytest.raises(UserError, match=re.escape("--spec.data_files")):
+        HubSource.from_spec({**spec, "data_files": 3})
     shutil.rmtree(tmp_path / "cache", ignore_errors=True)

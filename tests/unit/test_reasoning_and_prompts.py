@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from styledistill.errors import UserError
@@ -43,12 +45,29 @@ def test_assistant_target_round_trips_through_split():
 def test_prompt_file_checks(tmp_path):
     good = tmp_path / "p.yaml"
     good.write_text("system: be brief\nuser: 'Q: {question} -> \\boxed{{x}}'\n")
-    template = load_prompt(good, required={"question"})
+    template = load_prompt(good, required={"question"}, allowed={"question"})
     assert template.messages(question="2+2")[1]["content"] == "Q: 2+2 -> \\boxed{x}"
     with pytest.raises(UserError, match="must use placeholder"):
-        load_prompt(good, required={"question", "style"})
+        load_prompt(good, required={"question", "style"}, allowed={"question", "style"})
+    with pytest.raises(UserError, match=r"unknown placeholder\(s\) \['question'\]"):
+        load_prompt(good, required=set(), allowed={"style"})
     bad = tmp_path / "bad.yaml"
     bad.write_text("usr: hi\n")
     with pytest.raises(UserError, match="bad.yaml: needs a 'user'"):
-        load_prompt(bad)
+        load_prompt(bad, required=set(), allowed=set())
+
+
+@pytest.mark.parametrize("user, message", [
+    ("'Q: {question'", "not a valid template"),
+    ("'Q: {}'", "placeholder {} must be a name"),
+    ("'Q: {0}'", "placeholder {0} must be a name"),
+    ("'Q: {question.x}'", "placeholder {question.x} must be a name"),
+    ("'Q: }'", "not a valid template"),
+])
+def test_malformed_templates_are_one_line(tmp_path, user, message):
+    path = tmp_path / "p.yaml"
+    path.write_text(f"user: {user}\n")
+    with pytest.raises(UserError, match=re.escape(message)) as info:
+        load_prompt(path, required=set(), allowed={"question"})
+    assert "\n" not in str(info.value)
     assert student_messages("q") == [{"role": "user", "content": "q"}]

@@ -7,6 +7,7 @@ import pytest
 
 from styledistill.evaluation.scoring import pass_at_k, score
 from styledistill.st.select import select_st
+from styledistill.st.settings import BuildStSettings
 
 
 def test_pass_at_k_matches_the_closed_form():
@@ -35,7 +36,7 @@ def test_st_keeps_one_correct_complete_trace_per_problem():
         ("p1", 0, False, False, "x"), ("p1", 1, True, False, "long reasoning"), ("p1", 2, True, False, "short"),
         ("p2", 0, True, True, "truncated"), ("p3", 0, True, False, "  "), ("p4", 0, True, False, "ok"),
     ])
-    first = select_st(graded, None, "first")
+    first = select_st(graded, BuildStSettings(pick="first"))
     assert list(first["problem_id"]) == ["p1", "p4"] and first.iloc[0]["sample"] == 1
-    assert select_st(graded, None, "shortest").iloc[0]["sample"] == 2
-    assert len(select_st(graded, 1, "first")) == 1
+    assert select_st(graded, BuildStSettings(pick="shortest")).iloc[0]["sample"] == 2
+    assert len(select_st(graded, BuildStSettings(max_size=1))) == 1

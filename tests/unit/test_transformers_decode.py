@@ -9,6 +9,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from styledistill.generation.request import Request, Response, Sampling  # noqa: E402
+from styledistill.generation.settings import TransformersSettings  # noqa: E402
 from styledistill.generation.transformers_backend import TransformersBackend, decode, sample_top_p  # noqa: E402
 
 # Mixed prompt lengths; on the embedded model (float32, 20 new tokens) the first two stop early, the rest hit the limit.
@@ -35,12 +36,12 @@ def _responses(backend: TransformersBackend, requests: list[Request]) -> dict[st
 @pytest.fixture(scope="module")
 def smollm2(smollm2_dir: Path) -> TransformersBackend:
     # float32: bf16 logits shift slightly with the batch size, which pruning changes as rows finish.
-    return TransformersBackend(smollm2_dir, batch_size=8, dtype="float32")
+    return TransformersBackend(smollm2_dir, TransformersSettings(batch_size=8, dtype="float32"))
 
 
 @pytest.fixture(scope="module")
 def tiny(tiny_llama_dir: Path) -> TransformersBackend:
-    return TransformersBackend(tiny_llama_dir, batch_size=8, dtype="float32")
+    return TransformersBackend(tiny_llama_dir, TransformersSettings(batch_size=8, dtype="float32"))
 
 
 @pytest.mark.parametrize("name", ["smollm2", "tiny"])

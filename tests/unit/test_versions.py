@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from styledistill.stage_hashes import current, recorded
-from styledistill.versions import STAGE_SOURCES, STAGE_VERSIONS
+from styledistill.stage_hashes import PACKAGE_DIR, current, recorded, sources
+from styledistill.versions import STAGE_VERSIONS
 from tests.conftest import REPO
 
 
-def test_every_stage_has_sources_and_a_rule():
-    rules = "".join(p.read_text() for p in (REPO / "workflow" / "rules").glob("*.smk"))
+def test_every_stage_has_a_cli_and_its_jobs_carry_the_version():
+    specs = (REPO / "src" / "styledistill" / "config" / "jobs.py").read_text()
     for stage in STAGE_VERSIONS:
-        assert stage in STAGE_SOURCES
-        assert f'spec_json("{stage}"' in rules, f"no rule passes the version of {stage}"
+        assert (PACKAGE_DIR / "cli" / f"{stage}.py").is_file()
+        assert f'spec_json("{stage}"' in specs, f"no job spec carries the version of {stage}"
+
+
+def test_stage_sources_are_found_from_imports():
+    names = {stage: {str(f.relative_to(PACKAGE_DIR)) for f in sources(stage)} for stage in STAGE_VERSIONS}
+    # imports inside functions count, and so does the vLLM worker script the backend runs by path
+    assert {"generation/transformers_backend.py", "generation/vllm_worker.py",
+            "generation/api/backend.py"} <= names["generate_traces"]
+    assert {"problems/builtin.py", "problems/hub.py", "problems/settings.py"} <= names["make_problems"]
+    assert {"variants/style_brief.py", "features/lexicon.py"} <= names["build_variants"]
+    assert not any(name.startswith("sft/") for name in names["evaluate"])
+    assert "versions.py" not in names["grade"] and "config/study.py" not in names["grade"]
 
 
 def test_stage_sources_match_the_recorded_hashes():

@@ -4,22 +4,22 @@
 
 rule extract_features:
     input:
-        "results/traces/{teacher}/{dataset}/graded.parquet",
+        GRADED,
     output:
-        features="results/features/{teacher}/{dataset}/features.parquet",
-        profile="results/features/{teacher}/{dataset}/style_profile.json",
-        stats=report("results/features/{teacher}/{dataset}/stats.csv", caption="../report/features_stats.rst",
+        features=FEATURES["features"],
+        profile=FEATURES["profile"],
+        stats=report(FEATURES["stats"], caption="../report/features_stats.rst", category="Style",
+                     subcategory="{teacher}/{dataset}"),
+        stats_md=FEATURES["stats_md"],
+        plots=report(directory(FEATURES["plots"]), patterns=["{name}.png"], caption="../report/features_plots.rst",
                      category="Style", subcategory="{teacher}/{dataset}"),
-        stats_md="results/features/{teacher}/{dataset}/stats.md",
-        plots=report(directory("results/features/{teacher}/{dataset}/plots"), patterns=["{name}.png"],
-                     caption="../report/features_plots.rst", category="Style", subcategory="{teacher}/{dataset}"),
     params:
-        spec=_features_spec,
+        spec=lambda w: jobs.features_job(STUDY),
     log:
         "logs/extract_features/{teacher}/{dataset}.log",
     benchmark:
         "benchmarks/extract_features/{teacher}/{dataset}.tsv"
-    threads: config["features"]["threads"]
+    threads: STUDY.features.threads
     conda:
         "../../envs/extract_features.yaml"
     shell:

@@ -3,14 +3,14 @@
 
 rule grade:
     input:
-        "results/traces/{teacher}/{dataset}/traces.parquet",
+        TRACES,
     output:
-        "results/traces/{teacher}/{dataset}/graded.parquet",
+        GRADED,
     params:
-        spec=lambda w: spec_json("grade"),
+        spec=lambda w: jobs.grade_job(STUDY),
     log:
         "logs/grade/{teacher}/{dataset}.log",
-    threads: config["grade"]["threads"]
+    threads: STUDY.grade.threads
     conda:
         "../../envs/grade.yaml"
     shell:

@@ -1,13 +1,18 @@
 # Stage prepare_model: every model the study uses, as a plain Hugging Face directory.
 
 
+def _tokenizer_source(wildcards):
+    model = STUDY.models[wildcards.model]
+    return [MODEL.format(model=model.tokenizer_from)] if model.source == "random" else []
+
+
 rule prepare_model:
     input:
         tokenizer=_tokenizer_source,
     output:
-        directory("results/models/{model}"),
+        directory(MODEL),
     params:
-        spec=_model_spec,
+        spec=lambda w: jobs.model_job(STUDY, w.model),
     log:
         "logs/prepare_model/{model}.log",
     benchmark:
@@ -17,4 +22,4 @@ rule prepare_model:
         "../../envs/prepare_model.yaml"
     shell:
         "python -m styledistill.cli.prepare_model --spec {params.spec:q} --out {output}"
-        " --tokenizer-from '{input.tokenizer}' --cache-dir work/cache/models --threads {threads} > {log} 2>&1"
+        " --tokenizer-from '{input.tokenizer}' --cache-dir " + MODEL_CACHE + " --threads {threads} > {log} 2>&1"

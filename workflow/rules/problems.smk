@@ -1,13 +1,18 @@
 # Stage make_problems: seed problems for teachers and benchmark problems, in one Parquet schema.
 
 
+def _dataset_files(wildcards):
+    dataset = STUDY.datasets[wildcards.dataset]
+    return [dataset.path] if dataset.source == "jsonl" else []
+
+
 rule make_problems:
     input:
         _dataset_files,
     output:
-        "results/problems/{dataset}/problems.parquet",
+        PROBLEMS,
     params:
-        spec=lambda w: spec_json("make_problems", **config["datasets"][w.dataset]),
+        spec=lambda w: jobs.problems_job(STUDY, w.dataset),
     log:
         "logs/make_problems/{dataset}.log",
     conda:

@@ -5,11 +5,11 @@ rule report:
     input:
         all_scores(),
     output:
-        csv=report("results/summary/scores.csv", caption="../report/scores_csv.rst", category="Scores"),
-        markdown="results/summary/scores.md",
-        plot=report("results/summary/scores.png", caption="../report/scores_png.rst", category="Scores"),
+        csv=report(SUMMARY["csv"], caption="../report/scores_csv.rst", category="Scores"),
+        markdown=SUMMARY["markdown"],
+        plot=report(SUMMARY["plot"], caption="../report/scores_png.rst", category="Scores"),
     params:
-        spec=lambda w: spec_json("report", variant_order=config["report"].get("variant_order", STUDY["variants"])),
+        spec=lambda w: jobs.report_job(STUDY),
     log:
         "logs/report/report.log",
     conda:

@@ -3,11 +3,11 @@
 
 rule build_st:
     input:
-        "results/traces/{teacher}/{dataset}/graded.parquet",
+        GRADED,
     output:
-        "results/st/{teacher}/{dataset}/st.parquet",
+        ST,
     params:
-        spec=lambda w: spec_json("build_st", **config["build_st"]),
+        spec=lambda w: jobs.st_job(STUDY),
     log:
         "logs/build_st/{teacher}/{dataset}.log",
     conda:

@@ -2,27 +2,36 @@
 # the request store; merge_traces joins them.
 
 
+def _teacher(wildcards):
+    return STUDY.teachers[wildcards.teacher]
+
+
+def _trace_shards(wildcards):
+    return expand(TRACE_SHARD, teacher=wildcards.teacher, dataset=wildcards.dataset,
+                  shard=range(_teacher(wildcards).shards))
+
+
 rule generate_traces:
     input:
-        problems=lambda w: problems_file(w.dataset),
-        model=lambda w: model_input(teacher_cfg(w)["model"]),
-        prompt=lambda w: teacher_cfg(w)["prompt"],
+        problems=PROBLEMS,
+        model=lambda w: model_input(_teacher(w).model),
+        prompt=lambda w: _teacher(w).prompt,
     output:
-        "results/traces/{teacher}/{dataset}/shards/{shard}.parquet",
+        TRACE_SHARD,
     params:
-        spec=_teacher_spec,
+        spec=lambda w: jobs.teacher_job(STUDY, w.teacher, int(w.shard)),
     log:
         "logs/generate_traces/{teacher}/{dataset}/{shard}.log",
     benchmark:
         "benchmarks/generate_traces/{teacher}/{dataset}/{shard}.tsv"
-    threads: lambda w: teacher_cfg(w)["threads"]
+    threads: lambda w: _teacher(w).threads
     resources:
-        gpu=lambda w: teacher_cfg(w)["generation"]["gpus"],
+        gpu=lambda w: _teacher(w).generation.gpus,
     conda:
         "../../envs/generate_traces.yaml"
     shell:
         "python -m styledistill.cli.generate_traces --spec {params.spec:q} --problems {input.problems}"
-        " --model '{input.model}' --prompt {input.prompt} --out {output} --store work/requests"
+        " --model '{input.model}' --prompt {input.prompt} --out {output} --store " + REQUESTS +
         " --gpus {resources.gpu} --threads {threads} > {log} 2>&1"
 
 
@@ -30,9 +39,9 @@ rule merge_traces:
     input:
         _trace_shards,
     output:
-        "results/traces/{teacher}/{dataset}/traces.parquet",
+        TRACES,
     params:
-        spec=lambda w: spec_json("generate_traces"),
+        spec=lambda w: jobs.spec_json("generate_traces"),
     log:
         "logs/merge_traces/{teacher}/{dataset}.log",
     conda:

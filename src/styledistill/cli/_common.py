@@ -15,44 +15,41 @@ from styledistill.errors import IncompleteRun, UserError
 
 def parser(stage: str, description: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=f"python -m styledistill.cli.{stage}", description=description)
-    p.add_argument("--spec", default="{}", help="this job's slice of config as one JSON object (Snakemake params)")
+    p.add_argument("--spec", default="{}", help="this job's settings as one JSON object (the rule's params): "
+                   '{"version": N, "stage": {...}, ...}')
     p.add_argument("--threads", type=int, default=1, help="CPU threads for torch and tokenizers")
     return p
 
 
-def add_generation_args(p: argparse.ArgumentParser) -> None:
+def load_job(text: str, parts: set[str] = frozenset({"stage"})) -> dict[str, Any]:
+    """Parse --spec: {"version": N, "stage": {...}, and the other parts this stage takes}; others are errors.
+
+    Each part goes to the code that owns it: `stage` to the stage's settings, `generation` to the backend's,
+    `provider` to an API model's, `labels` into the outputs. A missing part is an empty one.
+    """
+    try:
+        spec = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise UserError(f"--spec: not valid JSON: {exc}") from None
+    if not isinstance(spec, dict):
+        raise UserError("--spec: must be a JSON object")
+    unknown = sorted(set(spec) - parts - {"version"})
+    if unknown:
+        raise UserError(f"--spec: unknown part(s) {unknown} (allowed: version, {', '.join(sorted(parts))})")
+    for name in parts:
+        if not isinstance(spec.get(name) or {}, dict):
+            raise UserError(f"--spec: {name} must be a JSON object")
+    return {name: spec.get(name) or {} for name in parts}
+
+
+def add_generation_args(p: argparse.ArgumentParser, store_required: bool = True) -> None:
     """The arguments of every stage that calls a model: where finished requests live, and the job's GPUs."""
-    p.add_argument("--store", default="work/requests", help="root of the finished-request store")
+    p.add_argument("--store", required=store_required, help="root of the finished-request store (work/requests)")
     p.add_argument("--gpus", type=int, default=0,
                    help="GPUs given to this job (the rule's resources); vllm's tensor parallel size unless set")
 
 
-def load_spec(text: str, allowed: set[str] | None = None) -> dict[str, Any]:
-    """Parse --spec; with `allowed`, any other key is an error (`version` is always allowed)."""
-    try:
-        spec = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UserError(f"--spec: not valid JSON: {exc}") from None
-    if not isinstance(spec, dict):
-        raise UserError("--spec: must be a JSON object")
-    unknown = set(spec) - (allowed | {"version"}) if allowed is not None else set()
-    if unknown:
-        raise UserError(f"--spec: unknown key(s) {sorted(unknown)}")
-    return spec
-
-
-def require(spec: dict[str, Any], key: str, where: str = "--spec") -> Any:
-    if key not in spec:
-        raise UserError(f"{where}: missing key {key!r}")
-    return spec[key]
-
-
-def read_problems(path: str, limit: int | None) -> Any:
-    """The problems a generating stage answers: a problem table, cut to its first `limit` rows when set."""
-    from styledistill.io import read_table
-
-    problems = read_table(path, "problem")
-    return problems.head(int(limit)) if limit else problems
+GENERATION_PARTS = frozenset({"stage", "generation", "provider"})
 
 
 def set_threads(threads: int) -> None:

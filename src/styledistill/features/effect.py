@@ -27,8 +27,8 @@ def cliffs_delta(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarra
 def bootstrap_ci(
     x: Sequence[float] | np.ndarray,
     y: Sequence[float] | np.ndarray,
-    resamples: int = 2000,
-    seed: int = 0,
+    resamples: int,
+    seed: int,
     level: float = 0.95,
 ) -> tuple[float, float]:
     """Percentile bootstrap interval of Cliff's delta, resampling each group with replacement on its own.

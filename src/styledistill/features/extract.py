@@ -15,7 +15,7 @@ from styledistill.features import nlp as nlp_mod
 from styledistill.features import tokens
 from styledistill.features.measure import measure
 from styledistill.features.pivots import PivotMatcher
-from styledistill.features.spec import FeatureSpec
+from styledistill.features.settings import FeatureSettings
 from styledistill.records import columns
 
 INPUT_COLUMNS = ("problem_id", "sample", "reasoning", "answer_text", "correct", "truncated")
@@ -49,7 +49,7 @@ def _processes(n_texts: int, threads: int) -> int:
     return max(1, min(threads, n_texts // _MIN_TEXTS_PER_PROCESS))
 
 
-def _measure_chunk(chunk: tuple[list[str], list[str], FeatureSpec]) -> list[dict[str, Any]]:
+def _measure_chunk(chunk: tuple[list[str], list[str], FeatureSettings]) -> list[dict[str, Any]]:
     """Features of a chunk of (reasoning, answer) texts; runs in a worker process when threads > 1."""
     texts, answers, spec = chunk
     pipeline = nlp_mod.load(spec.spacy_model)
@@ -63,7 +63,7 @@ def _measure_chunk(chunk: tuple[list[str], list[str], FeatureSpec]) -> list[dict
     ]
 
 
-def _measured(texts: list[str], answers: list[str], spec: FeatureSpec, threads: int) -> Iterator[list[dict]]:
+def _measured(texts: list[str], answers: list[str], spec: FeatureSettings, threads: int) -> Iterator[list[dict]]:
     """Feature rows chunk by chunk, in input order. With several processes, each measures whole chunks (tokenizing
     and measuring both), so nothing but texts and rows crosses between processes."""
     processes = _processes(len(texts), threads)
@@ -78,7 +78,7 @@ def _measured(texts: list[str], answers: list[str], spec: FeatureSpec, threads: 
         yield from pool.map(_measure_chunk, chunks)
 
 
-def extract(traces: pd.DataFrame, spec: FeatureSpec, threads: int = 1, progress: bool = True) -> pd.DataFrame:
+def extract(traces: pd.DataFrame, spec: FeatureSettings, threads: int = 1, progress: bool = True) -> pd.DataFrame:
     """One row of features per trace, in input order, with the `features` record's columns."""
     from tqdm import tqdm
 
@@ -102,11 +102,11 @@ def extract(traces: pd.DataFrame, spec: FeatureSpec, threads: int = 1, progress:
     return pd.DataFrame(rows, columns=columns("features"))
 
 
-def features_of(reasoning: str, answer_text: str = "", spec: FeatureSpec | None = None) -> dict[str, Any]:
+def features_of(reasoning: str, answer_text: str = "", spec: FeatureSettings | None = None) -> dict[str, Any]:
     """The features of one text (for tests and for measuring other stages' outputs)."""
     frame = pd.DataFrame([{"problem_id": "-", "sample": 0, "reasoning": reasoning, "answer_text": answer_text,
                            "correct": None, "truncated": None}])
-    row = extract(frame, spec or FeatureSpec(), progress=False).iloc[0].to_dict()
+    row = extract(frame, spec or FeatureSettings(), progress=False).iloc[0].to_dict()
     return {key: _plain(value) for key, value in row.items()}
 
 

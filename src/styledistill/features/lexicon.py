@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from styledistill.errors import UserError
 
 # Order matters: it is the order of the feature columns and of the style brief.
 PIVOT_TYPES: tuple[str, ...] = ("realization", "verification", "exploration", "integration")
@@ -24,30 +23,31 @@ def canonical(phrase: str) -> str:
     return " ".join(phrase.replace("\u2019", "'").lower().split())
 
 
-def validate(obj: Any, where: str = "--spec: lexicon") -> dict[str, tuple[str, ...]]:
+def validate(obj: Any) -> dict[str, tuple[str, ...]]:
     """Check a user lexicon (pivot type -> list of phrases); return it with single-spaced phrases, without phrases
-    that repeat one another up to case and spacing (the first spelling is kept, for display)."""
+    that repeat one another up to case and spacing (the first spelling is kept, for display). A problem raises
+    ValueError (the settings turn it into one line naming the key)."""
     if not isinstance(obj, dict):
-        raise UserError(f"{where}: must be an object mapping pivot types to lists of phrases")
+        raise ValueError("must be an object mapping pivot types to lists of phrases")
     unknown = sorted(set(obj) - set(PIVOT_TYPES))
     if unknown:
-        raise UserError(f"{where}: unknown pivot type(s) {', '.join(unknown)} (expected {', '.join(PIVOT_TYPES)})")
+        raise ValueError(f"unknown pivot type(s) {', '.join(unknown)} (expected {', '.join(PIVOT_TYPES)})")
     missing = [kind for kind in PIVOT_TYPES if kind not in obj]
     if missing:
-        raise UserError(f"{where}: missing pivot type(s) {', '.join(missing)}")
+        raise ValueError(f"missing pivot type(s) {', '.join(missing)}")
     owner: dict[str, str] = {}
     out: dict[str, tuple[str, ...]] = {}
     for kind in PIVOT_TYPES:
         phrases = obj[kind]
-        if not isinstance(phrases, list) or not phrases:
-            raise UserError(f"{where}.{kind}: must be a non-empty list of phrases")
+        if not isinstance(phrases, (list, tuple)) or not phrases:
+            raise ValueError(f"{kind}: must be a non-empty list of phrases")
         kept: list[str] = []
         for phrase in phrases:
             if not isinstance(phrase, str) or not phrase.strip():
-                raise UserError(f"{where}.{kind}: every phrase must be a non-empty string, got {phrase!r}")
+                raise ValueError(f"{kind}: every phrase must be a non-empty string, got {phrase!r}")
             form = canonical(phrase)
             if owner.get(form, kind) != kind:
-                raise UserError(f"{where}: phrase {phrase!r} is listed under both {owner[form]} and {kind}")
+                raise ValueError(f"phrase {phrase!r} is listed under both {owner[form]} and {kind}")
             if form not in owner:
                 owner[form] = kind
                 kept.append(" ".join(phrase.split()))

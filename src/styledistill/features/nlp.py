@@ -9,8 +9,7 @@ from typing import Any
 import numpy as np
 
 from styledistill.errors import UserError
-
-BLANK = "blank:"
+from styledistill.features.settings import BLANK
 
 
 @dataclass(frozen=True)

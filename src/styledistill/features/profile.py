@@ -1,4 +1,4 @@
-"""The style profile: what typical (correct) traces look like, and a plain-English brief a prompt can embed."""
+"""The style profile: what typical (correct) traces look like, as numbers and phrases (JSON)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pyarrow as pa
 
 from styledistill.features.lexicon import PIVOT_TYPES
 from styledistill.features.pivots import decode_spans
-from styledistill.features.stages import LETTER, STAGES
-from styledistill.features.spec import FeatureSpec
+from styledistill.features.stages import STAGES
+from styledistill.features.settings import FeatureSettings
 from styledistill.records import RECORDS
 
 # Every integer or float column of the features record except the sample index.
@@ -21,8 +21,6 @@ NUMERIC_FEATURES: tuple[str, ...] = tuple(
     if name != "sample" and (pa.types.is_integer(dtype) or pa.types.is_floating(dtype))
 )
 TOP_PHRASES = 5
-# The brief leaves out pivot types rarer than this (share of traces) and calls those below OFTEN "occasional".
-RARE, OFTEN = 0.1, 0.5
 
 
 def _num(value: float) -> float:
@@ -41,7 +39,7 @@ def _share(mask: pd.Series) -> float:
     return _num(mask.mean()) if len(mask) else 0.0
 
 
-def build(features: pd.DataFrame, spec: FeatureSpec) -> dict[str, Any]:
+def build(features: pd.DataFrame, spec: FeatureSettings) -> dict[str, Any]:
     """The profile of the correct traces in a features table (of all traces when none is correct)."""
     correct = features["correct"].eq(True).fillna(False).astype(bool)
     source = "correct" if correct.any() else "all"
@@ -77,7 +75,6 @@ def build(features: pd.DataFrame, spec: FeatureSpec) -> dict[str, Any]:
         },
         "stages": _stages(rows),
     }
-    profile["brief"] = describe(profile)
     return profile
 
 
@@ -92,75 +89,3 @@ def _stages(rows: pd.DataFrame) -> dict[str, Any]:
         "typical_order_share": _num(orders[typical] / len(rows)) if typical else None,
         "orders": len(orders),
     }
-
-
-# How the brief asks for each pivot type.
-_MOVES = {
-    "realization": "Interrupt yourself to correct course",
-    "verification": "Check your work",
-    "exploration": "Consider other approaches",
-    "integration": "Pull the pieces together",
-}
-
-
-# How the brief names each stage (by its letter in a stage order).
-_STAGE_MOVES = {
-    LETTER["framing"]: "restate the problem",
-    LETTER["exploration"]: "work on it",
-    LETTER["verification"]: "check the work",
-    LETTER["synthesis"]: "state the conclusion",
-}
-
-
-def _about(x: float) -> str:
-    """A round number for prose: 1834 -> 1800, 183 -> 180, 47.4 -> 47, never below 1."""
-    if x >= 100:
-        digits = len(str(int(x))) - 2
-        return f"{int(round(x, -digits)):,}"
-    return str(max(1, round(x)))
-
-
-def _median(profile: dict[str, Any], name: str) -> float | None:
-    return (profile.get("features", {}).get(name) or {}).get("median")
-
-
-def _times(count: float | None, share: float) -> str:
-    if share < OFTEN or not count:
-        return "occasionally"
-    if count < 1.5:
-        return "about once"
-    return f"about {_about(count)} times"
-
-
-def describe(profile: dict[str, Any]) -> str:
-    """A short style brief for a generator prompt, derived only from the profile's numbers and phrases."""
-    out = []
-    words, steps, per_step = (_median(profile, n) for n in ("words", "steps", "words_per_step"))
-    if words:
-        line = f"Write about {_about(words)} words of reasoning"
-        if steps and steps >= 2:
-            line += f" in about {_about(steps)} short paragraphs separated by blank lines"
-            if per_step:
-                line += f" (about {_about(per_step)} words each)"
-        out.append(line + ".")
-    moves = 0
-    for kind in PIVOT_TYPES:
-        pivot = profile.get("pivots", {}).get(kind) or {}
-        share, phrases = pivot.get("share_of_traces") or 0.0, pivot.get("top_phrases") or []
-        if not phrases or share < RARE:
-            continue
-        moves += 1
-        quoted = ", ".join(f"'{p}'" for p in phrases[:3])
-        count = _median(profile, f"{kind}_count")
-        out.append(f"{_MOVES[kind]} {_times(count, share)}, with phrases like {quoted}.")
-    coverage = profile.get("coverage") or {}
-    min_types = profile.get("min_types")
-    if moves >= 2 and min_types and (coverage.get("share_min_types") or 0) >= OFTEN:
-        out.append(f"Use at least {min(min_types, moves)} of these kinds of moves.")
-    first = _median(profile, "first_pivot_pos")
-    if moves and first is not None:
-        out.append(f"Make the first such move about {max(1, round(100 * first))}% of the way in.")
-    order = (profile.get("stages") or {}).get("typical_order")
-    if order and ">" in order:
-        out.append(f"Shape the reasoning as: {', then '.join(_STAGE_MOVES[letter] for letter in order.split('>'))}.")
-    return " ".join(out) if out else "Write a short reasoning trace."

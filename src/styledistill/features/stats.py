@@ -65,7 +65,7 @@ def _effect(row: dict[str, Any], x: np.ndarray, y: np.ndarray, resamples: int, s
     row["delta_ci_low"], row["delta_ci_high"] = bootstrap_ci(x, y, resamples, seed)
 
 
-def numeric(feature: str, x: np.ndarray, y: np.ndarray, resamples: int = 2000, seed: int = 0) -> dict[str, Any]:
+def numeric(feature: str, x: np.ndarray, y: np.ndarray, resamples: int, seed: int) -> dict[str, Any]:
     """Medians, Mann-Whitney U and Cliff's delta of one numeric feature (x: correct, y: incorrect)."""
     from scipy.stats import mannwhitneyu
 
@@ -82,7 +82,7 @@ def numeric(feature: str, x: np.ndarray, y: np.ndarray, resamples: int = 2000, s
     return row
 
 
-def binary(feature: str, x: np.ndarray, y: np.ndarray, resamples: int = 2000, seed: int = 0) -> dict[str, Any]:
+def binary(feature: str, x: np.ndarray, y: np.ndarray, resamples: int, seed: int) -> dict[str, Any]:
     """Shares, Fisher's exact test and Cliff's delta of one 0/1 feature (x: correct, y: incorrect)."""
     from scipy.stats import fisher_exact
 
@@ -99,7 +99,7 @@ def binary(feature: str, x: np.ndarray, y: np.ndarray, resamples: int = 2000, se
 
 
 def compare(
-    features: pd.DataFrame, numeric_features: tuple[str, ...], resamples: int = 2000, seed: int = 0
+    features: pd.DataFrame, numeric_features: tuple[str, ...], resamples: int, seed: int
 ) -> pd.DataFrame:
     """One row per feature (the numeric ones, then has_min_types), with BH q values across all p values."""
     from scipy.stats import false_discovery_control

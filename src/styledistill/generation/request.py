@@ -7,22 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-
-@dataclass(frozen=True)
-class Sampling:
-    max_new_tokens: int = 256
-    temperature: float = 0.0
-    top_p: float = 1.0
-    seed: int = 0
-
-    @classmethod
-    def from_spec(cls, spec: dict[str, Any]) -> Sampling:
-        return cls(
-            max_new_tokens=int(spec.get("max_new_tokens", 256)),
-            temperature=float(spec.get("temperature", 0.0)),
-            top_p=float(spec.get("top_p", 1.0)),
-            seed=int(spec.get("seed", 0)),
-        )
+from styledistill.generation.common import Sampling
 
 
 @dataclass(frozen=True)
@@ -49,7 +34,7 @@ class Request:
         payload = {
             "model": self.model,
             "messages": self.messages,
-            "sampling": asdict(self.sampling),
+            "sampling": self.sampling.model_dump(),
             "sample": self.sample,
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

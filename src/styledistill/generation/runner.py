@@ -3,35 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 from tqdm import tqdm
 
+from styledistill.generation.backend import Backend, SendingStopped
 from styledistill.generation.request import Failure, Request, Response
 from styledistill.generation.store import RequestStore
 
 log = logging.getLogger(__name__)
-
-
-class SendingStopped(Exception):
-    """Raised by a backend, after it yielded everything it finished, when it stopped sending early (budget cap)."""
-
-    def __init__(self, message: str, not_sent: int) -> None:
-        super().__init__(message)
-        self.not_sent = not_sent
-
-
-class Backend(Protocol):
-    def generate(self, requests: list[Request]) -> Iterator[list[Response | Failure]]:
-        """Yield results batch by batch, in any order; each batch is stored before the next is asked for.
-
-        A `Response` is finished and stored; a `Failure` is recorded but not stored, so a later run retries it. A
-        backend that stops early raises `SendingStopped` after its last batch.
-        """
-        ...
 
 
 @dataclass
@@ -54,7 +36,7 @@ def store_for(root: str | Path, model_identity: str) -> RequestStore:
     return RequestStore(Path(root) / model_identity)
 
 
-def complete(requests: Iterable[Request], store: RequestStore, backend_factory) -> Outcome:
+def complete(requests: Iterable[Request], store: RequestStore, backend_factory: Callable[[], Backend]) -> Outcome:
     """Finish every request the store lacks; only those reach the backend.
 
     `backend_factory` is called only if something is missing, so a fully cached run never loads a model (or reads an

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from styledistill.generation.request import Request, Response, Sampling
+from styledistill.generation.settings import TransformersSettings
 from styledistill.models.loading import load_model, load_tokenizer
 
 if TYPE_CHECKING:
@@ -148,10 +149,10 @@ def decode(
 
 
 class TransformersBackend:
-    def __init__(self, model_dir: str | Path, batch_size: int = 16, dtype: str = "auto") -> None:
+    def __init__(self, model_dir: str | Path, settings: TransformersSettings) -> None:
         self.tokenizer = load_tokenizer(model_dir, padding_side="left")
-        self.model = load_model(model_dir, dtype=dtype)
-        self.batch_size = batch_size
+        self.model = load_model(model_dir, dtype=settings.dtype)
+        self.batch_size = settings.batch_size
         # The tokenizer's EOS (which is also its pad token here), plus any EOS the model's generation config names.
         configured = self.model.generation_config.eos_token_id
         configured = [] if configured is None else [configured] if isinstance(configured, int) else configured

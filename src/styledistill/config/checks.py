@@ -1,0 +1,160 @@
+"""Checks across config entries: references, train/test roles, the size of the DAG, and the files the config names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from styledistill.errors import UserError
+from styledistill.generation.settings import GenerationConfig
+from styledistill.prompting import load_prompt
+from styledistill.sft.recipe import Recipe, deepspeed_config, resolve
+from styledistill.variants.kinds import KINDS, PROMPT_FIELDS
+
+if TYPE_CHECKING:
+    from styledistill.config.study import Study
+
+TEACHER_PROMPT_FIELDS = frozenset({"question"})
+RESERVED_VARIANTS = frozenset({"base"})  # the untuned student's column
+MAX_JOBS = 20_000  # a study larger than this is almost surely a mistake (and would take minutes to plan)
+
+
+def _known(study: Study, registry: str, key: str, where: str) -> None:
+    entries = getattr(study, registry)
+    if key not in entries:
+        raise UserError(f"config: {where}: {key!r} is not a key of {registry} (known: "
+                        f"{', '.join(sorted(entries)) or 'none'})")
+
+
+def _distinct(keys: Iterable[str], where: str) -> None:
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            raise UserError(f"config: {where}: {key!r} is listed twice")
+        seen.add(key)
+
+
+def _backend(study: Study, where: str, model: str, generation: GenerationConfig, student: bool = False) -> None:
+    """API models go through litellm, local ones through transformers or vllm; students cannot be API models."""
+    is_api = study.is_api(model)
+    if is_api and student:
+        raise UserError(f"config: {where}.model: an API model ({model!r}) cannot be a student (it is fine-tuned)")
+    backend = generation.backend
+    if is_api != (backend == "litellm"):
+        need = "litellm" if is_api else "transformers or vllm"
+        raise UserError(f"config: {where}.generation.backend: model {model!r} needs backend {need}, not {backend}")
+
+
+def references(study: Study) -> None:
+    for registry in ("teachers", "datasets", "variants", "families", "benchmarks"):
+        keys = getattr(study.study, registry)
+        _distinct(keys, f"study.{registry}")
+        for key in keys:
+            _known(study, registry, key, f"study.{registry}")
+    for name, model in study.models.items():
+        if model.source == "random":
+            _known(study, "models", model.tokenizer_from, f"models.{name}.tokenizer_from")
+            if model.tokenizer_from == name:
+                raise UserError(f"config: models.{name}.tokenizer_from: a model cannot take its own tokenizer")
+            if study.is_api(model.tokenizer_from):
+                raise UserError(f"config: models.{name}.tokenizer_from: an API model has no tokenizer files")
+    for block in ("teachers", "generators", "families"):
+        for name, entry in getattr(study, block).items():
+            _known(study, "models", entry.model, f"{block}.{name}.model")
+            _backend(study, f"{block}.{name}", entry.model, entry.generation, student=block == "families")
+    for name, bench in study.benchmarks.items():
+        _known(study, "datasets", bench.dataset, f"benchmarks.{name}.dataset")
+    for name, variant in study.variants.items():
+        if name in RESERVED_VARIANTS:
+            raise UserError(f"config: variants.{name}: {name!r} is reserved for the untuned student; rename the "
+                            "variant")
+        if KINDS[variant.kind].generated:
+            _known(study, "generators", variant.generator, f"variants.{name}.generator")
+        if variant.input is not None:
+            _known(study, "variants", variant.input, f"variants.{name}.input")
+    _inputs_acyclic(study)
+    order = study.report.variant_order or []
+    _distinct(order, "report.variant_order")
+    for key in order:
+        if key not in study.study.variants:
+            raise UserError(f"config: report.variant_order: {key!r} is not a variant of the study (study.variants: "
+                            f"{', '.join(study.study.variants)})")
+
+
+def _inputs_acyclic(study: Study) -> None:
+    for name in study.variants:
+        chain, current = [name], study.variants[name].input
+        while current is not None:
+            if current in chain:
+                raise UserError(f"config: variants.{name}.input: a cycle ({' -> '.join([*chain, current])})")
+            chain.append(current)
+            current = study.variants[current].input
+
+
+def roles(study: Study) -> None:
+    """Teachers answer training problems; students are scored on test problems, never on what they trained on."""
+    for key in study.study.datasets:
+        if study.datasets[key].split != "train":
+            raise UserError(f"config: study.datasets: {key!r} has split {study.datasets[key].split!r}; the teachers' "
+                            "seed problems must be a train split")
+    for key in study.study.benchmarks:
+        dataset = study.benchmarks[key].dataset
+        if study.datasets[dataset].split != "test":
+            raise UserError(f"config: benchmarks.{key}.dataset: {dataset!r} has split "
+                            f"{study.datasets[dataset].split!r}; a benchmark must be a test split")
+        for family in study.study.families:
+            merged = study.family_generation(family, key)
+            _backend(study, f"benchmarks.{key} (with family {family})", study.families[family].model, merged)
+
+
+def size(study: Study) -> None:
+    """Refuse a study whose DAG would explode (it would take minutes to plan before any job runs)."""
+    s = study.study
+    sources = len(s.teachers) * len(s.datasets)
+    shards = sum(study.teachers[t].shards for t in s.teachers) * len(s.datasets)
+    tuned = len(s.families) * len(s.variants) * sources
+    jobs = shards + sources * (5 + len(s.variants)) + tuned * (1 + len(s.benchmarks))
+    jobs += len(s.families) * len(s.benchmarks) + len(study.models) + len(study.datasets)
+    if jobs > MAX_JOBS:
+        raise UserError(f"config: study: about {jobs:,} jobs (teachers x datasets x variants x families x "
+                        f"benchmarks, plus shards); more than {MAX_JOBS:,} is refused as a likely mistake")
+
+
+def _in_config(where: str, check: Callable[[], Any]) -> Any:
+    """Run a check of a file the config names; its one-line error gets the config key in front."""
+    try:
+        return check()
+    except UserError as exc:
+        raise UserError(f"config: {where}: {exc}") from None
+
+
+def files(study: Study) -> dict[str, Recipe]:
+    """Read and check every file the config names; return each family's resolved recipe."""
+    for name, teacher in study.teachers.items():
+        _in_config(f"teachers.{name}.prompt",
+                   lambda t=teacher: load_prompt(t.prompt, TEACHER_PROMPT_FIELDS, TEACHER_PROMPT_FIELDS))
+    for name, variant in study.variants.items():
+        kind = KINDS[variant.kind]
+        if kind.generated:
+            _in_config(f"variants.{name}.prompt",
+                       lambda v=variant, k=kind: load_prompt(v.prompt, k.placeholders, PROMPT_FIELDS))
+    for name, dataset in study.datasets.items():
+        if dataset.source == "jsonl" and not Path(dataset.path).is_file():
+            raise UserError(f"config: datasets.{name}.path: file not found: {dataset.path}")
+    recipes = {}
+    for name, family in study.families.items():
+        recipe = _in_config(f"families.{name}.recipe", lambda f=family: _file(f.recipe, "recipe"))
+        recipe = resolve(recipe, {**family.sft, "system_prompt": family.system_prompt}, f"config: families.{name}.sft")
+        _in_config(f"families.{name}.recipe", lambda r=recipe: deepspeed_config(r))
+        recipes[name] = recipe
+    missing = study.features.missing_pipeline()
+    if missing:
+        raise UserError(f"config: features.spacy_model: {missing}")
+    return recipes
+
+
+def _file(path: str, what: str) -> str:
+    if not Path(path).is_file():
+        raise UserError(f"file not found: {path}")
+    return path

@@ -1,0 +1,80 @@
+"""Config entries: a stage's settings plus what only the workflow uses (model references, prompt files, threads).
+
+Each entry extends the settings class of the stage it configures, so a default lives in one place: the stage's
+settings for what the stage reads, here for what only the workflow reads (threads, the work root).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from styledistill.evaluation.settings import BenchmarkSettings
+from styledistill.features.settings import FeatureSettings
+from styledistill.generation.settings import GenerationConfig
+from styledistill.grading.settings import GradeSettings
+from styledistill.report.settings import ReportSettings
+from styledistill.settings import Field, Key, Settings, Text
+from styledistill.st.settings import BuildStSettings
+from styledistill.traces.settings import TraceSettings
+from styledistill.variants.settings import AlignSettings, GeneratorSettings
+
+Threads = Field(2, ge=1, le=1024)  # CPU threads of each of the entry's jobs (Snakemake threads)
+
+
+class StudyEntry(Settings):
+    """Which registry entries the run covers; rule all expands over these."""
+
+    teachers: list[Key] = Field(min_length=1)
+    datasets: list[Key] = Field(min_length=1)
+    variants: list[Key] = Field(min_length=1)
+    families: list[Key] = Field(min_length=1)
+    benchmarks: list[Key] = Field(min_length=1)
+
+
+class TeacherEntry(TraceSettings):
+    model: Key
+    prompt: Text  # prompt template YAML with a {question} placeholder
+    generation: GenerationConfig = Field(default_factory=GenerationConfig)
+    threads: int = Threads
+
+
+class GeneratorEntry(GeneratorSettings):
+    model: Key
+    generation: GenerationConfig = Field(default_factory=GenerationConfig)
+    threads: int = Threads
+
+
+class FamilyEntry(Settings):
+    model: Key  # the base student
+    recipe: Text  # SFT recipe YAML (recipes/)
+    sft: dict[str, Any] = Field(default_factory=dict)  # overrides of the recipe's keys (checked with the recipe)
+    system_prompt: Text | None = None  # system message in training and evaluation
+    answer_marker: Text | None = None
+    generation: GenerationConfig = Field(default_factory=GenerationConfig)
+    threads: int = Threads
+
+
+class BenchmarkEntry(BenchmarkSettings):
+    dataset: Key
+    # Overrides of the family's generation settings: only the keys written here count.
+    generation: GenerationConfig = Field(default_factory=GenerationConfig)
+
+
+class FeaturesEntry(FeatureSettings):
+    threads: int = Field(1, ge=1, le=1024)
+
+
+class GradeEntry(GradeSettings):
+    threads: int = Field(1, ge=1, le=1024)
+
+
+# Stage blocks whose entry is the stage's settings as they are.
+BuildStEntry = BuildStSettings
+AlignEntry = AlignSettings
+ReportEntry = ReportSettings
+
+
+class WorkflowEntry(Settings):
+    """Top-level keys of the workflow itself."""
+
+    work: Text = "work"  # root of restartable state: the request store, SFT checkpoints, download caches

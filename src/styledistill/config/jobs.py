@@ -1,0 +1,101 @@
+"""Job specs: what each rule passes its job, as one sorted JSON string (one params value, so Snakemake's params
+trigger reruns exactly the jobs whose settings changed). Nested by owner: `stage` for the stage's settings,
+`generation` for the backend's, `provider` for an API model's, `generator` and `labels` where a stage takes them;
+`version` is the stage's code version."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from styledistill.config.study import Study
+from styledistill.generation.settings import GenerationConfig
+from styledistill.models.settings import RandomSource
+from styledistill.settings import only_keys
+from styledistill.traces.settings import TraceJob, TraceSettings
+from styledistill.versions import version
+
+
+def spec_json(stage: str, /, **parts: Any) -> str:
+    return json.dumps({"version": version(stage), **parts}, sort_keys=True)
+
+
+def generation_parts(study: Study, model: str, generation: GenerationConfig) -> dict[str, Any]:
+    """The backend's own keys, and the provider of an API model."""
+    parts: dict[str, Any] = {"generation": generation.for_backend().to_spec()}
+    if study.is_api(model):
+        parts["provider"] = study.models[model].to_spec()
+        del parts["provider"]["source"]
+    return parts
+
+
+def model_job(study: Study, model: str) -> str:
+    settings = study.models[model]
+    if settings.source == "random":  # its tokenizer is an input of the job, not a setting
+        settings = only_keys(settings, RandomSource)
+    return spec_json("prepare_model", stage=settings.to_spec())
+
+
+def problems_job(study: Study, dataset: str) -> str:
+    return spec_json("make_problems", stage=study.datasets[dataset].to_spec())
+
+
+def teacher_job(study: Study, teacher: str, shard: int) -> str:
+    entry = study.teachers[teacher]
+    stage = TraceJob.model_validate({**only_keys(entry, TraceSettings).to_spec(), "shard": shard})
+    return spec_json("generate_traces", stage=stage.to_spec(), **generation_parts(study, entry.model,
+                                                                                   entry.generation))
+
+
+def variant_job(study: Study, variant: str) -> str:
+    settings = study.variants[variant]
+    if not hasattr(settings, "generator"):
+        return spec_json("build_variants", stage=settings.to_spec())
+    generator = study.generators[settings.generator]
+    from styledistill.variants.settings import GeneratorSettings
+
+    return spec_json("build_variants", stage=settings.to_spec(),
+                     generator=only_keys(generator, GeneratorSettings).to_spec(),
+                     **generation_parts(study, generator.model, generator.generation))
+
+
+def sft_job(study: Study, family: str) -> str:
+    entry = study.families[family]
+    return spec_json("train_sft", stage={**entry.sft, "system_prompt": entry.system_prompt})
+
+
+def eval_job(study: Study, family: str, benchmark: str, labels: dict[str, str]) -> str:
+    from styledistill.evaluation.settings import BenchmarkSettings, EvalSettings
+
+    entry = study.families[family]
+    stage = EvalSettings.model_validate({**only_keys(study.benchmarks[benchmark], BenchmarkSettings).to_spec(),
+                                         "system_prompt": entry.system_prompt, "answer_marker": entry.answer_marker})
+    return spec_json("evaluate", stage=stage.to_spec(), labels=labels,
+                     **generation_parts(study, entry.model, study.family_generation(family, benchmark)))
+
+
+def grade_job(study: Study) -> str:
+    from styledistill.grading.settings import GradeSettings
+
+    return spec_json("grade", stage=only_keys(study.grade, GradeSettings).to_spec())
+
+
+def st_job(study: Study) -> str:
+    return spec_json("build_st", stage=study.build_st.to_spec())
+
+
+def features_job(study: Study) -> str:
+    from styledistill.features.settings import FeatureSettings
+
+    return spec_json("extract_features", stage=only_keys(study.features, FeatureSettings).to_spec())
+
+
+def align_job(study: Study) -> str:
+    return spec_json("build_variants", stage=study.build_variants.to_spec())
+
+
+def report_job(study: Study) -> str:
+    from styledistill.report.settings import ReportSettings
+
+    order = study.report.variant_order or study.study.variants
+    return spec_json("report", stage=ReportSettings(variant_order=order).to_spec())

@@ -1,0 +1,129 @@
+"""Load and check the whole config before any job: every entry built from its settings, every reference resolved,
+every file the config names read and checked, contradictions between entries refused. Errors are one line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from styledistill.config.entries import (
+    AlignEntry,
+    BenchmarkEntry,
+    BuildStEntry,
+    FamilyEntry,
+    FeaturesEntry,
+    GeneratorEntry,
+    GradeEntry,
+    ReportEntry,
+    StudyEntry,
+    TeacherEntry,
+    WorkflowEntry,
+)
+from styledistill.errors import UserError
+from styledistill.generation.settings import GenerationConfig
+from styledistill.models.sources import SOURCES as MODEL_SOURCES
+from styledistill.problems.sources import SOURCES as PROBLEM_SOURCES
+from styledistill.settings import KEY_PATTERN, Settings, pick
+from styledistill.sft.recipe import Recipe
+from styledistill.variants.kinds import KINDS
+from styledistill.variants.settings import VariantSettings
+
+REGISTRIES = ("models", "datasets", "teachers", "generators", "variants", "families", "benchmarks")
+REQUIRED = ("study", "models", "datasets", "teachers", "variants", "families", "benchmarks")
+BLOCKS = {"build_st": BuildStEntry, "features": FeaturesEntry, "build_variants": AlignEntry, "grade": GradeEntry,
+          "report": ReportEntry}
+
+
+@dataclass(frozen=True)
+class Study:
+    """The config, typed: one settings object per entry."""
+
+    workflow: WorkflowEntry
+    study: StudyEntry
+    models: dict[str, Settings]
+    datasets: dict[str, Settings]
+    teachers: dict[str, TeacherEntry]
+    generators: dict[str, GeneratorEntry]
+    variants: dict[str, VariantSettings]
+    families: dict[str, FamilyEntry]
+    benchmarks: dict[str, BenchmarkEntry]
+    build_st: BuildStEntry
+    features: FeaturesEntry
+    build_variants: AlignEntry
+    grade: GradeEntry
+    report: ReportEntry
+    recipes: dict[str, Recipe] = field(default_factory=dict)  # each family's recipe, resolved
+
+    def is_api(self, model: str) -> bool:
+        return self.models[model].source == "api"
+
+    def family_generation(self, family: str, benchmark: str) -> GenerationConfig:
+        """A family's generation settings with the benchmark's overrides on top."""
+        return self.families[family].generation.overridden(self.benchmarks[benchmark].generation)
+
+
+def _mapping(value: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise UserError(f"{where}: must be a mapping, got {type(value).__name__}")
+    return value
+
+
+def _registry(raw: Mapping[str, Any], name: str, build: Callable[[Any, str], Settings]) -> dict[str, Any]:
+    entries = _mapping(raw.get(name) or {}, f"config: {name}")
+    if name in REQUIRED and not entries:
+        raise UserError(f"config: {name}: needs at least one entry")
+    out = {}
+    for key, value in entries.items():
+        if not isinstance(key, str) or not re.fullmatch(KEY_PATTERN, key):
+            raise UserError(f"config: {name}: key {key!r} must be letters, digits, '_', '.' or '-' (it becomes a "
+                            "path component)")
+        out[key] = build(value, f"config: {name}.{key}")
+    return out
+
+
+def _model(value: Any, where: str) -> Settings:
+    return pick(MODEL_SOURCES, value, "source", where).config_entry.from_spec(value, where)
+
+
+def _dataset(value: Any, where: str) -> Settings:
+    return pick(PROBLEM_SOURCES, value, "source", where).settings.from_spec(value, where)
+
+
+def _variant(value: Any, where: str) -> VariantSettings:
+    return pick(KINDS, value, "kind", where).settings.from_spec(value, where)
+
+
+def _entry(cls: type[Settings]) -> Callable[[Any, str], Settings]:
+    return lambda value, where: cls.from_spec(value, where)
+
+
+def load(raw: Mapping[str, Any]) -> Study:
+    """The typed study of a loaded config; raises UserError (one line) on the first problem found."""
+    from styledistill.config import checks
+
+    raw = _mapping(raw, "config")
+    known = {*REGISTRIES, *REQUIRED, *BLOCKS, *WorkflowEntry.model_fields}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise UserError(f"config: unknown key(s) {unknown} (allowed: {', '.join(sorted(known))})")
+    missing = [key for key in REQUIRED if key not in raw]
+    if missing:
+        raise UserError(f"config: {missing[0]!r} is required")
+    study = Study(
+        workflow=WorkflowEntry.from_spec({k: raw[k] for k in WorkflowEntry.model_fields if k in raw}, "config"),
+        study=StudyEntry.from_spec(raw["study"], "config: study"),
+        models=_registry(raw, "models", _model),
+        datasets=_registry(raw, "datasets", _dataset),
+        teachers=_registry(raw, "teachers", _entry(TeacherEntry)),
+        generators=_registry(raw, "generators", _entry(GeneratorEntry)),
+        variants=_registry(raw, "variants", _variant),
+        families=_registry(raw, "families", _entry(FamilyEntry)),
+        benchmarks=_registry(raw, "benchmarks", _entry(BenchmarkEntry)),
+        **{name: cls.from_spec(raw.get(name), f"config: {name}") for name, cls in BLOCKS.items()},
+    )
+    checks.references(study)
+    checks.roles(study)
+    checks.size(study)
+    return replace(study, recipes=checks.files(study))

@@ -1,0 +1,50 @@
+"""A student answers a benchmark: n samples per problem through the generation interface, graded and scored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from styledistill.evaluation.settings import EvalSettings
+from styledistill.generation.api.settings import ProviderSettings
+from styledistill.generation.common import CommonSettings
+from styledistill.generation.jobs import failures_path, generate_chats
+from styledistill.io import all_or_none, write_json, write_table
+from styledistill.problems.table import read_problems
+from styledistill.prompting import student_messages
+
+
+def evaluate(problems_path: str, model_dir: str, out: str, scores_path: str, settings: EvalSettings,
+             labels: dict[str, Any], store: str | Path, generation: CommonSettings, provider: ProviderSettings | None,
+             gpus: int, threads: int, stage: str, version: int) -> None:
+    from styledistill.evaluation.scoring import score
+    from styledistill.grading.pool import grade_many
+
+    problems = read_problems(problems_path, settings.limit)
+    chats = [(r.problem_id, student_messages(r.question, settings.system_prompt)) for r in problems.itertuples()]
+    completions = generate_chats(chats, settings.n_samples, model_dir, store, generation, provider,
+                                 failures_path(out), gpus)
+    gold = dict(zip(problems["problem_id"], problems["answer"]))
+    records = [c.record(settings.answer_marker) for c in completions]
+    grades = grade_many([r["answer_text"] or r["reasoning"] for r in records], [gold[c.tag] for c in completions],
+                        processes=threads)
+    samples = pd.DataFrame([
+        {
+            "problem_id": c.tag,
+            "sample": c.sample,
+            "text": r["text"],
+            "reasoning": r["reasoning"],
+            "answer_text": r["answer_text"],
+            "finish_reason": r["finish_reason"],
+            "truncated": r["truncated"],
+            "correct": g.correct,
+            "extracted": g.extracted,
+            "grade_method": g.method,
+        }
+        for c, r, g in zip(completions, records, grades)
+    ])
+    with all_or_none(out, scores_path):
+        write_table(samples, out, "eval_sample", stage, version)
+        write_json(scores_path, {**labels, **score(samples, tuple(settings.pass_k))})

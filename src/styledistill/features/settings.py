@@ -1,0 +1,53 @@
+"""extract_features settings: the lexicon, the spaCy pipeline, and the statistics' knobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import field_validator
+
+from styledistill.features import lexicon as lex
+
+from styledistill.settings import Field, Settings, Text
+
+BLANK = "blank:"  # spacy_model prefix of a blank pipeline: blank:<lang>
+
+
+class FeatureSettings(Settings):
+    # pivot type -> phrases (case-insensitive, word-bounded, multi-word across line breaks)
+    lexicon: dict[str, tuple[str, ...]] = Field(default_factory=lex.default)
+    spacy_model: Text = "blank:en"  # "blank:<lang>" or the name of an installed spaCy package
+    batch_size: int = Field(64, ge=1)
+    min_types: int = Field(3, ge=1, le=len(lex.PIVOT_TYPES))  # a trace "has the style" with this many pivot types
+    bootstrap: int = Field(2000, ge=100)  # resamples of the bootstrap intervals of Cliff's delta
+    seed: int = Field(0, ge=0)  # seed of the bootstrap resamples
+
+    @field_validator("lexicon", mode="before")
+    @classmethod
+    def _lexicon(cls, value: Any) -> dict[str, tuple[str, ...]]:
+        return lex.validate(value)
+
+    @field_validator("spacy_model")
+    @classmethod
+    def _model(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must be 'blank:<lang>' or an installed spaCy package")
+        return value.strip()
+
+    def missing_pipeline(self) -> str | None:
+        """Why the spaCy pipeline cannot be loaded here, found without importing spaCy (which takes seconds);
+        None when it can, or when spaCy is not installed here (a dry run in an env without the stage's packages)."""
+        import importlib.util
+        from pathlib import Path
+
+        spacy = importlib.util.find_spec("spacy")
+        if spacy is None or spacy.origin is None:
+            return None
+        if self.spacy_model.startswith(BLANK):
+            lang = self.spacy_model[len(BLANK):]
+            if lang.isidentifier() and (Path(spacy.origin).parent / "lang" / lang / "__init__.py").is_file():
+                return None
+            return f"spaCy has no blank {lang!r} pipeline (e.g. blank:en)"
+        if self.spacy_model.isidentifier() and importlib.util.find_spec(self.spacy_model) is not None:
+            return None
+        return f"{self.spacy_model!r} is not an installed spaCy package (install it, or use 'blank:en')"

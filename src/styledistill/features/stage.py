@@ -1,0 +1,54 @@
+"""The extract_features stage: measure every graded trace, profile the correct ones, compare correct with incorrect.
+
+Outputs: the per-trace features (Parquet), the style profile (JSON) and, when asked for, the statistics table (CSV
+and Markdown) and the figures; they appear together or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from styledistill.features.settings import FeatureSettings
+from styledistill.io import all_or_none, atomic_write_text, read_table, write_json, write_table
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outputs:
+    features: str
+    profile: str
+    stats: str | None = None
+    stats_md: str | None = None
+    plots: str | None = None
+
+
+def run(traces_path: str, out: Outputs, settings: FeatureSettings, threads: int, title: str, stage: str,
+        version: int) -> None:
+    from styledistill.features import extract, nlp, profile
+
+    traces = read_table(traces_path, "graded_trace")
+    extract.check_traces(traces, traces_path)
+    features = extract.extract(traces, settings, threads=threads)
+    style = profile.build(features, settings)
+    if style["source"] == "all":
+        log.warning("%s: no correct trace; the style profile is built from all %d traces", traces_path, len(traces))
+    with all_or_none(out.stats, out.stats_md, out.plots, out.features, out.profile):
+        if out.stats or out.stats_md:
+            from styledistill.features import stats, tables
+
+            table = stats.compare(features, profile.NUMERIC_FEATURES, settings.bootstrap, settings.seed)
+            if out.stats:
+                atomic_write_text(out.stats, table.to_csv(index=False, float_format="%.6g"))
+            if out.stats_md:
+                atomic_write_text(out.stats_md, tables.markdown(table, title, settings.bootstrap, settings.min_types))
+        if out.plots:
+            from styledistill.features import plots
+
+            plots.write(features, out.plots, title)
+        write_table(features, out.features, "features", stage, version, spacy_model=settings.spacy_model,
+                    spacy_version=nlp.spacy_version(), min_types=settings.min_types)
+        write_json(out.profile, style)
+    log.info("%d traces measured; profile from %d %s traces; %.0f%% with >= %d pivot types", len(features),
+             style["n_traces"], style["source"], 100 * style["coverage"]["share_min_types"], settings.min_types)

@@ -1,0 +1,1 @@
+"""The API backend (litellm): settings, rate and budget limits, retry rules, secret scrubbing, the backend."""

@@ -1,0 +1,110 @@
+"""Generation settings: sampling (part of every request key) and each backend's own keys.
+
+A config `generation` block (`GenerationConfig`) accepts every backend's keys; a job receives only its backend's
+(`for_backend`), so editing another backend's setting reruns nothing. The backend classes form the registry of
+backends: each knows how to open its backend (`open`), so no code picks a backend by name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import field_validator
+
+from styledistill.errors import UserError
+from styledistill.generation.api.settings import LitellmSettings, ProviderSettings
+from styledistill.generation.common import CommonSettings, Sampling
+from styledistill.settings import Field, Float
+
+if TYPE_CHECKING:
+    from styledistill.generation.backend import Backend
+
+__all__ = ["Sampling", "CommonSettings", "TransformersSettings", "VllmSettings", "LitellmSettings", "BACKENDS",
+           "GenerationConfig", "backend_settings"]
+
+
+class LocalSettings(CommonSettings):
+    """A backend that runs a prepared model directory in this machine's processes."""
+
+    local: ClassVar[bool] = True
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
+
+    def identity(self, model_dir: str | Path | None, provider: ProviderSettings | None) -> str:
+        from styledistill.models.loading import model_identity
+
+        if model_dir is None:
+            raise UserError(f"--model: backend {self.backend} needs a prepared model directory")
+        if provider is not None:
+            raise UserError(f"--spec: a provider is for backend litellm; backend {self.backend} takes the model "
+                            "directory from --model")
+        # The key names the model, not the engine: switching backends reuses what either one finished.
+        return model_identity(model_dir)
+
+
+class TransformersSettings(LocalSettings):
+    backend: Literal["transformers"] = "transformers"
+    batch_size: int = Field(16, ge=1)
+
+    def open(self, model_dir: str | Path | None, provider: ProviderSettings | None, gpus: int) -> Backend:
+        from styledistill.generation.transformers_backend import TransformersBackend
+
+        return TransformersBackend(model_dir, self)
+
+
+class VllmSettings(LocalSettings):
+    backend: Literal["vllm"] = "vllm"
+    chunk_size: int = Field(64, ge=1)
+    enforce_eager: bool = False
+    gpu_memory_utilization: Float = Field(0.9, gt=0, le=1)
+    max_model_len: int | None = Field(None, ge=1)
+    tensor_parallel_size: int | None = Field(None, ge=1)
+
+    def open(self, model_dir: str | Path | None, provider: ProviderSettings | None, gpus: int) -> Backend:
+        from styledistill.generation.vllm_backend import VllmBackend
+
+        return VllmBackend(model_dir, self, gpus=gpus)
+
+
+BACKENDS: dict[str, type[CommonSettings]] = {
+    cls.model_fields["backend"].default: cls for cls in (TransformersSettings, VllmSettings, LitellmSettings)
+}
+
+
+class GenerationConfig(TransformersSettings, VllmSettings, LitellmSettings):
+    """A config `generation` block: every backend's keys, plus the job's GPUs (a Snakemake resource)."""
+
+    backend: str = "transformers"
+    gpus: int = Field(0, ge=0)
+
+    @field_validator("backend")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in BACKENDS:
+            raise ValueError(f"unknown backend {value!r} (one of {', '.join(BACKENDS)})")
+        return value
+
+    def for_backend(self) -> CommonSettings:
+        """Only the keys the chosen backend reads."""
+        cls = BACKENDS[self.backend]
+        return cls.model_validate(self.model_dump(include=set(cls.model_fields)))
+
+    def overridden(self, overrides: GenerationConfig) -> GenerationConfig:
+        """These settings with the keys `overrides` sets explicitly on top."""
+        return GenerationConfig.model_validate({**self.model_dump(), **overrides.model_dump(exclude_unset=True)})
+
+
+def backend_settings(spec: dict[str, Any] | None, where: str = "--spec: generation") -> CommonSettings:
+    """A job's generation part, as its backend's settings class."""
+    spec = spec or {}
+    name = spec.get("backend", GenerationConfig.model_fields["backend"].default)
+    if name not in BACKENDS:
+        raise UserError(f"{where}.backend: unknown backend {name!r} (one of {', '.join(BACKENDS)})")
+    return BACKENDS[name].from_spec(spec, where)
+
+
+def job_generation(job: dict[str, Any]) -> tuple[CommonSettings, ProviderSettings | None]:
+    """A job's backend settings and, for an API model, its provider."""
+    provider = job.get("provider")
+    return backend_settings(job.get("generation")), (
+        ProviderSettings.from_spec(provider, "--spec: provider") if provider else None)

@@ -1,0 +1,10 @@
+"""report settings: the column order of the scores table."""
+
+from __future__ import annotations
+
+from styledistill.settings import Field, Key, Settings
+
+
+class ReportSettings(Settings):
+    # Variants in this order after `base` (null: the study's order); every name must be a variant of the study.
+    variant_order: list[Key] | None = Field(None, min_length=1)

@@ -1,0 +1,131 @@
+"""The one settings model: typed, frozen settings per stage, built from a job's spec in one call.
+
+Every stage package declares its settings as subclasses of `Settings`; a field's default there is the only place
+that default is written. `from_spec` rejects unknown keys, wrong types, non-finite numbers and out-of-range values
+with one line naming the key path (`where.key.subkey: what is wrong`). The workflow's config check and every stage
+CLI build settings the same way, so a bad value fails at `snakemake -n` and, should a spec be written by hand, in
+the CLI before any work.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Mapping
+from typing import Annotated, Any, Self
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
+
+from styledistill.errors import UserError
+
+__all__ = ["Settings", "Float", "Key", "Text", "Field", "describe_error", "only_keys", "pick"]
+
+
+def _yaml_number(value: Any) -> Any:
+    """YAML 1.1 reads 5e-5 (no dot) as text: accept numeric text where a number is expected."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
+# A float field that also takes numeric text (see _yaml_number); non-finite values are refused by the model config.
+Float = Annotated[float, BeforeValidator(_yaml_number)]
+# A registry key: it becomes a wildcard value and a path component.
+KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN)]
+# Non-empty text.
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+class Settings(BaseModel):
+    """Base of every settings class: unknown keys are errors, types are strict, values frozen and finite."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+    @classmethod
+    def from_spec(cls, spec: Mapping[str, Any] | None, where: str = "--spec") -> Self:
+        """Build from a (JSON or YAML) mapping; any problem is one UserError line naming the key."""
+        if spec is None:
+            spec = {}
+        if not isinstance(spec, Mapping):
+            raise UserError(f"{where}: must be a mapping of keys to values, got {type(spec).__name__}")
+        try:
+            return cls.model_validate(dict(spec))
+        except ValidationError as exc:
+            raise UserError(describe_error(cls, exc, where)) from None
+
+    def to_spec(self) -> dict[str, Any]:
+        """The settings as plain JSON values (what a rule passes on to its job)."""
+        return self.model_dump(mode="json")
+
+    @classmethod
+    def keys(cls) -> tuple[str, ...]:
+        return tuple(cls.model_fields)
+
+
+def only_keys(settings: Settings, cls: type[Settings]) -> Settings:
+    """`settings` narrowed to the fields of `cls` (e.g. a config entry to the stage settings it extends)."""
+    return cls.model_validate(settings.model_dump(include=set(cls.model_fields)))
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The settings model an annotation holds (directly, optionally, or as the values of a mapping)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _model_of(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            if (model := _model_of(arg)) is not None:
+                return model
+    return None
+
+
+def _allowed_at(cls: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
+    """The keys the model at `loc` accepts (None when `loc` does not lead to a model)."""
+    model: type[BaseModel] | None = cls
+    for part in loc:
+        if model is None or not isinstance(part, str) or part not in model.model_fields:
+            return None
+        model = _model_of(model.model_fields[part].annotation)
+    return list(model.model_fields) if model is not None else None
+
+
+def _path(where: str, loc: tuple[Any, ...]) -> str:
+    return ".".join([where, *(str(part) for part in loc)])
+
+
+def describe_error(cls: type[BaseModel], exc: ValidationError, where: str) -> str:
+    """The first problem of a validation error as one line; unknown keys at one place are named together."""
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    loc = tuple(first["loc"])
+    if first["type"] == "extra_forbidden":
+        parent = loc[:-1]
+        extra = [e["loc"][-1] for e in errors if e["type"] == "extra_forbidden" and tuple(e["loc"][:-1]) == parent]
+        allowed = _allowed_at(cls, parent)
+        hint = f" (allowed: {', '.join(allowed)})" if allowed else ""
+        return f"{_path(where, parent)}: unknown key(s) {extra}{hint}"
+    if first["type"] == "missing":
+        return f"{_path(where, loc[:-1])}: {loc[-1]!r} is required"
+    message = first["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if first["type"] not in ("value_error", "assertion_error"):
+        shown = repr(first.get("input"))
+        message += f", got {shown if len(shown) <= 60 else shown[:57] + '...'}"
+    return f"{_path(where, loc)}: {message}".replace("\n", " ")
+
+
+def pick(registry: Mapping[str, Any], spec: Any, key: str, where: str) -> Any:
+    """The registry entry a spec names in its `key` field (e.g. a problem source or a variant kind)."""
+    if not isinstance(spec, Mapping):
+        raise UserError(f"{where}: must be a mapping of keys to values, got {type(spec).__name__}")
+    if key not in spec:
+        raise UserError(f"{where}: {key!r} is required (one of {', '.join(registry)})")
+    name = spec[key]
+    if not isinstance(name, str) or name not in registry:
+        raise UserError(f"{where}.{key}: unknown {key} {name!r} (one of {', '.join(registry)})")
+    return registry[name]

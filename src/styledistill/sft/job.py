@@ -1,0 +1,89 @@
+"""One train_sft job: check everything cheap first, train (one process or several), publish the model whole.
+
+The finished model (weights, tokenizer, train_log.json, manifest.json) appears at `out` whole or not at all. Under a
+multi-process launcher every rank calls `run`; rank 0 alone cleans up, logs and publishes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+from styledistill.errors import UserError
+from styledistill.io import publish_dir, read_table, sha256_file, staging_dir, write_json, write_manifest
+from styledistill.sft.recipe import Recipe
+
+
+def eos_ids(model_dir: Path) -> list[int]:
+    """eos ids of the model's generation config (Llama-3 style models end turns with one of several)."""
+    path = model_dir / "generation_config.json"
+    if not path.exists():
+        return []
+    try:
+        eos = json.loads(path.read_text()).get("eos_token_id")
+    except json.JSONDecodeError:
+        return []
+    return [int(e) for e in (eos if isinstance(eos, list) else [eos]) if isinstance(e, int)]
+
+
+def _staging(out: Path, rank: int, world_size: int) -> Path:
+    """Where this job builds its model: a fresh sibling of `out`; one shared by all ranks of a multi-process run."""
+    if rank == 0:  # staging dirs of a killed run of this job
+        for stale in out.parent.glob(f".{out.name}.*.tmp") if out.parent.is_dir() else []:
+            shutil.rmtree(stale, ignore_errors=True)
+    if world_size == 1:
+        return staging_dir(out)
+    staging = out.parent / f".{out.name}.staging"
+    if rank == 0:
+        shutil.rmtree(staging, ignore_errors=True)
+    return staging
+
+
+def run(recipe: Recipe, recipe_file: str, examples: Path, model_dir: Path, out: Path, work_dir: Path, threads: int,
+        stage: str, version: int) -> None:
+    """Train the student in `model_dir` on `examples` with `recipe`; publish it at `out`."""
+    started = time.perf_counter()
+    # Everything checkable without torch is checked first: bad input fails in about a second.
+    from styledistill.models.loading import model_identity
+    from styledistill.sft.data import conversations
+
+    convs = conversations(read_table(examples, "example"), examples, recipe["system_prompt"])
+    if not (model_dir / "config.json").is_file():
+        raise UserError(f"{model_dir}: not a model directory (no config.json)")
+    identity = model_identity(model_dir)
+    examples_sha = sha256_file(examples)
+
+    from styledistill.models.loading import load_tokenizer
+    from styledistill.sft.data import encode_all, end_of_turn_tokens
+    from styledistill.sft.train import fingerprint, train, world
+
+    tokenizer = load_tokenizer(model_dir, padding_side="right")
+    end_tokens = end_of_turn_tokens(tokenizer, eos_ids(model_dir))
+    features, stats = encode_all(tokenizer, convs, recipe["max_length"], end_tokens)
+    if not features:
+        raise recipe.error("max_length", f"every prompt in {examples} reaches {recipe['max_length']} tokens; "
+                                         "no example left to train on")
+    rank, world_size = world()
+    staging = _staging(out, rank, world_size)
+    try:
+        result = train(recipe, features, tokenizer, model_dir, work_dir, staging, threads,
+                       fingerprint(recipe, examples_sha, identity, version, world_size))
+        if rank != 0:
+            return
+        metrics = {**result.metrics, "wall_seconds": round(time.perf_counter() - started, 2)}
+        write_json(staging / "train_log.json", {"metrics": metrics, "log_history": result.log_history})
+        write_manifest(
+            staging, stage, version, rows=stats.examples_kept,
+            examples=str(examples), examples_sha256=examples_sha,
+            base_model=str(model_dir), base_model_identity=identity,
+            recipe_file=recipe_file, recipe=recipe.values,
+            data=stats.as_dict(), metrics=metrics,
+        )
+        publish_dir(staging, out)
+        if not recipe["keep_checkpoints"]:  # the model is published: nothing is left to resume
+            shutil.rmtree(work_dir / "checkpoints", ignore_errors=True)
+    finally:
+        if rank == 0 and staging.exists():
+            shutil.rmtree(staging)
