@@ -9,7 +9,7 @@ VLLM_VENV ?= .venv-vllm
 CORES ?= all
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: demo test install vllm-env report clean
+.PHONY: demo test test-fast install vllm-env report clean
 
 install: $(STAMP)
 
@@ -31,6 +31,10 @@ vllm-env:
 
 test: $(STAMP) vllm-env
 	pytest
+
+# The quick loop while developing: pure unit tests and the dry-run checks (about a minute).
+test-fast: $(STAMP)
+	pytest -q tests/unit tests/workflow/test_static.py
 
 report: $(STAMP)
 	snakemake --report results/report.html

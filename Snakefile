@@ -10,7 +10,6 @@ min_version("9.0")
 
 include: "workflow/rules/config.smk"
 include: "workflow/rules/common.smk"
-include: "workflow/rules/paths.smk"
 include: "workflow/rules/models.smk"
 include: "workflow/rules/problems.smk"
 include: "workflow/rules/traces.smk"
@@ -25,7 +24,6 @@ include: "workflow/rules/report.smk"
 
 rule all:
     input:
-        SUMMARY.values(),
-        expand(FEATURES["features"], teacher=STUDY.study.teachers, dataset=STUDY.study.datasets),
-        expand(FEATURES["stats_md"], teacher=STUDY.study.teachers, dataset=STUDY.study.datasets),
+        paths.SUMMARY.values(),
+        wiring.study_features(STUDY, ("features", "stats_md")),
     default_target: True

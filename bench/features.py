@@ -67,12 +67,12 @@ def main() -> None:
     args = p.parse_args()
 
     from styledistill.features import extract, nlp, profile, stats
-    from styledistill.features.spec import FeatureSpec
+    from styledistill.features.settings import FeatureSettings
 
     traces = load(args.traces)
     texts = traces["reasoning"].tolist()
     n, mb = len(texts), sum(len(t.encode("utf-8")) for t in texts) / 1e6
-    spec = FeatureSpec()
+    spec = FeatureSettings()
     pipeline = nlp.load(spec.spacy_model)
     tokenizer = pipeline.nlp.tokenizer
     pipeline.nlp.max_length = max(pipeline.nlp.max_length, max(len(t) for t in texts) + 1)
@@ -85,7 +85,7 @@ def main() -> None:
     result: dict[str, pd.DataFrame] = {}
 
     def full() -> None:
-        result["features"] = extract.extract(traces, spec, threads=args.threads, progress=False)
+        result["features"] = extract.extract(traces, spec, processes=args.threads, progress=False)
 
     t_full = best_of(args.repeat, full)
     features = result["features"]
@@ -102,7 +102,7 @@ def main() -> None:
 
     if not args.no_tracemalloc:
         tracemalloc.start()
-        extract.extract(traces, spec, threads=1, progress=False)
+        extract.extract(traces, spec, processes=1, progress=False)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         print(f"python heap peak of one feature pass (tracemalloc): {peak / 1e6:.0f} MB")

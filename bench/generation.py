@@ -7,7 +7,8 @@
    .venv-vllm/ as built by scripts/build-vllm-env.sh): tokens/s inside the engine's generate calls, and wall time
    including the engine's start-up (a fresh process; compiled unless --vllm-eager).
 2. A fully cached rerun of --cached requests through the store: the store is filled with synthetic responses under
-   the keys the stage computes, then `generate_chats` runs with a backend factory that counts its calls (must be 0),
+   the keys the stage computes, then `Generator.complete` runs with settings whose backend counts how often it is
+   opened (must be 0),
    and the `generate_traces` CLI runs on the same requests in a subprocess (wall time includes Python start-up).
 
     .venv/bin/python bench/generation.py [--model-dir DIR] [--prompts 32] [--new-tokens 256] [--batch-size 32]
@@ -39,7 +40,8 @@ def model_dir(arg: str | None) -> Path:
 
     out = TEST_CACHE / "models" / "smollm2"
     if not (out / "manifest.json").exists():
-        subprocess.run([sys.executable, "-m", "styledistill.cli.prepare_model", "--spec", json.dumps(SMOLLM2_SPEC),
+        subprocess.run([sys.executable, "-m", "styledistill.cli.prepare_model", "--spec",
+                        json.dumps({"stage": SMOLLM2_SPEC}),
                         "--out", str(out), "--cache-dir", str(REPO / "work" / "cache" / "models"), "--threads", "2"],
                        check=True, cwd=REPO)
     return out
@@ -54,14 +56,15 @@ def throughput(directory: Path, args: argparse.Namespace) -> None:
     import torch
 
     from styledistill.generation.request import Request, Sampling
+    from styledistill.generation.settings import TransformersSettings
     from styledistill.generation.transformers_backend import TransformersBackend
     from styledistill.prompting import load_prompt
 
-    template = load_prompt(PROMPT, required={"question"})
+    template = load_prompt(PROMPT, required={"question"}, allowed={"question"})
     sampling = Sampling(max_new_tokens=args.new_tokens, temperature=0.0)
     requests = [Request.chat("bench", template.messages(question=q), sampling, tag=str(i))
                 for i, q in enumerate(questions(args.prompts))]
-    backend = TransformersBackend(directory, batch_size=args.batch_size, dtype="auto")
+    backend = TransformersBackend(directory, TransformersSettings(batch_size=args.batch_size))
     model, tok = backend.model, backend.tokenizer
     print(f"model {directory.name}: dtype {model.dtype}, threads {torch.get_num_threads()}; {len(requests)} prompts "
           f"x {args.new_tokens} new tokens, batch {args.batch_size}, greedy")
@@ -97,7 +100,8 @@ def throughput(directory: Path, args: argparse.Namespace) -> None:
 def vllm_throughput(directory: Path, requests: list, transformers_rate: float, args: argparse.Namespace) -> None:
     import os
 
-    from styledistill.generation.vllm_backend import PYTHON_ENV, VllmBackend, VllmSettings
+    from styledistill.generation.settings import VllmSettings
+    from styledistill.generation.vllm_backend import PYTHON_ENV, VllmBackend
 
     python = os.environ.get(PYTHON_ENV) or str(REPO / ".venv-vllm" / "bin" / "python")
     if not Path(python).exists():
@@ -107,7 +111,7 @@ def vllm_throughput(directory: Path, requests: list, transformers_rate: float, a
     os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "2")
     # vLLM keeps one core for its front end by default; give it the same cores the transformers backend had.
     os.environ.setdefault("VLLM_CPU_NUM_OF_RESERVED_CPU", "0")
-    backend = VllmBackend(directory, VllmSettings(enforce_eager=args.vllm_eager, chunk_size=len(requests)))
+    backend = VllmBackend(directory, VllmSettings(enforce_eager=args.vllm_eager, chunk_size=len(requests)), gpus=0)
     start = time.perf_counter()
     responses = [r for batch in backend.generate(requests) for r in batch]
     wall = time.perf_counter() - start
@@ -124,20 +128,31 @@ def cached_rerun(directory: Path, n: int) -> None:
     import pandas as pd
 
     from styledistill.generation import jobs
-    from styledistill.generation.request import Request, Response, Sampling
+    from styledistill.generation.request import Request, Response
+    from styledistill.generation.settings import TransformersSettings
     from styledistill.generation.store import RequestStore
     from styledistill.io import write_table
     from styledistill.models.loading import model_identity
     from styledistill.prompting import load_prompt
 
-    spec = {"backend": "transformers", "max_new_tokens": 256, "temperature": 0.7, "top_p": 0.95, "seed": 0,
-            "batch_size": 16, "n_samples": 1}
-    template = load_prompt(PROMPT, required={"question"})
+    generation = {"backend": "transformers", "max_new_tokens": 256, "temperature": 0.7, "top_p": 0.95, "seed": 0,
+                  "batch_size": 16}
+    calls = []
+
+    class Counting(TransformersSettings):
+        """The stage's settings, with a backend that counts how often it is opened (must be never)."""
+
+        def open(self, model_dir, provider, gpus):
+            calls.append(1)
+            return super().open(model_dir, provider, gpus)
+
+    settings = Counting.from_spec(generation)
+    template = load_prompt(PROMPT, required={"question"}, allowed={"question"})
     qs = [f"What is {i} + {2 * i} - {i % 7}?" for i in range(n)]
     with tempfile.TemporaryDirectory(prefix="bench-generation-") as tmp:
         tmp = Path(tmp)
         identity = model_identity(directory)
-        sampling = Sampling.from_spec(spec)
+        sampling = settings.sampling()
         store = RequestStore(tmp / "store" / identity)
         filler = "Wait, let me check this step again. " * 40  # ~1.4 kB per response, like a short trace
         store.put([Response(Request.chat(identity, template.messages(question=q), sampling, tag=f"p{i}").key,
@@ -145,26 +160,18 @@ def cached_rerun(directory: Path, n: int) -> None:
                    for i, q in enumerate(qs)])
         store.close()
 
-        calls = []
-        real = jobs._backend
-
-        def counting(model_dir, spec_, gpus=0):
-            identity_, factory = real(model_dir, spec_, gpus)
-            return identity_, lambda: calls.append(1) or factory()
-
-        jobs._backend = counting
         start = time.perf_counter()
-        done = jobs.generate_chats([(f"p{i}", template.messages(question=q)) for i, q in enumerate(qs)], 1,
-                                   directory, tmp / "store", spec)
+        model = jobs.Generator(directory, settings, None, tmp / "store", 0)
+        done = model.complete([(f"p{i}", template.messages(question=q)) for i, q in enumerate(qs)], 1, None)
         t_lib = time.perf_counter() - start
-        jobs._backend = real
-        print(f"cached rerun, {n} requests via generate_chats: {len(done)} completions, backend calls "
+        print(f"cached rerun, {n} requests via Generator.complete: {len(done)} completions, backend calls "
               f"{len(calls)}, {t_lib:.2f} s")
 
         problems = pd.DataFrame({"problem_id": [f"p{i}" for i in range(n)], "question": qs,
                                  "answer": [str(i) for i in range(n)], "level": 0, "source": "bench",
                                  "split": "test"})
         write_table(problems, tmp / "problems.parquet", "problem", "make_problems", 1)
+        spec = {"stage": {"n_samples": 1}, "generation": generation}
         argv = [sys.executable, "-m", "styledistill.cli.generate_traces", "--spec", json.dumps(spec), "--problems",
                 str(tmp / "problems.parquet"), "--model", str(directory), "--prompt", str(PROMPT), "--store",
                 str(tmp / "store"), "--out", str(tmp / "traces.parquet"), "--threads", "2"]

@@ -96,7 +96,9 @@ def _allowed_at(cls: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
 
 
 def _path(where: str, loc: tuple[Any, ...]) -> str:
-    return ".".join([where, *(str(part) for part in loc)])
+    # Union members appear in pydantic's locations by type name (e.g. "constrained-str", "list[str]"): not keys.
+    keys = [str(part) for part in loc if not (isinstance(part, str) and ("-" in part or "[" in part))]
+    return ".".join([where, *keys])
 
 
 def describe_error(cls: type[BaseModel], exc: ValidationError, where: str) -> str:

@@ -29,3 +29,16 @@ def st(path: Path) -> Path:
 def job(stage: dict | None = None, **parts: dict) -> str:
     """A job's --spec as a rule passes it: the stage's settings and the other parts (generation, provider, ...)."""
     return json.dumps({"version": 1, "stage": stage or {}, **parts})
+
+
+TRACE_STAGE_KEYS = {"n_samples", "answer_marker", "limit", "shard", "shards"}
+# Keys of a flat test spec that belong to the provider (a models entry of source api), under their names there.
+PROVIDER_KEYS = {"model": "provider", "api_base": "api_base", "api_key_env": "api_key_env", "prices": "prices"}
+
+
+def trace_job(spec: dict) -> dict:
+    """A generate_traces job from one flat dict of stage, generation and provider keys (as tests write them)."""
+    stage = {k: v for k, v in spec.items() if k in TRACE_STAGE_KEYS}
+    provider = {PROVIDER_KEYS[k]: v for k, v in spec.items() if k in PROVIDER_KEYS}
+    generation = {k: v for k, v in spec.items() if k not in TRACE_STAGE_KEYS and k not in PROVIDER_KEYS}
+    return {"version": 1, "stage": stage, "generation": generation, **({"provider": provider} if provider else {})}

@@ -36,7 +36,7 @@ def test_generate_traces_resumes_from_the_store(tmp_path, smollm2_dir):
 def test_generate_traces_rejects_bad_input(tmp_path, smollm2_dir):
     result = run_cli("generate_traces", "--spec", job({"n_sample": 2}), "--problems", "missing.parquet", "--model",
                      str(smollm2_dir), "--prompt", "prompts/teacher.yaml", "--out", str(tmp_path / "t.parquet"),
-                     check=False)
+                     "--store", str(tmp_path / "store"), check=False)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1].startswith("error: --spec: stage: unknown key(s) ['n_sample']")
     assert not (tmp_path / "t.parquet").exists()

@@ -22,6 +22,7 @@ import pytest
 
 from styledistill.generation.store import RequestStore
 from styledistill.io import write_table
+from tests.cli import fixtures
 from tests.conftest import REPO
 from tests.fakes.openai_server import FakeOpenAI
 
@@ -40,27 +41,16 @@ def _problems(path: Path, n: int) -> Path:
     return path
 
 
-# Keys of a flat test spec that belong to the provider (a models entry of source api), under their names there.
-PROVIDER_KEYS = {"model": "provider", "api_base": "api_base", "api_key_env": "api_key_env", "prices": "prices"}
-
-
-def _parts(spec: dict) -> tuple[dict, dict]:
-    """(generation, provider) parts of a flat test spec."""
-    provider = {PROVIDER_KEYS[k]: v for k, v in spec.items() if k in PROVIDER_KEYS}
-    return {k: v for k, v in spec.items() if k not in PROVIDER_KEYS}, provider
-
-
-def _settings(spec: dict) -> tuple:
-    """The generation settings and provider generate_chats takes."""
+def _generator(spec: dict, store: Path):
+    """How a job with this flat test spec generates, with its requests stored under `store`."""
+    from styledistill.generation.jobs import Generator
     from styledistill.generation.settings import job_generation
 
-    generation, provider = _parts(spec)
-    return job_generation({"generation": generation, "provider": provider})
+    return Generator(None, *job_generation(fixtures.trace_job(spec)), store, 0)
 
 
 def _cli(spec: dict, problems: Path, out: Path, store: Path, *extra: str) -> list[str]:
-    generation, provider = _parts(spec)
-    job = {"version": 1, "stage": {}, "generation": generation, **({"provider": provider} if provider else {})}
+    job = fixtures.trace_job(spec)
     return [sys.executable, "-m", "styledistill.cli.generate_traces", "--spec", json.dumps(job), "--problems",
             str(problems), "--prompt", PROMPT, "--store", str(store), "--out", str(out), *extra]
 
@@ -82,8 +72,6 @@ def _store_records(store: Path) -> list[dict]:
 
 
 def test_each_fault_is_retried_or_recorded(tmp_path):
-    from styledistill.generation.jobs import generate_chats
-
     script = {
         "[429-retry-after]": ["429:1"], "[429]": ["429"], "[5xx]": ["500", "503"], "[hang]": ["hang:4"],
         "[malformed]": ["malformed", "no_choices"], "[drop]": ["drop"], "[empty]": ["empty"],
@@ -94,8 +82,8 @@ def test_each_fault_is_retried_or_recorded(tmp_path):
     with FakeOpenAI(script=script) as server:
         spec = {**FAST, "api_base": server.url, "max_failure_rate": 0.5}
         start = time.time()
-        done = {c.tag: c.response for c in generate_chats(chats, 1, None, tmp_path / "store", *_settings(spec),
-                                                          failures_out=tmp_path / "t.failures.jsonl")}
+        done = {c.tag: c.response for c in _generator(spec, tmp_path / "store").complete(
+                    chats, 1, failures_out=tmp_path / "t.failures.jsonl")}
         elapsed = time.time() - start
         hits = {tag: server.hits[f"{tag} What is 2 + 2?"] for tag in script}
         first, second = [t for t, key, _ in server.log if key.startswith("[429-retry-after]")]
@@ -121,23 +109,19 @@ def test_each_fault_is_retried_or_recorded(tmp_path):
 
 
 def test_rerun_sends_only_failed_requests(tmp_path):
-    from styledistill.generation.jobs import generate_chats
-
     chats = [(tag, [{"role": "user", "content": tag}]) for tag in ("[a]", "[b]", "[bad]")]
     with FakeOpenAI(script={"[bad]": ["400"]}) as server:
         spec = {**FAST, "api_base": server.url, "max_failure_rate": 0.5}
-        assert len(generate_chats(chats, 2, None, tmp_path, *_settings(spec))) == 5  # [bad] sample 0 or 1 failed
-        assert len(generate_chats(chats, 2, None, tmp_path, *_settings(spec))) == 6
+        assert len(_generator(spec, tmp_path).complete(chats, 2, None)) == 5  # [bad] sample 0 or 1 failed
+        assert len(_generator(spec, tmp_path).complete(chats, 2, None)) == 6
         assert server.hits == {"[a]": 2, "[b]": 2, "[bad]": 3}
 
 
 def test_concurrency_limit_and_vllm_reasoning_field(tmp_path):
-    from styledistill.generation.jobs import generate_chats
-
     chats = [(f"[c{i}]", [{"role": "user", "content": f"[c{i}]"}]) for i in range(12)]
     with FakeOpenAI(delay=0.15, reasoning_field="reasoning") as server:  # vLLM 0.32 names the field `reasoning`
         spec = {**FAST, "model": "hosted_vllm/fake", "api_base": server.url, "max_concurrency": 3}
-        done = generate_chats(chats, 1, None, tmp_path, *_settings(spec))
+        done = _generator(spec, tmp_path).complete(chats, 1, None)
         assert server.max_in_flight == 3
     assert len(done) == 12 and all(c.response.reasoning_content for c in done)
 

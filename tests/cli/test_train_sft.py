@@ -42,7 +42,8 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _argv(spec: dict, examples: Path, model: Path, root: Path, recipe: str = RECIPE) -> list[str]:
-    return ["--spec", json.dumps({"version": 1, "stage": spec}), "--examples", str(examples), "--model", str(model), "--recipe", recipe,
+    return ["--spec", json.dumps({"version": 1, "stage": spec}), "--examples", str(examples), "--model", str(model),
+            "--recipe", recipe,
             "--out", str(root / "results" / "model"), "--work-dir", str(root / "work"), "--threads", "2"]
 
 
@@ -82,7 +83,7 @@ def test_trains_loads_and_resumes_exactly_after_a_kill(tiny_llama_dir: Path, exa
 
     from styledistill.models.loading import load_model, load_tokenizer
 
-    model, tok = load_model(out), load_tokenizer(out)
+    model, tok = load_model(out, "auto"), load_tokenizer(out)
     assert model.config.use_cache
     assert AutoModelForCausalLM.from_pretrained(str(out)).config.architectures == ["LlamaForCausalLM"]
     prompt = tok.apply_chat_template([{"role": "user", "content": "2+2?"}], add_generation_prompt=True,

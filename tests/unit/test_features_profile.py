@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from styledistill.features import profile
-from styledistill.variants import style_brief
 from styledistill.features.extract import extract
 from styledistill.features.lexicon import PIVOT_TYPES
 from styledistill.features.settings import FeatureSettings
+from styledistill.variants import style_brief
 
 CORRECT = [
     "Wait, x = 2.\n\nLet me check: 2 + 2 = 4.\n\nWhat if x = 3? No.",  # 3 types

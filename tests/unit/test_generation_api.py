@@ -14,7 +14,7 @@ from styledistill.generation.api.retries import retry_after_seconds
 from styledistill.generation.api.secrets import scrub, scrubbed_logs
 from styledistill.generation.api.settings import LitellmSettings, ProviderSettings, api_identity
 from styledistill.generation.backend import SendingStopped
-from styledistill.generation.jobs import check_outcome, failures_path, generate_chats
+from styledistill.generation.jobs import Generator, check_outcome, failures_path
 from styledistill.generation.request import Failure, Request, Response, Sampling
 from styledistill.generation.runner import complete
 from styledistill.generation.settings import GenerationConfig, TransformersSettings, backend_settings
@@ -61,11 +61,11 @@ def test_backend_needs_the_right_model_argument(tmp_path):
     chats = [("t", [{"role": "user", "content": "q"}])]
     provider = ProviderSettings(provider="openai/m")
     with pytest.raises(UserError, match="takes no model directory"):
-        generate_chats(chats, 1, tmp_path, tmp_path / "store", LitellmSettings(), provider)
+        Generator(tmp_path, LitellmSettings(), provider, tmp_path / "store", 0).complete(chats, 1, None)
     with pytest.raises(UserError, match="needs a provider"):
-        generate_chats(chats, 1, None, tmp_path / "store", LitellmSettings())
+        Generator(None, LitellmSettings(), None, tmp_path / "store", 0).complete(chats, 1, None)
     with pytest.raises(UserError, match="needs a prepared model directory"):
-        generate_chats(chats, 1, None, tmp_path / "store", TransformersSettings())
+        Generator(None, TransformersSettings(), None, tmp_path / "store", 0).complete(chats, 1, None)
     with pytest.raises(UserError, match="unknown backend 'vllm2'"):
         backend_settings({"backend": "vllm2"})
 

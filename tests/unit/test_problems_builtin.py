@@ -8,8 +8,8 @@ from fractions import Fraction
 import pytest
 
 from styledistill.errors import UserError
-from styledistill.problems.settings import LEVELS, BuiltinSource
 from styledistill.problems import builtin
+from styledistill.problems.settings import LEVELS, BuiltinSource
 
 
 def _ints(question: str) -> list[int]:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from styledistill.errors import UserError
-from styledistill.problems.settings import HubSource, JsonlSource
 from styledistill.problems import files, hub
+from styledistill.problems.settings import HubSource, JsonlSource
 
 pytest.importorskip("datasets")
 

@@ -29,14 +29,16 @@ def _config(url: str) -> dict:
                             "prices": {"input_per_1m": 1.0, "output_per_1m": 2.0}},
                    "local": {"source": "hf", "path": "unused"}},
         "datasets": {"easy": {"source": "jsonl", "split": "train", "path": str(DATA / "easy_train.jsonl"),
-                              "fields": fields}},
+                              "fields": fields},
+                     "easy_test": {"source": "jsonl", "split": "test", "path": str(DATA / "easy_test.jsonl"),
+                                   "fields": fields}},
         "teachers": {"remote": {"model": "fake", "prompt": "prompts/teacher.yaml", "n_samples": 2,
                                 "generation": {"backend": "litellm", "max_new_tokens": 64, "temperature": 0.6,
                                                "max_concurrency": 2, "timeout": 5, "retry_wait": 0.01,
                                                "budget_usd": 1.0}}},
         "variants": {"ST": {"kind": "st"}},
         "families": {"none": {"model": "local", "recipe": "recipes/tiny.yaml"}},
-        "benchmarks": {"easy": {"dataset": "easy"}},
+        "benchmarks": {"easy": {"dataset": "easy_test"}},
     }
 
 

@@ -32,8 +32,8 @@ def test_config_typo_is_one_line_before_any_job(workdir):
     result = snakemake(workdir, "-n", check=False)
     assert result.returncode != 0
     lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
-    assert lines == ["config: families.smollm2: unknown key(s) ['lerning_rate'] (allowed: answer_marker, generation, "
-                     "model, recipe, sft, system_prompt, threads)"]
+    assert lines == ["config: families.smollm2: unknown key(s) ['lerning_rate'] (allowed: model, recipe, sft, "
+                     "system_prompt, answer_marker, generation, threads)"]
     assert not (workdir / "results").exists()
 
 
@@ -63,9 +63,10 @@ def test_shards_are_parallel_jobs_with_the_gpus_of_their_backend(workdir):
                 if "styledistill.cli.generate_traces" in line and "--merge" not in line]
     assert len(commands) == 3 and all("--gpus 2" in c for c in commands)
     specs = [json.loads(_arg(c, "--spec")) for c in commands]
-    assert sorted(s["shard"] for s in specs) == [0, 1, 2] and {s["shards"] for s in specs} == {3}
+    assert sorted(s["stage"]["shard"] for s in specs) == [0, 1, 2] and {s["stage"]["shards"] for s in specs} == {3}
     # Only the backend's own keys: a resource or another backend's setting is no reason to rerun.
-    assert all(s["backend"] == "vllm" and "gpus" not in s and "batch_size" not in s for s in specs)
+    generation = [s["generation"] for s in specs]
+    assert all(g["backend"] == "vllm" and "gpus" not in g and "batch_size" not in g for g in generation)
 
 
 def test_an_api_generator_needs_no_model_directory(workdir):

@@ -1,8 +1,11 @@
-# Wildcard constraints, the shell prefix, and the job-spec helpers every rules file uses.
+# Wildcard constraints, the shell prefix, and what every rules file uses: the paths (styledistill/config/paths.py),
+# the job specs (config/jobs.py) and the input functions (config/wiring.py), all built from the typed STUDY.
 
 import re
 
-from styledistill.config import jobs
+from styledistill.config import jobs, paths, wiring
+
+WORK = paths.Work(STUDY.workflow.work)
 
 shell.prefix(f'set -euo pipefail; export PYTHONPATH="{_SRC}${{{{PYTHONPATH:+:$PYTHONPATH}}}}"; ')  # formatted twice
 

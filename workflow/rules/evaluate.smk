@@ -1,26 +1,16 @@
 # Stage evaluate: base and fine-tuned students answer each benchmark; graded and scored.
 
 
-def _eval_spec(wildcards):
-    variant = wildcards.get("variant", "base")
-    labels = {"family": wildcards.family, "benchmark": wildcards.benchmark, "variant": variant,
-              "teacher": wildcards.get("teacher", ""), "dataset": wildcards.get("dataset", "")}
-    return jobs.eval_job(STUDY, wildcards.family, wildcards.benchmark, labels)
-
-
-def _eval_problems(wildcards):
-    return PROBLEMS.format(dataset=STUDY.benchmarks[wildcards.benchmark].dataset)
-
-
 rule evaluate_base:
     input:
-        problems=_eval_problems,
-        model=lambda w: MODEL.format(model=STUDY.families[w.family].model),
+        problems=lambda w: wiring.eval_problems(STUDY, w),
+        model=lambda w: paths.MODEL.format(model=STUDY.families[w.family].model),
     output:
-        samples=EVAL_BASE + "/samples.parquet",
-        scores=EVAL_BASE + "/scores.json",
+        samples=paths.EVAL_BASE["samples"],
+        scores=paths.EVAL_BASE["scores"],
     params:
-        spec=_eval_spec,
+        spec=lambda w: jobs.eval_job(STUDY, w.family, w.benchmark, wiring.eval_labels(w)),
+        store=WORK.requests,
     log:
         "logs/evaluate/{family}/base/{benchmark}.log",
     benchmark:
@@ -32,17 +22,17 @@ rule evaluate_base:
         "../../envs/evaluate.yaml"
     shell:
         "python -m styledistill.cli.evaluate --spec {params.spec:q} --problems {input.problems}"
-        " --model {input.model} --out {output.samples} --scores {output.scores} --store " + REQUESTS +
+        " --model {input.model} --out {output.samples} --scores {output.scores} --store {params.store}"
         " --gpus {resources.gpu} --threads {threads} > {log} 2>&1"
 
 
 use rule evaluate_base as evaluate_sft with:
     input:
-        problems=_eval_problems,
-        model=SFT_MODEL,
+        problems=lambda w: wiring.eval_problems(STUDY, w),
+        model=paths.SFT_MODEL,
     output:
-        samples=EVAL_SFT + "/samples.parquet",
-        scores=EVAL_SFT + "/scores.json",
+        samples=paths.EVAL_SFT["samples"],
+        scores=paths.EVAL_SFT["scores"],
     log:
         "logs/evaluate/{family}/{teacher}/{dataset}/{variant}/{benchmark}.log",
     benchmark:

@@ -4,14 +4,14 @@
 
 rule extract_features:
     input:
-        GRADED,
+        paths.GRADED,
     output:
-        features=FEATURES["features"],
-        profile=FEATURES["profile"],
-        stats=report(FEATURES["stats"], caption="../report/features_stats.rst", category="Style",
+        features=paths.FEATURES["features"],
+        profile=paths.FEATURES["profile"],
+        stats=report(paths.FEATURES["stats"], caption="../report/features_stats.rst", category="Style",
                      subcategory="{teacher}/{dataset}"),
-        stats_md=FEATURES["stats_md"],
-        plots=report(directory(FEATURES["plots"]), patterns=["{name}.png"], caption="../report/features_plots.rst",
+        stats_md=paths.FEATURES["stats_md"],
+        plots=report(directory(paths.FEATURES["plots"]), patterns=["{name}.png"], caption="../report/features_plots.rst",
                      category="Style", subcategory="{teacher}/{dataset}"),
     params:
         spec=lambda w: jobs.features_job(STUDY),

@@ -3,9 +3,9 @@
 
 rule grade:
     input:
-        TRACES,
+        paths.TRACES,
     output:
-        GRADED,
+        paths.GRADED,
     params:
         spec=lambda w: jobs.grade_job(STUDY),
     log:

@@ -1,18 +1,14 @@
 # Stage prepare_model: every model the study uses, as a plain Hugging Face directory.
 
 
-def _tokenizer_source(wildcards):
-    model = STUDY.models[wildcards.model]
-    return [MODEL.format(model=model.tokenizer_from)] if model.source == "random" else []
-
-
 rule prepare_model:
     input:
-        tokenizer=_tokenizer_source,
+        tokenizer=lambda w: wiring.tokenizer_source(STUDY, w),
     output:
-        directory(MODEL),
+        directory(paths.MODEL),
     params:
         spec=lambda w: jobs.model_job(STUDY, w.model),
+        cache=WORK.model_cache,
     log:
         "logs/prepare_model/{model}.log",
     benchmark:
@@ -22,4 +18,4 @@ rule prepare_model:
         "../../envs/prepare_model.yaml"
     shell:
         "python -m styledistill.cli.prepare_model --spec {params.spec:q} --out {output}"
-        " --tokenizer-from '{input.tokenizer}' --cache-dir " + MODEL_CACHE + " --threads {threads} > {log} 2>&1"
+        " --tokenizer-from '{input.tokenizer}' --cache-dir {params.cache} --threads {threads} > {log} 2>&1"

@@ -1,16 +1,11 @@
 # Stage make_problems: seed problems for teachers and benchmark problems, in one Parquet schema.
 
 
-def _dataset_files(wildcards):
-    dataset = STUDY.datasets[wildcards.dataset]
-    return [dataset.path] if dataset.source == "jsonl" else []
-
-
 rule make_problems:
     input:
-        _dataset_files,
+        lambda w: wiring.dataset_files(STUDY, w),
     output:
-        PROBLEMS,
+        paths.PROBLEMS,
     params:
         spec=lambda w: jobs.problems_job(STUDY, w.dataset),
     log:

@@ -3,11 +3,11 @@
 
 rule report:
     input:
-        all_scores(),
+        wiring.all_scores(STUDY),
     output:
-        csv=report(SUMMARY["csv"], caption="../report/scores_csv.rst", category="Scores"),
-        markdown=SUMMARY["markdown"],
-        plot=report(SUMMARY["plot"], caption="../report/scores_png.rst", category="Scores"),
+        csv=report(paths.SUMMARY["csv"], caption="../report/scores_csv.rst", category="Scores"),
+        markdown=paths.SUMMARY["markdown"],
+        plot=report(paths.SUMMARY["plot"], caption="../report/scores_png.rst", category="Scores"),
     params:
         spec=lambda w: jobs.report_job(STUDY),
     log:

@@ -1,25 +1,21 @@
 # Stage train_sft: one fine-tuning job per student family x variant (x teacher x dataset).
 
 
-def _family(wildcards):
-    return STUDY.families[wildcards.family]
-
-
 rule train_sft:
     input:
-        examples=VARIANT_TRAIN,
-        model=lambda w: MODEL.format(model=_family(w).model),
-        recipe=lambda w: _family(w).recipe,
+        examples=paths.VARIANT_TRAIN,
+        model=lambda w: paths.MODEL.format(model=STUDY.families[w.family].model),
+        recipe=lambda w: STUDY.families[w.family].recipe,
     output:
-        directory(SFT_MODEL),
+        directory(paths.SFT_MODEL),
     params:
         spec=lambda w: jobs.sft_job(STUDY, w.family),
-        work_dir=SFT_WORK,
+        work_dir=WORK.sft,
     log:
         "logs/train_sft/{family}/{teacher}/{dataset}/{variant}.log",
     benchmark:
         "benchmarks/train_sft/{family}/{teacher}/{dataset}/{variant}.tsv"
-    threads: lambda w: _family(w).threads
+    threads: lambda w: STUDY.families[w.family].threads
     conda:
         "../../envs/train_sft.yaml"
     shell:

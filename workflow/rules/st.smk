@@ -3,9 +3,9 @@
 
 rule build_st:
     input:
-        GRADED,
+        paths.GRADED,
     output:
-        ST,
+        paths.ST,
     params:
         spec=lambda w: jobs.st_job(STUDY),
     log:

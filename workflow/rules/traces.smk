@@ -2,44 +2,36 @@
 # the request store; merge_traces joins them.
 
 
-def _teacher(wildcards):
-    return STUDY.teachers[wildcards.teacher]
-
-
-def _trace_shards(wildcards):
-    return expand(TRACE_SHARD, teacher=wildcards.teacher, dataset=wildcards.dataset,
-                  shard=range(_teacher(wildcards).shards))
-
-
 rule generate_traces:
     input:
-        problems=PROBLEMS,
-        model=lambda w: model_input(_teacher(w).model),
-        prompt=lambda w: _teacher(w).prompt,
+        problems=paths.PROBLEMS,
+        model=lambda w: wiring.model_input(STUDY, STUDY.teachers[w.teacher].model),
+        prompt=lambda w: STUDY.teachers[w.teacher].prompt,
     output:
-        TRACE_SHARD,
+        paths.TRACE_SHARD,
     params:
         spec=lambda w: jobs.teacher_job(STUDY, w.teacher, int(w.shard)),
+        store=WORK.requests,
     log:
         "logs/generate_traces/{teacher}/{dataset}/{shard}.log",
     benchmark:
         "benchmarks/generate_traces/{teacher}/{dataset}/{shard}.tsv"
-    threads: lambda w: _teacher(w).threads
+    threads: lambda w: STUDY.teachers[w.teacher].threads
     resources:
-        gpu=lambda w: _teacher(w).generation.gpus,
+        gpu=lambda w: STUDY.teachers[w.teacher].generation.gpus,
     conda:
         "../../envs/generate_traces.yaml"
     shell:
         "python -m styledistill.cli.generate_traces --spec {params.spec:q} --problems {input.problems}"
-        " --model '{input.model}' --prompt {input.prompt} --out {output} --store " + REQUESTS +
+        " --model '{input.model}' --prompt {input.prompt} --out {output} --store {params.store}"
         " --gpus {resources.gpu} --threads {threads} > {log} 2>&1"
 
 
 rule merge_traces:
     input:
-        _trace_shards,
+        lambda w: wiring.trace_shards(STUDY, w),
     output:
-        TRACES,
+        paths.TRACES,
     params:
         spec=lambda w: jobs.spec_json("generate_traces"),
     log:

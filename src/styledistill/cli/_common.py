@@ -52,6 +52,15 @@ def add_generation_args(p: argparse.ArgumentParser, store_required: bool = True)
 GENERATION_PARTS = frozenset({"stage", "generation", "provider"})
 
 
+def generator(args: argparse.Namespace, job: dict[str, Any]) -> Any:
+    """How the job generates: its model argument, its generation and provider parts, the store and its GPUs."""
+    from styledistill.generation.jobs import Generator
+    from styledistill.generation.settings import job_generation
+
+    settings, provider = job_generation(job)
+    return Generator(args.model or None, settings, provider, args.store, args.gpus)
+
+
 def set_threads(threads: int) -> None:
     """Pin CPU threads: two OpenMP pools fighting over two cores stall badly."""
     threads = max(1, threads)

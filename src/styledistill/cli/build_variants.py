@@ -10,25 +10,30 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from styledistill.cli._common import GENERATION_PARTS, add_generation_args, load_job, parser, run, set_threads
+from styledistill.cli._common import (
+    GENERATION_PARTS,
+    add_generation_args,
+    generator,
+    load_job,
+    parser,
+    run,
+    set_threads,
+)
 from styledistill.versions import version
 
 STAGE = "build_variants"
 
 
 def make(args: argparse.Namespace) -> None:
-    from styledistill.generation.settings import job_generation
     from styledistill.variants.make import make as make_variant
     from styledistill.variants.make import variant_settings
     from styledistill.variants.settings import GeneratorSettings
 
     job = load_job(args.spec, GENERATION_PARTS | {"generator"})
     settings = variant_settings(job["stage"])
-    generator = GeneratorSettings.from_spec(job["generator"], "--spec: generator")
-    generation, provider = job_generation(job)
-    make_variant(args.variant, settings, args.input, args.out, generator=generator, prompt=args.prompt,
-                 profile=args.profile, model_dir=args.model or None, store=args.store, generation=generation,
-                 provider=provider, gpus=args.gpus, stage=STAGE, version=version(STAGE))
+    answer_check = GeneratorSettings.from_spec(job["generator"], "--spec: generator")
+    make_variant(args.variant, settings, args.input, args.out, generator=answer_check, prompt=args.prompt,
+                 profile=args.profile, model=generator(args, job), stage=STAGE, version=version(STAGE))
 
 
 def align(args: argparse.Namespace) -> None:

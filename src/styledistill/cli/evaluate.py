@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from styledistill.cli._common import GENERATION_PARTS, add_generation_args, load_job, parser, run, set_threads
+from styledistill.cli._common import (
+    GENERATION_PARTS,
+    add_generation_args,
+    generator,
+    load_job,
+    parser,
+    run,
+    set_threads,
+)
 from styledistill.versions import version
 
 STAGE = "evaluate"
@@ -20,15 +28,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = p.parse_args(argv)
     job = load_job(args.spec, GENERATION_PARTS | {"labels"})
     from styledistill.evaluation.settings import EvalSettings
-    from styledistill.generation.settings import job_generation
 
     settings = EvalSettings.from_spec(job["stage"], "--spec: stage")
-    generation, provider = job_generation(job)
+    student = generator(args, job)
     set_threads(args.threads)
     from styledistill.evaluation.run import evaluate
 
-    evaluate(args.problems, args.model, args.out, args.scores, settings, job["labels"], args.store, generation,
-             provider, args.gpus, args.threads, STAGE, version(STAGE))
+    evaluate(args.problems, args.out, args.scores, settings, job["labels"], student, args.threads, STAGE,
+             version(STAGE))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from styledistill.cli._common import GENERATION_PARTS, add_generation_args, load_job, parser, run, set_threads
+from styledistill.cli._common import (
+    GENERATION_PARTS,
+    add_generation_args,
+    generator,
+    load_job,
+    parser,
+    run,
+    set_threads,
+)
 from styledistill.errors import UserError
 from styledistill.versions import version
 
@@ -33,11 +41,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not (args.problems and args.prompt and args.store):
         raise UserError("--problems, --prompt and --store are required (unless --merge)")
     job = load_job(args.spec, GENERATION_PARTS)
-    from styledistill.generation.settings import job_generation
     from styledistill.traces.settings import TraceJob
 
     settings = TraceJob.from_spec(job["stage"], "--spec: stage")
-    generation, provider = job_generation(job)
+    teacher = generator(args, job)
     set_threads(args.threads)
     from styledistill.generation.jobs import failures_path
     from styledistill.io import write_table
@@ -47,8 +54,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     problems = read_problems(args.problems, settings.limit)
     template = load_prompt(args.prompt, required={"question"}, allowed={"question"})
-    traces = answer(problems, template, settings, args.model or None, args.store, generation, provider,
-                    failures_path(args.out), args.gpus)
+    traces = answer(problems, template, settings, teacher, failures_path(args.out))
     write_table(traces, args.out, "trace", STAGE, version(STAGE))
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from styledistill.errors import UserError
 from styledistill.generation.settings import GenerationConfig
 from styledistill.prompting import load_prompt
-from styledistill.sft.recipe import Recipe, deepspeed_config, resolve
+from styledistill.sft.recipe import Recipe, deepspeed_config, load_recipe, merge
 from styledistill.variants.kinds import KINDS, PROMPT_FIELDS
 
 if TYPE_CHECKING:
@@ -144,17 +144,14 @@ def files(study: Study) -> dict[str, Recipe]:
             raise UserError(f"config: datasets.{name}.path: file not found: {dataset.path}")
     recipes = {}
     for name, family in study.families.items():
-        recipe = _in_config(f"families.{name}.recipe", lambda f=family: _file(f.recipe, "recipe"))
-        recipe = resolve(recipe, {**family.sft, "system_prompt": family.system_prompt}, f"config: families.{name}.sft")
-        _in_config(f"families.{name}.recipe", lambda r=recipe: deepspeed_config(r))
+        where = f"families.{name}.recipe"
+        data = _in_config(where, lambda f=family: load_recipe(f.recipe))
+        recipe = merge(data, {**family.sft, "system_prompt": family.system_prompt}, family.recipe,
+                       where=f"config: families.{name}.sft", label=f"config: {where}: {family.recipe}")
+        deepspeed_config(recipe)  # its errors name where the path was set
         recipes[name] = recipe
     missing = study.features.missing_pipeline()
     if missing:
         raise UserError(f"config: features.spacy_model: {missing}")
     return recipes
 
-
-def _file(path: str, what: str) -> str:
-    if not Path(path).is_file():
-        raise UserError(f"file not found: {path}")
-    return path

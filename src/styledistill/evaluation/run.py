@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from styledistill.evaluation.settings import EvalSettings
-from styledistill.generation.api.settings import ProviderSettings
-from styledistill.generation.common import CommonSettings
-from styledistill.generation.jobs import failures_path, generate_chats
+from styledistill.generation.jobs import Generator, failures_path
 from styledistill.io import all_or_none, write_json, write_table
 from styledistill.problems.table import read_problems
 from styledistill.prompting import student_messages
 
 
-def evaluate(problems_path: str, model_dir: str, out: str, scores_path: str, settings: EvalSettings,
-             labels: dict[str, Any], store: str | Path, generation: CommonSettings, provider: ProviderSettings | None,
-             gpus: int, threads: int, stage: str, version: int) -> None:
+def evaluate(problems_path: str, out: str, scores_path: str, settings: EvalSettings, labels: dict[str, Any],
+             student: Generator, threads: int, stage: str, version: int) -> None:
     from styledistill.evaluation.scoring import score
     from styledistill.grading.pool import grade_many
 
     problems = read_problems(problems_path, settings.limit)
     chats = [(r.problem_id, student_messages(r.question, settings.system_prompt)) for r in problems.itertuples()]
-    completions = generate_chats(chats, settings.n_samples, model_dir, store, generation, provider,
-                                 failures_path(out), gpus)
+    completions = student.complete(chats, settings.n_samples, failures_path(out))
     gold = dict(zip(problems["problem_id"], problems["answer"]))
     records = [c.record(settings.answer_marker) for c in completions]
     grades = grade_many([r["answer_text"] or r["reasoning"] for r in records], [gold[c.tag] for c in completions],

@@ -45,8 +45,8 @@ def check_traces(df: pd.DataFrame, path: str) -> None:
                         f"{int(df['sample'].iloc[i])})")
 
 
-def _processes(n_texts: int, threads: int) -> int:
-    return max(1, min(threads, n_texts // _MIN_TEXTS_PER_PROCESS))
+def _processes(n_texts: int, processes: int) -> int:
+    return max(1, min(processes, n_texts // _MIN_TEXTS_PER_PROCESS))
 
 
 def _measure_chunk(chunk: tuple[list[str], list[str], FeatureSettings]) -> list[dict[str, Any]]:
@@ -63,10 +63,10 @@ def _measure_chunk(chunk: tuple[list[str], list[str], FeatureSettings]) -> list[
     ]
 
 
-def _measured(texts: list[str], answers: list[str], spec: FeatureSettings, threads: int) -> Iterator[list[dict]]:
+def _measured(texts: list[str], answers: list[str], spec: FeatureSettings, processes: int) -> Iterator[list[dict]]:
     """Feature rows chunk by chunk, in input order. With several processes, each measures whole chunks (tokenizing
     and measuring both), so nothing but texts and rows crosses between processes."""
-    processes = _processes(len(texts), threads)
+    processes = _processes(len(texts), processes)
     size = max(spec.batch_size, min(_MAX_CHUNK, -(-len(texts) // (8 * processes))))
     chunks = [(texts[i : i + size], answers[i : i + size], spec) for i in range(0, len(texts), size)]
     if processes == 1:
@@ -78,7 +78,7 @@ def _measured(texts: list[str], answers: list[str], spec: FeatureSettings, threa
         yield from pool.map(_measure_chunk, chunks)
 
 
-def extract(traces: pd.DataFrame, spec: FeatureSettings, threads: int = 1, progress: bool = True) -> pd.DataFrame:
+def extract(traces: pd.DataFrame, spec: FeatureSettings, processes: int = 1, progress: bool = True) -> pd.DataFrame:
     """One row of features per trace, in input order, with the `features` record's columns."""
     from tqdm import tqdm
 
@@ -89,7 +89,7 @@ def extract(traces: pd.DataFrame, spec: FeatureSettings, threads: int = 1, progr
     rows = []
     bar = tqdm(total=len(traces), desc="extract_features", unit="trace", file=sys.stderr, disable=not progress)
     with bar:
-        for measured in _measured(reasoning, answers, spec, threads):
+        for measured in _measured(reasoning, answers, spec, processes):
             for (problem_id, sample, correct, truncated), row in zip(keys[len(rows) :], measured):
                 rows.append({
                     "problem_id": problem_id,

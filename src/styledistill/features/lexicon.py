@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 # Order matters: it is the order of the feature columns and of the style brief.
 PIVOT_TYPES: tuple[str, ...] = ("realization", "verification", "exploration", "integration")
 

@@ -10,8 +10,8 @@ import pyarrow as pa
 
 from styledistill.features.lexicon import PIVOT_TYPES
 from styledistill.features.pivots import decode_spans
-from styledistill.features.stages import STAGES
 from styledistill.features.settings import FeatureSettings
+from styledistill.features.stages import STAGES
 from styledistill.records import RECORDS
 
 # Every integer or float column of the features record except the sample index.

@@ -7,7 +7,6 @@ from typing import Any
 from pydantic import field_validator
 
 from styledistill.features import lexicon as lex
-
 from styledistill.settings import Field, Settings, Text
 
 BLANK = "blank:"  # spacy_model prefix of a blank pipeline: blank:<lang>

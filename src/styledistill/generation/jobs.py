@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from styledistill.errors import IncompleteRun
@@ -54,37 +55,41 @@ def check_outcome(outcome: Outcome, max_failure_rate: float, sidecar: Path | Non
         log.warning("%s; the output lacks them", summary)
 
 
-def generate_chats(
-    chats: list[tuple[str, list[dict[str, str]]]],
-    n_samples: int,
-    model_dir: str | Path | None,
-    store_root: str | Path,
-    generation: CommonSettings,
-    provider: ProviderSettings | None = None,
-    failures_out: str | Path | None = None,
-    gpus: int = 0,
-) -> list[Completion]:
-    """Complete every (tag, messages) chat `n_samples` times; cached responses are reused, never re-sent.
+@dataclass(frozen=True)
+class Generator:
+    """How a job generates: its model (a prepared directory, or an API model's provider), its backend settings, the
+    request store, and the GPUs the job was given."""
 
-    Returns the finished completions in request order. Failed requests are written to `failures_out` (when given;
-    an empty file when nothing failed) and left out; above `max_failure_rate`, or when the budget cap stopped the
-    run, this raises IncompleteRun instead (finished responses stay in the store). The backend is opened only when
-    a request is missing from the store.
-    """
-    identity = generation.identity(model_dir, provider)
-    sampling = generation.sampling()
-    requests = [
-        Request.chat(identity, messages, sampling, sample=s, tag=tag)
-        for tag, messages in chats
-        for s in range(n_samples)
-    ]
-    store = store_for(store_root, identity)
-    try:
-        outcome = complete(requests, store, lambda: generation.open(model_dir, provider, gpus))
-    finally:
-        store.close()
-    sidecar = Path(failures_out) if failures_out is not None else None
-    if sidecar is not None:
-        write_failures(sidecar, outcome, identity)
-    check_outcome(outcome, generation.max_failure_rate, sidecar)
-    return [Completion(r.tag, r.sample, r, outcome.responses[r.key]) for r in requests if r.key in outcome.responses]
+    model_dir: str | Path | None
+    settings: CommonSettings
+    provider: ProviderSettings | None
+    store: str | Path
+    gpus: int
+
+    def complete(self, chats: list[tuple[str, list[dict[str, str]]]], n_samples: int,
+                 failures_out: str | Path | None) -> list[Completion]:
+        """Complete every (tag, messages) chat `n_samples` times; cached responses are reused, never re-sent.
+
+        Returns the finished completions in request order. Failed requests are written to `failures_out` (when
+        given; an empty file when nothing failed) and left out; above `max_failure_rate`, or when the budget cap
+        stopped the run, this raises IncompleteRun instead (finished responses stay in the store). The backend is
+        opened only when a request is missing from the store.
+        """
+        identity = self.settings.identity(self.model_dir, self.provider)
+        sampling = self.settings.sampling()
+        requests = [
+            Request.chat(identity, messages, sampling, sample=s, tag=tag)
+            for tag, messages in chats
+            for s in range(n_samples)
+        ]
+        store = store_for(self.store, identity)
+        try:
+            outcome = complete(requests, store, lambda: self.settings.open(self.model_dir, self.provider, self.gpus))
+        finally:
+            store.close()
+        sidecar = Path(failures_out) if failures_out is not None else None
+        if sidecar is not None:
+            write_failures(sidecar, outcome, identity)
+        check_outcome(outcome, self.settings.max_failure_rate, sidecar)
+        return [Completion(r.tag, r.sample, r, outcome.responses[r.key])
+                for r in requests if r.key in outcome.responses]

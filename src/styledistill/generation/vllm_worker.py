@@ -56,7 +56,7 @@ def main(job_path: str) -> None:
 
     llm = LLM(model=job["model"], **job["engine"])
     groups = job["groups"]
-    size = max(1, int(job.get("chunk_size", 64)))
+    size = max(1, int(job["chunk_size"]))
     for start in range(0, len(groups), size):
         if os.getppid() != parent:
             sys.exit("vllm worker: the generating process died; stopping")

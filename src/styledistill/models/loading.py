@@ -44,7 +44,7 @@ def load_tokenizer(model_dir: str | Path, padding_side: str = "left") -> Any:
     return tokenizer
 
 
-def load_model(model_dir: str | Path, dtype: str = "auto") -> Any:
+def load_model(model_dir: str | Path, dtype: str) -> Any:
     from transformers import AutoModelForCausalLM
 
     model = AutoModelForCausalLM.from_pretrained(str(model_dir), dtype=best_dtype(dtype))

@@ -104,16 +104,20 @@ def load_recipe(path: str | Path) -> dict[str, Any]:
 
 
 def merge(recipe: dict[str, Any], overrides: dict[str, Any], recipe_path: str | Path,
-          where: str = "--spec: stage") -> Recipe:
-    """Recipe file values, then the overrides on top; every key without a default must end up set."""
+          where: str = "--spec: stage", label: str | None = None) -> Recipe:
+    """Recipe file values, then the overrides on top; every key without a default must end up set.
+
+    Errors name `where` for an override and the recipe file (or `label`, when given) for the rest.
+    """
     _check_keys(overrides, where)
     merged = {**recipe, **overrides}
-    origin = {key: (where if key in overrides else str(recipe_path)) for key in RecipeSettings.model_fields}
+    file = label or str(recipe_path)
+    origin = {key: (where if key in overrides else file) for key in RecipeSettings.model_fields}
     try:
         settings = RecipeSettings.model_validate(merged)
     except ValidationError as exc:
         key = exc.errors()[0]["loc"][0]
-        raise UserError(describe_error(RecipeSettings, exc, origin.get(key, str(recipe_path)))) from None
+        raise UserError(describe_error(RecipeSettings, exc, origin.get(key, file))) from None
     return Recipe(settings, origin)
 
 
@@ -128,7 +132,10 @@ def deepspeed_config(recipe: Recipe) -> dict[str, Any] | None:
         return None
     if not Path(path).is_file():
         raise recipe.error("deepspeed", f"file {path} not found")
-    config = read_json(path, "DeepSpeed config")
+    try:
+        config = read_json(path, "DeepSpeed config")
+    except UserError as exc:
+        raise recipe.error("deepspeed", str(exc)) from None
     if not isinstance(config, dict):
         raise recipe.error("deepspeed", f"{path} is not a JSON object")
     return config

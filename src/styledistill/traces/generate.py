@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from styledistill.generation.api.settings import ProviderSettings
-from styledistill.generation.common import CommonSettings
-from styledistill.generation.jobs import generate_chats
+from styledistill.generation.jobs import Generator
 from styledistill.prompting import PromptTemplate
 from styledistill.records import columns
 from styledistill.traces.settings import TraceJob
@@ -22,13 +20,12 @@ def shard_of(problems: pd.DataFrame, job: TraceJob) -> pd.DataFrame:
     return problems.iloc[job.shard::job.shards]
 
 
-def answer(problems: pd.DataFrame, template: PromptTemplate, job: TraceJob, model_dir: str | Path | None,
-           store: str | Path, generation: CommonSettings, provider: ProviderSettings | None,
-           failures_out: str | Path, gpus: int) -> pd.DataFrame:
+def answer(problems: pd.DataFrame, template: PromptTemplate, job: TraceJob, generator: Generator,
+           failures_out: str | Path) -> pd.DataFrame:
     """The trace table of this job's shard of `problems`."""
     problems = shard_of(problems, job)
     chats = [(row.problem_id, template.messages(question=row.question)) for row in problems.itertuples()]
-    completions = generate_chats(chats, job.n_samples, model_dir, store, generation, provider, failures_out, gpus)
+    completions = generator.complete(chats, job.n_samples, failures_out)
     by_id = problems.set_index("problem_id")
     rows = [
         {"problem_id": c.tag, "sample": c.sample, "question": by_id.at[c.tag, "question"],

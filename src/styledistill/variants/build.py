@@ -9,9 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from styledistill.generation.api.settings import ProviderSettings
-from styledistill.generation.common import CommonSettings
-from styledistill.generation.jobs import generate_chats
+from styledistill.generation.jobs import Generator
 from styledistill.grading.answers import grade_answer
 from styledistill.prompting import PromptTemplate
 from styledistill.variants.kinds import KINDS
@@ -49,12 +47,8 @@ def generated(
     generator: GeneratorSettings,
     template: PromptTemplate,
     style: str,
-    model_dir: str | Path | None,
-    store_root: str | Path,
-    generation: CommonSettings,
-    provider: ProviderSettings | None,
+    model: Generator,
     failures_out: str | Path | None,
-    gpus: int,
 ) -> pd.DataFrame:
     """Prompt the generator per problem; check the final answer reaches the target (gold, or a wrong one).
 
@@ -67,8 +61,7 @@ def generated(
         for r in source.itertuples()
         if targets[r.problem_id] is not None
     ]
-    completions = {c.tag: c for c in generate_chats(chats, 1, model_dir, store_root, generation, provider,
-                                                    failures_out, gpus)}
+    completions = {c.tag: c for c in model.complete(chats, 1, failures_out)}
     rows = []
     for r in source.itertuples():
         target = targets[r.problem_id]

@@ -12,9 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from styledistill.errors import UserError
-from styledistill.generation.api.settings import ProviderSettings
-from styledistill.generation.common import CommonSettings
-from styledistill.generation.jobs import failures_path
+from styledistill.generation.jobs import Generator, failures_path
 from styledistill.io import all_or_none, read_json, read_table, write_json, write_table
 from styledistill.settings import pick
 from styledistill.variants.kinds import KINDS, PROMPT_FIELDS
@@ -38,8 +36,7 @@ def read_input(path: str, settings: VariantSettings) -> pd.DataFrame:
 
 
 def make(variant: str, settings: VariantSettings, input_path: str, out: str, *, generator: GeneratorSettings,
-         prompt: str | None, profile: str | None, model_dir: str | None, store: str, generation: CommonSettings,
-         provider: ProviderSettings | None, gpus: int, stage: str, version: int) -> None:
+         prompt: str | None, profile: str | None, model: Generator, stage: str, version: int) -> None:
     from styledistill.variants import build
 
     kind = KINDS[settings.kind]
@@ -55,8 +52,7 @@ def make(variant: str, settings: VariantSettings, input_path: str, out: str, *, 
         template = load_prompt(prompt, required=kind.placeholders, allowed=PROMPT_FIELDS)
         style = describe(read_json(profile, "style profile"))
         log.info("style brief: %s", style)
-        examples = build.generated(source, variant, settings, generator, template, style, model_dir, store,
-                                   generation, provider, failures_path(out), gpus)
+        examples = build.generated(source, variant, settings, generator, template, style, model, failures_path(out))
     write_table(examples, out, "example", stage, version)
 
 

@@ -1,0 +1,52 @@
+"""Every path the workflow writes, in one place. Results mirror lineage, upstream first; restartable state lives
+under the `work` root. Patterns hold Snakemake wildcards ({teacher}, {dataset}, ...)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MODEL = "results/models/{model}"
+PROBLEMS = "results/problems/{dataset}/problems.parquet"
+TRACE_SHARD = "results/traces/{teacher}/{dataset}/shards/{shard}.parquet"
+TRACES = "results/traces/{teacher}/{dataset}/traces.parquet"
+GRADED = "results/traces/{teacher}/{dataset}/graded.parquet"
+ST = "results/st/{teacher}/{dataset}/st.parquet"
+FEATURES = {
+    "features": "results/features/{teacher}/{dataset}/features.parquet",
+    "profile": "results/features/{teacher}/{dataset}/style_profile.json",
+    "stats": "results/features/{teacher}/{dataset}/stats.csv",
+    "stats_md": "results/features/{teacher}/{dataset}/stats.md",
+    "plots": "results/features/{teacher}/{dataset}/plots",
+}
+VARIANT_RAW = "results/variants/{teacher}/{dataset}/raw/{variant}.parquet"
+VARIANT_TRAIN = "results/variants/{teacher}/{dataset}/{variant}/train.parquet"
+ALIGNMENT = "results/variants/{teacher}/{dataset}/alignment.json"
+SFT_MODEL = "results/sft/{family}/{teacher}/{dataset}/{variant}/model"
+EVAL_BASE = {"samples": "results/eval/{family}/base/{benchmark}/samples.parquet",
+             "scores": "results/eval/{family}/base/{benchmark}/scores.json"}
+EVAL_SFT = {"samples": "results/eval/{family}/{teacher}/{dataset}/{variant}/{benchmark}/samples.parquet",
+            "scores": "results/eval/{family}/{teacher}/{dataset}/{variant}/{benchmark}/scores.json"}
+SUMMARY = {"csv": "results/summary/scores.csv", "markdown": "results/summary/scores.md",
+           "plot": "results/summary/scores.png"}
+
+
+@dataclass(frozen=True)
+class Work:
+    """Restartable state under the config's `work` root."""
+
+    root: str
+
+    @property
+    def requests(self) -> str:
+        """The finished-request store every generating job shares."""
+        return f"{self.root}/requests"
+
+    @property
+    def model_cache(self) -> str:
+        """Downloaded wheels and GGUF files."""
+        return f"{self.root}/cache/models"
+
+    @property
+    def sft(self) -> str:
+        """Checkpoints of one training job."""
+        return f"{self.root}/sft/{{family}}/{{teacher}}/{{dataset}}/{{variant}}"

@@ -1,0 +1,82 @@
+"""What each rule's input functions compute from the typed study (rules files hold rules only; the logic is here,
+where it is tested)."""
+
+from __future__ import annotations
+
+from itertools import product
+from typing import Any
+
+from styledistill.config import paths
+from styledistill.config.study import Study
+
+
+def model_input(study: Study, model: str) -> list[str]:
+    """The prepared model directory a job reads; none for an API model."""
+    return [] if study.is_api(model) else [paths.MODEL.format(model=model)]
+
+
+def tokenizer_source(study: Study, wildcards: Any) -> list[str]:
+    model = study.models[wildcards.model]
+    return [paths.MODEL.format(model=model.tokenizer_from)] if model.source == "random" else []
+
+
+def dataset_files(study: Study, wildcards: Any) -> list[str]:
+    dataset = study.datasets[wildcards.dataset]
+    return [dataset.path] if dataset.source == "jsonl" else []
+
+
+def trace_shards(study: Study, wildcards: Any) -> list[str]:
+    return [paths.TRACE_SHARD.format(teacher=wildcards.teacher, dataset=wildcards.dataset, shard=shard)
+            for shard in range(study.teachers[wildcards.teacher].shards)]
+
+
+def generator(study: Study, variant: str) -> Any:
+    """The generator entry of a generated variant; None for the other kinds."""
+    name = getattr(study.variants[variant], "generator", None)
+    return study.generators[name] if name is not None else None
+
+
+def variant_inputs(study: Study, wildcards: Any) -> dict[str, str]:
+    """A variant's input (ST, or the variant it builds on) and, for a generated kind, its generator's files."""
+    variant = study.variants[wildcards.variant]
+    where = {"teacher": wildcards.teacher, "dataset": wildcards.dataset}
+    inputs = {"input": paths.ST.format(**where) if variant.input is None
+              else paths.VARIANT_RAW.format(variant=variant.input, **where)}
+    gen = generator(study, wildcards.variant)
+    if gen is not None:
+        for model in model_input(study, gen.model):  # an API generator has no model directory
+            inputs["model"] = model
+        inputs["prompt"] = variant.prompt
+        inputs["profile"] = paths.FEATURES["profile"].format(**where)
+    return inputs
+
+
+def generator_args(inputs: Any) -> str:
+    """The generator's files as CLI arguments (absent for kinds without a generator, and for API models)."""
+    return " ".join(f"--{name} {path}" for name, path in inputs.items() if name in ("model", "prompt", "profile"))
+
+
+def eval_problems(study: Study, wildcards: Any) -> str:
+    return paths.PROBLEMS.format(dataset=study.benchmarks[wildcards.benchmark].dataset)
+
+
+def eval_labels(wildcards: Any) -> dict[str, str]:
+    """What a scores file says it scored (base students have no teacher, dataset or variant)."""
+    return {"family": wildcards.family, "benchmark": wildcards.benchmark,
+            "variant": wildcards.get("variant", "base"), "teacher": wildcards.get("teacher", ""),
+            "dataset": wildcards.get("dataset", "")}
+
+
+def all_scores(study: Study) -> list[str]:
+    s = study.study
+    base = [paths.EVAL_BASE["scores"].format(family=f, benchmark=b) for f, b in product(s.families, s.benchmarks)]
+    tuned = [paths.EVAL_SFT["scores"].format(family=f, teacher=t, dataset=d, variant=v, benchmark=b)
+             for f, t, d, v, b in product(s.families, s.teachers, s.datasets, s.variants, s.benchmarks)]
+    return base + tuned
+
+
+def study_features(study: Study, names: tuple[str, ...]) -> list[str]:
+    """Feature outputs of every teacher x dataset of the study."""
+    s = study.study
+    return [paths.FEATURES[name].format(teacher=t, dataset=d) for t, d in product(s.teachers, s.datasets)
+            for name in names]

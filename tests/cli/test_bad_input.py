@@ -1,0 +1,178 @@
+"""The bad-input suite, stage part: every stage CLI turns bad input (problem files, prompts, specs, tables) into one
+line naming the file and row, exit status 2, and writes no output at all."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.cli import fixtures
+from tests.cli.fixtures import job
+from tests.conftest import run_cli
+
+FIELDS = {"id": "id", "question": "q", "answer": "a"}
+
+
+def _jsonl(tmp: Path, text: str | bytes, **spec: object) -> tuple[list[str], list[Path]]:
+    """make_problems on a JSONL file with this content."""
+    path = tmp / "data.jsonl"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    stage = {"source": "jsonl", "split": "train", "path": str(path), "fields": FIELDS, **spec}
+    out = tmp / "problems.parquet"
+    return ["make_problems", "--spec", job(stage), "--out", str(out)], [out]
+
+
+def _traces(tmp: Path, frame: pd.DataFrame | None = None, text: str | None = None) -> Path:
+    path = tmp / "traces.parquet"
+    if text is not None:
+        path.write_text(text)
+    else:
+        frame.to_parquet(path)
+    return path
+
+
+def _grade(tmp: Path, traces: Path) -> tuple[list[str], list[Path]]:
+    out = tmp / "graded.parquet"
+    return ["grade", "--spec", job(), "--traces", str(traces), "--out", str(out)], [out]
+
+
+def _features(tmp: Path, traces: Path) -> tuple[list[str], list[Path]]:
+    out = tmp / "out"
+    outs = [out / "features.parquet", out / "style_profile.json", out / "stats.csv", out / "stats.md", out / "plots"]
+    return (["extract_features", "--spec", job(), "--traces", str(traces), "--features", str(outs[0]),
+             "--profile", str(outs[1]), "--stats", str(outs[2]), "--stats-md", str(outs[3]), "--plots", str(outs[4])],
+            outs)
+
+
+def _traces_generation(tmp: Path, spec: str, prompt_text: str | None = None,
+                       problems: Path | None = None) -> tuple[list[str], list[Path]]:
+    prompt = tmp / "prompt.yaml"
+    prompt.write_text(prompt_text or "user: '{question}'\n")
+    problems = problems if problems is not None else fixtures.problems(tmp / "problems.parquet")
+    out = tmp / "t.parquet"
+    return (["generate_traces", "--spec", spec, "--problems", str(problems), "--model", str(tmp / "no-model"),
+             "--prompt", str(prompt), "--store", str(tmp / "store"), "--out", str(out)], [out])
+
+
+def _make_variant(tmp: Path, stage: dict, prompt_text: str | None = None,
+                  input_path: Path | None = None) -> tuple[list[str], list[Path]]:
+    out = tmp / "raw.parquet"
+    argv = ["build_variants", "make", "--spec", job(stage, generator={}, generation={}), "--variant", "V",
+            "--input", str(input_path or fixtures.st(tmp / "st.parquet")), "--store", str(tmp / "store"),
+            "--out", str(out)]
+    if prompt_text is not None:
+        (tmp / "p.yaml").write_text(prompt_text)
+        (tmp / "profile.json").write_text("{}")
+        argv += ["--prompt", str(tmp / "p.yaml"), "--profile", str(tmp / "profile.json"), "--model",
+                 str(tmp / "no-model")]
+    return argv, [out]
+
+
+def _report(tmp: Path, text: str) -> tuple[list[str], list[Path]]:
+    scores = tmp / "scores.json"
+    scores.write_text(text)
+    outs = [tmp / "s.csv", tmp / "s.md", tmp / "s.png"]
+    return (["report", "--spec", job(), "--scores", str(scores), "--csv", str(outs[0]), "--markdown", str(outs[1]),
+             "--plot", str(outs[2])], outs)
+
+
+def _graded_frame(**change: object) -> pd.DataFrame:
+    frame = pd.DataFrame([{"problem_id": "p1", "sample": 0, "question": "q", "gold": "1", "request_key": "k",
+                           "text": "t", "reasoning": "Wait, so 1.", "answer_text": "1", "split_method": "none",
+                           "finish_reason": "stop", "truncated": False, "n_completion_tokens": 3, "correct": True,
+                           "extracted": "1", "grade_method": "boxed"}] * 2)
+    frame["sample"] = [0, 1]
+    return frame.assign(**change)
+
+
+Case = Callable[[Path], tuple[list[str], list[Path]]]
+CASES: list[tuple[str, Case, str]] = [
+    # problem files
+    ("JSON syntax", lambda t: _jsonl(t, '{"id": 1, "q": "a?", "a": "1"}\n{"id": 2, "q": "b?"\n'),
+     "data.jsonl:2: not valid JSON"),
+    ("missing field", lambda t: _jsonl(t, '{"id": 1, "q": "a?"}\n'), "data.jsonl:1: missing key 'a' (fields.answer)"),
+    ("empty question", lambda t: _jsonl(t, '{"id": 1, "q": " ", "a": "1"}\n'), "data.jsonl:1: key 'q' must be"),
+    ("null answer", lambda t: _jsonl(t, '{"id": 1, "q": "a?", "a": null}\n'), "data.jsonl:1: key 'a' must be text"),
+    ("row not an object", lambda t: _jsonl(t, '[1, 2]\n'), "data.jsonl:1: expected an object, got list"),
+    ("nested 100,000 deep", lambda t: _jsonl(t, '{"id": 1, "q": ' + "[" * 100_000 + "]" * 100_000 + "}\n"),
+     "data.jsonl:1: JSON nested too deeply"),
+    ("not UTF-8", lambda t: _jsonl(t, b'{"id": 1, "q": "caf\xe9?", "a": "1"}\n'), "data.jsonl: not UTF-8 text"),
+    ("duplicate id", lambda t: _jsonl(t, '{"id": 1, "q": "a?", "a": "1"}\n{"id": 1, "q": "b?", "a": "2"}\n'),
+     "data.jsonl:2: duplicate id '1'"),
+    ("answer pattern not found", lambda t: _jsonl(t, '{"id": 1, "q": "a?", "a": "no marker"}\n',
+                                                  answer_pattern=r"####\s*(.+)"),
+     "data.jsonl:1: key 'a' does not match answer_pattern"),
+    ("empty file", lambda t: _jsonl(t, "\n\n"), "data.jsonl: no problems"),
+    ("bad level", lambda t: _jsonl(t, '{"id": 1, "q": "a?", "a": "1", "l": [3]}\n',
+                                   fields={**FIELDS, "level": "l"}), "data.jsonl:1: key 'l' must be an integer"),
+    ("unknown source", lambda t: (["make_problems", "--spec", job({"source": "csv"}), "--out", str(t / "p.parquet")],
+                                  [t / "p.parquet"]), "--spec: stage.source: unknown source 'csv'"),
+    # specs
+    ("spec not JSON", lambda t: _traces_generation(t, "{stage: 1"), "--spec: not valid JSON"),
+    ("spec nested too deeply", lambda t: _traces_generation(t, "[" * 50_000 + "]" * 50_000),
+     "--spec: not valid JSON"),
+    ("unknown spec part", lambda t: _traces_generation(t, json.dumps({"stage": {}, "sampling": {}})),
+     "--spec: unknown part(s) ['sampling']"),
+    ("stage key of another stage", lambda t: _traces_generation(t, job({"pass_k": [1]})),
+     "--spec: stage: unknown key(s) ['pass_k']"),
+    ("shard outside the shards", lambda t: _traces_generation(t, job({"shard": 3, "shards": 2})),
+     "--spec: stage: shard 3 is not in 0..1"),
+    ("nan in generation", lambda t: _traces_generation(t, job(generation={"temperature": "nan"})),
+     "--spec: generation.temperature: Input should be a finite number"),
+    ("evaluation pass@k above n", lambda t: (["evaluate", "--spec", job({"n_samples": 1, "pass_k": [4]}),
+                                             "--problems", str(fixtures.problems(t / "p.parquet")), "--model",
+                                             str(t), "--out", str(t / "s.parquet"), "--scores", str(t / "s.json"),
+                                             "--store", str(t / "store")], [t / "s.parquet", t / "s.json"]),
+     "--spec: stage: pass_k [4] exceeds n_samples 1"),
+    # prompts
+    ("prompt with an unclosed brace", lambda t: _traces_generation(t, job(), "user: 'Q: {question'\n"),
+     "prompt.yaml: not a valid template"),
+    ("prompt with an unknown placeholder", lambda t: _traces_generation(t, job(), "user: '{question} {hint}'\n"),
+     "prompt.yaml: unknown placeholder(s) ['hint']"),
+    ("prompt without its placeholder", lambda t: _traces_generation(t, job(), "user: 'Solve.'\n"),
+     "prompt.yaml: template must use placeholder(s) ['question']"),
+    ("prompt not YAML", lambda t: _traces_generation(t, job(), "user: [\n"), "prompt.yaml: not valid YAML: line"),
+    ("generator prompt missing {style}",
+     lambda t: _make_variant(t, {"kind": "synthetic", "generator": "g", "prompt": "p.yaml"},
+                             "user: '{question} {answer}'\n"),
+     "p.yaml: template must use placeholder(s) ['style']"),
+    # stage inputs
+    ("missing problems table", lambda t: _traces_generation(t, job(), problems=t / "nope.parquet"),
+     "nope.parquet: file not found"),
+    ("model directory without a manifest", lambda t: _traces_generation(t, job()),
+     "no-model: not a prepared model directory"),
+    ("traces missing columns", lambda t: _grade(t, _traces(t, pd.DataFrame({"problem_id": ["a"]}))),
+     "traces.parquet: missing column(s)"),
+    ("traces not Parquet", lambda t: _grade(t, _traces(t, text="problem_id,sample\n")),
+     "traces.parquet: not a readable Parquet file"),
+    ("graded traces duplicated", lambda t: _features(t, _traces(t, _graded_frame(sample=[0, 0]))),
+     "row 1: duplicate (problem_id, sample)"),
+    ("graded traces with a null id", lambda t: _features(t, _traces(t, _graded_frame(problem_id=[None, "p1"]))),
+     "row 0: problem_id and sample must not be null"),
+    ("ST table of the wrong kind", lambda t: _make_variant(t, {"kind": "st"},
+                                                           input_path=_traces(t, pd.DataFrame({"x": [1]}))),
+     "traces.parquet: missing column(s) problem_id"),
+    ("unknown variant kind", lambda t: _make_variant(t, {"kind": "paraphrase"}),
+     "--spec: stage.kind: unknown kind 'paraphrase'"),
+    ("alignment with unequal lists", lambda t: (["build_variants", "align", "--spec", job(), "--raw",
+                                                 str(fixtures.st(t / "a.parquet")), "--out", str(t / "x.parquet"),
+                                                 str(t / "y.parquet"), "--summary", str(t / "s.json")],
+                                                [t / "x.parquet", t / "y.parquet", t / "s.json"]),
+     "align: give one --out per --raw"),
+    ("scores not JSON", lambda t: _report(t, "{"), "scores.json: not valid JSON"),
+    ("scores missing keys", lambda t: _report(t, '{"family": "f"}'), "scores lack"),
+]
+
+
+@pytest.mark.parametrize("name, case, message", CASES, ids=[c[0] for c in CASES])
+def test_bad_stage_input_is_one_line_and_writes_nothing(name, case, message, tmp_path):
+    argv, outputs = case(tmp_path)
+    result = run_cli(*argv, check=False)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], lines[-3:]
+    assert not any(p.exists() for p in outputs), [str(p) for p in outputs if p.exists()]
