@@ -9,16 +9,12 @@ Sources (the spec's `stage.source`; settings in problems/settings.py):
 
 from __future__ import annotations
 
-import logging
-from collections import Counter
 from collections.abc import Sequence
 
 from styledistill.cli._common import load_job, parser, run, set_threads
-from styledistill.io import write_table
 from styledistill.versions import version
 
 STAGE = "make_problems"
-log = logging.getLogger(__name__)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -28,15 +24,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = p.parse_args(argv)
     job = load_job(args.spec)
     set_threads(args.threads)
-    from styledistill.problems.make import make_problems
+    from styledistill.problems.make import run as make
 
-    df, source = make_problems(job["stage"], args.cache_dir)
-    write_table(df, args.out, "problem", STAGE, version(STAGE), source=source)
-    import pandas as pd
-
-    levels = Counter("?" if pd.isna(level) else int(level) for level in df["level"])
-    log.info("wrote %d %s problems to %s (levels: %s)", len(df), df["split"].iloc[0], args.out,
-             ", ".join(f"{k}: {v}" for k, v in sorted(levels.items(), key=lambda kv: str(kv[0]))))
+    make(job["stage"], args.out, args.cache_dir, STAGE, version(STAGE))
 
 
 if __name__ == "__main__":

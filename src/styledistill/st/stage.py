@@ -1,0 +1,23 @@
+"""The build_st stage: the ST set — correct teacher traces only, one per problem, size cap."""
+
+from __future__ import annotations
+
+import logging
+
+from styledistill.errors import UserError
+from styledistill.io import read_table, write_table
+from styledistill.st.select import select_st
+from styledistill.st.settings import BuildStSettings
+
+log = logging.getLogger(__name__)
+
+
+def run(graded_path: str, out: str, settings: BuildStSettings, stage: str, version: int) -> None:
+    graded = read_table(graded_path, "graded_trace")
+    st = select_st(graded, settings)
+    n_problems = graded["problem_id"].nunique()
+    log.info("ST: %d of %d problems have a correct trace (%d traces graded)", len(st), n_problems, len(graded))
+    if len(st) < settings.min_size:
+        raise UserError(f"{graded_path}: only {len(st)} problem(s) have a correct, complete trace; "
+                        f"build_st.min_size is {settings.min_size}")
+    write_table(st, out, "st", stage, version, problems_graded=int(n_problems))
