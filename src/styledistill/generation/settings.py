@@ -8,7 +8,7 @@ backends: each knows how to open its backend (`open`), so no code picks a backen
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import field_validator
 
@@ -27,7 +27,6 @@ __all__ = ["Sampling", "CommonSettings", "TransformersSettings", "VllmSettings",
 class LocalSettings(CommonSettings):
     """A backend that runs a prepared model directory in this machine's processes."""
 
-    local: ClassVar[bool] = True
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
 
     def identity(self, model_dir: str | Path | None, provider: ProviderSettings | None) -> str:

@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import field_validator
 
@@ -65,7 +65,6 @@ class ProviderSettings(Settings):
 class LitellmSettings(CommonSettings):
     """Call limits of the API backend."""
 
-    local: ClassVar[bool] = False
     backend: Literal["litellm"] = "litellm"
     max_concurrency: int = Field(4, ge=1)  # requests in flight at once
     rpm: int | None = Field(None, ge=1)  # requests per minute (attempts count)
