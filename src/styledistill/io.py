@@ -176,7 +176,8 @@ def all_or_none(*paths: str | Path | None) -> Iterator[None]:
         yield
     except BaseException:
         for path in (Path(p) for p in paths if p is not None):
+            is_file = not path.is_dir()
             _remove(path)
-            if not path.is_dir():
+            if is_file:
                 _remove(manifest_path(path))
         raise

@@ -9,6 +9,7 @@ the CLI before any work.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -18,7 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 
 from styledistill.errors import UserError
 
-__all__ = ["Settings", "Float", "Key", "Text", "Field", "describe_error", "only_keys", "pick"]
+__all__ = ["Settings", "Float", "Key", "Text", "Field", "describe_error", "literal_of", "only_keys", "pick"]
 
 
 def _yaml_number(value: Any) -> Any:
@@ -61,9 +62,11 @@ class Settings(BaseModel):
         """The settings as plain JSON values (what a rule passes on to its job)."""
         return self.model_dump(mode="json")
 
-    @classmethod
-    def keys(cls) -> tuple[str, ...]:
-        return tuple(cls.model_fields)
+
+def literal_of(cls: type[BaseModel], field: str) -> str:
+    """The one value a `Literal[...]` field admits: a registry entry's name, written once in its settings class."""
+    (value,) = typing.get_args(cls.model_fields[field].annotation)
+    return value
 
 
 def only_keys(settings: Settings, cls: type[Settings]) -> Settings:
@@ -95,6 +98,10 @@ def _allowed_at(cls: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
     return list(model.model_fields) if model is not None else None
 
 
+# A key whose value may be a secret someone pasted (api_key_env, token, ...): its value is never repeated.
+_SECRET_NAME = re.compile(r"key|token|secret|password", re.IGNORECASE)
+
+
 def _path(where: str, loc: tuple[Any, ...]) -> str:
     # Union members appear in pydantic's locations by type name (e.g. "constrained-str", "list[str]"): not keys.
     keys = [str(part) for part in loc if not (isinstance(part, str) and ("-" in part or "[" in part))]
@@ -115,7 +122,8 @@ def describe_error(cls: type[BaseModel], exc: ValidationError, where: str) -> st
     if first["type"] == "missing":
         return f"{_path(where, loc[:-1])}: {loc[-1]!r} is required"
     message = first["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
-    if first["type"] not in ("value_error", "assertion_error"):
+    secret = any(isinstance(part, str) and _SECRET_NAME.search(part) for part in loc)
+    if first["type"] not in ("value_error", "assertion_error") and not secret:
         shown = repr(first.get("input"))
         message += f", got {shown if len(shown) <= 60 else shown[:57] + '...'}"
     return f"{_path(where, loc)}: {message}".replace("\n", " ")

@@ -117,6 +117,8 @@ CASES: list[tuple[str, Case, str]] = [
      "--spec: not valid JSON"),
     ("unknown spec part", lambda t: _traces_generation(t, json.dumps({"stage": {}, "sampling": {}})),
      "--spec: unknown part(s) ['sampling']"),
+    ("spec part not an object", lambda t: _traces_generation(t, json.dumps({"stage": []})),
+     "--spec: stage must be a JSON object, got list"),
     ("stage key of another stage", lambda t: _traces_generation(t, job({"pass_k": [1]})),
      "--spec: stage: unknown key(s) ['pass_k']"),
     ("shard outside the shards", lambda t: _traces_generation(t, job({"shard": 3, "shards": 2})),

@@ -164,7 +164,7 @@ def test_bad_inputs_are_named(tiny_llama_dir: Path, examples: Path, tmp_path: Pa
     assert err.startswith("error: --spec: stage: key 'max_length': every prompt")
 
     err = _fails(_argv({"optimizer": "adamw_nope"}, examples, tiny_llama_dir, tmp_path), capsys, tmp_path)
-    assert err.startswith("error: --spec: stage: key 'optimizer': unknown optimizer 'adamw_nope'")
+    assert err.startswith("error: --spec: stage.optimizer: unknown optimizer 'adamw_nope'")
 
     err = _fails(_argv({"max_length": 4096}, examples, tiny_llama_dir, tmp_path), capsys, tmp_path)
     assert "key 'max_length': 4096 exceeds the model's max_position_embeddings 2048" in err

@@ -40,3 +40,11 @@ def test_st_keeps_one_correct_complete_trace_per_problem():
     assert list(first["problem_id"]) == ["p1", "p4"] and first.iloc[0]["sample"] == 1
     assert select_st(graded, BuildStSettings(pick="shortest")).iloc[0]["sample"] == 2
     assert len(select_st(graded, BuildStSettings(max_size=1))) == 1
+
+
+def test_every_pick_the_settings_admit_is_implemented():
+    import typing
+
+    from styledistill.st.select import PICKS
+
+    assert set(typing.get_args(BuildStSettings.model_fields["pick"].annotation)) == set(PICKS)

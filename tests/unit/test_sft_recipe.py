@@ -107,3 +107,16 @@ def test_fingerprint_ignores_cadence_and_max_steps_only() -> None:
 
 def test_readme_lists_every_key() -> None:
     assert markdown() in (RECIPES / "README.md").read_text()
+
+
+def test_scheduler_and_optimizer_names_match_transformers() -> None:
+    pytest.importorskip("transformers")
+    from transformers.trainer_utils import SchedulerType
+    from transformers.training_args import OptimizerNames
+
+    from styledistill.sft.hf_names import OPTIMIZERS, SCHEDULERS
+
+    assert SCHEDULERS == tuple(s.value for s in SchedulerType)
+    assert OPTIMIZERS == tuple(o.value for o in OptimizerNames)
+    with pytest.raises(UserError, match=r"^--spec: stage.lr_scheduler: unknown scheduler 'cosine_annealing'"):
+        resolve(RECIPES / "tiny.yaml", {"lr_scheduler": "cosine_annealing"})

@@ -5,6 +5,8 @@ import re
 
 from styledistill.config import jobs, paths, wiring
 
+# Restartable state. Its paths are params (Snakemake tracks them): moving `work` reruns the jobs that use it;
+# `--rerun-triggers mtime input code software-env` moves it without rerunning.
 WORK = paths.Work(STUDY.workflow.work)
 
 shell.prefix(f'set -euo pipefail; export PYTHONPATH="{_SRC}${{{{PYTHONPATH:+:$PYTHONPATH}}}}"; ')  # formatted twice

@@ -22,7 +22,7 @@ rule evaluate_base:
         "../../envs/evaluate.yaml"
     shell:
         "python -m styledistill.cli.evaluate --spec {params.spec:q} --problems {input.problems}"
-        " --model {input.model} --out {output.samples} --scores {output.scores} --store {params.store}"
+        " --model {input.model} --out {output.samples} --scores {output.scores} --store {params.store:q}"
         " --gpus {resources.gpu} --threads {threads} > {log} 2>&1"
 
 

@@ -18,4 +18,4 @@ rule prepare_model:
         "../../envs/prepare_model.yaml"
     shell:
         "python -m styledistill.cli.prepare_model --spec {params.spec:q} --out {output}"
-        " --tokenizer-from '{input.tokenizer}' --cache-dir {params.cache} --threads {threads} > {log} 2>&1"
+        " --tokenizer-from '{input.tokenizer}' --cache-dir {params.cache:q} --threads {threads} > {log} 2>&1"

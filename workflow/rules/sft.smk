@@ -10,7 +10,7 @@ rule train_sft:
         directory(paths.SFT_MODEL),
     params:
         spec=lambda w: jobs.sft_job(STUDY, w.family),
-        work_dir=WORK.sft,
+        work_dir=lambda w: WORK.sft_job(w),
     log:
         "logs/train_sft/{family}/{teacher}/{dataset}/{variant}.log",
     benchmark:
@@ -20,5 +20,6 @@ rule train_sft:
         "../../envs/train_sft.yaml"
     shell:
         "python -m styledistill.cli.train_sft --spec {params.spec:q} --examples {input.examples}"
-        " --model {input.model} --recipe {input.recipe} --out {output} --work-dir {params.work_dir}"
+        " --model {input.model} --recipe {input.recipe:q} --out {output}"
+        " --work-dir {params.work_dir:q}"
         " --threads {threads} > {log} 2>&1"

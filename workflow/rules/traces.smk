@@ -23,7 +23,7 @@ rule generate_traces:
         "../../envs/generate_traces.yaml"
     shell:
         "python -m styledistill.cli.generate_traces --spec {params.spec:q} --problems {input.problems}"
-        " --model '{input.model}' --prompt {input.prompt} --out {output} --store {params.store}"
+        " --model '{input.model}' --prompt {input.prompt:q} --out {output} --store {params.store:q}"
         " --gpus {resources.gpu} --threads {threads} > {log} 2>&1"
 
 

@@ -22,7 +22,7 @@ rule make_variant:
         "../../envs/build_variants.yaml"
     shell:
         "python -m styledistill.cli.build_variants --threads {threads} make --spec {params.spec:q}"
-        " --variant {wildcards.variant} --input {input.input} {params.generator_args} --store {params.store}"
+        " --variant {wildcards.variant} --input {input.input} {params.generator_args} --store {params.store:q}"
         " --gpus {resources.gpu} --out {output} > {log} 2>&1"
 
 

@@ -37,8 +37,8 @@ def load_job(text: str, parts: set[str] = frozenset({"stage"})) -> dict[str, Any
     if unknown:
         raise UserError(f"--spec: unknown part(s) {unknown} (allowed: version, {', '.join(sorted(parts))})")
     for name in parts:
-        if not isinstance(spec.get(name) or {}, dict):
-            raise UserError(f"--spec: {name} must be a JSON object")
+        if spec.get(name) is not None and not isinstance(spec[name], dict):
+            raise UserError(f"--spec: {name} must be a JSON object, got {type(spec[name]).__name__}")
     return {name: spec.get(name) or {} for name in parts}
 
 

@@ -41,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not (args.problems and args.prompt and args.store):
         raise UserError("--problems, --prompt and --store are required (unless --merge)")
     job = load_job(args.spec, GENERATION_PARTS)
-    from styledistill.traces.settings import TraceJob
+    from styledistill.traces.settings import PROMPT_FIELDS, TraceJob
 
     settings = TraceJob.from_spec(job["stage"], "--spec: stage")
     teacher = generator(args, job)
@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     from styledistill.traces.generate import answer
 
     problems = read_problems(args.problems, settings.limit)
-    template = load_prompt(args.prompt, required={"question"}, allowed={"question"})
+    template = load_prompt(args.prompt, required=PROMPT_FIELDS, allowed=PROMPT_FIELDS)
     traces = answer(problems, template, settings, teacher, failures_path(args.out))
     write_table(traces, args.out, "trace", STAGE, version(STAGE))
 

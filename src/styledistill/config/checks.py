@@ -8,14 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 from styledistill.errors import UserError
 from styledistill.generation.settings import GenerationConfig
+from styledistill.problems.sources import SOURCES as PROBLEM_SOURCES
 from styledistill.prompting import load_prompt
 from styledistill.sft.recipe import Recipe, deepspeed_config, load_recipe, merge
-from styledistill.variants.kinds import KINDS, PROMPT_FIELDS
+from styledistill.traces.settings import PROMPT_FIELDS
+from styledistill.variants.kinds import KINDS
+from styledistill.variants.kinds import PROMPT_FIELDS as GENERATOR_PROMPT_FIELDS
 
 if TYPE_CHECKING:
     from styledistill.config.study import Study
 
-TEACHER_PROMPT_FIELDS = frozenset({"question"})
 RESERVED_VARIANTS = frozenset({"base"})  # the untuned student's column
 MAX_JOBS = 20_000  # a study larger than this is almost surely a mistake (and would take minutes to plan)
 
@@ -44,6 +46,22 @@ def _backend(study: Study, where: str, model: str, generation: GenerationConfig,
     if is_api != (backend == "litellm"):
         need = "litellm" if is_api else "transformers or vllm"
         raise UserError(f"config: {where}.generation.backend: model {model!r} needs backend {need}, not {backend}")
+    if is_api and generation.budget_usd is not None and study.models[model].prices is None:
+        _priced(study.models[model].provider, f"config: {where}.generation.budget_usd")
+
+
+def _priced(provider: str, where: str) -> None:
+    """A budget needs prices: the model's own, else litellm's cost map (checked when litellm is installed here;
+    importing it takes seconds, so only for a budget without prices)."""
+    import importlib.util
+
+    if importlib.util.find_spec("litellm") is None:
+        return
+    from styledistill.generation.api.backend import litellm_prices
+
+    if litellm_prices(provider)[0] is None:
+        raise UserError(f"{where}: needs prices, and litellm's cost map does not know {provider}; set prices: "
+                        "{input_per_1m: ..., output_per_1m: ...} on the model")
 
 
 def references(study: Study) -> None:
@@ -133,14 +151,14 @@ def files(study: Study) -> dict[str, Recipe]:
     """Read and check every file the config names; return each family's resolved recipe."""
     for name, teacher in study.teachers.items():
         _in_config(f"teachers.{name}.prompt",
-                   lambda t=teacher: load_prompt(t.prompt, TEACHER_PROMPT_FIELDS, TEACHER_PROMPT_FIELDS))
+                   lambda t=teacher: load_prompt(t.prompt, PROMPT_FIELDS, PROMPT_FIELDS))
     for name, variant in study.variants.items():
         kind = KINDS[variant.kind]
         if kind.generated:
             _in_config(f"variants.{name}.prompt",
-                       lambda v=variant, k=kind: load_prompt(v.prompt, k.placeholders, PROMPT_FIELDS))
+                       lambda v=variant, k=kind: load_prompt(v.prompt, k.placeholders, GENERATOR_PROMPT_FIELDS))
     for name, dataset in study.datasets.items():
-        if dataset.source == "jsonl" and not Path(dataset.path).is_file():
+        if PROBLEM_SOURCES[dataset.source].local_file and not Path(dataset.path).is_file():
             raise UserError(f"config: datasets.{name}.path: file not found: {dataset.path}")
     recipes = {}
     for name, family in study.families.items():

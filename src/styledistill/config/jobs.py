@@ -42,7 +42,8 @@ def problems_job(study: Study, dataset: str) -> str:
 
 def teacher_job(study: Study, teacher: str, shard: int) -> str:
     entry = study.teachers[teacher]
-    stage = TraceJob.model_validate({**only_keys(entry, TraceSettings).to_spec(), "shard": shard})
+    stage = TraceJob.from_spec({**only_keys(entry, TraceSettings).to_spec(), "shard": shard},
+                               f"config: teachers.{teacher}")
     return spec_json("generate_traces", stage=stage.to_spec(), **generation_parts(study, entry.model,
                                                                                    entry.generation))
 

@@ -4,6 +4,7 @@ under the `work` root. Patterns hold Snakemake wildcards ({teacher}, {dataset}, 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 MODEL = "results/models/{model}"
 PROBLEMS = "results/problems/{dataset}/problems.parquet"
@@ -46,7 +47,6 @@ class Work:
         """Downloaded wheels and GGUF files."""
         return f"{self.root}/cache/models"
 
-    @property
-    def sft(self) -> str:
+    def sft_job(self, wildcards: Any) -> str:
         """Checkpoints of one training job."""
-        return f"{self.root}/sft/{{family}}/{{teacher}}/{{dataset}}/{{variant}}"
+        return f"{self.root}/sft/{wildcards.family}/{wildcards.teacher}/{wildcards.dataset}/{wildcards.variant}"

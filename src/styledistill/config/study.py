@@ -105,7 +105,7 @@ def load(raw: Mapping[str, Any]) -> Study:
 
     raw = _mapping(raw, "config")
     known = {*REGISTRIES, *REQUIRED, *BLOCKS, *WorkflowEntry.model_fields}
-    unknown = sorted(set(raw) - known)
+    unknown = sorted(map(str, set(raw) - known))
     if unknown:
         raise UserError(f"config: unknown key(s) {unknown} (allowed: {', '.join(sorted(known))})")
     missing = [key for key in REQUIRED if key not in raw]

@@ -8,6 +8,7 @@ from typing import Any
 
 from styledistill.config import paths
 from styledistill.config.study import Study
+from styledistill.problems.sources import SOURCES as PROBLEM_SOURCES
 
 
 def model_input(study: Study, model: str) -> list[str]:
@@ -22,7 +23,7 @@ def tokenizer_source(study: Study, wildcards: Any) -> list[str]:
 
 def dataset_files(study: Study, wildcards: Any) -> list[str]:
     dataset = study.datasets[wildcards.dataset]
-    return [dataset.path] if dataset.source == "jsonl" else []
+    return [dataset.path] if PROBLEM_SOURCES[dataset.source].local_file else []
 
 
 def trace_shards(study: Study, wildcards: Any) -> list[str]:

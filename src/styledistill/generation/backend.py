@@ -21,6 +21,7 @@ class Backend(Protocol):
         """Yield results batch by batch, in any order; each batch is stored before the next is asked for.
 
         A `Response` is finished and stored; a `Failure` is recorded but not stored, so a later run retries it. A
-        backend that stops early raises `SendingStopped` after its last batch.
+        backend that stops early raises `SendingStopped` after its last batch. A backend that holds something until
+        the run is over may also define `close()`; the runner calls it last.
         """
         ...

@@ -60,6 +60,8 @@ def complete(requests: Iterable[Request], store: RequestStore, backend_factory: 
                     bar.update(len(batch))
         except SendingStopped as stop:
             outcome.not_sent, outcome.stop_message = stop.not_sent, str(stop)
+        finally:
+            getattr(backend, "close", lambda: None)()
         spent = getattr(backend, "spent_usd", None)
         if spent is None and costs and all(c is not None for c in costs):
             spent = sum(costs)

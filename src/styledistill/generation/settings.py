@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 
 from styledistill.errors import UserError
 from styledistill.generation.api.settings import LitellmSettings, ProviderSettings
@@ -82,6 +82,13 @@ class GenerationConfig(TransformersSettings, VllmSettings, LitellmSettings):
         if value not in BACKENDS:
             raise ValueError(f"unknown backend {value!r} (one of {', '.join(BACKENDS)})")
         return value
+
+    @model_validator(mode="after")
+    def _tensor_parallel_fits(self) -> GenerationConfig:
+        tp = self.tensor_parallel_size
+        if self.backend == "vllm" and tp is not None and self.gpus and tp > self.gpus:
+            raise ValueError(f"tensor_parallel_size {tp} exceeds the job's gpus {self.gpus}")
+        return self
 
     def for_backend(self) -> CommonSettings:
         """Only the keys the chosen backend reads."""

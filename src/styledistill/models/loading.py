@@ -19,7 +19,7 @@ def model_identity(model_dir: str | Path) -> str:
     return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def best_dtype(requested: str = "auto") -> Any:
+def best_dtype(requested: str) -> Any:
     """bf16 where the CPU has native support (it is ~2x fp32 here), else fp32."""
     import torch
 

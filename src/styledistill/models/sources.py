@@ -15,7 +15,7 @@ from typing import Any
 from styledistill.errors import UserError
 from styledistill.io import sha256_file
 from styledistill.models.settings import ApiSource, HfSource, PypiGgufSource, RandomEntry, RandomSource
-from styledistill.settings import Settings
+from styledistill.settings import Settings, literal_of
 
 log = logging.getLogger(__name__)
 
@@ -146,9 +146,9 @@ class ModelSource:
         return self.entry or self.settings
 
 
-SOURCES: dict[str, ModelSource] = {
-    "pypi_gguf": ModelSource(PypiGgufSource, from_pypi_gguf),
-    "hf": ModelSource(HfSource, from_hf),
-    "random": ModelSource(RandomSource, from_random, entry=RandomEntry),
-    "api": ModelSource(ApiSource, None),
-}
+SOURCES: dict[str, ModelSource] = {literal_of(source.settings, "source"): source for source in (
+    ModelSource(PypiGgufSource, from_pypi_gguf),
+    ModelSource(HfSource, from_hf),
+    ModelSource(RandomSource, from_random, entry=RandomEntry),
+    ModelSource(ApiSource, None),
+)}

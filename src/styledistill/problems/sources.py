@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from styledistill.problems.settings import BuiltinSource, HubSource, JsonlSource
-from styledistill.settings import Settings
+from styledistill.settings import Settings, literal_of
 
 
 def _builtin(spec: BuiltinSource, cache_dir: str | None) -> list[dict[str, Any]]:
@@ -35,8 +35,8 @@ class ProblemSource:
     local_file: bool = False  # the spec's `path` is a local file the job reads (a rule input)
 
 
-SOURCES: dict[str, ProblemSource] = {
-    "builtin": ProblemSource(BuiltinSource, _builtin),
-    "jsonl": ProblemSource(JsonlSource, _jsonl, local_file=True),
-    "hf": ProblemSource(HubSource, _hub),
-}
+SOURCES: dict[str, ProblemSource] = {literal_of(source.settings, "source"): source for source in (
+    ProblemSource(BuiltinSource, _builtin),
+    ProblemSource(JsonlSource, _jsonl, local_file=True),
+    ProblemSource(HubSource, _hub),
+)}

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ValidationError
+from pydantic import ValidationError, field_validator
 
 from styledistill.errors import UserError
 from styledistill.io import read_json, read_yaml
 from styledistill.settings import Field, Float, Settings, Text, describe_error
+from styledistill.sft.hf_names import OPTIMIZERS, SCHEDULERS
 
 # Keys whose change does not restart training (checkpoints made under another value are resumed from).
 NO_RESTART = {"json_schema_extra": {"resume": False}}
@@ -57,6 +58,20 @@ class RecipeSettings(Settings):
                                    "working directory; null: no DeepSpeed")
     system_prompt: Text | None = Field(None, description="system message of every training conversation (null: "
                                        "none, so the chat template's default applies); evaluation must use the same")
+
+    @field_validator("lr_scheduler")
+    @classmethod
+    def _scheduler(cls, value: str) -> str:
+        if value not in SCHEDULERS:
+            raise ValueError(f"unknown scheduler {value!r} (one of {', '.join(SCHEDULERS)})")
+        return value
+
+    @field_validator("optimizer")
+    @classmethod
+    def _optimizer(cls, value: str) -> str:
+        if value not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {value!r} (e.g. adamw_torch, adamw_torch_fused, adafactor)")
+        return value
 
     @classmethod
     def restarts_training(cls, key: str) -> bool:

@@ -20,8 +20,7 @@ from typing import Any
 
 import torch
 from transformers import AutoConfig, AutoModelForCausalLM, Trainer, TrainingArguments
-from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR, SchedulerType
-from transformers.training_args import OptimizerNames
+from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
 from styledistill.io import read_json, write_json
 from styledistill.models.loading import best_dtype
@@ -120,17 +119,6 @@ def _compute_dtype(recipe: Recipe) -> torch.dtype:
     return getattr(torch, recipe["dtype"])
 
 
-def _check_choices(recipe: Recipe) -> None:
-    schedulers = [s.value for s in SchedulerType]
-    if recipe["lr_scheduler"] not in schedulers:
-        raise recipe.error("lr_scheduler",
-                           f"unknown scheduler {recipe['lr_scheduler']!r} (one of {', '.join(schedulers)})")
-    optimizers = [o.value for o in OptimizerNames]
-    if recipe["optimizer"] not in optimizers:
-        raise recipe.error("optimizer",
-                           f"unknown optimizer {recipe['optimizer']!r} (e.g. adamw_torch, adamw_torch_fused)")
-
-
 def _deepspeed_config(recipe: Recipe) -> dict[str, Any] | None:
     config = deepspeed_config(recipe)
     if config is not None:
@@ -198,7 +186,6 @@ def train(recipe: Recipe, features: list[dict[str, list[int]]], tokenizer: Any, 
           save_dir: Path, threads: int, run_fingerprint: str) -> RunResult:
     """Train (resuming when possible) and save model + tokenizer into `save_dir` (all ranks must call this)."""
     torch.set_num_threads(max(1, threads))
-    _check_choices(recipe)
     ds_config = _deepspeed_config(recipe)
     saved_dtype = saved_dtype_of(model_dir, recipe["max_length"], recipe)
     rank, world_size = world()

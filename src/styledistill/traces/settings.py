@@ -7,6 +7,7 @@ from pydantic import model_validator
 from styledistill.settings import Field, Settings, Text
 
 MAX_SHARDS = 1024  # one job each: more would make the dry run build for minutes without a word
+PROMPT_FIELDS = frozenset({"question"})  # what a teacher prompt must use, and all it may use
 
 
 class TraceSettings(Settings):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from styledistill.settings import literal_of
 from styledistill.variants.settings import (
     NoTraceVariant,
     StepByStepVariant,
@@ -41,11 +42,10 @@ class Kind:
         return self.target is gold_target
 
 
-KINDS: dict[str, Kind] = {
-    "st": Kind(StVariant, generated=False),
-    "no_trace": Kind(NoTraceVariant, generated=False, keep_reasoning=False),
-    "synthetic": Kind(SyntheticVariant, generated=True, placeholders=frozenset({"question", "answer", "style"})),
-    "synthetic_wrong": Kind(SyntheticWrongVariant, generated=True, target=wrong_target,
-                            placeholders=frozenset({"question", "answer"})),
-    "step_by_step": Kind(StepByStepVariant, generated=True, placeholders=frozenset({"question"})),
-}
+KINDS: dict[str, Kind] = {literal_of(kind.settings, "kind"): kind for kind in (
+    Kind(StVariant, generated=False),
+    Kind(NoTraceVariant, generated=False, keep_reasoning=False),
+    Kind(SyntheticVariant, generated=True, placeholders=frozenset({"question", "answer", "style"})),
+    Kind(SyntheticWrongVariant, generated=True, target=wrong_target, placeholders=frozenset({"question", "answer"})),
+    Kind(StepByStepVariant, generated=True, placeholders=frozenset({"question"})),
+)}

@@ -37,7 +37,7 @@ from styledistill.generation.api.retries import (
     maybe_billed,
     retry_after_seconds,
 )
-from styledistill.generation.api.secrets import scrub, scrubbed_logs, secrets_in_environment
+from styledistill.generation.api.secrets import ScrubbedLogs, scrub, secrets_in_environment
 from styledistill.generation.api.settings import LitellmSettings, ProviderSettings
 from styledistill.generation.backend import SendingStopped
 from styledistill.generation.request import Failure, Request, Response
@@ -57,6 +57,18 @@ def _import_litellm():
     return litellm
 
 
+def litellm_prices(provider: str) -> tuple[float | None, float | None]:
+    """USD per token (input, output) in litellm's cost map; (None, None) for a model it does not know."""
+    try:
+        info = _import_litellm().get_model_info(provider)
+    except Exception:
+        return None, None
+    price_in, price_out = info.get("input_cost_per_token"), info.get("output_cost_per_token")
+    if price_in is None or price_out is None:
+        return None, None
+    return float(price_in), float(price_out)
+
+
 class LiteLLMBackend:
     def __init__(self, settings: LitellmSettings, provider: ProviderSettings) -> None:
         self.settings = settings
@@ -73,12 +85,15 @@ class LiteLLMBackend:
         self.secrets = secrets_in_environment([self.api_key if self.api_key != "no-key" else None])
         self.price_in, self.price_out = self._prices()
         if settings.budget_usd is not None and self.price_in is None:
-            raise UserError(f"--spec: budget_usd needs prices: {provider.provider} is not in litellm's cost map; set "
-                            "prices: {input_per_1m: ..., output_per_1m: ...} on the model")
+            raise UserError(f"--spec: generation.budget_usd needs prices: {provider.provider} is not in litellm's cost "
+                            "map; set prices: {input_per_1m: ..., output_per_1m: ...} on the model")
         self.limiter = RateLimiter(settings.rpm, settings.tpm)
         self.budget = Budget(settings.budget_usd)
         self.sent = 0  # attempts sent (HTTP requests made)
         self._sent_lock = threading.Lock()
+        # From here until close(), log lines are scrubbed: worker threads may log after generate() has returned.
+        self._scrubbing = ScrubbedLogs(self.secrets)
+        self._scrubbing.start()
 
     @property
     def spent_usd(self) -> float:
@@ -89,14 +104,7 @@ class LiteLLMBackend:
         prices = self.provider.prices
         if prices is not None:
             return prices.input_per_1m / 1e6, prices.output_per_1m / 1e6
-        try:
-            info = self.litellm.get_model_info(self.provider.provider)
-        except Exception:
-            return None, None
-        price_in, price_out = info.get("input_cost_per_token"), info.get("output_cost_per_token")
-        if price_in is None or price_out is None:
-            return None, None
-        return float(price_in), float(price_out)
+        return litellm_prices(self.provider.provider)
 
     def _estimate_prompt_tokens(self, request: Request) -> int:
         """An estimate on the safe side: tiktoken's count plus 10% and a few tokens per message."""
@@ -227,18 +235,21 @@ class LiteLLMBackend:
         """Yield each result the moment it is back, so the store holds it before anything else happens."""
         pool = ThreadPoolExecutor(max_workers=self.settings.max_concurrency, thread_name_prefix="api")
         not_sent = 0
-        with scrubbed_logs(self.secrets):
-            try:
-                futures = [pool.submit(self._one, r) for r in requests]
-                for future in as_completed(futures):
-                    result = future.result()
-                    if result is None:
-                        not_sent += 1
-                    else:
-                        yield [result]
-            finally:
-                pool.shutdown(wait=False, cancel_futures=True)
+        try:
+            futures = [pool.submit(self._one, r) for r in requests]
+            for future in as_completed(futures):
+                result = future.result()
+                if result is None:
+                    not_sent += 1
+                else:
+                    yield [result]
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
         if not_sent:
             cap = self.settings.budget_usd
             raise SendingStopped(f"budget cap reached: spent ${self.spent_usd:.4f} of cap ${cap:.4f}; "
                                  f"{not_sent} requests not sent", not_sent)
+
+    def close(self) -> None:
+        """The run is done: stop scrubbing log records."""
+        self._scrubbing.stop()

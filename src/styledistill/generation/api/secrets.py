@@ -58,15 +58,30 @@ class _ScrubFilter(logging.Filter):
         return True
 
 
+class ScrubbedLogs:
+    """Scrubs every log record passing the root logger's handlers between `start` and `stop`."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        self._filter = _ScrubFilter(secrets)
+        self._handlers: list[logging.Handler] = []
+
+    def start(self) -> None:
+        self._handlers = list(logging.getLogger().handlers)
+        for handler in self._handlers:
+            handler.addFilter(self._filter)
+
+    def stop(self) -> None:
+        for handler in self._handlers:
+            handler.removeFilter(self._filter)
+        self._handlers = []
+
+
 @contextmanager
 def scrubbed_logs(secrets: list[str]) -> Iterator[None]:
     """Scrub every log record passing the root handlers while the block runs; the filter is removed after."""
-    scrub_filter = _ScrubFilter(secrets)
-    handlers = list(logging.getLogger().handlers)
-    for handler in handlers:
-        handler.addFilter(scrub_filter)
+    scrubbing = ScrubbedLogs(secrets)
+    scrubbing.start()
     try:
         yield
     finally:
-        for handler in handlers:
-            handler.removeFilter(scrub_filter)
+        scrubbing.stop()
