@@ -13,6 +13,7 @@ from styledistill.generation.settings import GenerationConfig
 from styledistill.models.settings import RandomSource
 from styledistill.settings import only_keys
 from styledistill.traces.settings import TraceJob, TraceSettings
+from styledistill.variants.kinds import KINDS
 from styledistill.versions import version
 
 
@@ -50,7 +51,7 @@ def teacher_job(study: Study, teacher: str, shard: int) -> str:
 
 def variant_job(study: Study, variant: str) -> str:
     settings = study.variants[variant]
-    if not hasattr(settings, "generator"):
+    if not KINDS[settings.kind].generated:
         return spec_json("build_variants", stage=settings.to_spec())
     generator = study.generators[settings.generator]
     from styledistill.variants.settings import GeneratorSettings

@@ -9,6 +9,7 @@ from typing import Any
 from styledistill.config import paths
 from styledistill.config.study import Study
 from styledistill.problems.sources import SOURCES as PROBLEM_SOURCES
+from styledistill.variants.kinds import KINDS
 
 
 def model_input(study: Study, model: str) -> list[str]:
@@ -33,8 +34,8 @@ def trace_shards(study: Study, wildcards: Any) -> list[str]:
 
 def generator(study: Study, variant: str) -> Any:
     """The generator entry of a generated variant; None for the other kinds."""
-    name = getattr(study.variants[variant], "generator", None)
-    return study.generators[name] if name is not None else None
+    settings = study.variants[variant]
+    return study.generators[settings.generator] if KINDS[settings.kind].generated else None
 
 
 def variant_inputs(study: Study, wildcards: Any) -> dict[str, str]:
