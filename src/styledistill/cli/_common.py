@@ -42,25 +42,6 @@ def load_job(text: str, parts: set[str] = frozenset({"stage"})) -> dict[str, Any
     return {name: spec.get(name) or {} for name in parts}
 
 
-def add_generation_args(p: argparse.ArgumentParser, store_required: bool = True) -> None:
-    """The arguments of every stage that calls a model: where finished requests live, and the job's GPUs."""
-    p.add_argument("--store", required=store_required, help="root of the finished-request store (work/requests)")
-    p.add_argument("--gpus", type=int, default=0,
-                   help="GPUs given to this job (the rule's resources); vllm's tensor parallel size unless set")
-
-
-GENERATION_PARTS = frozenset({"stage", "generation", "provider"})
-
-
-def generator(args: argparse.Namespace, job: dict[str, Any]) -> Any:
-    """How the job generates: its model argument, its generation and provider parts, the store and its GPUs."""
-    from styledistill.generation.jobs import Generator
-    from styledistill.generation.settings import job_generation
-
-    settings, provider = job_generation(job)
-    return Generator(args.model or None, settings, provider, args.store, args.gpus)
-
-
 def set_threads(threads: int) -> None:
     """Pin CPU threads: two OpenMP pools fighting over two cores stall badly."""
     threads = max(1, threads)

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from styledistill.cli._common import (
-    GENERATION_PARTS,
-    add_generation_args,
-    generator,
-    load_job,
-    parser,
-    run,
-    set_threads,
-)
+from styledistill.cli._common import load_job, parser, run, set_threads
+from styledistill.cli._generation import GENERATION_PARTS, add_generation_args, generator
 from styledistill.versions import version
 
 STAGE = "evaluate"
