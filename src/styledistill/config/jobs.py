@@ -9,11 +9,17 @@ import json
 from typing import Any
 
 from styledistill.config.study import Study
+from styledistill.evaluation.settings import BenchmarkSettings, EvalSettings
+from styledistill.features.settings import FeatureSettings
+from styledistill.generation.api.settings import ProviderSettings
 from styledistill.generation.settings import GenerationConfig
-from styledistill.models.settings import RandomSource
+from styledistill.grading.settings import GradeSettings
+from styledistill.models.sources import SOURCES as MODEL_SOURCES
+from styledistill.report.settings import ReportSettings
 from styledistill.settings import only_keys
 from styledistill.traces.settings import TraceJob, TraceSettings
 from styledistill.variants.kinds import KINDS
+from styledistill.variants.settings import GeneratorSettings
 from styledistill.versions import version
 
 
@@ -25,16 +31,14 @@ def generation_parts(study: Study, model: str, generation: GenerationConfig) -> 
     """The backend's own keys, and the provider of an API model."""
     parts: dict[str, Any] = {"generation": generation.for_backend().to_spec()}
     if study.is_api(model):
-        parts["provider"] = study.models[model].to_spec()
-        del parts["provider"]["source"]
+        parts["provider"] = only_keys(study.models[model], ProviderSettings).to_spec()
     return parts
 
 
 def model_job(study: Study, model: str) -> str:
+    """The model's source settings (a random model's tokenizer is an input of the job, not a setting)."""
     settings = study.models[model]
-    if settings.source == "random":  # its tokenizer is an input of the job, not a setting
-        settings = only_keys(settings, RandomSource)
-    return spec_json("prepare_model", stage=settings.to_spec())
+    return spec_json("prepare_model", stage=only_keys(settings, MODEL_SOURCES[settings.source].settings).to_spec())
 
 
 def problems_job(study: Study, dataset: str) -> str:
@@ -54,8 +58,6 @@ def variant_job(study: Study, variant: str) -> str:
     if not KINDS[settings.kind].generated:
         return spec_json("build_variants", stage=settings.to_spec())
     generator = study.generators[settings.generator]
-    from styledistill.variants.settings import GeneratorSettings
-
     return spec_json("build_variants", stage=settings.to_spec(),
                      generator=only_keys(generator, GeneratorSettings).to_spec(),
                      **generation_parts(study, generator.model, generator.generation))
@@ -67,8 +69,6 @@ def sft_job(study: Study, family: str) -> str:
 
 
 def eval_job(study: Study, family: str, benchmark: str, labels: dict[str, str]) -> str:
-    from styledistill.evaluation.settings import BenchmarkSettings, EvalSettings
-
     entry = study.families[family]
     stage = EvalSettings.model_validate({**only_keys(study.benchmarks[benchmark], BenchmarkSettings).to_spec(),
                                          "system_prompt": entry.system_prompt, "answer_marker": entry.answer_marker})
@@ -77,8 +77,6 @@ def eval_job(study: Study, family: str, benchmark: str, labels: dict[str, str]) 
 
 
 def grade_job(study: Study) -> str:
-    from styledistill.grading.settings import GradeSettings
-
     return spec_json("grade", stage=only_keys(study.grade, GradeSettings).to_spec())
 
 
@@ -87,8 +85,6 @@ def st_job(study: Study) -> str:
 
 
 def features_job(study: Study) -> str:
-    from styledistill.features.settings import FeatureSettings
-
     return spec_json("extract_features", stage=only_keys(study.features, FeatureSettings).to_spec())
 
 
@@ -97,7 +93,5 @@ def align_job(study: Study) -> str:
 
 
 def report_job(study: Study) -> str:
-    from styledistill.report.settings import ReportSettings
-
     order = study.report.variant_order or study.study.variants
     return spec_json("report", stage=ReportSettings(variant_order=order).to_spec())
