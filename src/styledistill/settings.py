@@ -12,14 +12,15 @@ from __future__ import annotations
 import re
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
 from styledistill.errors import UserError
 
-__all__ = ["Settings", "Float", "Key", "Text", "Field", "describe_error", "literal_of", "only_keys", "pick"]
+__all__ = ["Settings", "Float", "Key", "Text", "Field", "Distinct", "one_of", "describe_error", "literal_of",
+           "only_keys", "pick"]
 
 
 def _yaml_number(value: Any) -> Any:
@@ -39,6 +40,32 @@ KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN)]
 # Non-empty text.
 Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+def _distinct(values: list[Any]) -> list[Any]:
+    seen = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{value!r} is listed twice")
+        seen.add(value)
+    return values
+
+
+# A list whose items must differ (use as Annotated[list[...], Distinct]).
+Distinct = AfterValidator(_distinct)
+
+
+def one_of(choices: Collection[str], what: str) -> AfterValidator:
+    """A validator: the value must be one of `choices` (all named when they are few, else the first three)."""
+    names = list(choices)
+    shown = ", ".join(names) if len(names) <= 12 else ", ".join(names[:3]) + ", ..."
+
+    def check(value: str) -> str:
+        if value not in choices:
+            raise ValueError(f"unknown {what} {value!r} (one of {shown})")
+        return value
+
+    return AfterValidator(check)
 
 
 class Settings(BaseModel):

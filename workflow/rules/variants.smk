@@ -15,9 +15,9 @@ rule make_variant:
         "logs/make_variant/{teacher}/{dataset}/{variant}.log",
     benchmark:
         "benchmarks/make_variant/{teacher}/{dataset}/{variant}.tsv"
-    threads: lambda w: wiring.generator(STUDY, w.variant).threads if wiring.generator(STUDY, w.variant) else 1
+    threads: lambda w: wiring.variant_resources(STUDY, w.variant)[0]
     resources:
-        gpu=lambda w: wiring.generator(STUDY, w.variant).generation.gpus if wiring.generator(STUDY, w.variant) else 0,
+        gpu=lambda w: wiring.variant_resources(STUDY, w.variant)[1],
     conda:
         "../../envs/build_variants.yaml"
     shell:

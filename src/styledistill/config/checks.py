@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,14 +27,6 @@ def _known(study: Study, registry: str, key: str, where: str) -> None:
     if key not in entries:
         raise UserError(f"config: {where}: {key!r} is not a key of {registry} (known: "
                         f"{', '.join(sorted(entries)) or 'none'})")
-
-
-def _distinct(keys: Iterable[str], where: str) -> None:
-    seen: set[str] = set()
-    for key in keys:
-        if key in seen:
-            raise UserError(f"config: {where}: {key!r} is listed twice")
-        seen.add(key)
 
 
 def _backend(study: Study, where: str, model: str, generation: GenerationConfig, student: bool = False) -> None:
@@ -66,9 +58,7 @@ def _priced(provider: str, where: str) -> None:
 
 def references(study: Study) -> None:
     for registry in ("teachers", "datasets", "variants", "families", "benchmarks"):
-        keys = getattr(study.study, registry)
-        _distinct(keys, f"study.{registry}")
-        for key in keys:
+        for key in getattr(study.study, registry):
             _known(study, registry, key, f"study.{registry}")
     for name, model in study.models.items():
         if model.source == "random":
@@ -92,9 +82,7 @@ def references(study: Study) -> None:
         if variant.input is not None:
             _known(study, "variants", variant.input, f"variants.{name}.input")
     _inputs_acyclic(study)
-    order = study.report.variant_order or []
-    _distinct(order, "report.variant_order")
-    for key in order:
+    for key in study.report.variant_order or []:
         if key not in study.study.variants:
             raise UserError(f"config: report.variant_order: {key!r} is not a variant of the study (study.variants: "
                             f"{', '.join(study.study.variants)})")

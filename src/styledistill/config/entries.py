@@ -6,14 +6,14 @@ settings for what the stage reads, here for what only the workflow reads (thread
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from styledistill.evaluation.settings import BenchmarkSettings
 from styledistill.features.settings import FeatureSettings
 from styledistill.generation.settings import GenerationConfig
 from styledistill.grading.settings import GradeSettings
 from styledistill.report.settings import ReportSettings
-from styledistill.settings import Field, Key, Settings, Text
+from styledistill.settings import Distinct, Field, Key, Settings, Text
 from styledistill.st.settings import BuildStSettings
 from styledistill.traces.settings import TraceSettings
 from styledistill.variants.settings import AlignSettings, GeneratorSettings
@@ -24,11 +24,11 @@ Threads = Field(2, ge=1, le=1024)  # CPU threads of each of the entry's jobs (Sn
 class StudyEntry(Settings):
     """Which registry entries the run covers; rule all expands over these."""
 
-    teachers: list[Key] = Field(min_length=1)
-    datasets: list[Key] = Field(min_length=1)
-    variants: list[Key] = Field(min_length=1)
-    families: list[Key] = Field(min_length=1)
-    benchmarks: list[Key] = Field(min_length=1)
+    teachers: Annotated[list[Key], Distinct] = Field(min_length=1)
+    datasets: Annotated[list[Key], Distinct] = Field(min_length=1)
+    variants: Annotated[list[Key], Distinct] = Field(min_length=1)
+    families: Annotated[list[Key], Distinct] = Field(min_length=1)
+    benchmarks: Annotated[list[Key], Distinct] = Field(min_length=1)
 
 
 class TeacherEntry(TraceSettings):

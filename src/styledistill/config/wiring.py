@@ -38,6 +38,12 @@ def generator(study: Study, variant: str) -> Any:
     return study.generators[settings.generator] if KINDS[settings.kind].generated else None
 
 
+def variant_resources(study: Study, variant: str) -> tuple[int, int]:
+    """(threads, gpus) of a make_variant job: its generator's, or one thread and no GPU when nothing generates."""
+    gen = generator(study, variant)
+    return (gen.threads, gen.generation.gpus) if gen is not None else (1, 0)
+
+
 def variant_inputs(study: Study, wildcards: Any) -> dict[str, str]:
     """A variant's input (ST, or the variant it builds on) and, for a generated kind, its generator's files."""
     variant = study.variants[wildcards.variant]

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from pydantic import field_validator, model_validator
+from typing import Annotated
 
-from styledistill.settings import Field, Settings, Text
+from pydantic import model_validator
+
+from styledistill.settings import Distinct, Field, Settings, Text
 
 
 class BenchmarkSettings(Settings):
     n_samples: int = Field(1, ge=1, le=10_000)  # samples per problem
-    pass_k: list[int] = Field([1], min_length=1)  # unbiased pass@k for each k (k <= n_samples)
+    # unbiased pass@k for each k (k <= n_samples)
+    pass_k: Annotated[list[Annotated[int, Field(ge=1)]], Distinct] = Field([1], min_length=1)
     limit: int | None = Field(None, ge=1)  # use only the first N problems
-
-    @field_validator("pass_k")
-    @classmethod
-    def _positive(cls, value: list[int]) -> list[int]:
-        if any(k < 1 for k in value) or len(set(value)) != len(value):
-            raise ValueError(f"must be distinct whole numbers >= 1, got {value}")
-        return value
 
     @model_validator(mode="after")
     def _k_within_samples(self) -> BenchmarkSettings:

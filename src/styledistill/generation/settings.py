@@ -8,14 +8,14 @@ backends: each knows how to open its backend (`open`), so no code picks a backen
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import model_validator
 
 from styledistill.errors import UserError
 from styledistill.generation.api.settings import LitellmSettings, ProviderSettings
 from styledistill.generation.common import CommonSettings, Sampling
-from styledistill.settings import Field, Float
+from styledistill.settings import Field, Float, one_of
 
 if TYPE_CHECKING:
     from styledistill.generation.backend import Backend
@@ -73,15 +73,8 @@ BACKENDS: dict[str, type[CommonSettings]] = {
 class GenerationConfig(TransformersSettings, VllmSettings, LitellmSettings):
     """A config `generation` block: every backend's keys, plus the job's GPUs (a Snakemake resource)."""
 
-    backend: str = "transformers"
+    backend: Annotated[str, one_of(BACKENDS, "backend")] = "transformers"
     gpus: int = Field(0, ge=0)
-
-    @field_validator("backend")
-    @classmethod
-    def _known(cls, value: str) -> str:
-        if value not in BACKENDS:
-            raise ValueError(f"unknown backend {value!r} (one of {', '.join(BACKENDS)})")
-        return value
 
     @model_validator(mode="after")
     def _tensor_parallel_fits(self) -> GenerationConfig:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from styledistill.settings import Field, Key, Settings
+from typing import Annotated
+
+from styledistill.settings import Distinct, Field, Key, Settings
 
 
 class ReportSettings(Settings):
     # Variants in this order after `base` (null: the study's order); every name must be a variant of the study.
-    variant_order: list[Key] | None = Field(None, min_length=1)
+    variant_order: Annotated[list[Key], Distinct] | None = Field(None, min_length=1)

@@ -15,13 +15,13 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ValidationError, field_validator
+from pydantic import ValidationError
 
 from styledistill.errors import UserError
 from styledistill.io import read_json, read_yaml
-from styledistill.settings import Field, Float, Settings, Text, describe_error
+from styledistill.settings import Field, Float, Settings, Text, describe_error, one_of
 from styledistill.sft.hf_names import OPTIMIZERS, SCHEDULERS
 
 # Keys whose change does not restart training (checkpoints made under another value are resumed from).
@@ -35,11 +35,13 @@ class RecipeSettings(Settings):
     gradient_accumulation_steps: int = Field(ge=1, description="forward passes per optimizer step")
     max_length: int = Field(ge=8, description="token limit per conversation: longer ones are cut at the end; an "
                             "example whose prompt alone reaches it is dropped (and counted)")
-    lr_scheduler: Text = Field(description="Hugging Face scheduler name (cosine, linear, constant, ...)")
+    lr_scheduler: Annotated[Text, one_of(SCHEDULERS, "scheduler")] = Field(
+        description="Hugging Face scheduler name (cosine, linear, constant, ...)")
     warmup_ratio: Float = Field(ge=0, lt=1, description="fraction of the optimizer steps spent warming the learning "
                                 "rate up")
     weight_decay: Float = Field(ge=0, description="AdamW weight decay")
-    optimizer: Text = Field(description="Hugging Face optimizer name (adamw_torch, adamw_torch_fused, adafactor, ...)")
+    optimizer: Annotated[Text, one_of(OPTIMIZERS, "optimizer")] = Field(
+        description="Hugging Face optimizer name (adamw_torch, adamw_torch_fused, adafactor, ...)")
     seed: int = Field(ge=0, description="seed of the data order and dropout (the weights come from --model)")
     dtype: Literal["auto", "float32", "bfloat16"] = Field(
         description="compute dtype: float32, bfloat16 (fp32 master weights + bf16 autocast) or auto (bfloat16 on a "
@@ -58,20 +60,6 @@ class RecipeSettings(Settings):
                                    "working directory; null: no DeepSpeed")
     system_prompt: Text | None = Field(None, description="system message of every training conversation (null: "
                                        "none, so the chat template's default applies); evaluation must use the same")
-
-    @field_validator("lr_scheduler")
-    @classmethod
-    def _scheduler(cls, value: str) -> str:
-        if value not in SCHEDULERS:
-            raise ValueError(f"unknown scheduler {value!r} (one of {', '.join(SCHEDULERS)})")
-        return value
-
-    @field_validator("optimizer")
-    @classmethod
-    def _optimizer(cls, value: str) -> str:
-        if value not in OPTIMIZERS:
-            raise ValueError(f"unknown optimizer {value!r} (e.g. adamw_torch, adamw_torch_fused, adafactor)")
-        return value
 
     @classmethod
     def restarts_training(cls, key: str) -> bool:
