@@ -49,8 +49,7 @@ def write_json(path: str | Path, obj: Any) -> None:
     atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
-def _parse(path: str | Path, what: str, parse: Any, error: type[Exception] | tuple[type[Exception], ...],
-           language: str) -> Any:
+def _parse(path: str | Path, what: str, parse: Any, error: type[Exception], language: str) -> Any:
     """A file's parsed content; a missing or malformed file is one line naming it."""
     path = Path(path)
     if not path.exists():
@@ -75,7 +74,7 @@ def _first_line(exc: Exception) -> str:
 
 
 def read_json(path: str | Path, what: str = "file") -> Any:
-    return _parse(path, what, json.loads, (json.JSONDecodeError, RecursionError), "JSON")
+    return _parse(path, what, json.loads, json.JSONDecodeError, "JSON")
 
 
 def read_yaml(path: str | Path, what: str = "file") -> Any:
@@ -84,7 +83,7 @@ def read_yaml(path: str | Path, what: str = "file") -> Any:
 
     from styledistill.yamlfile import load
 
-    return _parse(path, what, load, (yaml.YAMLError, RecursionError), "YAML")
+    return _parse(path, what, load, yaml.YAMLError, "YAML")
 
 
 def sha256_file(path: str | Path) -> str:
