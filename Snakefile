@@ -26,4 +26,5 @@ rule all:
     input:
         paths.SUMMARY.values(),
         wiring.study_features(STUDY, ("features", "stats_md")),
+        wiring.study_comparisons(STUDY),
     default_target: True

@@ -60,6 +60,8 @@ RECORDS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("target_answer", _STR, "answer the example is built to reach (gold, or a wrong one for -W)"),
         ("gold", _STR, "gold final answer"),
         ("target_correct", _BOOL, "the example's final answer grades correct against the gold"),
+        ("status", _STR, "ok, or why the problem has no example (missed_target, style_rejected, truncated, ...)"),
+        ("method", _STR, "how it was built (copied, generated, rewrite, fallback, pivots_stripped, ...)"),
     ],
     "eval_sample": [
         ("problem_id", _STR, "benchmark problem"),

@@ -16,7 +16,7 @@ STAGE_VERSIONS: dict[str, int] = {
     "grade": 1,
     "build_st": 1,
     "extract_features": 2,
-    "build_variants": 3,
+    "build_variants": 4,
     "train_sft": 1,
     "evaluate": 2,
     "report": 1,

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from styledistill.io import write_table
 from tests.cli import fixtures
 from tests.cli.fixtures import job
 from tests.conftest import run_cli
@@ -70,6 +71,21 @@ def _make_variant(tmp: Path, stage: dict, prompt_text: str | None = None,
         argv += ["--prompt", str(tmp / "p.yaml"), "--profile", str(tmp / "profile.json"), "--model",
                  str(tmp / "no-model")]
     return argv, [out]
+
+
+def _examples(tmp: Path) -> Path:
+    """A variant's raw examples: the ST fixture's problems, accepted."""
+    st = pd.read_parquet(fixtures.st(tmp / "st.parquet"))
+    df = st.assign(variant="A", target_answer=st["gold"], target_correct=True, status="ok", method="copied")
+    write_table(df.drop(columns="sample"), tmp / "examples.parquet", "example", "build_variants", 1)
+    return tmp / "examples.parquet"
+
+
+def _select(tmp: Path, ids: list[str]) -> tuple[list[str], list[Path]]:
+    (tmp / "alignment.json").write_text(json.dumps({"problem_ids": ids}))
+    out = tmp / "train.parquet"
+    return ["build_variants", "select", "--raw", str(_examples(tmp)), "--alignment", str(tmp / "alignment.json"),
+            "--out", str(out)], [out]
 
 
 def _report(tmp: Path, text: str) -> tuple[list[str], list[Path]]:
@@ -138,10 +154,21 @@ CASES: list[tuple[str, Case, str]] = [
     ("prompt without its placeholder", lambda t: _traces_generation(t, job(), "user: 'Solve.'\n"),
      "prompt.yaml: template must use placeholder(s) ['question']"),
     ("prompt not YAML", lambda t: _traces_generation(t, job(), "user: [\n"), "prompt.yaml: not valid YAML: line"),
-    ("generator prompt missing {style}",
+    ("generator prompt with a placeholder its kind does not fill",
      lambda t: _make_variant(t, {"kind": "synthetic", "generator": "g", "prompt": "p.yaml"},
+                             "user: '{question} {kept}'\n"),
+     "p.yaml: unknown placeholder(s) ['kept']"),
+    ("gold answer in a prompt that must not show it",
+     lambda t: _make_variant(t, {"kind": "synthetic", "generator": "g", "prompt": "p.yaml", "show_answer": False},
                              "user: '{question} {answer}'\n"),
-     "p.yaml: template must use placeholder(s) ['style']"),
+     "p.yaml: unknown placeholder(s) ['answer']"),
+    ("rewrite prompt without the kept trace",
+     lambda t: _make_variant(t, {"kind": "synthetic_wrong", "input": "ST-HC", "generator": "g", "prompt": "p.yaml"},
+                             "user: '{question} {answer}'\n", input_path=_examples(t)),
+     "p.yaml: template must use placeholder(s) ['kept']"),
+    ("length matching without its reference", lambda t: _make_variant(t, {"kind": "length_matched", "input": "A"},
+                                                                      input_path=_examples(t)),
+     "variant V (kind length_matched) needs --profile, --reference"),
     # stage inputs
     ("missing problems table", lambda t: _traces_generation(t, job(), problems=t / "nope.parquet"),
      "nope.parquet: file not found"),
@@ -160,11 +187,11 @@ CASES: list[tuple[str, Case, str]] = [
      "traces.parquet: missing column(s) problem_id"),
     ("unknown variant kind", lambda t: _make_variant(t, {"kind": "paraphrase"}),
      "--spec: stage.kind: unknown kind 'paraphrase'"),
-    ("alignment with unequal lists", lambda t: (["build_variants", "align", "--spec", job(), "--raw",
-                                                 str(fixtures.st(t / "a.parquet")), "--out", str(t / "x.parquet"),
-                                                 str(t / "y.parquet"), "--summary", str(t / "s.json")],
-                                                [t / "x.parquet", t / "y.parquet", t / "s.json"]),
-     "align: give one --out per --raw"),
+    ("variant input that is not an example table", lambda t: _make_variant(
+        t, {"kind": "no_trace", "input": "ST"}, input_path=fixtures.st(t / "st.parquet")),
+     "st.parquet: missing column(s) variant"),
+    ("alignment naming a problem the variant lacks", lambda t: _select(t, ["p1", "zz"]),
+     "examples.parquet: aligned problem(s) ['zz'] have no accepted example here"),
     ("scores not JSON", lambda t: _report(t, "{"), "scores.json: not valid JSON"),
     ("scores missing keys", lambda t: _report(t, '{"family": "f"}'), "scores lack"),
 ]

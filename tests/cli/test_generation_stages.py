@@ -42,32 +42,45 @@ def test_generate_traces_rejects_bad_input(tmp_path, smollm2_dir):
     assert not (tmp_path / "t.parquet").exists()
 
 
-def test_build_variants_make_and_align(tmp_path, smollm2_dir):
+def test_build_variants_on_the_embedded_generator(tmp_path, smollm2_dir):
+    """ST-HC on the real model (style-checked, retried as new samples), ST-HC-W rewritten from it; aligned."""
+    from tests.cli.test_variants import _profile
+
     st = fixtures.st(tmp_path / "st.parquet")
-    profile = tmp_path / "profile.json"
-    profile.write_text(json.dumps({"n_traces": 3, "source": "correct"}))
+    profile = _profile(tmp_path, st)
     raw = {}
-    for variant, kind, prompt in [("ST", "st", None), ("ST-NT", "no_trace", None),
-                                  ("ST-HC", "synthetic", "prompts/synthetic_hc.yaml"),
-                                  ("ST-HC-W", "synthetic_wrong", "prompts/synthetic_hc_w.yaml")]:
+    for variant, stage, source in [
+        ("ST", {"kind": "st"}, None),
+        ("ST-HC", {"kind": "synthetic", "generator": "g", "prompt": "prompts/synthetic_hc.yaml", "retries": 1,
+                   "style_check": {"threshold": 50.0}}, None),
+        ("ST-HC-W", {"kind": "synthetic_wrong", "input": "ST-HC", "generator": "g",
+                     "prompt": "prompts/synthetic_hc_w.yaml"}, "ST-HC"),
+    ]:
         raw[variant] = tmp_path / "raw" / f"{variant}.parquet"
-        stage = {"kind": kind, **({"generator": "g", "prompt": prompt} if prompt else {})}
         spec = job(stage, generator={"answer_check": "enforce"}, generation=GEN)
-        extra = ["--model", str(smollm2_dir), "--prompt", prompt, "--profile", str(profile)] if prompt else []
-        run_cli("build_variants", "make", "--spec", spec, "--variant", variant, "--input", str(st),
-                "--store", str(tmp_path / "store"), "--out", str(raw[variant]), *extra)
-    outs = [tmp_path / v / "train.parquet" for v in raw]
-    run_cli("build_variants", "align", "--spec", job({"size": 2}), "--raw", *map(str, raw.values()),
-            "--out", *map(str, outs), "--summary", str(tmp_path / "alignment.json"))
-    frames = {v: pd.read_parquet(o) for v, o in zip(raw, outs)}
-    assert all(len(df) == 2 for df in frames.values())
-    assert len({tuple(df["problem_id"]) for df in frames.values()}) == 1
-    assert (frames["ST-NT"]["reasoning"] == "").all() and frames["ST"]["target_correct"].all()
-    assert frames["ST-HC"]["target_correct"].all()
-    wrong = frames["ST-HC-W"]
+        extra = ["--model", str(smollm2_dir), "--prompt", stage["prompt"]] if "prompt" in stage else []
+        run_cli("build_variants", "make", "--spec", spec, "--variant", variant, "--input",
+                str(raw[source] if source else st), "--profile", str(profile), "--store", str(tmp_path / "store"),
+                "--out", str(raw[variant]), *extra)
+    hc = pd.read_parquet(raw["ST-HC"])
+    assert hc["attempts"].between(1, 2).all() and hc["style_distance"].notna().any()
+    assert (hc["status"].isin(["ok", "style_rejected"])).all()
+    run_cli("build_variants", "align", "--spec", job({}), "--raw", *map(str, raw.values()),
+            "--out", str(tmp_path / "alignment.json"))
+    ids = json.loads((tmp_path / "alignment.json").read_text())["problem_ids"]
+    frames = {}
+    for variant, path in raw.items():
+        run_cli("build_variants", "select", "--raw", str(path), "--alignment", str(tmp_path / "alignment.json"),
+                "--out", str(tmp_path / f"{variant}.parquet"))
+        frames[variant] = pd.read_parquet(tmp_path / f"{variant}.parquet")
+    assert ids and all(list(df["problem_id"]) == ids for df in frames.values())
+    assert frames["ST"]["target_correct"].all() and frames["ST-HC"]["target_correct"].all()
+    wrong, right = frames["ST-HC-W"].set_index("problem_id"), frames["ST-HC"].set_index("problem_id")
     assert not wrong["target_correct"].any() and (wrong["target_answer"] != wrong["gold"]).all()
-    assert (wrong["reasoning"].str.len() > 0).all()
-    assert json.loads((tmp_path / "alignment.json").read_text())["problems"] == 2
+    for pid in ids:  # the ST-HC body is kept as the prefix
+        kept = int(wrong.loc[pid, "prefix_share"] * len(right.loc[pid, "reasoning"]))
+        assert wrong.loc[pid, "reasoning"][:kept] == right.loc[pid, "reasoning"][:kept]
+        assert wrong.loc[pid, "prefix_share"] > 0.3
 
 
 def test_evaluate_scores_a_student(tmp_path, tiny_qwen2_dir):

@@ -34,7 +34,8 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("examples") / "train.parquet"
     df = pd.DataFrame([
         {"problem_id": f"p{i}", "variant": "ST", "question": q, "reasoning": r,
-         "answer_text": f"The answer is \\boxed{{{a}}}.", "target_answer": a, "gold": a, "target_correct": True}
+         "answer_text": f"The answer is \\boxed{{{a}}}.", "target_answer": a, "gold": a, "target_correct": True,
+         "status": "ok", "method": "copied"}
         for i, (q, r, a) in enumerate(_PROBLEMS)
     ])
     write_table(df, path, "example", "build_variants", 1)

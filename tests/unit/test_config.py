@@ -120,7 +120,7 @@ def test_job_specs_are_nested_by_owner():
 
 def test_the_wrong_answer_seed_is_its_own_setting():
     """Editing the generator's sampling seed changes its sampling, not which wrong answers ST-HC-W aims at."""
-    from styledistill.variants.kinds import KINDS
+    from styledistill.variants.wrong import wrong_answer
 
     def reseed(c):
         c["generators"]["smollm2"]["generation"]["seed"] = 7
@@ -128,22 +128,25 @@ def test_the_wrong_answer_seed_is_its_own_setting():
     before, after = _load(), _load(reseed)
     old, new = (json.loads(jobs.variant_job(s, "ST-HC-W")) for s in (before, after))
     assert old["generation"]["seed"] != new["generation"]["seed"] and old["stage"] == new["stage"]
-    row = type("Row", (), {"gold": "42", "problem_id": "p1"})
-    target = KINDS["synthetic_wrong"].target
-    assert target(row, before.variants["ST-HC-W"]) == target(row, after.variants["ST-HC-W"])
+
+    def target(study):
+        return wrong_answer("42", "p1", study.variants["ST-HC-W"].wrong_seed)
+
+    assert target(before) == target(after)
 
     def wrong_seed(c):
         c["variants"]["ST-HC-W"]["wrong_seed"] = 3
 
     other = _load(wrong_seed)
     assert json.loads(jobs.variant_job(other, "ST-HC-W"))["generation"] == old["generation"]
-    assert target(row, other.variants["ST-HC-W"]) != target(row, before.variants["ST-HC-W"])
+    assert target(other) != target(before)
 
 
 def test_a_variant_can_be_built_from_another_variant():
-    def chained(c):
-        c["variants"]["ST-HC-W"]["input"] = "ST-HC"
-
-    assert _load(chained).variants["ST-HC-W"].input == "ST-HC"
+    assert _load().variants["ST-HC-W"].input == "ST-HC"
     with pytest.raises(UserError, match=r"variants.ST-HC.input: a cycle \(ST-HC -> ST-HC-W -> ST-HC\)"):
-        _load(lambda c: (chained(c), c["variants"]["ST-HC"].update(input="ST-HC-W")))
+        _load(lambda c: c["variants"]["ST-HC"].update(input="ST-HC-W"))
+    with pytest.raises(UserError, match=r"config: variants.ST-HC-W: 'input' is required"):
+        _load(lambda c: c["variants"]["ST-HC-W"].pop("input"))
+    with pytest.raises(UserError, match=r"variants.ST-PS.input: 'ST-NT' \(kind no_trace\) has no reasoning traces"):
+        _load(lambda c: c["variants"]["ST-PS"].update(input="ST-NT"))

@@ -30,7 +30,7 @@ def test_one_env_per_stage_with_pyproject_pins():
 def test_every_rule_names_its_env():
     for smk in (REPO / "workflow" / "rules").glob("*.smk"):
         lines = smk.read_text().splitlines()
-        rules = [line for line in lines if line.startswith("rule ")]
+        rules = [line for line in lines if line.startswith(("rule ", "checkpoint "))]
         assert len(rules) == sum(line.strip() == "conda:" for line in lines), smk.name
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 
 from styledistill.grading.answers import grade_answer
-from styledistill.variants.build import align
+from styledistill.variants.align import aligned_problems
 from styledistill.variants.settings import AlignSettings
 from styledistill.variants.wrong import wrong_answer
 
@@ -25,8 +25,17 @@ def _raw(variant, statuses):
 def test_align_keeps_problems_every_variant_built():
     raw = {"A": _raw("A", ["ok", "ok", "ok", "ok"]), "B": _raw("B", ["ok", "missed_target", "ok", "ok"]),
            "C": _raw("C", ["ok", "ok", "truncated", "ok"])}
-    aligned, summary = align(raw, AlignSettings())
-    assert all(list(df["problem_id"]) == ["p0", "p3"] for df in aligned.values())
-    assert summary["problems"] == 2 and summary["per_variant"]["B"] == {"ok": 3, "missed_target": 1}
-    capped, _ = align(raw, AlignSettings(size=1))
-    assert len({tuple(df["problem_id"]) for df in capped.values()}) == 1 and len(capped["A"]) == 1
+    summary = aligned_problems(raw, AlignSettings())
+    assert summary["problem_ids"] == ["p0", "p3"] and summary["problems_built_by_all"] == 2
+    assert summary["statuses"]["B"] == {"ok": 3, "missed_target": 1} and summary["lost"] == {"A": 0, "B": 1, "C": 1}
+    assert len(aligned_problems(raw, AlignSettings(size=1))["problem_ids"]) == 1
+
+
+def test_the_size_cap_is_stable_when_a_spare_problem_is_lost():
+    """Capped at 5 of 40: losing a problem outside the kept 5 keeps the same 5 (nothing downstream reruns)."""
+    statuses = ["ok"] * 40
+    kept = aligned_problems({"A": _raw("A", statuses)}, AlignSettings(size=5))["problem_ids"]
+    spare = next(i for i in range(40) if f"p{i}" not in kept)
+    statuses[spare] = "style_rejected"
+    assert aligned_problems({"A": _raw("A", statuses)}, AlignSettings(size=5))["problem_ids"] == kept
+    assert aligned_problems({"A": _raw("A", ["ok"] * 40)}, AlignSettings(size=5, seed=1))["problem_ids"] != kept

@@ -54,6 +54,15 @@ def planned_jobs(workdir: Path, *args: str) -> dict[str, int]:
     return counts
 
 
+def executed_jobs(workdir: Path, *args: str) -> dict[str, int]:
+    """Run the workflow for real; the jobs it ran, by rule, counted from Snakemake's log."""
+    result = snakemake(workdir, "--cores", "2", *args)
+    counts: dict[str, int] = {}
+    for rule in re.findall(r"Finished jobid: \d+ \(Rule: (\w+)\)", result.stdout + result.stderr):
+        counts[rule] = counts.get(rule, 0) + 1
+    return counts
+
+
 def planned_wildcards(workdir: Path, *args: str) -> list[tuple[str, str]]:
     """(rule, wildcards) of every job a dry run would run."""
     jobs: list[tuple[str, str]] = []

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
-from tests.workflow.conftest import copy_workflow, planned_jobs, planned_wildcards, snakemake, write_config
+from tests.workflow.conftest import copy_workflow, executed_jobs, planned_jobs, planned_wildcards, snakemake, write_config
 from tests.workflow.tiny import VARIANTS, tiny_config
 
 pytestmark = pytest.mark.slow
@@ -28,7 +33,7 @@ def test_tiny_run_writes_scores_table_and_plot(finished_run):
     assert set(scores["variant"]) == {"base", *VARIANTS}
     assert scores["pass@1"].between(0, 100).all()
     table = (summary / "scores.md").read_text()
-    assert "| family | benchmark | base | ST | ST-HC | ST-HC-W | ST-NT | SBS |" in table
+    assert "| family | benchmark | base | " + " | ".join(VARIANTS) + " |" in table
     assert (summary / "scores.png").stat().st_size > 5_000
     aligned = [pd.read_parquet(workdir / f"results/variants/smol/tiny_train/{v}/train.parquet") for v in VARIANTS]
     assert len({tuple(df["problem_id"]) for df in aligned}) == 1  # every variant covers the same problems
@@ -65,16 +70,55 @@ def test_teacher_shards_merge_and_gpus_are_no_rerun_trigger(finished_run, tmp_pa
     assert planned_jobs(workdir, "--configfile", str(tmp_path / "edited.yaml")) == {}
 
 
-def test_prompt_edit_reruns_only_its_variant(finished_run):
-    workdir, _ = finished_run
-    prompt = workdir / "prompts" / "step_by_step.yaml"
-    original = prompt.read_text()
+@contextmanager
+def edited(path: Path, old: str, new: str):
+    """Edit a file for the block; then put back its text and its time stamp (the outputs stay as the edited run
+    left them, and Snakemake sees nothing to redo)."""
+    original, stat = path.read_text(), path.stat()
+    assert old in original
+    path.write_text(original.replace(old, new))
     try:
-        prompt.write_text(original.replace("Let's think step by step.", "Think step by step, briefly."))
-        counts = planned_jobs(workdir)
-        assert counts.get("make_variant") == 1 and counts.get("align_variants") == 1
-        # Alignment couples the variants (a problem SBS fails on leaves every variant), so SFT jobs follow it; the
-        # teacher, grading, ST, features and the other variants' generation do not rerun.
-        assert not {"generate_traces", "grade", "build_st", "extract_features", "evaluate_base"} & set(counts)
+        yield
     finally:
-        prompt.write_text(original)
+        path.write_text(original)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def _aligned(workdir: Path) -> list[str]:
+    return json.loads((workdir / "results/variants/smol/tiny_train/alignment.json").read_text())["problem_ids"]
+
+
+def _descendants(variants: int, families: int = 2) -> dict[str, int]:
+    """The jobs a rebuild of `variants` variants runs when the aligned problems stay the same."""
+    return {"make_variant": variants, "align_variants": 1, "select_variant": variants, "publish_variant": variants,
+            "compare_variants": 1, "train_sft": variants * families, "evaluate_sft": variants * families,
+            "report": 1, "all": 1}
+
+
+def test_variants_are_what_their_names_say(finished_run):
+    workdir, _ = finished_run
+    frames = {v: pd.read_parquet(workdir / f"results/variants/smol/tiny_train/{v}/train.parquet") for v in VARIANTS}
+    hc, wrong = frames["ST-HC"].set_index("problem_id"), frames["ST-HC-W"].set_index("problem_id")
+    assert hc["target_correct"].all() and hc["style_distance"].notna().all()
+    assert not wrong["target_correct"].any()
+    for pid in wrong.index:  # ST-HC-W keeps its ST-HC trace as a prefix
+        kept = int(wrong.loc[pid, "prefix_share"] * len(hc.loc[pid, "reasoning"]))
+        assert kept > 0 and wrong.loc[pid, "reasoning"][:kept] == hc.loc[pid, "reasoning"][:kept]
+    comparison = pd.read_csv(workdir / "results/variants/smol/tiny_train/comparison.csv").set_index("variant")
+    assert comparison.loc["ST-PS", "pivots_total"] == 0
+    published = workdir / "results/variants/smol/tiny_train/ST-HC-W/published"
+    assert "Share of the input trace kept verbatim" in (published / "README.md").read_text()
+    assert (published / "hf" / "dataset_info.json").exists()
+
+
+def test_editing_one_prompt_reruns_only_that_variant_and_its_descendants(finished_run):
+    """Counted from a real run's log: the SBS prompt reruns SBS and what depends on it; the ST-HC prompt reruns
+    ST-HC, ST-HC-W and ST-HC-LM (built from it) and what depends on them; no other variant, no teacher."""
+    workdir, _ = finished_run
+    before = _aligned(workdir)
+    with edited(workdir / "prompts" / "step_by_step.yaml", "Let's think step by step.", "Think it through, step by step."):
+        assert executed_jobs(workdir) == _descendants(1)
+    assert _aligned(workdir) == before
+    with edited(workdir / "prompts" / "synthetic_hc.yaml", "Write a solution", "Write a careful solution"):
+        assert executed_jobs(workdir) == _descendants(3)
+    assert _aligned(workdir) == before

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-VARIANTS = ["ST", "ST-HC", "ST-HC-W", "ST-NT", "SBS"]
+VARIANTS = ["ST", "ST-HC", "ST-HC-W", "ST-NT", "SBS", "ST-PS", "ST-SS", "ST-HC-LM"]
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -32,10 +32,16 @@ def tiny_config(smollm2_dir: Path) -> dict:
         "generators": {"smol": {"model": "smol", "answer_check": "enforce", "generation": gen, "threads": 1}},
         "variants": {
             "ST": {"kind": "st"},
-            "ST-HC": {"kind": "synthetic", "generator": "smol", "prompt": "prompts/synthetic_hc.yaml"},
-            "ST-HC-W": {"kind": "synthetic_wrong", "generator": "smol", "prompt": "prompts/synthetic_hc_w.yaml"},
+            # A lenient style check: the job counts after prompt edits assume the aligned problems stay the same.
+            "ST-HC": {"kind": "synthetic", "generator": "smol", "prompt": "prompts/synthetic_hc.yaml",
+                      "style_check": {"threshold": 20.0}},
+            "ST-HC-W": {"kind": "synthetic_wrong", "input": "ST-HC", "generator": "smol",
+                        "prompt": "prompts/synthetic_hc_w.yaml"},
             "ST-NT": {"kind": "no_trace"},
             "SBS": {"kind": "step_by_step", "generator": "smol", "prompt": "prompts/step_by_step.yaml"},
+            "ST-PS": {"kind": "pivot_stripped"},
+            "ST-SS": {"kind": "stage_shuffled"},
+            "ST-HC-LM": {"kind": "length_matched", "input": "ST-HC"},
         },
         "families": {
             "tllama": {"model": "tllama", "recipe": "recipes/tiny.yaml", "sft": {"learning_rate": 1.0e-3},

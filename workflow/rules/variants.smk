@@ -1,5 +1,10 @@
-# Stage build_variants: each variant built from its input (the ST set, or another variant's examples), then all
-# aligned to the same problems.
+# Stage build_variants: each variant built from its input (the ST set, or another variant's examples); the problems
+# every variant built picked by a checkpoint; each variant's training set selected for them and published with a
+# dataset card; the variants' styles compared with ST's.
+#
+# A variant's training set depends on its own examples and on the aligned problem ids (a digest, as a param), not on
+# the alignment file's time stamp: rebuilding one variant reruns only its own descendants when the aligned problems
+# stay the same.
 
 
 rule make_variant:
@@ -9,7 +14,7 @@ rule make_variant:
         paths.VARIANT_RAW,
     params:
         spec=lambda w: jobs.variant_job(STUDY, w.variant),
-        generator_args=lambda w, input: wiring.generator_args(input),
+        files=lambda w, input: wiring.variant_args(input),
         store=WORK.requests,
     log:
         "logs/make_variant/{teacher}/{dataset}/{variant}.log",
@@ -22,22 +27,84 @@ rule make_variant:
         "../../envs/build_variants.yaml"
     shell:
         "python -m styledistill.cli.build_variants --threads {threads} make --spec {params.spec:q}"
-        " --variant {wildcards.variant} --input {input.input} {params.generator_args} --store {params.store:q}"
+        " --variant {wildcards.variant} --input {input.input} {params.files} --store {params.store:q}"
         " --gpus {resources.gpu} --out {output} > {log} 2>&1"
 
 
-rule align_variants:
+checkpoint align_variants:
     input:
         expand(paths.VARIANT_RAW, variant=STUDY.study.variants, allow_missing=True),
     output:
-        train=expand(paths.VARIANT_TRAIN, variant=STUDY.study.variants, allow_missing=True),
-        summary=paths.ALIGNMENT,
+        paths.ALIGNMENT,
     params:
         spec=lambda w: jobs.align_job(STUDY),
     log:
         "logs/align_variants/{teacher}/{dataset}.log",
+    benchmark:
+        "benchmarks/align_variants/{teacher}/{dataset}.tsv"
     conda:
         "../../envs/build_variants.yaml"
     shell:
         "python -m styledistill.cli.build_variants align --spec {params.spec:q} --raw {input}"
-        " --out {output.train} --summary {output.summary} > {log} 2>&1"
+        " --out {output} > {log} 2>&1"
+
+
+rule select_variant:
+    input:
+        raw=paths.VARIANT_RAW,
+        alignment=ancient(paths.ALIGNMENT),
+    output:
+        paths.VARIANT_TRAIN,
+    params:
+        aligned=lambda w: wiring.aligned_ids_digest(checkpoints, w),
+    log:
+        "logs/select_variant/{teacher}/{dataset}/{variant}.log",
+    benchmark:
+        "benchmarks/select_variant/{teacher}/{dataset}/{variant}.tsv"
+    conda:
+        "../../envs/build_variants.yaml"
+    shell:
+        "python -m styledistill.cli.build_variants select --raw {input.raw} --alignment {input.alignment}"
+        " --out {output} > {log} 2>&1"
+
+
+rule publish_variant:
+    input:
+        unpack(lambda w: wiring.publish_inputs(STUDY, w)),
+    output:
+        directory(paths.VARIANT_PUBLISHED),
+    params:
+        spec=lambda w: jobs.publish_job(STUDY, w),
+        prompt=lambda w, input: f"--prompt {input.prompt}" if "prompt" in input.keys() else "",
+    log:
+        "logs/publish_variant/{teacher}/{dataset}/{variant}.log",
+    benchmark:
+        "benchmarks/publish_variant/{teacher}/{dataset}/{variant}.tsv"
+    conda:
+        "../../envs/build_variants.yaml"
+    shell:
+        "python -m styledistill.cli.build_variants publish --spec {params.spec:q} --variant {wildcards.variant}"
+        " --train {input.train} --raw {input.raw} --st {input.st} --profile {input.profile} {params.prompt}"
+        " --out {output} > {log} 2>&1"
+
+
+rule compare_variants:
+    input:
+        published=expand(paths.VARIANT_PUBLISHED, variant=STUDY.study.variants, allow_missing=True),
+        alignment=paths.ALIGNMENT,
+    output:
+        csv=report(paths.COMPARISON["csv"], caption="../report/variants_table.rst", category="Variants",
+                   subcategory="{teacher}/{dataset}"),
+        markdown=paths.COMPARISON["markdown"],
+        plot=report(paths.COMPARISON["plot"], caption="../report/variants_plot.rst", category="Variants",
+                    subcategory="{teacher}/{dataset}"),
+    log:
+        "logs/compare_variants/{teacher}/{dataset}.log",
+    benchmark:
+        "benchmarks/compare_variants/{teacher}/{dataset}.tsv"
+    conda:
+        "../../envs/build_variants.yaml"
+    shell:
+        "python -m styledistill.cli.build_variants compare --published {input.published}"
+        " --alignment {input.alignment} --csv {output.csv} --markdown {output.markdown} --plot {output.plot}"
+        " > {log} 2>&1"

@@ -13,7 +13,6 @@ from styledistill.prompting import load_prompt
 from styledistill.sft.recipe import Recipe, deepspeed_config, load_recipe, merge
 from styledistill.traces.settings import PROMPT_FIELDS
 from styledistill.variants.kinds import KINDS
-from styledistill.variants.kinds import PROMPT_FIELDS as GENERATOR_PROMPT_FIELDS
 
 if TYPE_CHECKING:
     from styledistill.config.study import Study
@@ -81,6 +80,10 @@ def references(study: Study) -> None:
             _known(study, "generators", variant.generator, f"variants.{name}.generator")
         if variant.input is not None:
             _known(study, "variants", variant.input, f"variants.{name}.input")
+            source = study.variants[variant.input]
+            if not KINDS[source.kind].has_traces:
+                raise UserError(f"config: variants.{name}.input: {variant.input!r} (kind {source.kind}) has no "
+                                "reasoning traces to build from")
     _inputs_acyclic(study)
     for key in study.report.variant_order or []:
         if key not in study.study.variants:
@@ -120,7 +123,7 @@ def size(study: Study) -> None:
     sources = len(s.teachers) * len(s.datasets)
     shards = sum(study.teachers[t].shards for t in s.teachers) * len(s.datasets)
     tuned = len(s.families) * len(s.variants) * sources
-    jobs = shards + sources * (5 + len(s.variants)) + tuned * (1 + len(s.benchmarks))
+    jobs = shards + sources * (6 + 3 * len(s.variants)) + tuned * (1 + len(s.benchmarks))
     jobs += len(s.families) * len(s.benchmarks) + len(study.models) + len(study.datasets)
     if jobs > MAX_JOBS:
         raise UserError(f"config: study: about {jobs:,} jobs (teachers x datasets x variants x families x "
@@ -143,8 +146,9 @@ def files(study: Study) -> dict[str, Recipe]:
     for name, variant in study.variants.items():
         kind = KINDS[variant.kind]
         if kind.generated:
+            required, allowed = kind.placeholders(variant)
             _in_config(f"variants.{name}.prompt",
-                       lambda v=variant, k=kind: load_prompt(v.prompt, k.placeholders, GENERATOR_PROMPT_FIELDS))
+                       lambda v=variant, r=required, a=allowed: load_prompt(v.prompt, r, a))
     for name, dataset in study.datasets.items():
         if PROBLEM_SOURCES[dataset.source].local_file and not Path(dataset.path).is_file():
             raise UserError(f"config: datasets.{name}.path: file not found: {dataset.path}")

@@ -63,6 +63,16 @@ def variant_job(study: Study, variant: str) -> str:
                      **generation_parts(study, generator.model, generator.generation))
 
 
+def publish_job(study: Study, wildcards: Any) -> str:
+    """A variant's settings and where it comes from (for its dataset card)."""
+    settings = study.variants[wildcards.variant]
+    labels = {"teacher": wildcards.teacher, "teacher_model": study.teachers[wildcards.teacher].model,
+              "dataset": wildcards.dataset, "variant": wildcards.variant, "input": settings.input or "ST"}
+    if KINDS[settings.kind].generated:
+        labels.update(generator=settings.generator, generator_model=study.generators[settings.generator].model)
+    return spec_json("build_variants", stage=settings.to_spec(), labels=labels)
+
+
 def sft_job(study: Study, family: str) -> str:
     entry = study.families[family]
     return spec_json("train_sft", stage={**entry.sft, "system_prompt": entry.system_prompt})

@@ -22,6 +22,10 @@ FEATURES = {
 VARIANT_RAW = "results/variants/{teacher}/{dataset}/raw/{variant}.parquet"
 VARIANT_TRAIN = "results/variants/{teacher}/{dataset}/{variant}/train.parquet"
 ALIGNMENT = "results/variants/{teacher}/{dataset}/alignment.json"
+VARIANT_PUBLISHED = "results/variants/{teacher}/{dataset}/{variant}/published"
+COMPARISON = {"csv": "results/variants/{teacher}/{dataset}/comparison.csv",
+              "markdown": "results/variants/{teacher}/{dataset}/comparison.md",
+              "plot": "results/variants/{teacher}/{dataset}/comparison.png"}
 SFT_MODEL = "results/sft/{family}/{teacher}/{dataset}/{variant}/model"
 EVAL_BASE = {"samples": "results/eval/{family}/base/{benchmark}/samples.parquet",
              "scores": "results/eval/{family}/base/{benchmark}/scores.json"}

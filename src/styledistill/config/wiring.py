@@ -45,23 +45,52 @@ def variant_resources(study: Study, variant: str) -> tuple[int, int]:
 
 
 def variant_inputs(study: Study, wildcards: Any) -> dict[str, str]:
-    """A variant's input (ST, or the variant it builds on) and, for a generated kind, its generator's files."""
+    """A variant's input (ST, or the variant it builds on) and what its kind needs: the style profile, the ST set as
+    a reference, its generator's model and prompt."""
     variant = study.variants[wildcards.variant]
+    kind = KINDS[variant.kind]
     where = {"teacher": wildcards.teacher, "dataset": wildcards.dataset}
     inputs = {"input": paths.ST.format(**where) if variant.input is None
               else paths.VARIANT_RAW.format(variant=variant.input, **where)}
+    if kind.uses_profile:
+        inputs["profile"] = paths.FEATURES["profile"].format(**where)
+    if kind.uses_reference:
+        inputs["reference"] = paths.ST.format(**where)
     gen = generator(study, wildcards.variant)
     if gen is not None:
         for model in model_input(study, gen.model):  # an API generator has no model directory
             inputs["model"] = model
         inputs["prompt"] = variant.prompt
-        inputs["profile"] = paths.FEATURES["profile"].format(**where)
     return inputs
 
 
-def generator_args(inputs: Any) -> str:
-    """The generator's files as CLI arguments (absent for kinds without a generator, and for API models)."""
-    return " ".join(f"--{name} {path}" for name, path in inputs.items() if name in ("model", "prompt", "profile"))
+def variant_args(inputs: Any) -> str:
+    """A variant's files besides its input as CLI arguments (model, prompt, profile, reference, where its kind
+    has them)."""
+    return " ".join(f"--{name} {path}" for name, path in inputs.items() if name != "input")
+
+
+def publish_inputs(study: Study, wildcards: Any) -> dict[str, str]:
+    """What a variant's card is made from: its training set and raw examples, the ST set and profile, its prompt."""
+    where = {"teacher": wildcards.teacher, "dataset": wildcards.dataset}
+    inputs = {"train": paths.VARIANT_TRAIN.format(variant=wildcards.variant, **where),
+              "raw": paths.VARIANT_RAW.format(variant=wildcards.variant, **where),
+              "st": paths.ST.format(**where), "profile": paths.FEATURES["profile"].format(**where)}
+    if KINDS[study.variants[wildcards.variant].kind].generated:
+        inputs["prompt"] = study.variants[wildcards.variant].prompt
+    return inputs
+
+
+def aligned_ids_digest(checkpoints: Any, wildcards: Any) -> str:
+    """A digest of the aligned problem ids, read once the align checkpoint has run: a variant's training set is
+    rebuilt when its own examples or this set change, not whenever another variant is rebuilt."""
+    import hashlib
+    import json
+
+    path = checkpoints.align_variants.get(teacher=wildcards.teacher, dataset=wildcards.dataset).output[0]
+    with open(path) as handle:
+        ids = json.load(handle)["problem_ids"]
+    return hashlib.sha256(json.dumps(ids).encode()).hexdigest()[:16]
 
 
 def eval_problems(study: Study, wildcards: Any) -> str:
@@ -81,6 +110,13 @@ def all_scores(study: Study) -> list[str]:
     tuned = [paths.EVAL_SFT["scores"].format(family=f, teacher=t, dataset=d, variant=v, benchmark=b)
              for f, t, d, v, b in product(s.families, s.teachers, s.datasets, s.variants, s.benchmarks)]
     return base + tuned
+
+
+def study_comparisons(study: Study) -> list[str]:
+    """The variant comparison (table and plot) of every teacher x dataset of the study."""
+    s = study.study
+    return [pattern.format(teacher=t, dataset=d) for t, d in product(s.teachers, s.datasets)
+            for pattern in paths.COMPARISON.values()]
 
 
 def study_features(study: Study, names: tuple[str, ...]) -> list[str]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import field_validator
 
 from styledistill.features import lexicon as lex
-from styledistill.settings import Field, Settings, Text
+from styledistill.settings import Distinct, Field, Settings, Text
 
 BLANK = "blank:"  # spacy_model prefix of a blank pipeline: blank:<lang>
 
@@ -50,3 +50,46 @@ class FeatureSettings(Settings):
         if self.spacy_model.isidentifier() and importlib.util.find_spec(self.spacy_model) is not None:
             return None
         return f"{self.spacy_model!r} is not an installed spaCy package (install it, or use 'blank:en')"
+
+
+# What the style check compares by default: length, pivot density per type, type coverage, stage proportions and
+# backtracking (feature columns of the `features` record).
+STYLE_FEATURES = (
+    "words",
+    "realization_per_1k",
+    "verification_per_1k",
+    "exploration_per_1k",
+    "integration_per_1k",
+    "pivot_types",
+    "stage_framing",
+    "stage_exploration",
+    "stage_verification",
+    "stage_synthesis",
+    "backtracking",
+)
+
+
+class StyleCheck(Settings):
+    """How far a trace may sit from a style profile: per feature a robust z-score, (x - median) / scale with scale
+    = IQR / 1.349 (the standard deviation of a normal sample), floored; the traces' distance aggregates them."""
+
+    features: Annotated[list[Text], Distinct] = Field(list(STYLE_FEATURES), min_length=1)
+    # compared on a log scale (lengths: a trace half as long is as far off as one twice as long)
+    log_features: Annotated[list[Text], Distinct] = ["words"]
+    aggregate: Literal["max", "mean"] = "mean"  # of the absolute z-scores
+    threshold: float = Field(1.5, gt=0)  # accepted when the distance is at most this
+    # Floor of the scale, as a share of |median| and absolutely (a profile with IQR 0, e.g. no pivots at all,
+    # still admits small deviations).
+    min_scale_share: float = Field(0.1, ge=0)
+    min_scale: float = Field(0.05, gt=0)
+
+    @field_validator("features", "log_features")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        from styledistill.features.profile import NUMERIC_FEATURES
+
+        unknown = [name for name in value if name not in NUMERIC_FEATURES]
+        if unknown:
+            raise ValueError(f"unknown feature(s) {', '.join(unknown)} (numeric features: "
+                             f"{', '.join(NUMERIC_FEATURES)})")
+        return value

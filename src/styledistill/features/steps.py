@@ -11,8 +11,13 @@ _BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 
 def step_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the non-empty paragraphs of `text`."""
+    return split_spans(text, _BREAK)
+
+
+def split_spans(text: str, separator: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Character spans of the non-empty pieces of `text` between matches of `separator`."""
     spans, start = [], 0
-    for match in _BREAK.finditer(text):
+    for match in separator.finditer(text):
         if text[start : match.start()].strip():
             spans.append((start, match.start()))
         start = match.end()

@@ -36,9 +36,10 @@ def failures_path(out: str | Path) -> Path:
     return out.with_name(out.name.split(".")[0] + ".failures.jsonl")
 
 
-def write_failures(path: str | Path, outcome: Outcome, model: str) -> None:
+def write_failures(path: str | Path, outcome: Outcome, model: str, append: bool = False) -> None:
     lines = [json.dumps({"model": model, **f.to_record()}, ensure_ascii=False) + "\n" for f in outcome.failures]
-    atomic_write_text(path, "".join(lines))
+    before = Path(path).read_text() if append and Path(path).exists() else ""
+    atomic_write_text(path, before + "".join(lines))
 
 
 def check_outcome(outcome: Outcome, max_failure_rate: float, sidecar: Path | None) -> None:
@@ -67,20 +68,22 @@ class Generator:
     gpus: int
 
     def complete(self, chats: list[tuple[str, list[dict[str, str]]]], n_samples: int,
-                 failures_out: str | Path | None) -> list[Completion]:
-        """Complete every (tag, messages) chat `n_samples` times; cached responses are reused, never re-sent.
+                 failures_out: str | Path | None, first_sample: int = 0) -> list[Completion]:
+        """Complete every (tag, messages) chat `n_samples` times (sample indices `first_sample`, ...); cached
+        responses are reused, never re-sent.
 
         Returns the finished completions in request order. Failed requests are written to `failures_out` (when
         given; an empty file when nothing failed) and left out; above `max_failure_rate`, or when the budget cap
         stopped the run, this raises IncompleteRun instead (finished responses stay in the store). The backend is
-        opened only when a request is missing from the store.
+        opened only when a request is missing from the store. A later round of the same job (`first_sample` > 0)
+        adds its failures to the sidecar.
         """
         identity = self.settings.identity(self.model_dir, self.provider)
         sampling = self.settings.sampling()
         requests = [
             Request.chat(identity, messages, sampling, sample=s, tag=tag)
             for tag, messages in chats
-            for s in range(n_samples)
+            for s in range(first_sample, first_sample + n_samples)
         ]
         store = store_for(self.store, identity)
         try:
@@ -89,7 +92,7 @@ class Generator:
             store.close()
         sidecar = Path(failures_out) if failures_out is not None else None
         if sidecar is not None:
-            write_failures(sidecar, outcome, identity)
+            write_failures(sidecar, outcome, identity, append=first_sample > 0)
         check_outcome(outcome, self.settings.max_failure_rate, sidecar)
         return [Completion(r.tag, r.sample, r, outcome.responses[r.key])
                 for r in requests if r.key in outcome.responses]

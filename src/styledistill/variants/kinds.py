@@ -1,51 +1,62 @@
-"""The variant kinds by name: each kind's settings, what it is built from, and the answer its traces must reach."""
+"""The variant kinds by name: each kind's settings, its builder, and what it needs (a generator and its prompt's
+placeholders, the style profile, the ST set as a reference, another variant as input)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+
+import pandas as pd
 
 from styledistill.settings import literal_of
+from styledistill.variants import ablations, copied, generate, rewrite
+from styledistill.variants.context import BuildContext
 from styledistill.variants.settings import (
+    LengthMatchedVariant,
     NoTraceVariant,
+    PivotStrippedVariant,
+    StageShuffledVariant,
     StepByStepVariant,
     StVariant,
     SyntheticVariant,
     SyntheticWrongVariant,
     VariantSettings,
 )
-from styledistill.variants.wrong import wrong_answer
 
-# What a generator prompt may use: the problem, the answer the trace must reach, and the style brief.
-PROMPT_FIELDS = frozenset({"question", "answer", "style"})
-
-
-def gold_target(row: Any, settings: VariantSettings) -> str | None:
-    return row.gold
-
-
-def wrong_target(row: Any, settings: SyntheticWrongVariant) -> str | None:
-    return wrong_answer(row.gold, row.problem_id, settings.wrong_seed)
+# Placeholders a prompt may use, by what the kind gives it: the problem, the style profile, an input trace.
+QUESTION = frozenset({"question"})
+STYLE = frozenset({"style", "words", "pivots", "stages"})
+GOLD = frozenset({"answer", "answer_hint"})
+TRACE = frozenset({"trace", "kept", "rewrite"})
 
 
 @dataclass(frozen=True)
 class Kind:
     settings: type[VariantSettings]
-    generated: bool  # a generator writes the traces (else they are taken from the input)
-    target: Callable[[Any, Any], str | None] = gold_target  # the final answer a trace must reach
-    placeholders: frozenset[str] = frozenset()  # what its prompt must use
-    keep_reasoning: bool = True  # for kinds taken from the input: keep the reasoning (ST) or only the answer
+    build: Callable[[BuildContext], pd.DataFrame]
+    generated: bool = False  # a generator writes or rewrites the traces
+    required: frozenset[str] = frozenset()  # placeholders its prompt must use
+    allowed: frozenset[str] = frozenset()  # and may use
+    uses_profile: bool = False  # the ST style profile (style brief, style check, lexicon, stages)
+    uses_reference: bool = False  # the ST set
+    has_traces: bool = True  # its examples have reasoning (another variant can be built from it)
 
-    @property
-    def wants_gold(self) -> bool:
-        return self.target is gold_target
+    def placeholders(self, settings: VariantSettings) -> tuple[frozenset[str], frozenset[str]]:
+        """(required, allowed) placeholders of the prompt, for these settings."""
+        if getattr(settings, "show_answer", True):
+            return self.required, self.allowed
+        return self.required - GOLD, self.allowed - GOLD
 
 
 KINDS: dict[str, Kind] = {literal_of(kind.settings, "kind"): kind for kind in (
-    Kind(StVariant, generated=False),
-    Kind(NoTraceVariant, generated=False, keep_reasoning=False),
-    Kind(SyntheticVariant, generated=True, placeholders=frozenset({"question", "answer", "style"})),
-    Kind(SyntheticWrongVariant, generated=True, target=wrong_target, placeholders=frozenset({"question", "answer"})),
-    Kind(StepByStepVariant, generated=True, placeholders=frozenset({"question"})),
+    Kind(StVariant, copied.st),
+    Kind(NoTraceVariant, copied.no_trace, has_traces=False),
+    Kind(SyntheticVariant, generate.synthetic, generated=True, required=QUESTION, allowed=QUESTION | STYLE | GOLD,
+         uses_profile=True),
+    Kind(SyntheticWrongVariant, rewrite.synthetic_wrong, generated=True, required=QUESTION | {"kept", "answer"},
+         allowed=QUESTION | TRACE | {"answer"}),
+    Kind(StepByStepVariant, generate.step_by_step, generated=True, required=QUESTION, allowed=QUESTION | GOLD),
+    Kind(PivotStrippedVariant, ablations.pivot_stripped, uses_profile=True),
+    Kind(StageShuffledVariant, ablations.stage_shuffled, uses_profile=True),
+    Kind(LengthMatchedVariant, ablations.length_matched, uses_profile=True, uses_reference=True),
 )}

@@ -1,4 +1,5 @@
-"""The build_variants stage: `make` builds one variant from its input; `align` keeps the problems every variant built.
+"""The build_variants stage: `make` builds one variant from its input; `align` picks the problems every variant
+built; `select` writes one variant's training set for those problems.
 
 A variant's input is the ST set (record `st`) or, when its settings name another variant (`input`), that variant's
 accepted examples (record `example`, status ok): so a variant can alter another one's traces.
@@ -13,9 +14,11 @@ import pandas as pd
 
 from styledistill.errors import UserError
 from styledistill.generation.jobs import Generator, failures_path
-from styledistill.io import all_or_none, read_json, read_table, write_json, write_table
+from styledistill.io import read_json, read_table, write_json, write_table
 from styledistill.settings import pick
-from styledistill.variants.kinds import KINDS, PROMPT_FIELDS
+from styledistill.variants.context import BuildContext
+from styledistill.variants.kinds import KINDS
+from styledistill.variants.rows import OK
 from styledistill.variants.settings import AlignSettings, GeneratorSettings, VariantSettings
 
 log = logging.getLogger(__name__)
@@ -31,48 +34,63 @@ def read_input(path: str, settings: VariantSettings) -> pd.DataFrame:
     if settings.input is None:
         return read_table(path, "st")
     examples = read_table(path, "example")
-    accepted = examples[examples["status"] == "ok"] if "status" in examples.columns else examples
-    return accepted[INPUT_COLUMNS].reset_index(drop=True)
+    return examples.loc[examples["status"] == OK, INPUT_COLUMNS].reset_index(drop=True)
 
 
-def make(variant: str, settings: VariantSettings, input_path: str, out: str, *, generator: GeneratorSettings,
-         prompt: str | None, profile: str | None, model: Generator, stage: str, version: int) -> None:
-    from styledistill.variants import build
+def make(variant: str, settings: VariantSettings, input_path: str, out: str, *, generator: GeneratorSettings | None,
+         prompt: str | None, profile: str | None, reference: str | None, model: Generator | None, stage: str,
+         version: int) -> None:
+    from styledistill.prompting import load_prompt
 
     kind = KINDS[settings.kind]
-    source = read_input(input_path, settings)
-    if not kind.generated:
-        examples = build.copied(source, variant, settings)
-    else:
-        if not (prompt and profile):
-            raise UserError(f"variant {variant} (kind {settings.kind}) needs --prompt and --profile")
-        from styledistill.prompting import load_prompt
-        from styledistill.variants.style_brief import describe
-
-        template = load_prompt(prompt, required=kind.placeholders, allowed=PROMPT_FIELDS)
-        style = describe(read_json(profile, "style profile"))
-        log.info("style brief: %s", style)
-        examples = build.generated(source, variant, settings, generator, template, style, model, failures_path(out))
+    needs = {"--prompt": kind.generated and not prompt, "--profile": kind.uses_profile and not profile,
+             "--reference": kind.uses_reference and not reference}
+    missing = [flag for flag, absent in needs.items() if absent]
+    if missing:
+        raise UserError(f"variant {variant} (kind {settings.kind}) needs {', '.join(missing)}")
+    template = None
+    if kind.generated:
+        required, allowed = kind.placeholders(settings)
+        template = load_prompt(prompt, required=required, allowed=allowed)
+    ctx = BuildContext(
+        variant=variant, settings=settings, source=read_input(input_path, settings),
+        profile=read_json(profile, "style profile") if kind.uses_profile else None,
+        reference=read_table(reference, "st") if kind.uses_reference else None,
+        generator=generator, template=template, model=model,
+        failures_out=failures_path(out) if kind.generated else None,
+    )
+    examples = kind.build(ctx)
+    if examples.empty:
+        examples = pd.DataFrame(columns=["problem_id", "variant", "question", "reasoning", "answer_text",
+                                         "target_answer", "gold", "target_correct", "status", "method"])
+    log.info("%s: %s", variant, examples["status"].value_counts().to_dict())
     write_table(examples, out, "example", stage, version)
 
 
-def align(raw_paths: list[str], outs: list[str], summary_path: str, settings: AlignSettings, stage: str,
-          version: int) -> None:
-    from styledistill.variants.build import align as align_variants
+def align(raw_paths: list[str], out: str, settings: AlignSettings) -> None:
+    """The problems every variant built (status ok), capped at `size` by a seeded ranking that a problem's removal
+    elsewhere does not reshuffle; what each variant lost and why."""
+    from styledistill.variants.align import aligned_problems
 
-    if len(raw_paths) != len(outs):
-        raise UserError("align: give one --out per --raw, in the same order")
     raw = {}
     for path in raw_paths:
         df = read_table(path, "example")
-        variant = df["variant"].iloc[0] if len(df) else Path(path).stem
-        raw[variant] = df
-    aligned, summary = align_variants(raw, settings)
-    if summary["problems"] < settings.min_size:
-        raise UserError(f"align: only {summary['problems']} problem(s) built in every variant "
-                        f"({summary['per_variant']}); build_variants.min_size is {settings.min_size}")
-    with all_or_none(*outs, summary_path):
-        for df, out in zip(aligned.values(), outs):
-            write_table(df, out, "example", stage, version)
-        write_json(summary_path, summary)
-    log.info("aligned %d problems across %d variants", summary["problems"], len(raw))
+        raw[df["variant"].iloc[0] if len(df) else Path(path).stem] = df
+    summary = aligned_problems(raw, settings)
+    if len(summary["problem_ids"]) < settings.min_size:
+        raise UserError(f"align: only {len(summary['problem_ids'])} problem(s) built in every variant "
+                        f"({summary['statuses']}); build_variants.min_size is {settings.min_size}")
+    write_json(out, summary)
+    log.info("aligned %d problems across %d variants", len(summary["problem_ids"]), len(raw))
+
+
+def select(raw_path: str, alignment_path: str, out: str, stage: str, version: int) -> None:
+    """One variant's training set: its accepted examples of the aligned problems, in problem order."""
+    raw = read_table(raw_path, "example")
+    ids = read_json(alignment_path, "alignment")["problem_ids"]
+    kept = raw[(raw["status"] == OK) & raw["problem_id"].isin(ids)].sort_values("problem_id").reset_index(drop=True)
+    missing = sorted(set(ids) - set(kept["problem_id"]))
+    if missing:
+        raise UserError(f"{raw_path}: aligned problem(s) {missing[:5]} have no accepted example here; rerun the "
+                        "align step (its alignment is older than this variant)")
+    write_table(kept, out, "example", stage, version)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from styledistill.features.settings import StyleCheck
 from styledistill.settings import Field, Key, Settings, Text
 
 
@@ -33,27 +34,56 @@ class GeneratedVariant(VariantSettings):
 
 
 class SyntheticVariant(GeneratedVariant):
-    """ST-HC: a trace in the measured style that reaches the gold answer."""
+    """ST-HC: a trace in the measured style that reaches the gold answer, checked against the style profile."""
 
     kind: Literal["synthetic"]
+    show_answer: bool = True  # the prompt tells the generator the gold answer ({answer}, {answer_hint})
+    style_check: StyleCheck | None = StyleCheck()  # null: keep every trace that reaches the gold answer
+    retries: int = Field(2, ge=0)  # a rejected trace is regenerated (a new sample) up to this many times
 
 
 class SyntheticWrongVariant(GeneratedVariant):
-    """ST-HC-W: the same, reaching a wrong answer."""
+    """ST-HC-W: the input variant's traces (ST-HC) with only their ending rewritten to reach a wrong answer."""
 
     kind: Literal["synthetic_wrong"]
+    input: Key  # the variant whose accepted traces are altered (ST-HC)
     wrong_seed: int = Field(0, ge=0)  # picks each problem's wrong answer; independent of the generator's sampling
+    rewrite_share: float = Field(0.25, gt=0, lt=1)  # share of the text rewritten at its end (cut at a sentence)
+    # A rewrite that misses the wrong answer falls back to the trace with the wrong value put in its final step
+    # (counted); false: such problems are dropped.
+    fallback: bool = True
 
 
 class StepByStepVariant(GeneratedVariant):
-    """SBS: a plain step-by-step solution."""
+    """SBS: a plain step-by-step solution reaching the gold answer."""
 
     kind: Literal["step_by_step"]
 
 
+class PivotStrippedVariant(VariantSettings):
+    """Ablation: the input's traces with every lexicon pivot removed (punctuation and capitals repaired)."""
+
+    kind: Literal["pivot_stripped"]
+
+
+class StageShuffledVariant(VariantSettings):
+    """Ablation: the input's traces with their stage spans put in a seeded random order."""
+
+    kind: Literal["stage_shuffled"]
+    seed: int = Field(0, ge=0)
+
+
+class LengthMatchedVariant(VariantSettings):
+    """Ablation: the input variant's traces (ST-HC) trimmed at sentence ends so their lengths follow ST's."""
+
+    kind: Literal["length_matched"]
+    input: Key  # the variant whose traces are trimmed (ST-HC)
+
+
 class GeneratorSettings(Settings):
-    # require: keep a synthetic trace only if its final answer is the intended one (gold, or wrong for -W);
+    # require: keep a synthetic trace only if its final answer is the intended one;
     # enforce: keep the generated reasoning and replace a missed final answer by the intended one (weak generators).
+    # (ST-HC-W does not enforce: a missed wrong answer falls back, see its `fallback`.)
     answer_check: Literal["require", "enforce"] = "require"
     answer_marker: Text | None = None  # text that starts the final answer when there are no <think> tags
 

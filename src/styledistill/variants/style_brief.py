@@ -41,7 +41,7 @@ def _about(x: float) -> str:
 
 
 def _median(profile: dict[str, Any], name: str) -> float | None:
-    return (profile.get("features", {}).get(name) or {}).get("median")
+    return ((profile.get("features") or {}).get(name) or {}).get("median")
 
 
 def _times(count: float | None, share: float) -> str:
@@ -84,3 +84,29 @@ def describe(profile: dict[str, Any]) -> str:
     if order and ">" in order:
         out.append(f"Shape the reasoning as: {', then '.join(_STAGE_MOVES[letter] for letter in order.split('>'))}.")
     return " ".join(out) if out else "Write a short reasoning trace."
+
+
+def pivot_list(profile: dict[str, Any]) -> str:
+    """One line per pivot type: how often the teacher's traces use it, and its commonest phrases."""
+    lines = []
+    for kind in PIVOT_TYPES:
+        pivot = profile.get("pivots", {}).get(kind) or {}
+        share, phrases = pivot.get("share_of_traces") or 0.0, pivot.get("top_phrases") or []
+        count = _median(profile, f"{kind}_count") or 0
+        examples = ", ".join(f"'{p}'" for p in phrases[:3]) or "none seen"
+        lines.append(f"- {_MOVES[kind]} ({kind}): in {round(100 * share)}% of traces, about {_about(count)} "
+                     f"per trace if used; e.g. {examples}" if share else f"- {_MOVES[kind]} ({kind}): not used")
+    return "\n".join(lines)
+
+
+def stage_list(profile: dict[str, Any]) -> str:
+    """The four stages in the teacher's typical order (framing, exploration, verification, synthesis by default)."""
+    order = (profile.get("stages") or {}).get("typical_order") or ">".join(LETTER.values())
+    return ", then ".join(_STAGE_MOVES[letter] for letter in order.split(">"))
+
+
+def prompt_fields(profile: dict[str, Any]) -> dict[str, str]:
+    """What a generator prompt may take from the style profile: {style}, {words}, {pivots}, {stages}."""
+    words = _median(profile, "words")
+    return {"style": describe(profile), "words": _about(words) if words else "100", "pivots": pivot_list(profile),
+            "stages": stage_list(profile)}

@@ -1,0 +1,83 @@
+"""Ablations, each a variant kind: ST without its pivots, ST with its stages reordered, ST-HC trimmed to ST's
+lengths. They tell which part of the style a student's gain comes from."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+
+import numpy as np
+import pandas as pd
+
+from styledistill.features.extract import extract
+from styledistill.features.lengths import sentence_cuts
+from styledistill.features.pivots import PivotMatcher
+from styledistill.features.style_check import profile_settings
+from styledistill.variants.context import BuildContext
+from styledistill.variants.edits import shuffle_spans, strip_pivots, trim_at
+from styledistill.variants.rows import OK, example_row
+
+log = logging.getLogger(__name__)
+
+
+def pivot_stripped(ctx: BuildContext) -> pd.DataFrame:
+    matcher = PivotMatcher(profile_settings(ctx.need("profile")).lexicon)
+    rows = []
+    for r in ctx.source.itertuples():
+        stripped = strip_pivots(r.reasoning, matcher)
+        rows.append(example_row(r, ctx.variant, stripped, r.answer_text, r.gold, OK, "pivots_stripped",
+                                pivots_removed=len(matcher.find(r.reasoning))))
+    return pd.DataFrame(rows)
+
+
+def _features(ctx: BuildContext, texts: pd.DataFrame) -> pd.DataFrame:
+    frame = pd.DataFrame({"problem_id": texts["problem_id"].astype(str), "sample": range(len(texts)),
+                          "reasoning": texts["reasoning"], "answer_text": texts["answer_text"], "correct": True,
+                          "truncated": False})
+    return extract(frame, profile_settings(ctx.need("profile")), progress=False)
+
+
+def _seed(seed: int, problem_id: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"{seed}:{problem_id}".encode()).digest()[:8], "big")
+
+
+def stage_shuffled(ctx: BuildContext) -> pd.DataFrame:
+    features = _features(ctx, ctx.source)
+    rows = []
+    for r, spans in zip(ctx.source.itertuples(), features["stage_spans"]):
+        starts = [start for start, _, _ in json.loads(spans or "[]")]
+        shuffled = shuffle_spans(r.reasoning, starts, _seed(ctx.settings.seed, r.problem_id))
+        rows.append(example_row(r, ctx.variant, shuffled, r.answer_text, r.gold, OK, "stages_shuffled",
+                                stage_spans=len(starts)))
+    return pd.DataFrame(rows)
+
+
+def length_targets(lengths: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Per trace, the reference length at the same rank (quantile matching): the longest trace gets the reference's
+    longest length, the median one its median, and so on."""
+    ranks = (np.argsort(np.argsort(lengths, kind="stable"), kind="stable") + 0.5) / len(lengths)
+    return np.quantile(reference, ranks, method="inverted_cdf")
+
+
+def length_matched(ctx: BuildContext) -> pd.DataFrame:
+    from scipy.stats import ks_2samp
+
+    reference = _features(ctx, ctx.need("reference"))["words"].to_numpy()
+    texts = ctx.source["reasoning"].tolist()
+    cuts = sentence_cuts(texts, profile_settings(ctx.need("profile")).spacy_model)
+    lengths = np.array([c[-1][1] if c else 0 for c in cuts])
+    targets = length_targets(lengths, reference) if len(lengths) else lengths
+    rows = []
+    for r, c, target in zip(ctx.source.itertuples(), cuts, targets):
+        trimmed = trim_at(r.reasoning, c, int(target))
+        rows.append(example_row(r, ctx.variant, trimmed, r.answer_text, r.gold, OK, "trimmed_to_st_length",
+                                length_target=int(target)))
+    out = pd.DataFrame(rows)
+    if len(out):
+        after = _features(ctx, out)["words"].to_numpy()
+        out["words"] = after
+        test = ks_2samp(after, reference)
+        log.info("%s: words median %d -> %d (ST %d); KS vs ST: D=%.3f p=%.3g", ctx.variant, np.median(lengths),
+                 np.median(after), np.median(reference), test.statistic, test.pvalue)
+    return out

@@ -1,0 +1,35 @@
+"""Alignment: every variant of a run covers the same problems (those all of them built), the same number of them."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pandas as pd
+
+from styledistill.variants.rows import OK
+from styledistill.variants.settings import AlignSettings
+
+
+def _rank(seed: int, problem_id: str) -> str:
+    return hashlib.sha256(f"{seed}:{problem_id}".encode()).hexdigest()
+
+
+def aligned_problems(raw: dict[str, pd.DataFrame], settings: AlignSettings) -> dict[str, Any]:
+    """The aligned problem ids and, per variant, its statuses and the problems it lost (built elsewhere, not here).
+
+    The size cap keeps the problems first in a seeded hash order: dropping a problem that was not kept leaves the
+    kept ones as they were (so one variant losing a spare problem reruns nothing downstream)."""
+    ok = {v: set(df.loc[df["status"] == OK, "problem_id"]) for v, df in raw.items()}
+    common = set.intersection(*ok.values()) if ok else set()
+    ids = sorted(common, key=lambda pid: _rank(settings.seed, pid))
+    if settings.size is not None:
+        ids = ids[: settings.size]
+    every = set().union(*(set(df["problem_id"]) for df in raw.values())) if raw else set()
+    return {
+        "problem_ids": sorted(ids),
+        "problems_offered": len(every),
+        "problems_built_by_all": len(common),
+        "statuses": {v: {str(k): int(n) for k, n in df["status"].value_counts().items()} for v, df in raw.items()},
+        "lost": {v: len(every - ok[v]) for v in raw},
+    }

@@ -1,0 +1,62 @@
+"""The dataset card (README.md) of a published variant: where it comes from, what was dropped and why, and how its
+style compares with ST's."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from styledistill.variants.summary import SHOWN
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def card(summary: dict[str, Any], provenance: dict[str, Any], settings: dict[str, Any]) -> str:
+    """The card's Markdown, with a YAML header the Hugging Face hub reads."""
+    name = summary["variant"]
+    out = [
+        "---",
+        "pretty_name: " + f"style-distill {name} ({provenance['teacher']} / {provenance['dataset']})",
+        "task_categories: [text-generation]",
+        "tags: [reasoning, distillation, style-distill]",
+        "---",
+        f"# {name}",
+        "",
+        f"Training set **{name}** of a style-distill run (kind `{settings['kind']}`): "
+        f"{summary['examples']} examples, as chat messages (`messages`) and the example record's columns.",
+        "",
+        "## Provenance",
+        "",
+        _table(["what", "value"], [[k, f"`{v}`"] for k, v in provenance.items()]
+               + [["settings", f"`{json.dumps(settings)}`"]]),
+        "",
+        "## Counts",
+        "",
+        f"{summary['offered']} problems offered, {summary['built']} built, {summary['examples']} kept after "
+        "alignment with the other variants of the run.",
+        "",
+        _table(["status", "problems"], [[k, v] for k, v in summary["statuses"].items()]),
+        "",
+        _table(["method", "examples"], [[k, v] for k, v in summary["methods"].items()]),
+        "",
+        "## Style next to ST",
+        "",
+        _table(["feature (median)", name, "ST"],
+               [[f, summary["features"][f], summary["st_features"][f]] for f in SHOWN]
+               + [["share with >= min_types pivot types", summary["min_types_share"], summary["st_min_types_share"]]]),
+        "",
+        f"Style distance from the ST profile (median): {summary['style']['distance_median']}; accepted by the style "
+        f"check: {summary['style']['accepted_share']}.",
+    ]
+    if summary.get("length_vs_st"):
+        ks = summary["length_vs_st"]
+        out += ["", f"Length (words) against ST: two-sample KS D = {ks['ks_statistic']}, p = {ks['ks_pvalue']}."]
+    for key, title in (("prefix_share", "Share of the input trace kept verbatim as a prefix"),
+                       ("attempts", "Generation attempts per kept example")):
+        if summary.get(key):
+            out += ["", f"## {title}", "", _table(list(summary[key]), [list(summary[key].values())])]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,57 @@
+"""Publish one variant: its training set as chat messages in Parquet and as a Hugging Face dataset directory, with a
+dataset card and its feature summary next to ST's. The directory appears whole or not at all."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from styledistill.features.settings import StyleCheck
+from styledistill.io import publish_dir, read_json, read_table, staging_dir, write_json, write_manifest
+from styledistill.prompting import assistant_target, student_messages
+from styledistill.variants.card import card
+from styledistill.variants.settings import VariantSettings
+from styledistill.variants.summary import summarize
+
+
+def _sha256(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def with_messages(examples: pd.DataFrame) -> pd.DataFrame:
+    """The examples with a `messages` column: the student's prompt and the assistant turn it learns."""
+    out = examples.copy()
+    out["messages"] = [student_messages(q) + [{"role": "assistant", "content": assistant_target(r or "", a or "")}]
+                       for q, r, a in zip(out["question"], out["reasoning"], out["answer_text"])]
+    return out
+
+
+def publish(variant: str, settings: VariantSettings, labels: dict[str, Any], train: str, raw: str, st: str,
+            profile: str, prompt: str | None, out: str, stage: str, version: int) -> None:
+    import datasets
+
+    examples, built = read_table(train, "example"), read_table(raw, "example")
+    profile_data = read_json(profile, "style profile")
+    check = getattr(settings, "style_check", None) or StyleCheck()
+    summary = summarize(variant, examples, built, read_table(st, "st"), profile_data, check)
+    provenance = {**labels, "style_profile_sha256": _sha256(profile)}
+    if prompt:
+        provenance.update(prompt=prompt, prompt_sha256=_sha256(prompt))
+    tmp = staging_dir(out)
+    try:
+        table = with_messages(examples)
+        (tmp / "data").mkdir()
+        table.to_parquet(tmp / "data" / "train.parquet", index=False)
+        datasets.Dataset.from_pandas(table, preserve_index=False).save_to_disk(str(tmp / "hf"))
+        write_json(tmp / "features.json", summary)
+        (tmp / "README.md").write_text(card(summary, provenance, settings.to_spec()))
+        write_manifest(tmp, stage, version, len(table))
+        publish_dir(tmp, Path(out))
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

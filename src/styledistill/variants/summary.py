@@ -1,0 +1,70 @@
+"""A variant's style, measured: the features of its traces next to ST's, its distance from the ST profile, and the
+figures its kind is judged by (unchanged prefix of ST-HC-W, length match of the trimmed ST-HC)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from styledistill.features.extract import extract
+from styledistill.features.settings import STYLE_FEATURES, StyleCheck
+from styledistill.features.style_check import profile_settings, style_distance
+
+# What the summary and the comparison show of each variant's features (style features, plus pivots in all).
+SHOWN = ("words", "pivots_total", *(f for f in STYLE_FEATURES if f != "words"))
+
+
+def measure(examples: pd.DataFrame, profile: dict[str, Any]) -> pd.DataFrame:
+    """Features of every example's reasoning, measured as the profile was."""
+    frame = pd.DataFrame({"problem_id": examples["problem_id"].astype(str), "sample": range(len(examples)),
+                          "reasoning": examples["reasoning"].fillna(""),
+                          "answer_text": examples["answer_text"].fillna(""), "correct": True, "truncated": False})
+    return extract(frame, profile_settings(profile), progress=False)
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), 4)
+
+
+def _medians(features: pd.DataFrame) -> dict[str, float | None]:
+    return {name: _num(pd.to_numeric(features[name]).median()) for name in SHOWN}
+
+
+def _quantiles(values: pd.Series) -> dict[str, float | None]:
+    values = pd.to_numeric(values, errors="coerce").dropna()
+    names = ("min", "q10", "q25", "median", "q75", "q90", "max")
+    if values.empty:
+        return dict.fromkeys(names)
+    return dict(zip(names, (_num(v) for v in values.quantile([0, 0.1, 0.25, 0.5, 0.75, 0.9, 1]))))
+
+
+def summarize(variant: str, examples: pd.DataFrame, raw: pd.DataFrame, st: pd.DataFrame, profile: dict[str, Any],
+              check: StyleCheck) -> dict[str, Any]:
+    from scipy.stats import ks_2samp
+
+    ours, theirs = measure(examples, profile), measure(st, profile)
+    distance = style_distance(ours, profile, check)
+    finite = distance["style_distance"].replace(np.inf, np.nan)
+    ks = ks_2samp(ours["words"], theirs["words"]) if len(ours) and len(theirs) else None
+    out: dict[str, Any] = {
+        "variant": variant,
+        "examples": len(examples),
+        "built": int((raw["status"] == "ok").sum()),
+        "offered": len(raw),
+        "statuses": {str(k): int(n) for k, n in raw["status"].value_counts().items()},
+        "methods": {str(k): int(n) for k, n in examples["method"].value_counts().items()},
+        "features": _medians(ours),
+        "st_features": _medians(theirs),
+        "min_types_share": _num(ours["has_min_types"].astype(bool).mean()) if len(ours) else None,
+        "st_min_types_share": _num(theirs["has_min_types"].astype(bool).mean()) if len(theirs) else None,
+        "style": {"distance_median": _num(finite.median()), "accepted_share": _num(distance["style_accepted"].mean()),
+                  "check": check.to_spec()},
+        "length_vs_st": {"ks_statistic": _num(ks.statistic), "ks_pvalue": _num(ks.pvalue)} if ks else None,
+    }
+    if "attempts" in examples.columns:
+        out["attempts"] = _quantiles(examples["attempts"])
+    if "prefix_share" in examples.columns:
+        out["prefix_share"] = _quantiles(examples["prefix_share"])
+    return out

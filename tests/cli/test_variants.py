@@ -1,0 +1,140 @@
+"""build_variants on fixtures: ST-HC-W's rewrite path through a real OpenAI-compatible server (the fake), the
+ablations, and the align / select / publish / compare steps."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from styledistill.io import write_table
+from tests.cli.fixtures import job
+from tests.conftest import run_cli
+from tests.fakes.openai_server import FakeOpenAI
+
+GOLD = {"p1": "7", "p2": "3", "p3": "42"}
+TRACES = {
+    "p1": "We need 3 + 4. First I add the ones.\n\nWait, let me check: 3 + 4 is 7.\n\nSo the total is 7.",
+    "p2": "Start from 10 and take away 7.\n\nCounting down gives 3. Let me check: 3 + 7 = 10.\n\nSo it is 3.",
+    "p3": "Six times seven: six sevens.\n\nHmm, 6 * 7 = 42, and 7 * 6 = 42 too.\n\nThe product is 42.",
+}
+
+
+def _st_hc(path: Path) -> Path:
+    rows = [{"problem_id": pid, "variant": "ST-HC", "question": f"Question {pid}?", "reasoning": text,
+             "answer_text": f"The final answer is $\\boxed{{{GOLD[pid]}}}$.", "target_answer": GOLD[pid],
+             "gold": GOLD[pid], "target_correct": True, "status": "ok", "method": "generated"}
+            for pid, text in TRACES.items()]
+    rows.append({**rows[0], "problem_id": "p4", "status": "style_rejected"})  # not accepted: not an input
+    write_table(pd.DataFrame(rows), path, "example", "build_variants", 1)
+    return path
+
+
+def _wrong_target(key: str) -> str:
+    """The fake generator: it reaches the wrong answer the prompt asks for, except on p2 where it stays right."""
+    if "Question p2?" in key:
+        return "3"
+    return re.search(r"concludes that\s+the answer is (\S+?)\.", key).group(1)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("litellm") is None, reason="the api extra is not installed")
+def test_st_hc_w_rewrites_only_the_ending_through_an_api_and_falls_back(tmp_path):
+    source = _st_hc(tmp_path / "ST-HC.parquet")
+    with FakeOpenAI(answer=_wrong_target) as server:
+        def make(out: Path, **stage) -> pd.DataFrame:
+            spec = job({"kind": "synthetic_wrong", "input": "ST-HC", "generator": "api",
+                        "prompt": "prompts/synthetic_hc_w.yaml", **stage}, generator={"answer_check": "require"},
+                       generation={"backend": "litellm", "max_new_tokens": 64, "timeout": 5.0, "retry_wait": 0.01},
+                       provider={"provider": "openai/fake-generator", "api_base": server.url})
+            run_cli("build_variants", "make", "--spec", spec, "--variant", "ST-HC-W", "--input", str(source),
+                    "--prompt", "prompts/synthetic_hc_w.yaml", "--store", str(tmp_path / "store"), "--out", str(out))
+            return pd.read_parquet(out).set_index("problem_id")
+
+        wrong = make(tmp_path / "W.parquet")
+        assert server.total_hits == 3  # p4 was not accepted in ST-HC: never sent
+        assert list(wrong.index) == ["p1", "p2", "p3"] and (wrong["status"] == "ok").all()
+        assert wrong["method"].to_dict() == {"p1": "rewrite", "p2": "fallback", "p3": "rewrite"}
+        assert not wrong["target_correct"].any() and (wrong["target_answer"] != wrong["gold"]).all()
+        for pid in ("p1", "p3"):  # the body is kept verbatim, the continuation reaches the wrong answer
+            kept = wrong.loc[pid, "reasoning"][: int(round(wrong.loc[pid, "prefix_share"] * len(TRACES[pid])))]
+            assert TRACES[pid].startswith(kept) and 0.5 < wrong.loc[pid, "prefix_share"] < 1
+            assert wrong.loc[pid, "target_answer"] in wrong.loc[pid, "answer_text"]
+        # the fallback puts the wrong value in the final step and keeps everything before it
+        assert wrong.loc["p2", "reasoning"] == TRACES["p2"].replace("So it is 3.",
+                                                                    f"So it is {wrong.loc['p2', 'target_answer']}.")
+        assert wrong.loc["p2", "prefix_share"] > 0.9
+        # a rerun pays nothing; without the fallback, the missed problem is dropped and counted
+        strict = make(tmp_path / "W2.parquet", fallback=False)
+        assert server.total_hits == 3
+        assert strict["status"].to_dict() == {"p1": "ok", "p2": "missed_target", "p3": "ok"}
+
+
+def _st(path: Path) -> Path:
+    rows = [{"problem_id": pid, "question": f"Question {pid}?", "gold": GOLD[pid], "reasoning": text,
+             "answer_text": f"The answer is \\boxed{{{GOLD[pid]}}}.", "sample": 0} for pid, text in TRACES.items()]
+    write_table(pd.DataFrame(rows), path, "st", "build_st", 1)
+    return path
+
+
+def _profile(tmp_path: Path, st: Path) -> Path:
+    from styledistill.features import profile
+    from styledistill.features.extract import extract
+    from styledistill.features.settings import FeatureSettings
+
+    df = pd.read_parquet(st).assign(correct=True, truncated=False)
+    built = profile.build(extract(df, FeatureSettings(), progress=False), FeatureSettings())
+    (tmp_path / "profile.json").write_text(json.dumps(built))
+    return tmp_path / "profile.json"
+
+
+def test_ablations_align_select_publish_and_compare(tmp_path):
+    st = _st(tmp_path / "st.parquet")
+    profile = _profile(tmp_path, st)
+    raw = {}
+    stages = {"ST": {"kind": "st"}, "ST-NT": {"kind": "no_trace"}, "ST-PS": {"kind": "pivot_stripped"},
+              "ST-SS": {"kind": "stage_shuffled", "seed": 1}, "ST-LM": {"kind": "length_matched", "input": "ST"}}
+    for variant, stage in stages.items():
+        raw[variant] = tmp_path / "raw" / f"{variant}.parquet"
+        source = raw["ST"] if stage.get("input") else st
+        run_cli("build_variants", "make", "--spec", job(stage), "--variant", variant, "--input", str(source),
+                "--profile", str(profile), "--reference", str(st), "--out", str(raw[variant]))
+    stripped = pd.read_parquet(raw["ST-PS"]).set_index("problem_id")
+    assert stripped.loc["p1", "reasoning"] == "We need 3 + 4. First I add the ones.\n\n3 + 4 is 7.\n\nSo the total is 7."
+    assert (stripped["pivots_removed"] > 0).all()
+    shuffled = pd.read_parquet(raw["ST-SS"])
+    assert sorted(" ".join(shuffled["reasoning"]).split()) == sorted(" ".join(TRACES.values()).split())
+    run_cli("build_variants", "align", "--spec", job({"size": 2}), "--raw", *map(str, raw.values()),
+            "--out", str(tmp_path / "alignment.json"))
+    alignment = json.loads((tmp_path / "alignment.json").read_text())
+    assert len(alignment["problem_ids"]) == 2 and alignment["problems_built_by_all"] == 3
+    published = []
+    for variant, path in raw.items():
+        train = tmp_path / variant / "train.parquet"
+        run_cli("build_variants", "select", "--raw", str(path), "--alignment", str(tmp_path / "alignment.json"),
+                "--out", str(train))
+        assert list(pd.read_parquet(train)["problem_id"]) == alignment["problem_ids"]
+        out = tmp_path / variant / "published"
+        spec = job(stages[variant], labels={"teacher": "t", "dataset": "d", "variant": variant})
+        run_cli("build_variants", "publish", "--spec", spec, "--variant", variant, "--train", str(train), "--raw",
+                str(path), "--st", str(st), "--profile", str(profile), "--out", str(out))
+        published.append(str(out))
+        summary = json.loads((out / "features.json").read_text())
+        assert summary["examples"] == 2 and summary["st_features"]["words"] > 0
+        card = (out / "README.md").read_text()
+        assert f"# {variant}" in card and "style_profile_sha256" in card and "| status | problems |" in card
+        import datasets
+
+        hf = datasets.load_from_disk(str(out / "hf"))
+        assert len(hf) == 2 and hf[0]["messages"][-1]["role"] == "assistant"
+    paths = {k: str(tmp_path / f"comparison.{k}") for k in ("csv", "md", "png")}
+    run_cli("build_variants", "compare", "--published", *published, "--alignment", str(tmp_path / "alignment.json"),
+            "--csv", paths["csv"], "--markdown", paths["md"], "--plot", paths["png"])
+    table = pd.read_csv(paths["csv"]).set_index("variant")
+    assert table.loc["ST-PS", "pivots_total"] == 0 < table.loc["ST", "pivots_total"]
+    assert table.loc["ST-SS", "words"] == table.loc["ST", "words"]
+    assert "# Variants compared with ST" in Path(paths["md"]).read_text()
+    assert Path(paths["png"]).stat().st_size > 10_000
