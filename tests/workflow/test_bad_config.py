@@ -173,9 +173,17 @@ CASES: list[tuple[str, Mutate, str]] = [
     ("prompt with an unknown key", _file("prompts/bad.yaml", TEACHER_PROMPT + "assistant: hi\n",
                                          "teachers.smollm2.prompt"),
      "prompts/bad.yaml: unknown key(s) ['assistant']"),
-    ("synthetic prompt without {style}", _file("prompts/bad.yaml", "user: '{question} -> {answer}'\n",
-                                               "variants.ST-HC.prompt"),
-     "config: variants.ST-HC.prompt: prompts/bad.yaml: template must use placeholder(s) ['style']"),
+    ("rewrite prompt without the kept trace", _file("prompts/bad.yaml", "user: '{question} -> {answer}'\n",
+                                                    "variants.ST-HC-W.prompt"),
+     "config: variants.ST-HC-W.prompt: prompts/bad.yaml: template must use placeholder(s) ['kept']"),
+    ("gold answer shown against show_answer", _both(
+        _file("prompts/bad.yaml", "user: '{question} -> {answer}'\n", "variants.ST-HC.prompt"),
+        _set("variants.ST-HC.show_answer", False)),
+     "config: variants.ST-HC.prompt: prompts/bad.yaml: unknown placeholder(s) ['answer']"),
+    ("unknown style-check feature", _set("variants.ST-HC.style_check", {"features": ["words", "colour"]}),
+     "config: variants.ST-HC.style_check.features: unknown feature(s) colour"),
+    ("ST-HC-W without its input", _set("variants.ST-HC-W.input", None),
+     "config: variants.ST-HC-W.input: Input should be a valid string"),
     # recipes
     ("unknown recipe key", _recipe("packing: true\n"), "config: families.smollm2.recipe: recipes/bad.yaml: unknown "
                                                        "key(s) ['packing']"),

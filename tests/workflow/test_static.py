@@ -20,7 +20,8 @@ def test_dry_run_plans_the_whole_study(workdir):
     assert counts == {
         "all": 1, "prepare_model": 1, "make_problems": 2, "generate_traces": 1, "merge_traces": 1, "grade": 1,
         "build_st": 1,
-        "extract_features": 1, "make_variant": n_variants, "align_variants": 1, "train_sft": n_variants,
+        "extract_features": 1, "make_variant": n_variants, "align_variants": 1, "select_variant": n_variants,
+        "publish_variant": n_variants, "compare_variants": 1, "train_sft": n_variants,
         "evaluate_base": 1, "evaluate_sft": n_variants, "report": 1,
     }
 

@@ -20,21 +20,26 @@ def units(text: str) -> list[tuple[int, int]]:
     return steps if len(steps) >= 2 else split_spans(text, _SENTENCE_END)
 
 
-# Where a sentence or a line starts; failing that (a trace of one sentence), where a word starts.
-_BOUNDARIES = (re.compile(r"(?:[.!?][\"')\]]*\s+|\n\s*)(?=\S)"), re.compile(r"\s+(?=\S)"))
+# Where a sentence or a line starts; where a word starts.
+_SENTENCE_START = re.compile(r"(?:[.!?][\"')\]]*\s+|\n\s*)(?=\S)")
+_WORD_START = re.compile(r"\s+(?=\S)")
+
+
+def _nearest(boundary: re.Pattern[str], text: str, target: float) -> int | None:
+    starts = [m.end() for m in boundary.finditer(text) if m.end() < len(text)]
+    return min(starts, key=lambda start: (abs(start - target), start)) if starts else None
 
 
 def rewrite_point(text: str, share: float) -> int:
     """Where a rewrite of about the last `share` of a trace starts: the sentence or line start nearest to that
-    point, or the nearest word start in a single sentence (something is always kept and something rewritten).
-    0 for a trace of one word."""
-    starts: list[int] = []
-    for boundary in _BOUNDARIES:
-        starts = starts or [m.end() for m in boundary.finditer(text) if m.end() < len(text)]
-    if not starts:
-        return 0
+    point when one lies within half of `share` of it, else the nearest word start (something is always kept and
+    something rewritten). 0 for a trace of one word."""
     target = (1 - share) * len(text)
-    return min(starts, key=lambda start: (abs(start - target), start))
+    sentence = _nearest(_SENTENCE_START, text, target)
+    if sentence is not None and abs(sentence - target) <= share / 2 * len(text):
+        return sentence
+    word = _nearest(_WORD_START, text, target)
+    return word if word is not None else 0
 
 
 def _number(value: str) -> re.Pattern[str]:

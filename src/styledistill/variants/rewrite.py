@@ -1,7 +1,7 @@
 """ST-HC-W: the input variant's accepted traces (ST-HC) with only their ending rewritten to reach a wrong answer.
 
 Per trace: a wrong target near the gold (variants/wrong.py, confirmed wrong by the grader) and the point from which
-to rewrite (the sentence start nearest to where the last `rewrite_share` of its text begins). The generator
+to rewrite (a sentence start, else a word start, near where the last `rewrite_share` of its text begins). The generator
 continues the kept part towards the wrong target; a continuation that misses it falls back to the trace with the
 wrong value put in its final step (when `fallback`).
 Every kept example grades wrong. `prefix_share` records how much of the original trace is kept verbatim.
