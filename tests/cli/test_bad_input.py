@@ -82,9 +82,9 @@ def _examples(tmp: Path) -> Path:
 
 
 def _select(tmp: Path, ids: list[str]) -> tuple[list[str], list[Path]]:
-    (tmp / "alignment.json").write_text(json.dumps({"problem_ids": ids}))
+    (tmp / "problems.json").write_text(json.dumps(ids))
     out = tmp / "train.parquet"
-    return ["build_variants", "select", "--raw", str(_examples(tmp)), "--alignment", str(tmp / "alignment.json"),
+    return ["build_variants", "select", "--raw", str(_examples(tmp)), "--problems", str(tmp / "problems.json"),
             "--out", str(out)], [out]
 
 

@@ -66,11 +66,12 @@ def test_build_variants_on_the_embedded_generator(tmp_path, smollm2_dir):
     assert hc["attempts"].between(1, 2).all() and hc["style_distance"].notna().any()
     assert (hc["status"].isin(["ok", "style_rejected"])).all()
     run_cli("build_variants", "align", "--spec", job({}), "--raw", *map(str, raw.values()),
-            "--out", str(tmp_path / "alignment.json"))
-    ids = json.loads((tmp_path / "alignment.json").read_text())["problem_ids"]
+            "--out", str(tmp_path / "alignment"))
+    summary = json.loads((tmp_path / "alignment" / "summary.json").read_text())
+    ids, problems = summary["problem_ids"], tmp_path / "alignment" / summary["problems_file"]
     frames = {}
     for variant, path in raw.items():
-        run_cli("build_variants", "select", "--raw", str(path), "--alignment", str(tmp_path / "alignment.json"),
+        run_cli("build_variants", "select", "--raw", str(path), "--problems", str(problems),
                 "--out", str(tmp_path / f"{variant}.parquet"))
         frames[variant] = pd.read_parquet(tmp_path / f"{variant}.parquet")
     assert ids and all(list(df["problem_id"]) == ids for df in frames.values())

@@ -108,14 +108,15 @@ def test_ablations_align_select_publish_and_compare(tmp_path):
     shuffled = pd.read_parquet(raw["ST-SS"])
     assert sorted(" ".join(shuffled["reasoning"]).split()) == sorted(" ".join(TRACES.values()).split())
     run_cli("build_variants", "align", "--spec", job({"size": 2}), "--raw", *map(str, raw.values()),
-            "--out", str(tmp_path / "alignment.json"))
-    alignment = json.loads((tmp_path / "alignment.json").read_text())
+            "--out", str(tmp_path / "alignment"))
+    alignment = json.loads((tmp_path / "alignment" / "summary.json").read_text())
+    problems = tmp_path / "alignment" / alignment["problems_file"]
+    assert json.loads(problems.read_text()) == alignment["problem_ids"]
     assert len(alignment["problem_ids"]) == 2 and alignment["problems_built_by_all"] == 3
     published = []
     for variant, path in raw.items():
         train = tmp_path / variant / "train.parquet"
-        run_cli("build_variants", "select", "--raw", str(path), "--alignment", str(tmp_path / "alignment.json"),
-                "--out", str(train))
+        run_cli("build_variants", "select", "--raw", str(path), "--problems", str(problems), "--out", str(train))
         assert list(pd.read_parquet(train)["problem_id"]) == alignment["problem_ids"]
         out = tmp_path / variant / "published"
         spec = job(stages[variant], labels={"teacher": "t", "dataset": "d", "variant": variant})
@@ -131,7 +132,7 @@ def test_ablations_align_select_publish_and_compare(tmp_path):
         hf = datasets.load_from_disk(str(out / "hf"))
         assert len(hf) == 2 and hf[0]["messages"][-1]["role"] == "assistant"
     paths = {k: str(tmp_path / f"comparison.{k}") for k in ("csv", "md", "png")}
-    run_cli("build_variants", "compare", "--published", *published, "--alignment", str(tmp_path / "alignment.json"),
+    run_cli("build_variants", "compare", "--published", *published, "--alignment", str(tmp_path / "alignment"),
             "--csv", paths["csv"], "--markdown", paths["md"], "--plot", paths["png"])
     table = pd.read_csv(paths["csv"]).set_index("variant")
     assert table.loc["ST-PS", "pivots_total"] == 0 < table.loc["ST", "pivots_total"]

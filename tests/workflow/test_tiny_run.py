@@ -85,7 +85,7 @@ def edited(path: Path, old: str, new: str):
 
 
 def _aligned(workdir: Path) -> list[str]:
-    return json.loads((workdir / "results/variants/smol/tiny_train/alignment.json").read_text())["problem_ids"]
+    return json.loads((workdir / "results/variants/smol/tiny_train/alignment/summary.json").read_text())["problem_ids"]
 
 
 def _descendants(variants: int, families: int = 2) -> dict[str, int]:

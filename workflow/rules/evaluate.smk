@@ -29,7 +29,7 @@ rule evaluate_base:
 use rule evaluate_base as evaluate_sft with:
     input:
         problems=lambda w: wiring.eval_problems(STUDY, w),
-        model=paths.SFT_MODEL,
+        model=wiring.once_aligned(checkpoints, paths.SFT_MODEL),
     output:
         samples=paths.EVAL_SFT["samples"],
         scores=paths.EVAL_SFT["scores"],

@@ -3,7 +3,7 @@
 
 rule train_sft:
     input:
-        examples=paths.VARIANT_TRAIN,
+        examples=wiring.once_aligned(checkpoints, paths.VARIANT_TRAIN),
         model=lambda w: paths.MODEL.format(model=STUDY.families[w.family].model),
         recipe=lambda w: STUDY.families[w.family].recipe,
     output:

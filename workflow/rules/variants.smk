@@ -2,9 +2,10 @@
 # every variant built picked by a checkpoint; each variant's training set selected for them and published with a
 # dataset card; the variants' styles compared with ST's.
 #
-# A variant's training set depends on its own examples and on the aligned problem ids (a digest, as a param), not on
-# the alignment file's time stamp: rebuilding one variant reruns only its own descendants when the aligned problems
-# stay the same.
+# A variant's training set depends on its own examples and on the aligned problem ids (a file named by their digest,
+# marked ancient), not on the alignment's time stamp; its consumers are evaluated after the checkpoint
+# (wiring.once_aligned). So rebuilding one variant reruns only its own descendants when the aligned problems stay
+# the same (a dry run cannot know that before the checkpoint has run).
 
 
 rule make_variant:
@@ -35,7 +36,7 @@ checkpoint align_variants:
     input:
         expand(paths.VARIANT_RAW, variant=STUDY.study.variants, allow_missing=True),
     output:
-        paths.ALIGNMENT,
+        directory(paths.ALIGNMENT),
     params:
         spec=lambda w: jobs.align_job(STUDY),
     log:
@@ -52,11 +53,9 @@ checkpoint align_variants:
 rule select_variant:
     input:
         raw=paths.VARIANT_RAW,
-        alignment=ancient(paths.ALIGNMENT),
+        problems=lambda w: wiring.aligned_problems(checkpoints, w),
     output:
         paths.VARIANT_TRAIN,
-    params:
-        aligned=lambda w: wiring.aligned_ids_digest(checkpoints, w),
     log:
         "logs/select_variant/{teacher}/{dataset}/{variant}.log",
     benchmark:
@@ -64,13 +63,14 @@ rule select_variant:
     conda:
         "../../envs/build_variants.yaml"
     shell:
-        "python -m styledistill.cli.build_variants select --raw {input.raw} --alignment {input.alignment}"
+        "python -m styledistill.cli.build_variants select --raw {input.raw} --problems {input.problems}"
         " --out {output} > {log} 2>&1"
 
 
 rule publish_variant:
     input:
         unpack(lambda w: wiring.publish_inputs(STUDY, w)),
+        train=wiring.once_aligned(checkpoints, paths.VARIANT_TRAIN),
     output:
         directory(paths.VARIANT_PUBLISHED),
     params:

@@ -48,7 +48,7 @@ def align(args: argparse.Namespace) -> None:
 def select(args: argparse.Namespace) -> None:
     from styledistill.variants.make import select as select_variant
 
-    select_variant(args.raw, args.alignment, args.out, STAGE, version(STAGE))
+    select_variant(args.raw, args.problems, args.out, STAGE, version(STAGE))
 
 
 def publish(args: argparse.Namespace) -> None:
@@ -85,11 +85,12 @@ def _subcommands(p: argparse.ArgumentParser) -> None:
                        description="The problems every variant built (capped at build_variants.size), as JSON.")
     a.add_argument("--spec", default=argparse.SUPPRESS)
     a.add_argument("--raw", nargs="+", required=True, help="raw examples of each variant")
-    a.add_argument("--out", required=True, help="alignment JSON (problem_ids, statuses per variant)")
+    a.add_argument("--out", required=True, help="alignment directory: summary.json (problem ids, statuses per "
+                                                "variant) and problems-<digest>.json (the ids)")
     s = sub.add_parser("select", help="one variant's training set",
                        description="A variant's accepted examples of the aligned problems (train.parquet).")
     s.add_argument("--raw", required=True, help="the variant's raw examples")
-    s.add_argument("--alignment", required=True, help="alignment JSON")
+    s.add_argument("--problems", required=True, help="the aligned problem ids (problems-<digest>.json)")
     s.add_argument("--out", required=True, help="train.parquet")
     pub = sub.add_parser("publish", help="dataset directory and card of one variant",
                          description="Write data/train.parquet (chat messages), hf/ (datasets.save_to_disk), "
@@ -106,7 +107,7 @@ def _subcommands(p: argparse.ArgumentParser) -> None:
                        description="A table (CSV, Markdown) and a plot of the variants' features against ST.")
     c.add_argument("--published", nargs="+", required=True, help="published directory of each variant (its "
                                                                  "features.json is read)")
-    c.add_argument("--alignment", required=True, help="alignment JSON")
+    c.add_argument("--alignment", required=True, help="alignment directory")
     c.add_argument("--csv", required=True)
     c.add_argument("--markdown", required=True)
     c.add_argument("--plot", required=True)

@@ -21,7 +21,7 @@ FEATURES = {
 }
 VARIANT_RAW = "results/variants/{teacher}/{dataset}/raw/{variant}.parquet"
 VARIANT_TRAIN = "results/variants/{teacher}/{dataset}/{variant}/train.parquet"
-ALIGNMENT = "results/variants/{teacher}/{dataset}/alignment.json"
+ALIGNMENT = "results/variants/{teacher}/{dataset}/alignment"  # summary.json, problems-<digest>.json
 VARIANT_PUBLISHED = "results/variants/{teacher}/{dataset}/{variant}/published"
 COMPARISON = {"csv": "results/variants/{teacher}/{dataset}/comparison.csv",
               "markdown": "results/variants/{teacher}/{dataset}/comparison.md",

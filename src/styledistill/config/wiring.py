@@ -71,26 +71,36 @@ def variant_args(inputs: Any) -> str:
 
 
 def publish_inputs(study: Study, wildcards: Any) -> dict[str, str]:
-    """What a variant's card is made from: its training set and raw examples, the ST set and profile, its prompt."""
+    """What a variant's card is made from besides its training set: its raw examples, the ST set and profile, its
+    prompt."""
     where = {"teacher": wildcards.teacher, "dataset": wildcards.dataset}
-    inputs = {"train": paths.VARIANT_TRAIN.format(variant=wildcards.variant, **where),
-              "raw": paths.VARIANT_RAW.format(variant=wildcards.variant, **where),
+    inputs = {"raw": paths.VARIANT_RAW.format(variant=wildcards.variant, **where),
               "st": paths.ST.format(**where), "profile": paths.FEATURES["profile"].format(**where)}
     if KINDS[study.variants[wildcards.variant].kind].generated:
         inputs["prompt"] = study.variants[wildcards.variant].prompt
     return inputs
 
 
-def aligned_ids_digest(checkpoints: Any, wildcards: Any) -> str:
-    """A digest of the aligned problem ids, read once the align checkpoint has run: a variant's training set is
-    rebuilt when its own examples or this set change, not whenever another variant is rebuilt."""
-    import hashlib
-    import json
+def aligned_problems(checkpoints: Any, wildcards: Any) -> str:
+    """The aligned problem ids a variant's training set is selected for, once the align checkpoint is done: a file
+    named by their digest (marked ancient, so a rerun of the checkpoint that keeps the ids reruns nothing; new ids
+    are a new file name, which Snakemake's input-set trigger reruns)."""
+    from snakemake.io import ancient
 
-    path = checkpoints.align_variants.get(teacher=wildcards.teacher, dataset=wildcards.dataset).output[0]
-    with open(path) as handle:
-        ids = json.load(handle)["problem_ids"]
-    return hashlib.sha256(json.dumps(ids).encode()).hexdigest()[:16]
+    from styledistill.variants.align import problems_file
+
+    directory = checkpoints.align_variants.get(teacher=wildcards.teacher, dataset=wildcards.dataset).output[0]
+    return ancient(problems_file(directory))
+
+
+def once_aligned(checkpoints: Any, pattern: str) -> Any:
+    """An input function for `pattern` that Snakemake evaluates only after the align checkpoint of the job's
+    teacher and dataset (without this, Snakemake reruns every job downstream of a rule that depends on a checkpoint
+    whenever the checkpoint runs; deferred, each is judged on its own inputs)."""
+    def inputs(wildcards: Any) -> str:
+        checkpoints.align_variants.get(teacher=wildcards.teacher, dataset=wildcards.dataset)
+        return pattern.format(**dict(wildcards.items()))
+    return inputs
 
 
 def eval_problems(study: Study, wildcards: Any) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -33,3 +35,17 @@ def aligned_problems(raw: dict[str, pd.DataFrame], settings: AlignSettings) -> d
         "statuses": {v: {str(k): int(n) for k, n in df["status"].value_counts().items()} for v, df in raw.items()},
         "lost": {v: len(every - ok[v]) for v in raw},
     }
+
+
+SUMMARY = "summary.json"
+
+
+def problems_name(ids: list[str]) -> str:
+    """The file of an aligned problem set, named by its content: a new set is a new name."""
+    return f"problems-{hashlib.sha256(json.dumps(ids).encode()).hexdigest()[:16]}.json"
+
+
+def problems_file(directory: str | Path) -> str:
+    """The problem file of an alignment directory (named in its summary)."""
+    with open(Path(directory) / SUMMARY) as handle:
+        return str(Path(directory) / json.load(handle)["problems_file"])

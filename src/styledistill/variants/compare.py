@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from styledistill.io import all_or_none, atomic_write_text, read_json
+from styledistill.variants.align import SUMMARY
 from styledistill.variants.summary import SHOWN
 
 COLUMNS = ("examples", *SHOWN, "min_types_share", "style_distance", "ks_pvalue_words", "prefix_share_median",
@@ -75,5 +76,5 @@ def compare_variants(published: list[str], alignment: str, csv: str, md: str, pn
     df = table([read_json(Path(path) / "features.json", "variant summary") for path in published])
     with all_or_none(csv, md, png):
         atomic_write_text(csv, df.to_csv(index=False))
-        atomic_write_text(md, markdown(df, read_json(alignment, "alignment")))
+        atomic_write_text(md, markdown(df, read_json(Path(alignment) / SUMMARY, "alignment")))
         plot(df, png)

@@ -8,13 +8,14 @@ accepted examples (record `example`, status ok): so a variant can alter another 
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 import pandas as pd
 
 from styledistill.errors import UserError
 from styledistill.generation.jobs import Generator, failures_path
-from styledistill.io import read_json, read_table, write_json, write_table
+from styledistill.io import publish_dir, read_json, read_table, staging_dir, write_json, write_table
 from styledistill.settings import pick
 from styledistill.variants.context import BuildContext
 from styledistill.variants.kinds import KINDS
@@ -69,8 +70,9 @@ def make(variant: str, settings: VariantSettings, input_path: str, out: str, *, 
 
 def align(raw_paths: list[str], out: str, settings: AlignSettings) -> None:
     """The problems every variant built (status ok), capped at `size` by a seeded ranking that a problem's removal
-    elsewhere does not reshuffle; what each variant lost and why."""
-    from styledistill.variants.align import aligned_problems
+    elsewhere does not reshuffle; what each variant lost and why. Written to directory `out`: summary.json, and the
+    ids alone in a file named by their digest."""
+    from styledistill.variants.align import SUMMARY, aligned_problems, problems_name
 
     raw = {}
     for path in raw_paths:
@@ -80,14 +82,22 @@ def align(raw_paths: list[str], out: str, settings: AlignSettings) -> None:
     if len(summary["problem_ids"]) < settings.min_size:
         raise UserError(f"align: only {len(summary['problem_ids'])} problem(s) built in every variant "
                         f"({summary['statuses']}); build_variants.min_size is {settings.min_size}")
-    write_json(out, summary)
+    tmp = staging_dir(out)
+    try:
+        summary["problems_file"] = problems_name(summary["problem_ids"])
+        write_json(tmp / summary["problems_file"], summary["problem_ids"])
+        write_json(tmp / SUMMARY, summary)
+        publish_dir(tmp, Path(out))
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     log.info("aligned %d problems across %d variants", len(summary["problem_ids"]), len(raw))
 
 
-def select(raw_path: str, alignment_path: str, out: str, stage: str, version: int) -> None:
+def select(raw_path: str, problems_path: str, out: str, stage: str, version: int) -> None:
     """One variant's training set: its accepted examples of the aligned problems, in problem order."""
     raw = read_table(raw_path, "example")
-    ids = read_json(alignment_path, "alignment")["problem_ids"]
+    ids = read_json(problems_path, "aligned problems")
     kept = raw[(raw["status"] == OK) & raw["problem_id"].isin(ids)].sort_values("problem_id").reset_index(drop=True)
     missing = sorted(set(ids) - set(kept["problem_id"]))
     if missing:
