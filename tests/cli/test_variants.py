@@ -103,7 +103,8 @@ def test_ablations_align_select_publish_and_compare(tmp_path):
         run_cli("build_variants", "make", "--spec", job(stage), "--variant", variant, "--input", str(source),
                 "--profile", str(profile), "--reference", str(st), "--out", str(raw[variant]))
     stripped = pd.read_parquet(raw["ST-PS"]).set_index("problem_id")
-    assert stripped.loc["p1", "reasoning"] == "We need 3 + 4. First I add the ones.\n\n3 + 4 is 7.\n\nSo the total is 7."
+    assert stripped.loc["p1", "reasoning"] == \
+        "We need 3 + 4. First I add the ones.\n\n3 + 4 is 7.\n\nSo the total is 7."
     assert (stripped["pivots_removed"] > 0).all()
     shuffled = pd.read_parquet(raw["ST-SS"])
     assert sorted(" ".join(shuffled["reasoning"]).split()) == sorted(" ".join(TRACES.values()).split())

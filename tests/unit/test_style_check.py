@@ -26,7 +26,8 @@ def _check(**kw) -> StyleCheck:
 
 
 def test_z_scores_are_robust_and_floored():
-    rows = pd.DataFrame({"words": [199, 1999], "pivot_types": [3, 0], "backtracking": [0, 1], "stage_framing": [0.1, 0.2]})
+    rows = pd.DataFrame({"words": [199, 1999], "pivot_types": [3, 0], "backtracking": [0, 1],
+                         "stage_framing": [0.1, 0.2]})
     z = z_scores(rows, PROFILE, _check())
     assert list(z.columns) == ["words", "pivot_types", "backtracking"]  # no median in the profile: not compared
     assert z.loc[0].abs().max() == 0

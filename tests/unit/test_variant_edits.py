@@ -16,8 +16,14 @@ from styledistill.features.lexicon import default
 from styledistill.features.pivots import PivotMatcher
 from styledistill.features.settings import FeatureSettings
 from styledistill.variants.ablations import length_targets
-from styledistill.variants.edits import prefix_share, rewrite_point, shuffle_spans, strip_pivots, substitute_final, \
-    trim_at
+from styledistill.variants.edits import (
+    prefix_share,
+    rewrite_point,
+    shuffle_spans,
+    strip_pivots,
+    substitute_final,
+    trim_at,
+)
 
 MATCHER = PivotMatcher(default())
 

@@ -83,7 +83,9 @@ def test_an_api_generator_writes_a_synthetic_variant(tmp_path, monkeypatch):
         config["generators"] = {"api": {"model": "fake", "answer_check": "enforce",
                                         "generation": {"backend": "litellm", "max_new_tokens": 64, "timeout": 5,
                                                        "budget_usd": 1.0}}}
-        config["variants"]["ST-HC"] = {"kind": "synthetic", "generator": "api", "prompt": "prompts/synthetic_hc.yaml"}
+        # The fake writes the same canned reasoning for teacher and generator: no style to check here.
+        config["variants"]["ST-HC"] = {"kind": "synthetic", "generator": "api", "prompt": "prompts/synthetic_hc.yaml",
+                                       "style_check": None}
         write_config(workdir, config)
         snakemake(workdir, "--cores", "2", target)
         examples = pd.read_parquet(workdir / target)

@@ -10,7 +10,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.workflow.conftest import copy_workflow, executed_jobs, planned_jobs, planned_wildcards, snakemake, write_config
+from tests.workflow.conftest import (
+    copy_workflow,
+    executed_jobs,
+    planned_jobs,
+    planned_wildcards,
+    snakemake,
+    write_config,
+)
 from tests.workflow.tiny import VARIANTS, tiny_config
 
 pytestmark = pytest.mark.slow
@@ -116,7 +123,8 @@ def test_editing_one_prompt_reruns_only_that_variant_and_its_descendants(finishe
     ST-HC, ST-HC-W and ST-HC-LM (built from it) and what depends on them; no other variant, no teacher."""
     workdir, _ = finished_run
     before = _aligned(workdir)
-    with edited(workdir / "prompts" / "step_by_step.yaml", "Let's think step by step.", "Think it through, step by step."):
+    sbs = workdir / "prompts" / "step_by_step.yaml"
+    with edited(sbs, "Let's think step by step.", "Think it through, step by step."):
         assert executed_jobs(workdir) == _descendants(1)
     assert _aligned(workdir) == before
     with edited(workdir / "prompts" / "synthetic_hc.yaml", "Write a solution", "Write a careful solution"):

@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from styledistill.errors import UserError
 from styledistill.cli._common import load_job, parser, run, set_threads
 from styledistill.cli._generation import GENERATION_PARTS, add_generation_args, generator
+from styledistill.errors import UserError
 from styledistill.versions import version
 
 STAGE = "build_variants"
