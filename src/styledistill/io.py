@@ -160,6 +160,18 @@ def staging_dir(final_dir: str | Path) -> Path:
     return tmp
 
 
+@contextmanager
+def staged_dir(final_dir: str | Path) -> Iterator[Path]:
+    """Build a directory output in a staging sibling (yielded); it replaces `final_dir` when the block succeeds and
+    is removed when it fails, so the output appears whole or not at all."""
+    tmp = staging_dir(final_dir)
+    try:
+        yield tmp
+        publish_dir(tmp, Path(final_dir))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def _remove(path: Path) -> None:
     if path.is_dir():
         shutil.rmtree(path, ignore_errors=True)

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ import pandas as pd
 from styledistill.features.lexicon import PIVOT_TYPES
 from styledistill.features.stages import STAGES
 from styledistill.features.stats import groups
-from styledistill.io import publish_dir, staging_dir
+from styledistill.io import staged_dir
 
 KEY_FEATURES: tuple[str, ...] = (
     "reasoning_tokens", "steps", "pivots_total", "pivot_types", "pivot_diversity", "backtracking",
@@ -133,11 +132,7 @@ def render(features: pd.DataFrame, title: str) -> dict[str, bytes]:
 def write(features: pd.DataFrame, directory: str | Path, title: str) -> list[str]:
     """Write `<name>.png` of every figure into `directory`, which appears whole or not at all."""
     pngs = render(features, title)
-    tmp = staging_dir(directory)
-    try:
+    with staged_dir(directory) as tmp:
         for name, data in pngs.items():
             (tmp / f"{name}.png").write_bytes(data)
-        publish_dir(tmp, Path(directory))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return [f"{name}.png" for name in pngs]

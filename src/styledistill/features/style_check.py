@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from styledistill.features.extract import extract
 from styledistill.features.settings import FeatureSettings, StyleCheck
 
 IQR_TO_SD = 1.349  # the IQR of a normal sample, in standard deviations
@@ -27,6 +28,15 @@ def profile_settings(profile: dict[str, Any]) -> FeatureSettings:
 def _scaled(values: Any, name: str, check: StyleCheck) -> Any:
     """A feature's values on the scale it is compared on (log1p for `log_features`; quantiles commute with it)."""
     return np.log1p(values) if name in check.log_features else values
+
+
+def measure(texts: pd.DataFrame, profile: dict[str, Any]) -> pd.DataFrame:
+    """Features of texts (columns problem_id, reasoning, answer_text), measured the way the profile was."""
+    frame = pd.DataFrame({"problem_id": texts["problem_id"].astype(str).to_numpy(), "sample": range(len(texts)),
+                          "reasoning": texts["reasoning"].fillna("").to_numpy(),
+                          "answer_text": texts["answer_text"].fillna("").to_numpy(), "correct": True,
+                          "truncated": False})
+    return extract(frame, profile_settings(profile), progress=False)
 
 
 def scales(profile: dict[str, Any], check: StyleCheck) -> dict[str, tuple[float, float]]:

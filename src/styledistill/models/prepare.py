@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 from styledistill.errors import UserError
-from styledistill.io import publish_dir, staging_dir, write_manifest
+from styledistill.io import staged_dir, write_manifest
 from styledistill.models.sources import SOURCES, Where
 from styledistill.settings import pick
 
@@ -18,11 +17,6 @@ def prepare(spec: dict[str, Any], out: Path, where: Where, stage: str, version: 
     settings = source.settings.from_spec(spec, "--spec: stage")
     if source.prepare is None:
         raise UserError(f"--spec: stage.source: a {settings.source} model has nothing to prepare")
-    tmp = staging_dir(out)
-    try:
+    with staged_dir(out) as tmp:
         source.prepare(settings, tmp, where)
         write_manifest(tmp, stage, version, rows=None, source=settings.source)
-        publish_dir(tmp, out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)

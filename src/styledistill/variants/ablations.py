@@ -10,10 +10,9 @@ import logging
 import numpy as np
 import pandas as pd
 
-from styledistill.features.extract import extract
 from styledistill.features.lengths import sentence_cuts
 from styledistill.features.pivots import PivotMatcher
-from styledistill.features.style_check import profile_settings
+from styledistill.features.style_check import measure, profile_settings
 from styledistill.variants.context import BuildContext
 from styledistill.variants.edits import shuffle_spans, strip_pivots, trim_at
 from styledistill.variants.rows import OK, example_row
@@ -31,19 +30,12 @@ def pivot_stripped(ctx: BuildContext) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _features(ctx: BuildContext, texts: pd.DataFrame) -> pd.DataFrame:
-    frame = pd.DataFrame({"problem_id": texts["problem_id"].astype(str), "sample": range(len(texts)),
-                          "reasoning": texts["reasoning"], "answer_text": texts["answer_text"], "correct": True,
-                          "truncated": False})
-    return extract(frame, profile_settings(ctx.need("profile")), progress=False)
-
-
 def _seed(seed: int, problem_id: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed}:{problem_id}".encode()).digest()[:8], "big")
 
 
 def stage_shuffled(ctx: BuildContext) -> pd.DataFrame:
-    features = _features(ctx, ctx.source)
+    features = measure(ctx.source, ctx.need("profile"))
     rows = []
     for r, spans in zip(ctx.source.itertuples(), features["stage_spans"]):
         starts = [start for start, _, _ in json.loads(spans or "[]")]
@@ -63,7 +55,7 @@ def length_targets(lengths: np.ndarray, reference: np.ndarray) -> np.ndarray:
 def length_matched(ctx: BuildContext) -> pd.DataFrame:
     from scipy.stats import ks_2samp
 
-    reference = _features(ctx, ctx.need("reference"))["words"].to_numpy()
+    reference = measure(ctx.need("reference"), ctx.need("profile"))["words"].to_numpy()
     texts = ctx.source["reasoning"].tolist()
     cuts = sentence_cuts(texts, profile_settings(ctx.need("profile")).spacy_model)
     lengths = np.array([c[-1][1] if c else 0 for c in cuts])
@@ -75,7 +67,7 @@ def length_matched(ctx: BuildContext) -> pd.DataFrame:
                                 length_target=int(target)))
     out = pd.DataFrame(rows)
     if len(out):
-        after = _features(ctx, out)["words"].to_numpy()
+        after = measure(out, ctx.need("profile"))["words"].to_numpy()
         out["words"] = after
         test = ks_2samp(after, reference)
         log.info("%s: words median %d -> %d (ST %d); KS vs ST: D=%.3f p=%.3g", ctx.variant, np.median(lengths),

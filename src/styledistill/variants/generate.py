@@ -9,9 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from styledistill.features.extract import extract
 from styledistill.features.settings import StyleCheck
-from styledistill.features.style_check import profile_settings, style_distance
+from styledistill.features.style_check import measure, style_distance
 from styledistill.generation.completions import Completion
 from styledistill.variants.context import BuildContext
 from styledistill.variants.rows import ENFORCED_ANSWER, OK, example_row, reaches
@@ -54,10 +53,7 @@ def _check_style(rows: list[dict[str, Any]], profile: dict[str, Any], check: Sty
     ok = [row for row in rows if row["status"] == OK]
     if not ok:
         return
-    frame = pd.DataFrame({"problem_id": [r["problem_id"] for r in ok], "sample": range(len(ok)),
-                          "reasoning": [r["reasoning"] for r in ok], "answer_text": [r["answer_text"] for r in ok],
-                          "correct": True, "truncated": False})
-    checked = style_distance(extract(frame, profile_settings(profile), progress=False), profile, check)
+    checked = style_distance(measure(pd.DataFrame(ok), profile), profile, check)
     for row, distance, accepted, worst in zip(ok, checked["style_distance"], checked["style_accepted"],
                                               checked["style_worst"]):
         row.update(style_distance=float(distance), style_worst=worst)

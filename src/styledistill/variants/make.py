@@ -8,14 +8,13 @@ accepted examples (record `example`, status ok): so a variant can alter another 
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 
 import pandas as pd
 
 from styledistill.errors import UserError
 from styledistill.generation.jobs import Generator, failures_path
-from styledistill.io import publish_dir, read_json, read_table, staging_dir, write_json, write_table
+from styledistill.io import read_json, read_table, staged_dir, write_json, write_table
 from styledistill.settings import pick
 from styledistill.variants.context import BuildContext
 from styledistill.variants.kinds import KINDS
@@ -82,15 +81,10 @@ def align(raw_paths: list[str], out: str, settings: AlignSettings) -> None:
     if len(summary["problem_ids"]) < settings.min_size:
         raise UserError(f"align: only {len(summary['problem_ids'])} problem(s) built in every variant "
                         f"({summary['statuses']}); build_variants.min_size is {settings.min_size}")
-    tmp = staging_dir(out)
-    try:
-        summary["problems_file"] = problems_name(summary["problem_ids"])
+    summary["problems_file"] = problems_name(summary["problem_ids"])
+    with staged_dir(out) as tmp:
         write_json(tmp / summary["problems_file"], summary["problem_ids"])
         write_json(tmp / SUMMARY, summary)
-        publish_dir(tmp, Path(out))
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     log.info("aligned %d problems across %d variants", len(summary["problem_ids"]), len(raw))
 
 

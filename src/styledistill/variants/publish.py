@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from styledistill.features.settings import StyleCheck
-from styledistill.io import publish_dir, read_json, read_table, staging_dir, write_json, write_manifest
+from styledistill.io import read_json, read_table, staged_dir, write_json, write_manifest
 from styledistill.prompting import assistant_target, student_messages
 from styledistill.variants.card import card
 from styledistill.variants.settings import VariantSettings
@@ -40,18 +40,11 @@ def publish(variant: str, settings: VariantSettings, labels: dict[str, Any], tra
     provenance = {**labels, "style_profile_sha256": _sha256(profile)}
     if prompt:
         provenance.update(prompt=prompt, prompt_sha256=_sha256(prompt))
-    tmp = staging_dir(out)
-    try:
-        table = with_messages(examples)
+    table = with_messages(examples)
+    with staged_dir(out) as tmp:
         (tmp / "data").mkdir()
         table.to_parquet(tmp / "data" / "train.parquet", index=False)
         datasets.Dataset.from_pandas(table, preserve_index=False).save_to_disk(str(tmp / "hf"))
         write_json(tmp / "features.json", summary)
         (tmp / "README.md").write_text(card(summary, provenance, settings.to_spec()))
         write_manifest(tmp, stage, version, len(table))
-        publish_dir(tmp, Path(out))
-    except BaseException:
-        import shutil
-
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise

@@ -1,10 +1,10 @@
 """ST-HC-W: the input variant's accepted traces (ST-HC) with only their ending rewritten to reach a wrong answer.
 
 Per trace: a wrong target near the gold (variants/wrong.py, confirmed wrong by the grader) and the point from which
-to rewrite (a sentence start, else a word start, near where the last `rewrite_share` of its text begins). The generator
-continues the kept part towards the wrong target; a continuation that misses it falls back to the trace with the
-wrong value put in its final step (when `fallback`).
-Every kept example grades wrong. `prefix_share` records how much of the original trace is kept verbatim.
+to rewrite (a sentence start, else a word start, near where the last `rewrite_share` of its text begins). The
+generator continues the kept part towards the wrong target; a continuation that misses it falls back to the trace
+with the wrong value put in its final step (when `fallback`). Every kept example grades wrong. `prefix_share`
+records how much of the original trace is kept verbatim.
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ def synthetic_wrong(ctx: BuildContext) -> pd.DataFrame:
             extra = {"request_key": record["request_key"]}
             missed = not record["reasoning"].strip() or not reaches(answer_text or record["reasoning"], target,
                                                                     r.gold, wants_gold=False)
+            answer_text = answer_text or ENFORCED_ANSWER.format(target)  # reached in the reasoning: state it
         else:
             missed = True
         if missed:

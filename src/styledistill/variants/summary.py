@@ -8,20 +8,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from styledistill.features.extract import extract
 from styledistill.features.settings import STYLE_FEATURES, StyleCheck
-from styledistill.features.style_check import profile_settings, style_distance
+from styledistill.features.style_check import measure, style_distance
 
 # What the summary and the comparison show of each variant's features (style features, plus pivots in all).
 SHOWN = ("words", "pivots_total", *(f for f in STYLE_FEATURES if f != "words"))
-
-
-def measure(examples: pd.DataFrame, profile: dict[str, Any]) -> pd.DataFrame:
-    """Features of every example's reasoning, measured as the profile was."""
-    frame = pd.DataFrame({"problem_id": examples["problem_id"].astype(str), "sample": range(len(examples)),
-                          "reasoning": examples["reasoning"].fillna(""),
-                          "answer_text": examples["answer_text"].fillna(""), "correct": True, "truncated": False})
-    return extract(frame, profile_settings(profile), progress=False)
 
 
 def _num(value: Any) -> float | None:
