@@ -64,6 +64,7 @@ def main() -> None:
     p.add_argument("--threads", type=int, default=1, help="processes of the feature pass (nlp.pipe n_process)")
     p.add_argument("--repeat", type=int, default=1, help="time each pass this many times, keep the best")
     p.add_argument("--no-tracemalloc", action="store_true", help="skip the extra pass that measures the heap peak")
+    p.add_argument("--lexicon", default="r1", help="lexicon preset (r1 has position rules; paper has none)")
     args = p.parse_args()
 
     from styledistill.features import extract, nlp, profile, stats
@@ -72,12 +73,13 @@ def main() -> None:
     traces = load(args.traces)
     texts = traces["reasoning"].tolist()
     n, mb = len(texts), sum(len(t.encode("utf-8")) for t in texts) / 1e6
-    spec = FeatureSettings()
+    spec = FeatureSettings.from_spec({"lexicon": args.lexicon})
     pipeline = nlp.load(spec.spacy_model)
     tokenizer = pipeline.nlp.tokenizer
     pipeline.nlp.max_length = max(pipeline.nlp.max_length, max(len(t) for t in texts) + 1)
     print(f"traces: {n} ({len(traces) // traces['sample'].nunique()} real, x{traces['sample'].nunique()}), "
-          f"{mb:.1f} MB of reasoning; spaCy {nlp.spacy_version()} {spec.spacy_model}; threads {args.threads}")
+          f"{mb:.1f} MB of reasoning; spaCy {nlp.spacy_version()} {spec.spacy_model}; lexicon {args.lexicon} "
+          f"({len(spec.position_rules)} phrases with position rules); threads {args.threads}")
     print(f"rss after loading: {max_rss_mb():.0f} MB")
 
     tokens = sum(len(doc) for doc in tokenizer.pipe(texts, batch_size=spec.batch_size))  # warm-up, untimed

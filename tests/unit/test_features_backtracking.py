@@ -20,6 +20,12 @@ from styledistill.features.extract import features_of
         ("The sum is 12. Wait, I didn't make a mistake there.", 0),  # a negated fault
         ("The sum is 12. Wait. Yes. It is 12. That was wrong of me to doubt.", 0),  # the cue is past the window
         ("Alternatively, use the product instead.", 0),  # not a realization pivot
+        # the forms R1 writes
+        ("The sum is 12. Wait, no\u2014it is 14.", 1),
+        ("The sum is 12. Wait no - it is 14.", 1),
+        ("The sum is 12. Wait, no: it is 14.", 1),
+        ("The sum is 12. Hmm, that's not right.", 1),
+        ("The sum is 12. Wait, I made a mistake in the sum.", 1),
     ],
 )
 def test_backtracking(text, expected):
@@ -31,6 +37,14 @@ def test_backtracking(text, expected):
 def test_every_revising_pivot_counts():
     text = "x = 1. Wait, x = 2. Oh, no, x = 5. Hmm, fine."
     assert features_of(text)["backtracking"] == 2
+
+
+def test_r1_lexicon_counts_hold_on():
+    from styledistill.features.settings import FeatureSettings
+
+    r1 = FeatureSettings.from_spec({"lexicon": "r1"})
+    assert features_of("The sum is 12. Hold on, I made a mistake.", spec=r1)["backtracking"] == 1
+    assert features_of("The sum is 12. Hold on, I made a mistake.")["backtracking"] == 0  # not a paper pivot
 
 
 def test_opens_revision_directly():

@@ -75,3 +75,25 @@ def test_regex_metacharacters_in_phrases_are_literal():
 def test_decode_spans():
     assert list(decode_spans([json.dumps([[0, 4, "realization", "wait"]]), "[]", None])) == [
         [[0, 4, "realization", "wait"]], [], []]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Actually, that's wrong.", ["actually"]),
+    ("They actually paid 5 dollars.", []),
+    ("So, actually, it is 5.", ["actually"]),  # opens a clause
+    ("\n**Actually** the sum is 5.", ["actually"]),  # emphasis and line breaks are skipped
+    ("Wait, that is 5. I waited.", ["wait"]),
+    ("It is maybe 5. Maybe I can factor it.", ["maybe"]),
+])
+def test_position_rules(text, found):
+    rules = {"actually": ("opens",), "wait": ("opens",), "maybe": ("opens",)}
+    lex = lexicon.validate({"realization": ["wait", "actually"], "verification": ["let me check"],
+                            "exploration": ["maybe"], "integration": ["now I see"]})
+    assert [p.phrase for p in PivotMatcher(lex, rules).find(text)] == found
+
+
+def test_comma_rule():
+    lex = lexicon.validate({"realization": ["wait"], "verification": ["let me check"], "exploration": ["maybe"],
+                            "integration": ["so"]})
+    matcher = PivotMatcher(lex, {"so": ("opens", "comma")})
+    assert [p.start for p in matcher.find("So, x is 5. So x is 5. It is so, indeed.")] == [0]  # both rules

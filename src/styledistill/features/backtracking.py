@@ -4,7 +4,7 @@ A realization pivot ("wait", "oh", "actually", ...) counts as backtracking when 
 The window after the pivot is the rest of the pivot's sentence and the next sentence; the context before it is the
 previous sentence and the pivot's sentence up to the pivot. The pivot opens a revision when
 
-- the window contains a revision cue (`REVISION_CUES`: "instead", "no," / "no." / "no!", "should be",
+- the window contains a revision cue (`REVISION_CUES`: "instead", "no," / "no." / "no:" / "no—", "should be",
   "not right", "I forgot", ...), or a fault word (`FAULT_WORDS`: "wrong", "mistake", "incorrect", "error", ...)
   that no negation or hedge among the three words before it takes back ("I didn't make a mistake"), or
 - the window assigns a different number to a name the context assigned one to ("x = 3. Wait, x = 4").
@@ -36,7 +36,8 @@ _NEGATION = re.compile(r"^(?:no|not|any|without|never|avoid|for|\w+n['\u2019]t)$
 
 
 _CUE = compile_phrases(REVISION_CUES)
-_NO = re.compile(r"(?<!\w)no[,.!;]", re.IGNORECASE)
+# "no," "no." "no!" "no;" "no:" and R1's dashes: "Wait, no\u2014" "no - it is"
+_NO = re.compile(r"(?<!\w)no(?:[,.!;:]|\s*[\u2014\u2013-])", re.IGNORECASE)
 _FAULT = compile_phrases(FAULT_WORDS)
 _WORD = re.compile(r"[\w'\u2019]+")
 # "x = 3", "total = -2.5": a name, an equals sign, a number.

@@ -55,7 +55,7 @@ def _measure_chunk(chunk: tuple[list[str], list[str], FeatureSettings]) -> list[
     pipeline = nlp_mod.load(spec.spacy_model)
     nlp = pipeline.nlp
     nlp.max_length = max(nlp.max_length, max((len(t) for t in texts), default=0) + 1)  # no parser: long is cheap
-    matcher = PivotMatcher(spec.lexicon)
+    matcher = PivotMatcher(spec.lexicon, spec.position_rules)
     docs = nlp.pipe(texts, batch_size=spec.batch_size)
     return [
         measure(text, doc, tokens.count_visible(nlp.make_doc(answer)), matcher, spec.min_types, pipeline)

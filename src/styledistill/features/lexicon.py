@@ -1,20 +1,26 @@
-"""The pivot lexicon: the four pivot types of the paper and the phrases that signal each one."""
+"""The pivot lexicon: the four pivot types of the paper and the phrases that signal each one.
+
+Presets are YAML files in `features/lexicons/` (`paper`, `r1`): per type, a list of phrases, each a string or a
+mapping {phrase, position, why}. `position` lists rules a match must meet to count (`POSITION_RULES`); `why` says
+why the phrase is there (for people; not used). A config may name a preset or give such a mapping inline.
+"""
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 # Order matters: it is the order of the feature columns and of the style brief.
 PIVOT_TYPES: tuple[str, ...] = ("realization", "verification", "exploration", "integration")
+# opens: the phrase opens a sentence or clause; comma: a comma follows it.
+POSITION_RULES: tuple[str, ...] = ("opens", "comma")
+PRESET_DIR = Path(__file__).resolve().parent / "lexicons"
+DEFAULT_PRESET = "paper"
+_ENTRY_KEYS = {"phrase", "position", "why"}
 
-# Used when the spec has no `lexicon` key. Phrases match case-insensitively, on word boundaries, and the words of a
-# multi-word phrase match across any whitespace (line breaks included).
-DEFAULT_LEXICON: dict[str, tuple[str, ...]] = {
-    "realization": ("wait", "oh", "actually", "hmm", "I missed"),
-    "verification": ("let me check", "to verify", "double-check"),
-    "exploration": ("what if", "alternatively", "another way"),
-    "integration": ("now I see", "putting this together", "this connects"),
-}
+Lexicon = dict[str, tuple[str, ...]]  # pivot type -> phrases
+Rules = dict[str, tuple[str, ...]]  # canonical phrase -> position rules it must meet
 
 
 def canonical(phrase: str) -> str:
@@ -22,37 +28,106 @@ def canonical(phrase: str) -> str:
     return " ".join(phrase.replace("\u2019", "'").lower().split())
 
 
-def validate(obj: Any) -> dict[str, tuple[str, ...]]:
-    """Check a user lexicon (pivot type -> list of phrases); return it with single-spaced phrases, without phrases
-    that repeat one another up to case and spacing (the first spelling is kept, for display). A problem raises
-    ValueError (the settings turn it into one line naming the key)."""
+def presets() -> list[str]:
+    return sorted(path.stem for path in PRESET_DIR.glob("*.yaml") if path.stem != "stage_cues")
+
+
+def _entry(kind: str, item: Any) -> tuple[str, tuple[str, ...]]:
+    """(phrase, position rules) of one lexicon entry."""
+    if isinstance(item, dict):
+        unknown = sorted(set(item) - _ENTRY_KEYS)
+        if unknown or "phrase" not in item:
+            raise ValueError(f"{kind}: an entry is a phrase or a mapping with keys phrase, position, why; got "
+                             f"{item!r}")
+        phrase, rules = item["phrase"], item.get("position") or []
+        if not isinstance(rules, list) or any(rule not in POSITION_RULES for rule in rules):
+            raise ValueError(f"{kind}: {phrase!r}: position must be a list of {', '.join(POSITION_RULES)}, got "
+                             f"{rules!r}")
+    else:
+        phrase, rules = item, []
+    if not isinstance(phrase, str) or not phrase.strip():
+        raise ValueError(f"{kind}: every phrase must be a non-empty string, got {phrase!r}")
+    return " ".join(phrase.split()), tuple(dict.fromkeys(rules))
+
+
+def parse(obj: Any) -> tuple[Lexicon, Rules]:
+    """Check a lexicon (pivot type -> list of entries); return its phrases per type (single-spaced) and the
+    position rules of the phrases that have some. A problem raises ValueError (the caller names where)."""
     if not isinstance(obj, dict):
-        raise ValueError("must be an object mapping pivot types to lists of phrases")
-    unknown = sorted(set(obj) - set(PIVOT_TYPES))
+        raise ValueError("must be a preset name or an object mapping pivot types to lists of phrases")
+    unknown = sorted(set(obj) - set(PIVOT_TYPES) - {"description"})
     if unknown:
         raise ValueError(f"unknown pivot type(s) {', '.join(unknown)} (expected {', '.join(PIVOT_TYPES)})")
     missing = [kind for kind in PIVOT_TYPES if kind not in obj]
     if missing:
         raise ValueError(f"missing pivot type(s) {', '.join(missing)}")
     owner: dict[str, str] = {}
-    out: dict[str, tuple[str, ...]] = {}
+    lexicon: Lexicon = {}
+    rules: Rules = {}
     for kind in PIVOT_TYPES:
-        phrases = obj[kind]
-        if not isinstance(phrases, (list, tuple)) or not phrases:
+        entries = obj[kind]
+        if not isinstance(entries, (list, tuple)) or not entries:
             raise ValueError(f"{kind}: must be a non-empty list of phrases")
-        kept: list[str] = []
-        for phrase in phrases:
-            if not isinstance(phrase, str) or not phrase.strip():
-                raise ValueError(f"{kind}: every phrase must be a non-empty string, got {phrase!r}")
+        kept = []
+        for item in entries:
+            phrase, position = _entry(kind, item)
             form = canonical(phrase)
-            if owner.get(form, kind) != kind:
-                raise ValueError(f"phrase {phrase!r} is listed under both {owner[form]} and {kind}")
-            if form not in owner:
-                owner[form] = kind
-                kept.append(" ".join(phrase.split()))
-        out[kind] = tuple(kept)
+            if form in owner:
+                where = "twice" if owner[form] == kind else f"under both {owner[form]} and {kind}"
+                raise ValueError(f"phrase {phrase!r} is listed {where}")
+            owner[form] = kind
+            kept.append(phrase)
+            if position:
+                rules[form] = position
+        lexicon[kind] = tuple(kept)
+    return lexicon, rules
+
+
+def validate(obj: Any) -> Lexicon:
+    """The phrases per type of a lexicon given inline (see `parse`)."""
+    return parse(obj)[0]
+
+
+def check_rules(rules: Any, lexicon: Lexicon) -> Rules:
+    """Position rules (phrase -> rules), each for a phrase of the lexicon and from POSITION_RULES."""
+    if not isinstance(rules, dict):
+        raise ValueError("must map phrases to lists of position rules")
+    known = {canonical(p) for phrases in lexicon.values() for p in phrases}
+    out: Rules = {}
+    for phrase, names in rules.items():
+        if canonical(phrase) not in known:
+            raise ValueError(f"{phrase!r} is not a phrase of the lexicon")
+        if not isinstance(names, (list, tuple)) or any(name not in POSITION_RULES for name in names):
+            raise ValueError(f"{phrase!r}: must be a list of {', '.join(POSITION_RULES)}, got {names!r}")
+        if names:
+            out[canonical(phrase)] = tuple(dict.fromkeys(names))
     return out
 
 
-def default() -> dict[str, tuple[str, ...]]:
-    return validate({kind: list(phrases) for kind, phrases in DEFAULT_LEXICON.items()})
+@lru_cache(maxsize=8)
+def _preset(name: str) -> tuple[Lexicon, Rules]:
+    from styledistill.errors import UserError
+    from styledistill.io import read_yaml
+
+    path = PRESET_DIR / f"{name}.yaml"
+    if not path.is_file():
+        raise ValueError(f"unknown lexicon preset {name!r} (presets: {', '.join(presets())}; or give a mapping)")
+    try:
+        data = read_yaml(path, "lexicon preset")
+    except UserError as exc:
+        raise ValueError(str(exc)) from None
+    try:
+        return parse(data)
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+
+
+def resolve(value: Any) -> tuple[Lexicon, Rules]:
+    """A lexicon given by preset name or inline: its phrases per type and the position rules of its phrases. A
+    problem raises ValueError (naming the preset file when it is in one)."""
+    lexicon, rules = _preset(value) if isinstance(value, str) else parse(value)
+    return dict(lexicon), dict(rules)
+
+
+def default() -> Lexicon:
+    return resolve(DEFAULT_PRESET)[0]

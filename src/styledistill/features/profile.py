@@ -57,6 +57,7 @@ def build(features: pd.DataFrame, spec: FeatureSettings) -> dict[str, Any]:
         "min_types": spec.min_types,
         "spacy_model": spec.spacy_model,
         "lexicon": {kind: list(spec.lexicon[kind]) for kind in PIVOT_TYPES},
+        "position_rules": {phrase: list(rules) for phrase, rules in spec.position_rules.items()},
         "features": {name: _quartiles(rows[name]) for name in NUMERIC_FEATURES},
         "pivots": {
             kind: {

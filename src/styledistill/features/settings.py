@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 
 from styledistill.features import lexicon as lex
 from styledistill.settings import Distinct, Field, Settings, Text
@@ -13,18 +13,40 @@ BLANK = "blank:"  # spacy_model prefix of a blank pipeline: blank:<lang>
 
 
 class FeatureSettings(Settings):
-    # pivot type -> phrases (case-insensitive, word-bounded, multi-word across line breaks)
-    lexicon: dict[str, tuple[str, ...]] = Field(default_factory=lex.default)
+    # A preset name (features/lexicons/: paper, r1) or pivot type -> phrases (case-insensitive, word-bounded,
+    # multi-word across line breaks; an entry may be {phrase, position, why}). Resolved to the phrases here.
+    lexicon: dict[str, tuple[str, ...]] = Field(lex.DEFAULT_PRESET, validate_default=True)
+    # phrase -> position rules a match must meet to count (opens, comma); from the preset or the inline entries
+    position_rules: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     spacy_model: Text = "blank:en"  # "blank:<lang>" or the name of an installed spaCy package
     batch_size: int = Field(64, ge=1)
     min_types: int = Field(3, ge=1, le=len(lex.PIVOT_TYPES))  # a trace "has the style" with this many pivot types
     bootstrap: int = Field(2000, ge=100)  # resamples of the bootstrap intervals of Cliff's delta
     seed: int = Field(0, ge=0)  # seed of the bootstrap resamples
 
+    @model_validator(mode="before")
+    @classmethod
+    def _resolve_lexicon(cls, data: Any) -> Any:
+        """A preset name or entries with position rules become phrases plus rules (a lexicon that does not
+        resolve is left for the field validator, which reports it under its key)."""
+        if not isinstance(data, dict):
+            return data
+        try:
+            lexicon, rules = lex.resolve(data.get("lexicon", lex.DEFAULT_PRESET))
+        except ValueError:
+            return data
+        resolved = {kind: list(phrases) for kind, phrases in lexicon.items()}
+        return {**data, "lexicon": resolved, "position_rules": data.get("position_rules", rules)}
+
     @field_validator("lexicon", mode="before")
     @classmethod
     def _lexicon(cls, value: Any) -> dict[str, tuple[str, ...]]:
-        return lex.validate(value)
+        return lex.resolve(value)[0]
+
+    @field_validator("position_rules", mode="before")
+    @classmethod
+    def _rules(cls, value: Any, info: ValidationInfo) -> dict[str, tuple[str, ...]]:
+        return lex.check_rules(value, info.data.get("lexicon") or {})
 
     @field_validator("spacy_model")
     @classmethod

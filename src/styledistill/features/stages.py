@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from styledistill.features.lexicon import canonical
+from styledistill.features.lexicon import PRESET_DIR, canonical
 from styledistill.features.phrases import compile_phrases
 from styledistill.features.pivots import Pivot
 
@@ -49,30 +49,15 @@ PIVOT_WEIGHT = 2
 # Which stage each pivot type is a cue for.
 PIVOT_STAGE = {"exploration": "exploration", "verification": "verification", "integration": "synthesis"}
 
-CUES: dict[str, tuple[str, ...]] = {
-    "framing": (
-        "we need to", "I need to", "need to find", "we have to", "we want to", "the problem", "this problem",
-        "the question", "asks", "asking for", "we are given", "we're given", "I'm given", "given that",
-        "understand", "let me parse", "let me read", "restate", "rephrase", "figure out", "the goal",
-        "I've got", "so we have", "so I have",
-    ),
-    "exploration": (
-        "let me try", "let's try", "try", "trying", "maybe", "perhaps", "suppose", "approach", "consider",
-        "what about", "how about", "instead", "method", "let me think", "let's think", "assume", "guess",
-        "strategy", "idea",
-    ),
-    "verification": (
-        "check", "checks", "checking", "checked", "verify", "verified", "verifying", "confirm", "confirms",
-        "confirmed", "double check", "plug", "plugging", "plug in", "substitute back", "makes sense",
-        "same result", "same answer", "consistent", "sanity", "recheck", "re-check", "re-examine",
-        "recompute", "recalculate", "is that right", "is this right",
-    ),
-    "synthesis": (
-        "the answer is", "final answer", "in conclusion", "to conclude", "conclude", "to summarize",
-        "in summary", "summarize", "to recap", "recap", "putting it all together", "all together",
-        "altogether", "overall", "confident", "that's it", "boxed", "the result is", "final result",
-    ),
-}
+def _cues() -> dict[str, tuple[str, ...]]:
+    """The stage cues, from their data file (features/lexicons/stage_cues.yaml)."""
+    from styledistill.io import read_yaml
+
+    data = read_yaml(PRESET_DIR / "stage_cues.yaml", "stage cues")
+    return {stage: tuple(data[stage]) for stage in STAGES}
+
+
+CUES: dict[str, tuple[str, ...]] = _cues()
 # Tie-break order among the working stages (rule 2).
 _TIE_ORDER = ("verification", "synthesis", "exploration")
 

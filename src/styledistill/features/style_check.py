@@ -21,8 +21,9 @@ IQR_TO_SD = 1.349  # the IQR of a normal sample, in standard deviations
 def profile_settings(profile: dict[str, Any]) -> FeatureSettings:
     """The feature settings a profile was measured with (lexicon, spaCy pipeline, coverage threshold), so traces
     are measured against it the same way."""
-    return FeatureSettings(lexicon={k: tuple(v) for k, v in profile["lexicon"].items()},
-                           spacy_model=profile["spacy_model"], min_types=profile["min_types"])
+    measured = {"lexicon": profile["lexicon"], "position_rules": profile.get("position_rules") or {},
+                "spacy_model": profile["spacy_model"], "min_types": profile["min_types"]}
+    return FeatureSettings.from_spec(measured, "style profile")
 
 
 def _scaled(values: Any, name: str, check: StyleCheck) -> Any:

@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 
 
 def pivot_stripped(ctx: BuildContext) -> pd.DataFrame:
-    matcher = PivotMatcher(profile_settings(ctx.need("profile")).lexicon)
+    settings = profile_settings(ctx.need("profile"))
+    matcher = PivotMatcher(settings.lexicon, settings.position_rules)
     rows = []
     for r in ctx.source.itertuples():
         stripped = strip_pivots(r.reasoning, matcher)

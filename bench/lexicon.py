@@ -1,0 +1,67 @@
+"""The lexicon presets on real R1 traces: coverage (share of correct traces with >= 3 of 4 pivot types; the paper
+reports 96.1%) and precision per type on the hand-labelled gold set, for `paper` and `r1`, with and without position
+rules.
+
+    python bench/lexicon.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from styledistill.features.extract import extract
+from styledistill.features.lexicon import resolve
+from styledistill.features.precision import precision
+from styledistill.features.settings import FeatureSettings
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO.parent / "shared" / "data"
+FILES = ("traces_thoughtanchors_cots_math.jsonl", "traces_thoughtanchors_site.jsonl")
+GOLD = REPO / "tests" / "data" / "pivot_gold.jsonl"
+
+
+def settings() -> dict[str, FeatureSettings]:
+    out = {}
+    for preset in ("paper", "r1"):
+        lexicon, rules = resolve(preset)
+        out[f"{preset}, rules"] = FeatureSettings.from_spec({"lexicon": preset})
+        if rules:
+            out[f"{preset}, no rules"] = FeatureSettings.from_spec({"lexicon": preset, "position_rules": {}})
+    return out
+
+
+def coverage(name: str, spec: FeatureSettings) -> dict[str, float]:
+    rows = [json.loads(line) for line in (DATA / name).open()]
+    df = pd.DataFrame([{"problem_id": r["id"], "sample": 0, "reasoning": r["thinking"],
+                        "answer_text": r.get("answer_text") or "", "correct": r["correct"], "truncated": False}
+                       for r in rows if r["correct"] is True])
+    f = extract(df, spec, progress=False)
+    return {"correct traces": len(f), ">=3 of 4 types": round(100 * f["has_min_types"].mean(), 1),
+            "mean types": round(f["pivot_types"].mean(), 2)}
+
+
+def main() -> None:
+    if not DATA.exists():
+        sys.exit(f"{DATA} not found")
+    rows = []
+    for label, spec in settings().items():
+        for name in FILES:
+            rows.append({"lexicon": label, "file": name.removeprefix("traces_thoughtanchors_"), **coverage(name, spec)})
+    print("Coverage of correct traces (the paper: 96.1% with >= 3 of 4 types)\n")
+    print(pd.DataFrame(rows).to_markdown(index=False))
+    if GOLD.exists():
+        gold = [json.loads(line) for line in GOLD.open()]
+        table = []
+        for label, spec in settings().items():
+            for kind, p in precision(gold, spec.lexicon, spec.position_rules).items():
+                table.append({"lexicon": label, "type": kind, **p})
+        print(f"\nPrecision on the gold set ({len(gold)} labelled matches, tests/data/pivot_gold.md)\n")
+        print(pd.DataFrame(table).to_markdown(index=False))
+
+
+if __name__ == "__main__":
+    main()
