@@ -93,11 +93,13 @@ def test_stats_table_markdown_and_plots(tmp_path):
 
     markdown = (out / "stats.md").read_text()
     assert markdown.startswith("# tiny/test\n") and "200-resample" in markdown
-    assert "| feature | median correct | median incorrect | Cliff's delta [95% CI] | p | q | note |" in markdown
+    assert ("| feature | median correct | median incorrect | Cliff's delta [95% CI] | p | q | OR at fixed length "
+            "[95% CI] | q (length) | survives | note |") in markdown
+    assert "by length decile" in markdown and "surviving it:" in markdown
     assert markdown.count("\n| ") == len(stats) + 1  # the header and one row per feature
 
     pngs = sorted(p.name for p in (out / "plots").iterdir())
-    assert pngs == ["coverage.png", "distributions.png", "stages.png"]
+    assert pngs == ["coverage.png", "coverage_by_length.png", "distributions.png", "stages.png"]
     for name in pngs:
         assert (out / "plots" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging leftovers

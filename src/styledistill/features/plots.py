@@ -2,7 +2,9 @@
 
 - distributions.png: the distribution of each key feature in correct and incorrect traces (box plots and points);
 - coverage.png: the share of traces with 0, 1, 2, 3 and 4 pivot types, by outcome;
-- stages.png: the mean share of the reasoning tokens in each stage, by outcome (stacked bars).
+- stages.png: the mean share of the reasoning tokens in each stage, by outcome (stacked bars);
+- coverage_by_length.png: the share of traces with at least min_types pivot types against length (deciles), by
+  outcome.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ KEY_FEATURES: tuple[str, ...] = (
     "verification_episodes", "stage_transitions", "first_pivot_pos", "type_token_ratio", "step_coherence",
     "realization_per_1k",
 )
-FIGURES: tuple[str, ...] = ("distributions", "coverage", "stages")
+FIGURES: tuple[str, ...] = ("distributions", "coverage", "stages", "coverage_by_length")
 _COLORS = {"correct": "#1b9e77", "incorrect": "#d95f02"}
 _STAGE_COLORS = ("#7570b3", "#66a61e", "#e6ab02", "#e7298a")
 
@@ -104,8 +106,28 @@ def stages(fig: Any, features: pd.DataFrame, title: str) -> None:
     fig.tight_layout()
 
 
+def coverage_by_length(fig: Any, features: pd.DataFrame, title: str) -> None:
+    from styledistill.features.length_control import coverage_by_length as by_length
+
+    table = by_length(features)
+    ax = fig.add_subplot(1, 1, 1)
+    fig.set_size_inches(6.4, 4.0)
+    for outcome in ("correct", "incorrect"):
+        if len(table):
+            middle = (table["tokens_from"] + table["tokens_to"]) / 2
+            ax.plot(middle, table[f"share_{outcome}"], marker="o", label=outcome, color=_COLORS[outcome])
+    ax.set_xscale("log")
+    ax.set_xlabel("reasoning tokens (middle of each length decile)")
+    ax.set_ylabel("share with >= min_types pivot types")
+    ax.set_ylim(0, 1.05)
+    ax.set_title(f"{title}: pivot coverage against length", fontsize=11)
+    if len(table):
+        ax.legend(frameon=False)
+    fig.tight_layout()
+
+
 _DRAW: dict[str, Callable[[Any, pd.DataFrame, str], None]] = {
-    "distributions": distributions, "coverage": coverage, "stages": stages,
+    "distributions": distributions, "coverage": coverage, "stages": stages, "coverage_by_length": coverage_by_length,
 }
 
 

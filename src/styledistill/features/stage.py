@@ -36,13 +36,16 @@ def run(traces_path: str, out: Outputs, settings: FeatureSettings, threads: int,
         log.warning("%s: no correct trace; the style profile is built from all %d traces", traces_path, len(traces))
     with all_or_none(out.stats, out.stats_md, out.plots, out.features, out.profile):
         if out.stats or out.stats_md:
-            from styledistill.features import stats, tables
+            from styledistill.features import length_control, stats, tables
 
             table = stats.compare(features, profile.NUMERIC_FEATURES, settings.bootstrap, settings.seed)
+            table = length_control.control(features, table)
             if out.stats:
                 atomic_write_text(out.stats, table.to_csv(index=False, float_format="%.6g"))
             if out.stats_md:
-                atomic_write_text(out.stats_md, tables.markdown(table, title, settings.bootstrap, settings.min_types))
+                by_length = length_control.coverage_by_length(features)
+                atomic_write_text(out.stats_md, tables.markdown(table, title, settings.bootstrap, settings.min_types,
+                                                                by_length))
         if out.plots:
             from styledistill.features import plots
 
