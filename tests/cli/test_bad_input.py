@@ -44,7 +44,7 @@ def _grade(tmp: Path, traces: Path) -> tuple[list[str], list[Path]]:
 def _features(tmp: Path, traces: Path) -> tuple[list[str], list[Path]]:
     out = tmp / "out"
     outs = [out / "features.parquet", out / "style_profile.json", out / "stats.csv", out / "stats.md", out / "plots"]
-    return (["extract_features", "--spec", job(), "--traces", str(traces), "--features", str(outs[0]),
+    return (["extract_features", "measure", "--spec", job(), "--traces", str(traces), "--features", str(outs[0]),
              "--profile", str(outs[1]), "--stats", str(outs[2]), "--stats-md", str(outs[3]), "--plots", str(outs[4])],
             outs)
 

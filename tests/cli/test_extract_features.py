@@ -43,14 +43,14 @@ def write(frame: pd.DataFrame, path: Path, record: str | None = "graded_trace") 
 
 def args(tmp_path: Path, traces: Path, spec: dict | None = None) -> list[str]:
     out = tmp_path / "out"
-    return ["--spec", job(spec), "--traces", str(traces),
+    return ["measure", "--spec", job(spec), "--traces", str(traces),
             "--features", str(out / "features.parquet"), "--profile", str(out / "style_profile.json"),
             "--stats", str(out / "stats.csv"), "--stats-md", str(out / "stats.md"), "--plots", str(out / "plots"),
             "--title", "tiny/test", "--threads", "1"]
 
 
 def test_help():
-    result = run_cli("extract_features", "--help")
+    result = run_cli("extract_features", "measure", "--help")
     for flag in ("--traces", "--profile", "--stats", "--stats-md", "--plots"):
         assert flag in result.stdout
 

@@ -23,7 +23,8 @@ rule extract_features:
     conda:
         "../../envs/extract_features.yaml"
     shell:
-        "python -m styledistill.cli.extract_features --spec {params.spec:q} --traces {input}"
+        "python -m styledistill.cli.extract_features --threads {threads} measure --spec {params.spec:q}"
+        " --traces {input}"
         " --features {output.features} --profile {output.profile} --stats {output.stats}"
         " --stats-md {output.stats_md} --plots {output.plots} --title {wildcards.teacher}/{wildcards.dataset}"
-        " --threads {threads} > {log} 2>&1"
+        " > {log} 2>&1"

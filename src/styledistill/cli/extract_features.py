@@ -1,33 +1,73 @@
 """Stage extract_features: measure the style of every graded trace, write the style profile of the correct ones,
-and compare correct with incorrect traces (statistics table and figures)."""
+and compare correct with incorrect traces (statistics table and figures); discover pivot candidates.
+
+`measure` is what the workflow runs. `discover` mines the sentence- and clause-initial 1-4-grams of the traces'
+reasoning that are over-represented against a reference corpus (weighted log-odds with an informative Dirichlet
+prior, Monroe et al. 2008) and writes a ranked candidate table, to grow a lexicon from your own teacher's traces.
+"""
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Sequence
 
 from styledistill.cli._common import load_job, parser, run, set_threads
-from styledistill.features.settings import FeatureSettings
 from styledistill.versions import version
 
 STAGE = "extract_features"
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    p = parser(STAGE, __doc__)
-    p.add_argument("--traces", required=True, help="graded traces (Parquet, graded_trace record)")
-    p.add_argument("--features", required=True, help="per-trace features to write (Parquet, features record)")
-    p.add_argument("--profile", required=True, help="style profile to write (JSON)")
-    p.add_argument("--stats", help="correct vs incorrect traces, one row per feature, to write (CSV)")
-    p.add_argument("--stats-md", help="the same table for people to read (Markdown)")
-    p.add_argument("--plots", help="directory to write the figures into (PNG)")
-    p.add_argument("--title", default="Style features", help="title of the Markdown table and the figures")
-    args = p.parse_args(argv)
-    settings = FeatureSettings.from_spec(load_job(args.spec)["stage"], "--spec: stage")
-    set_threads(args.threads)
+def measure(args: argparse.Namespace) -> None:
     from styledistill.features import stage
+    from styledistill.features.settings import FeatureSettings
 
+    settings = FeatureSettings.from_spec(load_job(args.spec)["stage"], "--spec: stage")
     out = stage.Outputs(args.features, args.profile, args.stats, args.stats_md, args.plots)
     stage.run(args.traces, out, settings, args.threads, args.title, STAGE, version(STAGE))
+
+
+def discover(args: argparse.Namespace) -> None:
+    from styledistill.features.discover_stage import discover_candidates
+    from styledistill.features.settings import FeatureSettings
+
+    settings = FeatureSettings.from_spec(load_job(args.spec)["stage"], "--spec: stage")
+    discover_candidates(args.traces, args.reference, args.reference_field, args.out, settings.lexicon,
+                        min_count=args.min_count, prior=args.prior, top=args.top)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    p = parser(STAGE, __doc__)
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    sub = p.add_subparsers(dest="command", required=True)
+    m = sub.add_parser("measure", help="features, style profile, statistics and figures",
+                       description="Measure every graded trace; profile the correct ones; compare the outcomes.")
+    m.add_argument("--spec", default=argparse.SUPPRESS)
+    m.add_argument("--threads", type=int, default=argparse.SUPPRESS)
+    m.add_argument("--traces", required=True, help="graded traces (Parquet, graded_trace record)")
+    m.add_argument("--features", required=True, help="per-trace features to write (Parquet, features record)")
+    m.add_argument("--profile", required=True, help="style profile to write (JSON)")
+    m.add_argument("--stats", help="correct vs incorrect traces, one row per feature, to write (CSV)")
+    m.add_argument("--stats-md", help="the same table for people to read (Markdown)")
+    m.add_argument("--plots", help="directory to write the figures into (PNG)")
+    m.add_argument("--title", default="Style features", help="title of the Markdown table and the figures")
+    d = sub.add_parser("discover", help="rank pivot candidates against a reference corpus",
+                       description="Sentence- and clause-initial 1-4-grams of the reasoning, ranked by weighted "
+                                   "log-odds z against the reference (Monroe et al. 2008).")
+    d.add_argument("--spec", default=argparse.SUPPRESS)
+    d.add_argument("--threads", type=int, default=argparse.SUPPRESS)
+    d.add_argument("--traces", required=True, help="traces: Parquet (reasoning column) or JSONL (reasoning or "
+                                                   "thinking field)")
+    d.add_argument("--reference", required=True, help="'answers' (the traces' final answers), or a Parquet / JSONL / "
+                                                      "text file of reference texts (e.g. SBS traces, MATH solutions)")
+    d.add_argument("--reference-field", help="the field of a JSONL or Parquet reference that holds the text "
+                                             "(default: the first of reasoning, thinking, solution, text, answer)")
+    d.add_argument("--min-count", type=int, default=5, help="candidates seen fewer times are left out")
+    d.add_argument("--prior", type=float, default=100.0, help="pseudo-counts of the Dirichlet prior")
+    d.add_argument("--top", type=int, default=200, help="candidates to keep")
+    d.add_argument("--out", required=True, help="ranked candidates (CSV; a .md twin for people)")
+    args = p.parse_args(argv)
+    set_threads(args.threads)
+    {"measure": measure, "discover": discover}[args.command](args)
 
 
 if __name__ == "__main__":

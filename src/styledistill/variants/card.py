@@ -6,13 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from styledistill.markdown import table
 from styledistill.variants.summary import SHOWN
-
-
-def _table(header: list[str], rows: list[list[Any]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def card(summary: dict[str, Any], provenance: dict[str, Any], settings: dict[str, Any]) -> str:
@@ -31,7 +26,7 @@ def card(summary: dict[str, Any], provenance: dict[str, Any], settings: dict[str
         "",
         "## Provenance",
         "",
-        _table(["what", "value"], [[k, f"`{v}`"] for k, v in provenance.items()]
+        table(["what", "value"], [[k, f"`{v}`"] for k, v in provenance.items()]
                + [["settings", f"`{json.dumps(settings)}`"]]),
         "",
         "## Counts",
@@ -39,13 +34,13 @@ def card(summary: dict[str, Any], provenance: dict[str, Any], settings: dict[str
         f"{summary['offered']} problems offered, {summary['built']} built, {summary['examples']} kept after "
         "alignment with the other variants of the run.",
         "",
-        _table(["status", "problems"], [[k, v] for k, v in summary["statuses"].items()]),
+        table(["status", "problems"], [[k, v] for k, v in summary["statuses"].items()]),
         "",
-        _table(["method", "examples"], [[k, v] for k, v in summary["methods"].items()]),
+        table(["method", "examples"], [[k, v] for k, v in summary["methods"].items()]),
         "",
         "## Style next to ST",
         "",
-        _table(["feature (median)", name, "ST"],
+        table(["feature (median)", name, "ST"],
                [[f, summary["features"][f], summary["st_features"][f]] for f in SHOWN]
                + [["share with >= min_types pivot types", summary["min_types_share"], summary["st_min_types_share"]]]),
         "",
@@ -58,5 +53,5 @@ def card(summary: dict[str, Any], provenance: dict[str, Any], settings: dict[str
     for key, title in (("prefix_share", "Share of the input trace kept verbatim as a prefix"),
                        ("attempts", "Generation attempts per kept example")):
         if summary.get(key):
-            out += ["", f"## {title}", "", _table(list(summary[key]), [list(summary[key].values())])]
+            out += ["", f"## {title}", "", table(list(summary[key]), [list(summary[key].values())])]
     return "\n".join(out) + "\n"

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from styledistill.io import all_or_none, atomic_write_text, read_json
+from styledistill.markdown import table as markdown_table
 from styledistill.variants.align import SUMMARY
 from styledistill.variants.summary import SHOWN
 
@@ -37,12 +38,11 @@ def table(summaries: list[dict[str, Any]]) -> pd.DataFrame:
 
 def markdown(df: pd.DataFrame, alignment: dict[str, Any]) -> str:
     shown = df.astype(object).where(df.notna(), "")
-    lines = ["| " + " | ".join(shown.columns) + " |", "|" + "---|" * len(shown.columns)]
-    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in shown.itertuples(index=False)]
     losses = "; ".join(f"{v}: {', '.join(f'{k} {n}' for k, n in s.items())}" for v, s in alignment["statuses"].items())
     return (f"# Variants compared with ST\n\n{len(alignment['problem_ids'])} aligned problems "
             f"({alignment['problems_built_by_all']} built by every variant of {alignment['problems_offered']} "
-            f"offered). Built per variant: {losses}.\n\n" + "\n".join(lines) + "\n")
+            f"offered). Built per variant: {losses}.\n\n"
+            + markdown_table(list(shown.columns), shown.values.tolist()) + "\n")
 
 
 PLOTTED = ("words", "pivots_total", "pivot_types", "backtracking", "style_distance", "stage_verification")

@@ -1,0 +1,58 @@
+"""The discover step of extract_features: read the traces and the reference texts, write the ranked candidates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from styledistill.errors import UserError
+from styledistill.features.discovery import discover
+from styledistill.features.lexicon import Lexicon
+from styledistill.io import all_or_none, atomic_write_text
+from styledistill.markdown import table as markdown_table
+
+TEXT_FIELDS = ("reasoning", "thinking", "solution", "text", "answer")
+
+
+def _rows(path: str) -> pd.DataFrame:
+    if not Path(path).is_file():
+        raise UserError(f"{path}: file not found")
+    if path.endswith(".parquet"):
+        return pd.read_parquet(path)
+    if path.endswith(".jsonl"):
+        rows = []
+        for i, line in enumerate(Path(path).read_text().splitlines()):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise UserError(f"{path}: row {i}: not valid JSON: {exc}") from None
+        return pd.DataFrame(rows)
+    return pd.DataFrame({"text": [Path(path).read_text()]})
+
+
+def texts(path: str, field: str | None, fields: tuple[str, ...] = TEXT_FIELDS) -> list[str]:
+    """The texts of a file: `field`, else the first of `fields` it has."""
+    df = _rows(path)
+    chosen = field or next((f for f in fields if f in df.columns), None)
+    if chosen is None or chosen not in df.columns:
+        raise UserError(f"{path}: no text field {field or ' / '.join(fields)} (columns: {', '.join(df.columns)})")
+    return [t if isinstance(t, str) else "" for t in df[chosen]]
+
+
+def discover_candidates(traces: str, reference: str, reference_field: str | None, out: str, lexicon: Lexicon, *,
+                        min_count: int, prior: float, top: int) -> None:
+    target = texts(traces, None, ("reasoning", "thinking"))
+    if reference == "answers":
+        ref = texts(traces, None, ("answer_text", "answer"))
+    else:
+        ref = texts(reference, reference_field)
+    table = discover(target, ref, lexicon, min_count=min_count, prior=prior, top=top)
+    markdown = str(Path(out).with_suffix(".md"))
+    with all_or_none(out, markdown):
+        atomic_write_text(out, table.to_csv(index=False))
+        atomic_write_text(markdown, f"# Pivot candidates\n\n{len(target)} traces against {len(ref)} reference "
+                                    f"texts ({reference}); weighted log-odds z, Monroe et al. 2008.\n\n"
+                                    + markdown_table(list(table.columns), table.values.tolist()) + "\n")
