@@ -27,4 +27,5 @@ rule all:
         paths.SUMMARY.values(),
         wiring.study_features(STUDY, ("features", "stats_md")),
         wiring.study_comparisons(STUDY),
+        wiring.study_candidates(STUDY),
     default_target: True

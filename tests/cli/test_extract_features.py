@@ -129,3 +129,22 @@ def test_bad_rows_and_spec(tmp_path, change, spec, message):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0]
     assert not (tmp_path / "out").exists()
+
+
+def test_discover_ranks_r1_openings_against_math_solutions(tmp_path, shared_data):
+    spec = json.dumps({"stage": {"reference": str(shared_data / "math500.jsonl"), "top": 30},
+                       "features": {"lexicon": "r1"}})
+    out = tmp_path / "candidates.csv"
+    run_cli("extract_features", "discover", "--spec", spec, "--traces",
+            str(shared_data / "traces_thoughtanchors_cots_math.jsonl"), "--out", str(out))
+    table = pd.read_csv(out, keep_default_na=False)
+    assert len(table) == 30 and table["z"].is_monotonic_decreasing
+    top = dict(zip(table["phrase"], table["nearest_pivot_type"]))
+    assert top["wait"] == "realization" and top["alternatively"] == "exploration"  # R1's pivots, not MATH's
+    assert (table.set_index("phrase").loc["wait", "reference_count"]) == 0
+    assert "# Pivot candidates" in (tmp_path / "candidates.md").read_text()
+    bad = run_cli("extract_features", "discover", "--spec", json.dumps({"stage": {"reference": "nope.jsonl"}}),
+                  "--traces", str(shared_data / "traces_thoughtanchors_site.jsonl"), "--out", str(tmp_path / "x.csv"),
+                  check=False)
+    assert bad.returncode != 0 and bad.stderr.strip().splitlines()[-1] == "error: nope.jsonl: file not found"
+    assert not (tmp_path / "x.csv").exists()

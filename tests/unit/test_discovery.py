@@ -27,7 +27,8 @@ def test_openings_are_sentence_and_clause_initial():
 
 
 def test_a_planted_phrase_ranks_first():
-    table = discover(_corpus(0, "on second thought"), _corpus(1, None), resolve("r1")[0], min_count=5)
+    table = discover(_corpus(0, "on second thought"), _corpus(1, None), resolve("r1")[0], min_count=5, prior=100.0,
+                     top=50)
     assert table.iloc[0]["phrase"] in {"on second thought", "on second", "on"}
     assert set(table.head(3)["phrase"]) == {"on", "on second", "on second thought"}
     assert table.iloc[0]["z"] > 3 and table.iloc[0]["reference_count"] == 0

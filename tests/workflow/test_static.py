@@ -80,3 +80,19 @@ def test_an_api_generator_needs_no_model_directory(workdir):
     commands = [line for line in snakemake(workdir, "-n", "-p").stdout.splitlines()
                 if "build_variants" in line and " make " in line and "--prompt" in line]
     assert commands and all("--model" not in c and "openai/gpt-4o" in c for c in commands)
+
+
+def test_pivot_discovery_is_an_optional_rule(workdir):
+    config = default_config()
+    assert "discover_pivots" not in planned_jobs(workdir)
+    config["features"]["discover"] = {"reference": "answers", "top": 50}
+    write_config(workdir, config)
+    assert planned_jobs(workdir)["discover_pivots"] == 1
+    command = next(line for line in snakemake(workdir, "-n", "-p").stdout.splitlines()
+                   if "extract_features discover" in line)
+    assert json.loads(_arg(command, "--spec"))["stage"]["top"] == 50
+    config["features"]["discover"] = {"reference": "missing.jsonl"}
+    write_config(workdir, config)
+    result = snakemake(workdir, "-n", check=False)
+    assert result.returncode != 0
+    assert "config: features.discover.reference: file not found: missing.jsonl" in result.stdout + result.stderr

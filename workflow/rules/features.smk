@@ -28,3 +28,24 @@ rule extract_features:
         " --features {output.features} --profile {output.profile} --stats {output.stats}"
         " --stats-md {output.stats_md} --plots {output.plots} --title {wildcards.teacher}/{wildcards.dataset}"
         " > {log} 2>&1"
+
+
+rule discover_pivots:
+    input:
+        traces=paths.GRADED,
+        reference=lambda w: wiring.discovery_reference(STUDY),
+    output:
+        csv=report(paths.FEATURES["candidates"], caption="../report/pivot_candidates.rst", category="Style",
+                   subcategory="{teacher}/{dataset}"),
+        markdown=paths.FEATURES["candidates_md"],
+    params:
+        spec=lambda w: jobs.discover_job(STUDY),
+    log:
+        "logs/discover_pivots/{teacher}/{dataset}.log",
+    benchmark:
+        "benchmarks/discover_pivots/{teacher}/{dataset}.tsv"
+    conda:
+        "../../envs/extract_features.yaml"
+    shell:
+        "python -m styledistill.cli.extract_features discover --spec {params.spec:q} --traces {input.traces}"
+        " --out {output.csv} > {log} 2>&1"

@@ -28,11 +28,12 @@ def measure(args: argparse.Namespace) -> None:
 
 def discover(args: argparse.Namespace) -> None:
     from styledistill.features.discover_stage import discover_candidates
-    from styledistill.features.settings import FeatureSettings
+    from styledistill.features.settings import DiscoverySettings, FeatureSettings
 
-    settings = FeatureSettings.from_spec(load_job(args.spec)["stage"], "--spec: stage")
-    discover_candidates(args.traces, args.reference, args.reference_field, args.out, settings.lexicon,
-                        min_count=args.min_count, prior=args.prior, top=args.top)
+    job = load_job(args.spec, {"stage", "features"})
+    settings = DiscoverySettings.from_spec(job["stage"], "--spec: stage")
+    features = FeatureSettings.from_spec(job["features"], "--spec: features")
+    discover_candidates(args.traces, settings, args.out, features.lexicon)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -53,17 +54,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     d = sub.add_parser("discover", help="rank pivot candidates against a reference corpus",
                        description="Sentence- and clause-initial 1-4-grams of the reasoning, ranked by weighted "
                                    "log-odds z against the reference (Monroe et al. 2008).")
-    d.add_argument("--spec", default=argparse.SUPPRESS)
+    d.add_argument("--spec", default=argparse.SUPPRESS, help='{"stage": discovery settings (reference: "answers" or '
+                   'a Parquet / JSONL / text file, reference_field, min_count, prior, top), "features": the feature '
+                   'settings whose lexicon names the nearest pivot type}')
     d.add_argument("--threads", type=int, default=argparse.SUPPRESS)
     d.add_argument("--traces", required=True, help="traces: Parquet (reasoning column) or JSONL (reasoning or "
                                                    "thinking field)")
-    d.add_argument("--reference", required=True, help="'answers' (the traces' final answers), or a Parquet / JSONL / "
-                                                      "text file of reference texts (e.g. SBS traces, MATH solutions)")
-    d.add_argument("--reference-field", help="the field of a JSONL or Parquet reference that holds the text "
-                                             "(default: the first of reasoning, thinking, solution, text, answer)")
-    d.add_argument("--min-count", type=int, default=5, help="candidates seen fewer times are left out")
-    d.add_argument("--prior", type=float, default=100.0, help="pseudo-counts of the Dirichlet prior")
-    d.add_argument("--top", type=int, default=200, help="candidates to keep")
     d.add_argument("--out", required=True, help="ranked candidates (CSV; a .md twin for people)")
     args = p.parse_args(argv)
     set_threads(args.threads)

@@ -160,6 +160,9 @@ def files(study: Study) -> dict[str, Recipe]:
                        where=f"config: families.{name}.sft", label=f"config: {where}: {family.recipe}")
         deepspeed_config(recipe)  # its errors name where the path was set
         recipes[name] = recipe
+    discover = study.features.discover
+    if discover is not None and discover.reference != "answers" and not Path(discover.reference).is_file():
+        raise UserError(f"config: features.discover.reference: file not found: {discover.reference} (or 'answers')")
     missing = study.features.missing_pipeline()
     if missing:
         raise UserError(f"config: features.spacy_model: {missing}")

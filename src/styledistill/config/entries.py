@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from styledistill.evaluation.settings import BenchmarkSettings
-from styledistill.features.settings import FeatureSettings
+from styledistill.features.settings import DiscoverySettings, FeatureSettings
 from styledistill.generation.settings import GenerationConfig
 from styledistill.grading.settings import GradeSettings
 from styledistill.report.settings import ReportSettings
@@ -62,6 +62,7 @@ class BenchmarkEntry(BenchmarkSettings):
 
 class FeaturesEntry(FeatureSettings):
     threads: int = Field(1, ge=1, le=1024)
+    discover: DiscoverySettings | None = None  # set: rank pivot candidates (rule discover_pivots)
 
 
 class GradeEntry(GradeSettings):

@@ -98,6 +98,12 @@ def features_job(study: Study) -> str:
     return spec_json("extract_features", stage=only_keys(study.features, FeatureSettings).to_spec())
 
 
+def discover_job(study: Study) -> str:
+    """Discovery's own settings, and the features' lexicon (for the nearest pivot type of each candidate)."""
+    return spec_json("extract_features", stage=study.features.discover.to_spec(),
+                     features=only_keys(study.features, FeatureSettings).to_spec())
+
+
 def align_job(study: Study) -> str:
     return spec_json("build_variants", stage=study.build_variants.to_spec())
 

@@ -18,6 +18,8 @@ FEATURES = {
     "stats": "results/features/{teacher}/{dataset}/stats.csv",
     "stats_md": "results/features/{teacher}/{dataset}/stats.md",
     "plots": "results/features/{teacher}/{dataset}/plots",
+    "candidates": "results/features/{teacher}/{dataset}/pivot_candidates.csv",
+    "candidates_md": "results/features/{teacher}/{dataset}/pivot_candidates.md",
 }
 VARIANT_RAW = "results/variants/{teacher}/{dataset}/raw/{variant}.parquet"
 VARIANT_TRAIN = "results/variants/{teacher}/{dataset}/{variant}/train.parquet"

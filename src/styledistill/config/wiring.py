@@ -129,6 +129,17 @@ def study_comparisons(study: Study) -> list[str]:
             for pattern in paths.COMPARISON.values()]
 
 
+def discovery_reference(study: Study) -> list[str]:
+    """The reference file pivot discovery reads (none for the traces' own answers)."""
+    reference = study.features.discover.reference
+    return [] if reference == "answers" else [reference]
+
+
+def study_candidates(study: Study) -> list[str]:
+    """Pivot candidates of every teacher x dataset, when discovery is configured."""
+    return study_features(study, ("candidates",)) if study.features.discover is not None else []
+
+
 def study_features(study: Study, names: tuple[str, ...]) -> list[str]:
     """Feature outputs of every teacher x dataset of the study."""
     s = study.study

@@ -10,6 +10,7 @@ import pandas as pd
 from styledistill.errors import UserError
 from styledistill.features.discovery import discover
 from styledistill.features.lexicon import Lexicon
+from styledistill.features.settings import DiscoverySettings
 from styledistill.io import all_or_none, atomic_write_text
 from styledistill.markdown import table as markdown_table
 
@@ -42,14 +43,14 @@ def texts(path: str, field: str | None, fields: tuple[str, ...] = TEXT_FIELDS) -
     return [t if isinstance(t, str) else "" for t in df[chosen]]
 
 
-def discover_candidates(traces: str, reference: str, reference_field: str | None, out: str, lexicon: Lexicon, *,
-                        min_count: int, prior: float, top: int) -> None:
+def discover_candidates(traces: str, settings: DiscoverySettings, out: str, lexicon: Lexicon) -> None:
     target = texts(traces, None, ("reasoning", "thinking"))
+    reference = settings.reference
     if reference == "answers":
         ref = texts(traces, None, ("answer_text", "answer"))
     else:
-        ref = texts(reference, reference_field)
-    table = discover(target, ref, lexicon, min_count=min_count, prior=prior, top=top)
+        ref = texts(reference, settings.reference_field)
+    table = discover(target, ref, lexicon, min_count=settings.min_count, prior=settings.prior, top=settings.top)
     markdown = str(Path(out).with_suffix(".md"))
     with all_or_none(out, markdown):
         atomic_write_text(out, table.to_csv(index=False))

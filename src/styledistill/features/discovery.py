@@ -83,8 +83,8 @@ def nearest_type(phrase: str, lexicon: Lexicon) -> str:
     return best
 
 
-def discover(target_texts: Iterable[str], reference_texts: Iterable[str], lexicon: Lexicon, *, min_count: int = 5,
-             prior: float = 100.0, top: int = 200, examples: int = 2) -> pd.DataFrame:
+def discover(target_texts: Iterable[str], reference_texts: Iterable[str], lexicon: Lexicon, *, min_count: int,
+             prior: float, top: int, examples: int = 2) -> pd.DataFrame:
     """The top candidates by z (over-represented in the target first), with counts, examples and nearest type."""
     target, seen = count_openings(target_texts, examples)
     reference, _ = count_openings(reference_texts)

@@ -115,3 +115,14 @@ class StyleCheck(Settings):
             raise ValueError(f"unknown feature(s) {', '.join(unknown)} (numeric features: "
                              f"{', '.join(NUMERIC_FEATURES)})")
         return value
+
+
+class DiscoverySettings(Settings):
+    """Pivot discovery (features/discovery.py): the reference corpus and the ranking's knobs."""
+
+    # "answers" (the traces' own final answers) or a Parquet / JSONL / text file of reference texts
+    reference: Text = "answers"
+    reference_field: Text | None = None  # its text field; null: the first of reasoning, thinking, solution, text
+    min_count: int = Field(5, ge=1)  # candidates seen fewer times in the traces are left out
+    prior: float = Field(100.0, gt=0)  # pseudo-counts of the informative Dirichlet prior
+    top: int = Field(200, ge=1)  # candidates kept
