@@ -86,6 +86,24 @@ def read_yaml(path: str | Path, what: str = "file") -> Any:
     return _parse(path, what, load, yaml.YAMLError, "YAML")
 
 
+def read_jsonl_rows(path: str | Path) -> Iterator[tuple[str, Any]]:
+    """("<path>:<line>", row) for every non-blank line of a JSONL file; a bad line is one error naming it."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise UserError(f"{path}:{number}: not valid JSON: {exc.msg} (column {exc.colno})") from None
+                except RecursionError:
+                    raise UserError(f"{path}:{number}: JSON nested too deeply to read") from None
+                yield f"{path}:{number}", row
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+
+
 def sha256_file(path: str | Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +10,7 @@ from styledistill.errors import UserError
 from styledistill.features.discovery import discover
 from styledistill.features.lexicon import Lexicon
 from styledistill.features.settings import DiscoverySettings
-from styledistill.io import all_or_none, atomic_write_text
+from styledistill.io import all_or_none, atomic_write_text, read_jsonl_rows
 from styledistill.markdown import table as markdown_table
 
 TEXT_FIELDS = ("reasoning", "thinking", "solution", "text", "answer")
@@ -23,14 +22,7 @@ def _rows(path: str) -> pd.DataFrame:
     if path.endswith(".parquet"):
         return pd.read_parquet(path)
     if path.endswith(".jsonl"):
-        rows = []
-        for i, line in enumerate(Path(path).read_text().splitlines()):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise UserError(f"{path}: row {i}: not valid JSON: {exc}") from None
-        return pd.DataFrame(rows)
+        return pd.DataFrame([row for _, row in read_jsonl_rows(path)])
     return pd.DataFrame({"text": [Path(path).read_text()]})
 
 

@@ -14,14 +14,14 @@ A spec (problems/settings.py) maps the file's keys onto the problem record:
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from styledistill.errors import UserError
+from styledistill.io import read_jsonl_rows
 from styledistill.problems.settings import JsonlSource, MappedSource
 
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -134,28 +134,11 @@ def from_rows(rows: Iterable[tuple[str, Any]], spec: MappedSource, source: str) 
     return problems
 
 
-def _jsonl_rows(path: Path) -> Iterator[tuple[str, Any]]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise UserError(f"{path}:{number}: not valid JSON: {exc.msg} (column {exc.colno})") from None
-                except RecursionError:
-                    raise UserError(f"{path}:{number}: JSON nested too deeply to read") from None
-                yield f"{path}:{number}", row
-    except UnicodeDecodeError as exc:
-        raise UserError(f"{path}: not UTF-8 text: {exc.reason} at byte {exc.start}") from None
-
-
 def load(spec: JsonlSource, cache_dir: str | None = None) -> list[dict[str, Any]]:
     path = Path(spec.path)
     if not path.is_file():
         raise UserError(f"{path}: file not found")
-    problems = from_rows(_jsonl_rows(path), spec, spec.path)
+    problems = from_rows(read_jsonl_rows(path), spec, spec.path)
     if not problems:
         raise UserError(f"{path}: no problems (the file has no rows)")
     return problems

@@ -60,10 +60,8 @@ def make(variant: str, settings: VariantSettings, input_path: str, out: str, *, 
         failures_out=failures_path(out) if kind.generated else None,
     )
     examples = kind.build(ctx)
-    if examples.empty:
-        examples = pd.DataFrame(columns=["problem_id", "variant", "question", "reasoning", "answer_text",
-                                         "target_answer", "gold", "target_correct", "status", "method"])
-    log.info("%s: %s", variant, examples["status"].value_counts().to_dict())
+    log.info("%s: %d problems, %s", variant, len(examples),
+             examples["status"].value_counts().to_dict() if len(examples) else {})
     write_table(examples, out, "example", stage, version)
 
 
