@@ -39,9 +39,27 @@ RECORDS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("n_completion_tokens", _INT, "tokens generated"),
     ],
     "grade": [
-        ("correct", _BOOL, "final answer equals the gold answer (math-verify)"),
+        ("correct", _BOOL, "final answer equals the gold answer (per the grader)"),
         ("extracted", _STR, "the answer the grader extracted, as text"),
-        ("grade_method", _STR, "boxed, marker, last_number or none"),
+        ("grade_method", _STR, "how it was found: boxed, marker, last_math, last_number, letter, option_text, none"),
+        ("grader", _STR, "the grader by name: math, integer, number, choice (grading/graders.py)"),
+        ("grade_status", _STR, "graded, or timeout (over the time limit: graded False)"),
+        ("second_correct", _BOOL, "the second opinion's verdict (grading/second_opinion.py)"),
+        ("second_extracted", _STR, "the answer the second opinion extracted"),
+    ],
+    "grade_audit": [
+        ("problem_id", _STR, "problem"),
+        ("sample", _INT, "sample index"),
+        ("grader", _STR, "the grader by name"),
+        ("gold", _STR, "gold answer"),
+        ("extracted", _STR, "the grader's extraction"),
+        ("correct", _BOOL, "the grader's verdict"),
+        ("grade_method", _STR, "how the grader found its answer"),
+        ("second_extracted", _STR, "the second opinion's extraction"),
+        ("second_correct", _BOOL, "the second opinion's verdict"),
+        ("source_correct", _BOOL, "an imported trace's own label from its source (null: none)"),
+        ("disagreement", _STR, "with whom the grader disagrees: second_opinion, source_label or both"),
+        ("answer_tail", _STR, "the last 300 characters of the graded text"),
     ],
     "st": [
         ("problem_id", _STR, "problem"),
@@ -71,11 +89,10 @@ RECORDS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("answer_text", _STR, "final-answer part"),
         ("finish_reason", _STR, "stop or length"),
         ("truncated", _BOOL, "hit the token limit"),
-        ("correct", _BOOL, "graded correct"),
-        ("extracted", _STR, "extracted answer"),
-        ("grade_method", _STR, "how the answer was extracted"),
+        ("gold", _STR, "gold answer"),
     ],
 }
+RECORDS["eval_sample"] += RECORDS["grade"]
 RECORDS["graded_trace"] = RECORDS["trace"] + RECORDS["grade"]
 RECORDS["features"] = [
     ("problem_id", _STR, "problem answered"),

@@ -13,13 +13,14 @@ STAGE_VERSIONS: dict[str, int] = {
     "prepare_model": 1,
     "make_problems": 1,
     "generate_traces": 2,
-    "grade": 1,
+    "import_traces": 1,
+    "grade": 2,
     "build_st": 1,
     "extract_features": 3,
-    "build_variants": 5,
+    "build_variants": 6,
     "train_sft": 1,
-    "evaluate": 2,
-    "report": 1,
+    "evaluate": 3,
+    "report": 2,
 }
 
 def version(stage: str) -> int:

@@ -42,3 +42,9 @@ def trace_job(spec: dict) -> dict:
     provider = {PROVIDER_KEYS[k]: v for k, v in spec.items() if k in PROVIDER_KEYS}
     generation = {k: v for k, v in spec.items() if k not in TRACE_STAGE_KEYS and k not in PROVIDER_KEYS}
     return {"version": 1, "stage": stage, "generation": generation, **({"provider": provider} if provider else {})}
+
+
+def graded_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A hand-made graded table with the grade record's remaining columns (the second opinion agreeing)."""
+    return frame.assign(grader="math", grade_status="graded", second_correct=frame["correct"],
+                        second_extracted=frame["extracted"])

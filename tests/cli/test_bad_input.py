@@ -37,8 +37,9 @@ def _traces(tmp: Path, frame: pd.DataFrame | None = None, text: str | None = Non
 
 
 def _grade(tmp: Path, traces: Path) -> tuple[list[str], list[Path]]:
-    out = tmp / "graded.parquet"
-    return ["grade", "--spec", job(), "--traces", str(traces), "--out", str(out)], [out]
+    outs = [tmp / "graded.parquet", tmp / "audit.parquet", tmp / "audit.md"]
+    return ["grade", "--spec", job(), "--traces", str(traces), "--out", str(outs[0]), "--audit", str(outs[1]),
+            "--audit-md", str(outs[2])], outs
 
 
 def _features(tmp: Path, traces: Path) -> tuple[list[str], list[Path]]:
@@ -91,9 +92,10 @@ def _select(tmp: Path, ids: list[str]) -> tuple[list[str], list[Path]]:
 def _report(tmp: Path, text: str) -> tuple[list[str], list[Path]]:
     scores = tmp / "scores.json"
     scores.write_text(text)
-    outs = [tmp / "s.csv", tmp / "s.md", tmp / "s.png"]
+    outs = [tmp / "s.csv", tmp / "s.md", tmp / "s.png", tmp / "a.parquet", tmp / "a.md"]
     return (["report", "--spec", job(), "--scores", str(scores), "--csv", str(outs[0]), "--markdown", str(outs[1]),
-             "--plot", str(outs[2])], outs)
+             "--plot", str(outs[2]), "--audits", str(tmp / "audit.parquet"), "--audit", str(outs[3]),
+             "--audit-md", str(outs[4])], outs)
 
 
 def _graded_frame(**change: object) -> pd.DataFrame:
@@ -102,7 +104,7 @@ def _graded_frame(**change: object) -> pd.DataFrame:
                            "finish_reason": "stop", "truncated": False, "n_completion_tokens": 3, "correct": True,
                            "extracted": "1", "grade_method": "boxed"}] * 2)
     frame["sample"] = [0, 1]
-    return frame.assign(**change)
+    return fixtures.graded_columns(frame).assign(**change)
 
 
 Case = Callable[[Path], tuple[list[str], list[Path]]]
@@ -144,7 +146,8 @@ CASES: list[tuple[str, Case, str]] = [
     ("evaluation pass@k above n", lambda t: (["evaluate", "--spec", job({"n_samples": 1, "pass_k": [4]}),
                                              "--problems", str(fixtures.problems(t / "p.parquet")), "--model",
                                              str(t), "--out", str(t / "s.parquet"), "--scores", str(t / "s.json"),
-                                             "--store", str(t / "store")], [t / "s.parquet", t / "s.json"]),
+                                             "--audit", str(t / "a.parquet"), "--store", str(t / "store")],
+                                            [t / "s.parquet", t / "s.json", t / "a.parquet"]),
      "--spec: stage: pass_k [4] exceeds n_samples 1"),
     # prompts
     ("prompt with an unclosed brace", lambda t: _traces_generation(t, job(), "user: 'Q: {question'\n"),

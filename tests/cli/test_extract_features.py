@@ -12,6 +12,7 @@ import pytest
 
 from styledistill.records import columns, schema
 from styledistill.versions import version
+from tests.cli import fixtures
 from tests.cli.fixtures import job
 from tests.conftest import run_cli
 
@@ -30,7 +31,7 @@ def graded(**changes) -> pd.DataFrame:
         "truncated": False, "n_completion_tokens": 30, "correct": [True, True, False],
         "extracted": ["2", "2", "5"], "grade_method": "boxed",
     })
-    return frame.assign(**changes)
+    return fixtures.graded_columns(frame).assign(**changes)
 
 
 def write(frame: pd.DataFrame, path: Path, record: str | None = "graded_trace") -> Path:

@@ -91,12 +91,15 @@ def test_evaluate_scores_a_student(tmp_path, tiny_qwen2_dir):
                labels={"family": "tq", "variant": "base", "benchmark": "hand"})
     run_cli("evaluate", "--spec", spec, "--problems", str(problems), "--model", str(tiny_qwen2_dir),
             "--out", str(tmp_path / "samples.parquet"), "--scores", str(tmp_path / "scores.json"),
-            "--store", str(tmp_path / "store"), "--threads", "2")
+            "--audit", str(tmp_path / "audit.parquet"), "--store", str(tmp_path / "store"), "--threads", "2")
     samples = pd.read_parquet(tmp_path / "samples.parquet")
     scores = json.loads((tmp_path / "scores.json").read_text())
     assert len(samples) == 6 and scores["n_problems"] == 3 and scores["n_samples"] == 2
     assert scores["family"] == "tq" and 0 <= scores["pass@1"] <= scores["pass@2"] <= 100
     assert scores["pass@1"] == samples.groupby("problem_id")["correct"].mean().mean() * 100
+    assert scores["grading"]["grader"] == "math" and scores["grading"]["graded"] == 6  # the spec's default grader
+    assert (samples["gold"] == samples["problem_id"].map(dict(p[::2] for p in fixtures.PROBLEMS))).all()
+    assert pd.read_parquet(tmp_path / "audit.parquet").shape[0] == scores["grading"]["disagreements"]
 
 
 def test_killed_generation_resumes_without_resending(tmp_path, smollm2_dir):

@@ -7,6 +7,7 @@ import json
 import pandas as pd
 
 from styledistill.io import write_table
+from tests.cli import fixtures
 from tests.conftest import run_cli
 
 
@@ -15,7 +16,7 @@ def _graded(path, correct):
              "reasoning": "r", "answer_text": "1", "split_method": "none", "finish_reason": "stop",
              "truncated": False, "n_completion_tokens": 3, "correct": c, "extracted": "1", "grade_method": "boxed"}
             for i, c in enumerate(correct)]
-    write_table(pd.DataFrame(rows), path, "graded_trace", "grade", 1)
+    write_table(fixtures.graded_columns(pd.DataFrame(rows)), path, "graded_trace", "grade", 1)
     return path
 
 
@@ -42,18 +43,29 @@ def test_report_writes_table_and_plot(tmp_path):
                                     "variant": variant, "benchmark": "b", "pass@1": value, "pass@1_stderr": 1.5,
                                     "n_problems": 4, "n_samples": 1}))
         scores.append(str(path))
+        audit = pd.DataFrame([{"problem_id": "q1", "sample": 0, "grader": "math", "gold": "5", "extracted": "-5",
+                               "correct": variant == "ST", "grade_method": "marker", "second_extracted": "-5",
+                               "second_correct": variant != "ST", "source_correct": None,
+                               "disagreement": "second_opinion", "answer_tail": "Answer: -5"}])
+        write_table(audit, tmp_path / f"{variant}.audit.parquet", "grade_audit", "evaluate", 1)
+    audits = [str(tmp_path / f"{v}.audit.parquet") for v in ("base", "ST", "ST-NT")]
     out = tmp_path / "summary"
     run_cli("report", "--spec", '{"stage": {"variant_order": ["ST", "ST-NT"]}}', "--scores", *scores, "--csv",
-            str(out / "scores.csv"), "--markdown", str(out / "scores.md"), "--plot", str(out / "scores.png"))
+            str(out / "scores.csv"), "--markdown", str(out / "scores.md"), "--plot", str(out / "scores.png"),
+            "--audits", *audits, "--audit", str(out / "audit.parquet"), "--audit-md", str(out / "audit.md"))
     table = (out / "scores.md").read_text()
     assert "| family | benchmark | base | ST | ST-NT |" in table
     assert "| f | b | 10.0 ± 1.5 | 30.0 ± 1.5 | 20.0 ± 1.5 |" in table
     assert len(pd.read_csv(out / "scores.csv")) == 3 and (out / "scores.png").stat().st_size > 5000
+    audit = pd.read_parquet(out / "audit.parquet")
+    assert list(audit["variant"]) == ["base", "ST", "ST-NT"] and (audit["benchmark"] == "b").all()
+    assert "| f | ST | b | q1 | 5 | -5 | right | -5 | wrong |" in (out / "audit.md").read_text()
 
 
 def test_every_cli_has_help():
-    for stage in ["prepare_model", "make_problems", "generate_traces", "grade", "build_st", "extract_features",
-                  "build_variants", "train_sft", "evaluate", "report"]:
+    from styledistill.versions import STAGE_VERSIONS
+
+    for stage in STAGE_VERSIONS:
         result = run_cli(stage, "--help")
         assert "usage:" in result.stdout and "--spec" in result.stdout
 

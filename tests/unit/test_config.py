@@ -65,7 +65,7 @@ def _api_generator(c):
 def test_an_api_model_may_write_the_synthetic_variants():
     study = _load(_api_generator)
     assert study.generators["smollm2"].generation.backend == "litellm"
-    spec = json.loads(jobs.variant_job(study, "ST-HC"))
+    spec = json.loads(jobs.variant_job(study, "ST-HC", "arith_train"))
     assert spec["provider"] == {"provider": "openai/gpt-4o", "api_base": None, "api_key_env": "OPENAI_API_KEY",
                                 "prices": None}
     assert spec["generation"]["backend"] == "litellm" and "batch_size" not in spec["generation"]
@@ -111,7 +111,7 @@ def test_job_specs_are_nested_by_owner():
     assert set(teacher) == {"version", "stage", "generation"}
     assert teacher["stage"] == {"n_samples": 4, "answer_marker": None, "limit": None, "shards": 1, "shard": 0}
     assert teacher["generation"]["seed"] == 0 and "gpus" not in teacher["generation"]
-    wrong = json.loads(jobs.variant_job(study, "ST-HC-W"))
+    wrong = json.loads(jobs.variant_job(study, "ST-HC-W", "arith_train"))
     assert wrong["stage"]["wrong_seed"] == 0 and wrong["generator"] == {"answer_check": "enforce",
                                                                          "answer_marker": None}
     evaluation = json.loads(jobs.eval_job(study, "smollm2", "arith_test", {"variant": "base"}))
@@ -126,11 +126,11 @@ def test_the_wrong_answer_seed_is_its_own_setting():
         c["generators"]["smollm2"]["generation"]["seed"] = 7
 
     before, after = _load(), _load(reseed)
-    old, new = (json.loads(jobs.variant_job(s, "ST-HC-W")) for s in (before, after))
+    old, new = (json.loads(jobs.variant_job(s, "ST-HC-W", "arith_train")) for s in (before, after))
     assert old["generation"]["seed"] != new["generation"]["seed"] and old["stage"] == new["stage"]
 
     def target(study):
-        return wrong_answer("42", "p1", study.variants["ST-HC-W"].wrong_seed)
+        return wrong_answer("42", "p1", study.variants["ST-HC-W"].wrong_seed, study.grader("arith_train"))
 
     assert target(before) == target(after)
 
@@ -138,7 +138,7 @@ def test_the_wrong_answer_seed_is_its_own_setting():
         c["variants"]["ST-HC-W"]["wrong_seed"] = 3
 
     other = _load(wrong_seed)
-    assert json.loads(jobs.variant_job(other, "ST-HC-W"))["generation"] == old["generation"]
+    assert json.loads(jobs.variant_job(other, "ST-HC-W", "arith_train"))["generation"] == old["generation"]
     assert target(other) != target(before)
 
 

@@ -41,7 +41,7 @@ def _branch(registry: str, discriminator: str, value: str) -> dict:
         test = case["if"]["properties"][discriminator]
         if test.get("const") == value or value in test.get("enum", []):
             # keys the entry requires whatever its kind (e.g. source, split) count as the branch's
-            return {**case["then"], "required": sorted({*case["then"].get("required", []), *entry["required"]})}
+            return {**case["then"], "required": sorted({*case["then"].get("required", []), *entry.get("required", [])})}
     raise AssertionError(f"{registry}: no schema branch for {discriminator} {value}")
 
 
@@ -113,13 +113,16 @@ def _pairs() -> list[tuple[str, dict, type[BaseModel], bool]]:
              ("work", {"properties": {"work": props["work"]}, "additionalProperties": False},
               entries.WorkflowEntry, True)]
     pairs += [(name, props[name], cls, True) for name, cls in BLOCKS.items()]
-    for registry, cls in [("teachers", entries.TeacherEntry), ("generators", entries.GeneratorEntry),
+    for name, cls in entries.TEACHER_SOURCES.items():
+        pairs.append((f"teachers.{name}", _branch("teachers", "source", name), cls, True))
+    for registry, cls in [("generators", entries.GeneratorEntry),
                           ("families", entries.FamilyEntry), ("benchmarks", entries.BenchmarkEntry)]:
         pairs.append((registry, props[registry]["additionalProperties"], cls, True))
     for name, source in MODEL_SOURCES.items():
         pairs.append((f"models.{name}", _branch("models", "source", name), source.config_entry, True))
     for name, source in PROBLEM_SOURCES.items():
-        pairs.append((f"datasets.{name}", _branch("datasets", "source", name), source.settings, True))
+        entry = entries.dataset_entry(source.settings)
+        pairs.append((f"datasets.{name}", _branch("datasets", "source", name), entry, True))
     for name, kind in KINDS.items():
         pairs.append((f"variants.{name}", _branch("variants", "kind", name), kind.settings, True))
     sft = props["families"]["additionalProperties"]["properties"]["sft"]
@@ -149,6 +152,7 @@ def test_registries_list_every_implementation():
     assert enum("models", "source") == set(MODEL_SOURCES)
     assert enum("datasets", "source") == set(PROBLEM_SOURCES)
     assert enum("variants", "kind") == set(KINDS)
+    assert enum("teachers", "source") == set(entries.TEACHER_SOURCES)
 
 
 def test_a_key_added_on_one_side_is_caught():

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from styledistill.grading.answers import grade_answer
+from styledistill.grading.graders import grade
 from styledistill.variants.align import aligned_problems
 from styledistill.variants.settings import AlignSettings
 from styledistill.variants.wrong import wrong_answer
@@ -10,11 +10,11 @@ from styledistill.variants.wrong import wrong_answer
 
 def test_wrong_answers_are_near_deterministic_and_graded_wrong():
     for gold in ["7", "156", "0", "-12", "2.5", "\\frac{3}{4}", "3\\sqrt{2}"]:
-        wrong = wrong_answer(gold, "p1", seed=0)
-        assert wrong is not None and wrong == wrong_answer(gold, "p1", seed=0)
-        assert not grade_answer(f"\\boxed{{{wrong}}}", gold).correct, (gold, wrong)
-    assert abs(int(wrong_answer("156", "p1", 0)) - 156) <= 31
-    assert wrong_answer("x", "p1", 0) is None  # nothing numeric to perturb
+        wrong = wrong_answer(gold, "p1", 0, "math")
+        assert wrong is not None and wrong == wrong_answer(gold, "p1", 0, "math")
+        assert not grade("math", f"\\boxed{{{wrong}}}", gold).correct, (gold, wrong)
+    assert abs(int(wrong_answer("156", "p1", 0, "integer")) - 156) <= 31
+    assert wrong_answer("x", "p1", 0, "math") is None  # nothing numeric to perturb
 
 
 def _raw(variant, statuses):

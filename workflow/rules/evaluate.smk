@@ -8,6 +8,7 @@ rule evaluate_base:
     output:
         samples=paths.EVAL_BASE["samples"],
         scores=paths.EVAL_BASE["scores"],
+        audit=paths.EVAL_BASE["audit"],
     params:
         spec=lambda w: jobs.eval_job(STUDY, w.family, w.benchmark, wiring.eval_labels(w)),
         store=WORK.requests,
@@ -22,7 +23,8 @@ rule evaluate_base:
         "../../envs/evaluate.yaml"
     shell:
         "python -m styledistill.cli.evaluate --spec {params.spec:q} --problems {input.problems}"
-        " --model {input.model} --out {output.samples} --scores {output.scores} --store {params.store:q}"
+        " --model {input.model} --out {output.samples} --scores {output.scores} --audit {output.audit}"
+        " --store {params.store:q}"
         " --gpus {resources.gpu} --threads {threads} > {log} 2>&1"
 
 
@@ -33,6 +35,7 @@ use rule evaluate_base as evaluate_sft with:
     output:
         samples=paths.EVAL_SFT["samples"],
         scores=paths.EVAL_SFT["scores"],
+        audit=paths.EVAL_SFT["audit"],
     log:
         "logs/evaluate/{family}/{teacher}/{dataset}/{variant}/{benchmark}.log",
     benchmark:

@@ -1,18 +1,22 @@
-# Stage grade: math-verify against the gold answer, per trace.
+# Stage grade: the dataset's grader against the gold answer, per trace; a second opinion and the audit of where
+# they disagree.
 
 
 rule grade:
     input:
         paths.TRACES,
     output:
-        paths.GRADED,
+        graded=paths.GRADED,
+        audit=paths.GRADE_AUDIT["table"],
+        audit_md=report(paths.GRADE_AUDIT["markdown"], caption="../report/grade_audit.rst", category="Grading",
+                        subcategory="{teacher}/{dataset}"),
     params:
-        spec=lambda w: jobs.grade_job(STUDY),
+        spec=lambda w: jobs.grade_job(STUDY, w.dataset),
     log:
         "logs/grade/{teacher}/{dataset}.log",
     threads: STUDY.grade.threads
     conda:
         "../../envs/grade.yaml"
     shell:
-        "python -m styledistill.cli.grade --spec {params.spec:q} --traces {input} --out {output}"
-        " --threads {threads} > {log} 2>&1"
+        "python -m styledistill.cli.grade --spec {params.spec:q} --traces {input} --out {output.graded}"
+        " --audit {output.audit} --audit-md {output.audit_md} --threads {threads} > {log} 2>&1"

@@ -1,5 +1,9 @@
 # Stage generate_traces: the teacher answers the seed problems, n samples each, in `shards` parallel jobs that share
-# the request store; merge_traces joins them.
+# the request store; merge_traces joins them. Stage import_traces: a teacher of `source: import` reads its traces
+# from a trace dataset instead.
+
+MODEL_TEACHERS = _alternatives(STUDY.model_teachers)
+IMPORTED_TEACHERS = _alternatives(set(STUDY.teachers) - set(STUDY.model_teachers))
 
 
 rule generate_traces:
@@ -9,6 +13,8 @@ rule generate_traces:
         prompt=lambda w: STUDY.teachers[w.teacher].prompt,
     output:
         paths.TRACE_SHARD,
+    wildcard_constraints:
+        teacher=MODEL_TEACHERS,
     params:
         spec=lambda w: jobs.teacher_job(STUDY, w.teacher, int(w.shard)),
         store=WORK.requests,
@@ -32,6 +38,8 @@ rule merge_traces:
         lambda w: wiring.trace_shards(STUDY, w),
     output:
         paths.TRACES,
+    wildcard_constraints:
+        teacher=MODEL_TEACHERS,
     params:
         spec=lambda w: jobs.spec_json("generate_traces"),
     log:
@@ -40,3 +48,26 @@ rule merge_traces:
         "../../envs/generate_traces.yaml"
     shell:
         "python -m styledistill.cli.generate_traces --merge {input} --out {output} > {log} 2>&1"
+
+
+rule import_traces:
+    input:
+        problems=paths.PROBLEMS,
+        traces=lambda w: wiring.import_files(STUDY, w),
+    output:
+        traces=paths.TRACES,
+        provenance=report(paths.IMPORT_PROVENANCE, caption="../report/import_provenance.rst", category="Teachers",
+                          subcategory="{teacher}/{dataset}"),
+    wildcard_constraints:
+        teacher=IMPORTED_TEACHERS,
+    params:
+        spec=lambda w: jobs.import_job(STUDY, w.teacher),
+        cache=WORK.datasets_cache,
+    log:
+        "logs/import_traces/{teacher}/{dataset}.log",
+    conda:
+        "../../envs/import_traces.yaml"
+    shell:
+        "python -m styledistill.cli.import_traces --spec {params.spec:q} --problems {input.problems}"
+        " --out {output.traces} --provenance {output.provenance} --teacher {wildcards.teacher}"
+        " --cache-dir {params.cache:q} > {log} 2>&1"

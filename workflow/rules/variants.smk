@@ -14,7 +14,7 @@ rule make_variant:
     output:
         paths.VARIANT_RAW,
     params:
-        spec=lambda w: jobs.variant_job(STUDY, w.variant),
+        spec=lambda w: jobs.variant_job(STUDY, w.variant, w.dataset),
         files=lambda w, input: wiring.variant_args(input),
         store=WORK.requests,
     log:

@@ -21,20 +21,22 @@ STAGE = "build_variants"
 
 
 def make(args: argparse.Namespace) -> None:
+    from styledistill.grading.settings import GradeSettings
     from styledistill.variants.kinds import KINDS
     from styledistill.variants.make import make as make_variant
     from styledistill.variants.make import variant_settings
     from styledistill.variants.settings import GeneratorSettings
 
-    job = load_job(args.spec, GENERATION_PARTS | {"generator"})
+    job = load_job(args.spec, GENERATION_PARTS | {"generator", "grading"})
     settings = variant_settings(job["stage"])
     generated = KINDS[settings.kind].generated
     if generated and not args.store:
         raise UserError(f"variant {args.variant} (kind {settings.kind}) needs --store")
     answer_check = GeneratorSettings.from_spec(job["generator"], "--spec: generator") if generated else None
-    make_variant(args.variant, settings, args.input, args.out, generator=answer_check, prompt=args.prompt,
-                 profile=args.profile, reference=args.reference, model=generator(args, job) if generated else None,
-                 stage=STAGE, version=version(STAGE))
+    grading = GradeSettings.from_spec(job["grading"], "--spec: grading")
+    make_variant(args.variant, settings, args.input, args.out, grader=grading.grader, generator=answer_check,
+                 prompt=args.prompt, profile=args.profile, reference=args.reference,
+                 model=generator(args, job) if generated else None, stage=STAGE, version=version(STAGE))
 
 
 def align(args: argparse.Namespace) -> None:

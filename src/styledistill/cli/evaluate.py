@@ -17,18 +17,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--model", required=True, help="student model directory (prepared or fine-tuned)")
     p.add_argument("--out", required=True, help="samples.parquet to write (record: eval_sample)")
     p.add_argument("--scores", required=True, help="scores.json to write")
+    p.add_argument("--audit", required=True, help="audit.parquet to write: where the grader and the second "
+                                                  "opinion disagree (record: grade_audit)")
     add_generation_args(p)
     args = p.parse_args(argv)
-    job = load_job(args.spec, GENERATION_PARTS | {"labels"})
+    job = load_job(args.spec, GENERATION_PARTS | {"labels", "grading"})
     from styledistill.evaluation.settings import EvalSettings
+    from styledistill.grading.settings import GradeSettings
 
     settings = EvalSettings.from_spec(job["stage"], "--spec: stage")
+    grading = GradeSettings.from_spec(job["grading"], "--spec: grading")
     student = generator(args, job)
     set_threads(args.threads)
     from styledistill.evaluation.run import evaluate
 
-    evaluate(args.problems, args.out, args.scores, settings, job["labels"], student, args.threads, STAGE,
-             version(STAGE))
+    evaluate(args.problems, args.out, args.scores, args.audit, settings, grading, job["labels"], student,
+             args.threads, STAGE, version(STAGE))
 
 
 if __name__ == "__main__":

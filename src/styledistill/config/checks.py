@@ -66,8 +66,9 @@ def references(study: Study) -> None:
                 raise UserError(f"config: models.{name}.tokenizer_from: a model cannot take its own tokenizer")
             if study.is_api(model.tokenizer_from):
                 raise UserError(f"config: models.{name}.tokenizer_from: an API model has no tokenizer files")
-    for block in ("teachers", "generators", "families"):
-        for name, entry in getattr(study, block).items():
+    for block, entries in (("teachers", study.model_teachers), ("generators", study.generators),
+                           ("families", study.families)):
+        for name, entry in entries.items():
             _known(study, "models", entry.model, f"{block}.{name}.model")
             _backend(study, f"{block}.{name}", entry.model, entry.generation, student=block == "families")
     for name, bench in study.benchmarks.items():
@@ -121,13 +122,21 @@ def size(study: Study) -> None:
     """Refuse a study whose DAG would explode (it would take minutes to plan before any job runs)."""
     s = study.study
     sources = len(s.teachers) * len(s.datasets)
-    shards = sum(study.teachers[t].shards for t in s.teachers) * len(s.datasets)
+    shards = sum(study.shards(t) for t in s.teachers) * len(s.datasets)
     tuned = len(s.families) * len(s.variants) * sources
     jobs = shards + sources * (6 + 3 * len(s.variants)) + tuned * (1 + len(s.benchmarks))
     jobs += len(s.families) * len(s.benchmarks) + len(study.models) + len(study.datasets)
     if jobs > MAX_JOBS:
         raise UserError(f"config: study: about {jobs:,} jobs (teachers x datasets x variants x families x "
                         f"benchmarks, plus shards); more than {MAX_JOBS:,} is refused as a likely mistake")
+
+
+def _readable_traces(spec: Any) -> None:
+    from styledistill.traces.importing import read_traces
+
+    if not Path(spec.path).is_file():
+        raise UserError(f"path: file not found: {spec.path}")
+    read_traces(spec)
 
 
 def _in_config(where: str, check: Callable[[], Any]) -> Any:
@@ -140,9 +149,14 @@ def _in_config(where: str, check: Callable[[], Any]) -> Any:
 
 def files(study: Study) -> dict[str, Recipe]:
     """Read and check every file the config names; return each family's resolved recipe."""
-    for name, teacher in study.teachers.items():
+    for name, teacher in study.model_teachers.items():
         _in_config(f"teachers.{name}.prompt",
                    lambda t=teacher: load_prompt(t.prompt, PROMPT_FIELDS, PROMPT_FIELDS))
+    for name in study.study.teachers:
+        teacher = study.teachers[name]
+        if study.imports(name) and teacher.local_file:
+            # every row read and checked now, so a bad row fails the dry run with its file and row
+            _in_config(f"teachers.{name}", lambda t=teacher: _readable_traces(t))
     for name, variant in study.variants.items():
         kind = KINDS[variant.kind]
         if kind.generated:

@@ -6,15 +6,17 @@ settings for what the stage reads, here for what only the workflow reads (thread
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from functools import cache
+from typing import Annotated, Any, Literal
 
 from styledistill.evaluation.settings import BenchmarkSettings
 from styledistill.features.settings import DiscoverySettings, FeatureSettings
 from styledistill.generation.settings import GenerationConfig
-from styledistill.grading.settings import GradeSettings
+from styledistill.grading.settings import GradeLimits, GraderChoice, GraderName
 from styledistill.report.settings import ReportSettings
 from styledistill.settings import Distinct, Field, Key, Settings, Text
 from styledistill.st.settings import BuildStSettings
+from styledistill.traces.import_settings import TraceImport
 from styledistill.traces.settings import TraceSettings
 from styledistill.variants.settings import AlignSettings, GeneratorSettings
 
@@ -32,10 +34,19 @@ class StudyEntry(Settings):
 
 
 class TeacherEntry(TraceSettings):
+    """A teacher model that answers the dataset's problems."""
+
+    source: Literal["model"] = "model"
     model: Key
     prompt: Text  # prompt template YAML with a {question} placeholder
     generation: GenerationConfig = Field(default_factory=GenerationConfig)
     threads: int = Threads
+
+
+# A teacher whose traces are imported from a trace dataset (a JSONL/Parquet file or a hub dataset) instead of
+# generated: the import's settings as they are.
+ImportTeacherEntry = TraceImport
+TEACHER_SOURCES: dict[str, type[Settings]] = {"model": TeacherEntry, "import": ImportTeacherEntry}
 
 
 class GeneratorEntry(GeneratorSettings):
@@ -56,6 +67,7 @@ class FamilyEntry(Settings):
 
 class BenchmarkEntry(BenchmarkSettings):
     dataset: Key
+    grader: GraderName | None = None  # null: the dataset's grader
     # Overrides of the family's generation settings: only the keys written here count.
     generation: GenerationConfig = Field(default_factory=GenerationConfig)
 
@@ -65,8 +77,16 @@ class FeaturesEntry(FeatureSettings):
     discover: DiscoverySettings | None = None  # set: rank pivot candidates (rule discover_pivots)
 
 
-class GradeEntry(GradeSettings):
+class GradeEntry(GradeLimits):
+    """The time limit of every grade (the grader itself is chosen per dataset and benchmark)."""
+
     threads: int = Field(1, ge=1, le=1024)
+
+
+@cache
+def dataset_entry(source: type[Settings]) -> type[Settings]:
+    """A `datasets` entry: its problem source's settings and the grader its answers need."""
+    return type(f"{source.__name__}Entry", (source, GraderChoice), {"__module__": __name__})
 
 
 # Stage blocks whose entry is the stage's settings as they are.

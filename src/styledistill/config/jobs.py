@@ -15,6 +15,7 @@ from styledistill.generation.api.settings import ProviderSettings
 from styledistill.generation.settings import GenerationConfig
 from styledistill.grading.settings import GradeSettings
 from styledistill.models.sources import SOURCES as MODEL_SOURCES
+from styledistill.problems.sources import SOURCES as PROBLEM_SOURCES
 from styledistill.report.settings import ReportSettings
 from styledistill.settings import only_keys
 from styledistill.traces.settings import TraceJob, TraceSettings
@@ -42,7 +43,13 @@ def model_job(study: Study, model: str) -> str:
 
 
 def problems_job(study: Study, dataset: str) -> str:
-    return spec_json("make_problems", stage=study.datasets[dataset].to_spec())
+    entry = study.datasets[dataset]
+    return spec_json("make_problems", stage=only_keys(entry, PROBLEM_SOURCES[entry.source].settings).to_spec())
+
+
+def grading(study: Study, grader: str) -> dict[str, Any]:
+    """The grade settings of a job that grades with `grader`."""
+    return GradeSettings(grader=grader, seconds=study.grade.seconds).to_spec()
 
 
 def teacher_job(study: Study, teacher: str, shard: int) -> str:
@@ -53,12 +60,17 @@ def teacher_job(study: Study, teacher: str, shard: int) -> str:
                                                                                    entry.generation))
 
 
-def variant_job(study: Study, variant: str) -> str:
+def import_job(study: Study, teacher: str) -> str:
+    return spec_json("import_traces", stage=study.teachers[teacher].to_spec())
+
+
+def variant_job(study: Study, variant: str, dataset: str) -> str:
     settings = study.variants[variant]
+    graded = grading(study, study.grader(dataset))
     if not KINDS[settings.kind].generated:
-        return spec_json("build_variants", stage=settings.to_spec())
+        return spec_json("build_variants", stage=settings.to_spec(), grading=graded)
     generator = study.generators[settings.generator]
-    return spec_json("build_variants", stage=settings.to_spec(),
+    return spec_json("build_variants", stage=settings.to_spec(), grading=graded,
                      generator=only_keys(generator, GeneratorSettings).to_spec(),
                      **generation_parts(study, generator.model, generator.generation))
 
@@ -66,7 +78,7 @@ def variant_job(study: Study, variant: str) -> str:
 def publish_job(study: Study, wildcards: Any) -> str:
     """A variant's settings and where it comes from (for its dataset card)."""
     settings = study.variants[wildcards.variant]
-    labels = {"teacher": wildcards.teacher, "teacher_model": study.teachers[wildcards.teacher].model,
+    labels = {"teacher": wildcards.teacher, "teacher_model": study.teacher_source(wildcards.teacher),
               "dataset": wildcards.dataset, "variant": wildcards.variant, "input": settings.input or "ST"}
     if KINDS[settings.kind].generated:
         labels.update(generator=settings.generator, generator_model=study.generators[settings.generator].model)
@@ -83,11 +95,12 @@ def eval_job(study: Study, family: str, benchmark: str, labels: dict[str, str]) 
     stage = EvalSettings.model_validate({**only_keys(study.benchmarks[benchmark], BenchmarkSettings).to_spec(),
                                          "system_prompt": entry.system_prompt, "answer_marker": entry.answer_marker})
     return spec_json("evaluate", stage=stage.to_spec(), labels=labels,
+                     grading=grading(study, study.benchmark_grader(benchmark)),
                      **generation_parts(study, entry.model, study.family_generation(family, benchmark)))
 
 
-def grade_job(study: Study) -> str:
-    return spec_json("grade", stage=only_keys(study.grade, GradeSettings).to_spec())
+def grade_job(study: Study, dataset: str) -> str:
+    return spec_json("grade", stage=grading(study, study.grader(dataset)))
 
 
 def st_job(study: Study) -> str:

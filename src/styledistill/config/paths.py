@@ -10,7 +10,10 @@ MODEL = "results/models/{model}"
 PROBLEMS = "results/problems/{dataset}/problems.parquet"
 TRACE_SHARD = "results/traces/{teacher}/{dataset}/shards/{shard}.parquet"
 TRACES = "results/traces/{teacher}/{dataset}/traces.parquet"
+IMPORT_PROVENANCE = "results/traces/{teacher}/{dataset}/import.md"
 GRADED = "results/traces/{teacher}/{dataset}/graded.parquet"
+GRADE_AUDIT = {"table": "results/traces/{teacher}/{dataset}/grade_audit.parquet",
+               "markdown": "results/traces/{teacher}/{dataset}/grade_audit.md"}
 ST = "results/st/{teacher}/{dataset}/st.parquet"
 FEATURES = {
     "features": "results/features/{teacher}/{dataset}/features.parquet",
@@ -30,11 +33,14 @@ COMPARISON = {"csv": "results/variants/{teacher}/{dataset}/comparison.csv",
               "plot": "results/variants/{teacher}/{dataset}/comparison.png"}
 SFT_MODEL = "results/sft/{family}/{teacher}/{dataset}/{variant}/model"
 EVAL_BASE = {"samples": "results/eval/{family}/base/{benchmark}/samples.parquet",
-             "scores": "results/eval/{family}/base/{benchmark}/scores.json"}
+             "scores": "results/eval/{family}/base/{benchmark}/scores.json",
+             "audit": "results/eval/{family}/base/{benchmark}/audit.parquet"}
 EVAL_SFT = {"samples": "results/eval/{family}/{teacher}/{dataset}/{variant}/{benchmark}/samples.parquet",
-            "scores": "results/eval/{family}/{teacher}/{dataset}/{variant}/{benchmark}/scores.json"}
+            "scores": "results/eval/{family}/{teacher}/{dataset}/{variant}/{benchmark}/scores.json",
+            "audit": "results/eval/{family}/{teacher}/{dataset}/{variant}/{benchmark}/audit.parquet"}
 SUMMARY = {"csv": "results/summary/scores.csv", "markdown": "results/summary/scores.md",
-           "plot": "results/summary/scores.png"}
+           "plot": "results/summary/scores.png", "audit": "results/summary/grading_audit.parquet",
+           "audit_md": "results/summary/grading_audit.md"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,11 @@ class Work:
     def model_cache(self) -> str:
         """Downloaded wheels and GGUF files."""
         return f"{self.root}/cache/models"
+
+    @property
+    def datasets_cache(self) -> str:
+        """Hub datasets that traces are imported from."""
+        return f"{self.root}/cache/datasets"
 
     def sft_job(self, wildcards: Any) -> str:
         """Checkpoints of one training job."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from styledistill.config.entries import (
+    TEACHER_SOURCES,
     AlignEntry,
     BenchmarkEntry,
     BuildStEntry,
@@ -20,13 +21,15 @@ from styledistill.config.entries import (
     StudyEntry,
     TeacherEntry,
     WorkflowEntry,
+    dataset_entry,
 )
 from styledistill.errors import UserError
 from styledistill.generation.settings import GenerationConfig
 from styledistill.models.sources import SOURCES as MODEL_SOURCES
 from styledistill.problems.sources import SOURCES as PROBLEM_SOURCES
-from styledistill.settings import KEY_PATTERN, Settings, pick
+from styledistill.settings import KEY_PATTERN, Settings, literal_of, pick
 from styledistill.sft.recipe import Recipe
+from styledistill.traces.import_settings import TraceImport
 from styledistill.variants.kinds import KINDS
 from styledistill.variants.settings import VariantSettings
 
@@ -44,7 +47,7 @@ class Study:
     study: StudyEntry
     models: dict[str, Settings]
     datasets: dict[str, Settings]
-    teachers: dict[str, TeacherEntry]
+    teachers: dict[str, TeacherEntry | TraceImport]
     generators: dict[str, GeneratorEntry]
     variants: dict[str, VariantSettings]
     families: dict[str, FamilyEntry]
@@ -59,9 +62,36 @@ class Study:
     def is_api(self, model: str) -> bool:
         return self.models[model].source == "api"
 
+    def imports(self, teacher: str) -> bool:
+        """Does the teacher import its traces from a trace dataset (rather than generate them)?"""
+        return self.teachers[teacher].source == "import"
+
+    @property
+    def model_teachers(self) -> dict[str, TeacherEntry]:
+        return {name: t for name, t in self.teachers.items() if not self.imports(name)}
+
+    def teacher_source(self, teacher: str) -> str:
+        """What the teacher's traces come from: its model's key, or the trace dataset it imports."""
+        if self.imports(teacher):
+            from styledistill.traces.importing import source_label
+
+            return source_label(self.teachers[teacher])
+        return self.teachers[teacher].model
+
+    def shards(self, teacher: str) -> int:
+        """Jobs that produce the teacher's traces for one dataset (an import is one job)."""
+        return 1 if self.imports(teacher) else self.teachers[teacher].shards
+
     def family_generation(self, family: str, benchmark: str) -> GenerationConfig:
         """A family's generation settings with the benchmark's overrides on top."""
         return self.families[family].generation.overridden(self.benchmarks[benchmark].generation)
+
+    def grader(self, dataset: str) -> str:
+        return self.datasets[dataset].grader
+
+    def benchmark_grader(self, benchmark: str) -> str:
+        entry = self.benchmarks[benchmark]
+        return entry.grader or self.grader(entry.dataset)
 
 
 def _mapping(value: Any, where: str) -> Mapping[str, Any]:
@@ -88,7 +118,14 @@ def _model(value: Any, where: str) -> Settings:
 
 
 def _dataset(value: Any, where: str) -> Settings:
-    return pick(PROBLEM_SOURCES, value, "source", where).settings.from_spec(value, where)
+    return dataset_entry(pick(PROBLEM_SOURCES, value, "source", where).settings).from_spec(value, where)
+
+
+def _teacher(value: Any, where: str) -> Settings:
+    """A model teacher (`source: model`, the default) or an imported one (`source: import`)."""
+    default = {"source": literal_of(TeacherEntry, "source")}
+    entry = {**default, **value} if isinstance(value, Mapping) else value
+    return pick(TEACHER_SOURCES, entry, "source", where).from_spec(entry, where)
 
 
 def _variant(value: Any, where: str) -> VariantSettings:
@@ -116,7 +153,7 @@ def load(raw: Mapping[str, Any]) -> Study:
         study=StudyEntry.from_spec(raw["study"], "config: study"),
         models=_registry(raw, "models", _model),
         datasets=_registry(raw, "datasets", _dataset),
-        teachers=_registry(raw, "teachers", _entry(TeacherEntry)),
+        teachers=_registry(raw, "teachers", _teacher),
         generators=_registry(raw, "generators", _entry(GeneratorEntry)),
         variants=_registry(raw, "variants", _variant),
         families=_registry(raw, "families", _entry(FamilyEntry)),

@@ -27,6 +27,12 @@ def dataset_files(study: Study, wildcards: Any) -> list[str]:
     return [dataset.path] if PROBLEM_SOURCES[dataset.source].local_file else []
 
 
+def import_files(study: Study, wildcards: Any) -> list[str]:
+    """The local trace file an imported teacher reads (a rule input); none for a hub dataset."""
+    spec = study.teachers[wildcards.teacher]
+    return [spec.path] if spec.local_file else []
+
+
 def trace_shards(study: Study, wildcards: Any) -> list[str]:
     return [paths.TRACE_SHARD.format(teacher=wildcards.teacher, dataset=wildcards.dataset, shard=shard)
             for shard in range(study.teachers[wildcards.teacher].shards)]
@@ -114,10 +120,11 @@ def eval_labels(wildcards: Any) -> dict[str, str]:
             "dataset": wildcards.get("dataset", "")}
 
 
-def all_scores(study: Study) -> list[str]:
+def all_scores(study: Study, output: str = "scores") -> list[str]:
+    """Every evaluation's `output` (scores, samples or audit), base students first, in one order."""
     s = study.study
-    base = [paths.EVAL_BASE["scores"].format(family=f, benchmark=b) for f, b in product(s.families, s.benchmarks)]
-    tuned = [paths.EVAL_SFT["scores"].format(family=f, teacher=t, dataset=d, variant=v, benchmark=b)
+    base = [paths.EVAL_BASE[output].format(family=f, benchmark=b) for f, b in product(s.families, s.benchmarks)]
+    tuned = [paths.EVAL_SFT[output].format(family=f, teacher=t, dataset=d, variant=v, benchmark=b)
              for f, t, d, v, b in product(s.families, s.teachers, s.datasets, s.variants, s.benchmarks)]
     return base + tuned
 

@@ -8,14 +8,18 @@ import pandas as pd
 
 from styledistill.evaluation.settings import EvalSettings
 from styledistill.generation.jobs import Generator, failures_path
+from styledistill.grading.settings import GradeSettings
 from styledistill.io import all_or_none, write_json, write_table
 from styledistill.problems.table import read_problems
 from styledistill.prompting import student_messages
 
 
-def evaluate(problems_path: str, out: str, scores_path: str, settings: EvalSettings, labels: dict[str, Any],
-             student: Generator, threads: int, stage: str, version: int) -> None:
+def evaluate(problems_path: str, out: str, scores_path: str, audit_path: str, settings: EvalSettings,
+             grading: GradeSettings, labels: dict[str, Any], student: Generator, threads: int, stage: str,
+             version: int) -> None:
     from styledistill.evaluation.scoring import score
+    from styledistill.grading import audit
+    from styledistill.grading.extract import graded_part
     from styledistill.grading.pool import grade_many
 
     problems = read_problems(problems_path, settings.limit)
@@ -23,7 +27,8 @@ def evaluate(problems_path: str, out: str, scores_path: str, settings: EvalSetti
     completions = student.complete(chats, settings.n_samples, failures_path(out))
     gold = dict(zip(problems["problem_id"], problems["answer"]))
     records = [c.record(settings.answer_marker) for c in completions]
-    grades = grade_many([r["answer_text"] or r["reasoning"] for r in records], [gold[c.tag] for c in completions],
+    texts = [graded_part(r["answer_text"], r["reasoning"]) for r in records]
+    graded = grade_many(grading.grader, texts, [gold[c.tag] for c in completions], seconds=grading.seconds,
                         processes=threads)
     samples = pd.DataFrame([
         {
@@ -34,12 +39,14 @@ def evaluate(problems_path: str, out: str, scores_path: str, settings: EvalSetti
             "answer_text": r["answer_text"],
             "finish_reason": r["finish_reason"],
             "truncated": r["truncated"],
-            "correct": g.correct,
-            "extracted": g.extracted,
-            "grade_method": g.method,
+            "gold": gold[c.tag],
         }
-        for c, r, g in zip(completions, records, grades)
+        for c, r in zip(completions, records)
     ])
-    with all_or_none(out, scores_path):
-        write_table(samples, out, "eval_sample", stage, version)
-        write_json(scores_path, {**labels, **score(samples, tuple(settings.pass_k))})
+    samples = audit.add_grades(samples, graded, grading.grader)
+    summary = audit.counts(graded)
+    with all_or_none(out, scores_path, audit_path):
+        write_table(samples, out, "eval_sample", stage, version, **summary)
+        write_table(audit.audit(samples, texts, "gold"), audit_path, "grade_audit", stage, version)
+        write_json(scores_path, {**labels, **score(samples, tuple(settings.pass_k)),
+                                 "grading": {"grader": grading.grader, **summary}})

@@ -1,38 +1,42 @@
-"""The grade stage: each trace's final answer against its gold answer (math-verify), counted by method.
+"""The grade stage: each trace's final answer against its gold answer with the dataset's grader, a second opinion
+on each, and the audit of their disagreements.
 
 The answer graded is `answer_text`, or, when that is empty (e.g. a truncated trace), the last paragraph of
-`reasoning`.
+`reasoning` (grading.extract.graded_part).
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
 
 from styledistill.grading.settings import GradeSettings
-from styledistill.io import read_table, write_table
+from styledistill.io import all_or_none, atomic_write_text, read_table, write_table
 
 PROGRESS_MIN_ROWS = 500
 log = logging.getLogger(__name__)
 
 
-def run(traces: str, out: str, settings: GradeSettings, processes: int, stage: str, version: int) -> None:
-    from styledistill.grading.answers import answer_or_last_paragraph
+def run(traces: str, out: str, audit_out: str, audit_md: str, settings: GradeSettings, processes: int, stage: str,
+        version: int) -> None:
+    from styledistill.grading import audit
+    from styledistill.grading.extract import graded_part
     from styledistill.grading.pool import grade_many
 
     df = read_table(traces, "trace")
-    texts = [answer_or_last_paragraph(a, r) for a, r in zip(df["answer_text"], df["reasoning"])]
-    golds = [g if isinstance(g, str) else "" for g in df["gold"]]
-    grades = grade_many(texts, golds, processes, progress=len(df) >= PROGRESS_MIN_ROWS)
-    df["correct"] = [g.correct for g in grades]
-    df["extracted"] = [g.extracted for g in grades]
-    df["grade_method"] = [g.method for g in grades]
-
-    correct = int(df["correct"].sum())
-    by_method = dict(sorted(Counter(df["grade_method"]).items()))
-    correct_by_method = {m: int(df.loc[df["grade_method"] == m, "correct"].sum()) for m in by_method}
-    write_table(df, out, "graded_trace", stage, version, correct=correct,
-                by_method={m: int(n) for m, n in by_method.items()})
-    share = f"{correct / len(df):.1%}" if len(df) else "n/a"
-    log.info("graded %d traces: %d correct (%s); by method: %s", len(df), correct, share,
-             ", ".join(f"{m} {n} ({correct_by_method[m]} correct)" for m, n in by_method.items()) or "none")
+    texts = [graded_part(a, r) for a, r in zip(df["answer_text"], df["reasoning"])]
+    graded = grade_many(settings.grader, texts, list(df["gold"]), seconds=settings.seconds, processes=processes,
+                        progress=len(df) >= PROGRESS_MIN_ROWS)
+    df = audit.add_grades(df, graded, settings.grader)
+    summary = audit.counts(graded, audit.source_labels(df))
+    disagreements = audit.audit(df, texts, "gold")
+    with all_or_none(out, audit_out, audit_md):
+        write_table(df, out, "graded_trace", stage, version, **summary)
+        write_table(disagreements, audit_out, "grade_audit", stage, version)
+        atomic_write_text(audit_md, audit.markdown(disagreements, summary, f"Grading audit: {traces}"))
+    if "labelled" in summary:
+        log.info("%d traces carry their source's own label: ours differs on %d", summary["labelled"],
+                 summary["label_disagreements"])
+    share = f"{summary['correct'] / len(df):.1%}" if len(df) else "n/a"
+    log.info("graded %d traces with grader %s: %d correct (%s), %d over the time limit, %d disagreements with the "
+             "second opinion; by method: %s", len(df), settings.grader, summary["correct"], share,
+             summary["timeouts"], summary["disagreements"], summary["by_method"] or "none")

@@ -8,7 +8,7 @@ ID_COLUMNS = ["family", "teacher", "dataset", "variant", "benchmark"]
 
 
 def scores_frame(records: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame(records)
+    df = pd.json_normalize(records)  # nested parts become columns: grading.timeouts, ...
     for column in ID_COLUMNS:
         if column not in df:
             df[column] = ""

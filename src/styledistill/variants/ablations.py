@@ -26,7 +26,7 @@ def pivot_stripped(ctx: BuildContext) -> pd.DataFrame:
     rows = []
     for r in ctx.source.itertuples():
         stripped = strip_pivots(r.reasoning, matcher)
-        rows.append(example_row(r, ctx.variant, stripped, r.answer_text, r.gold, OK, "pivots_stripped",
+        rows.append(example_row(ctx, r, stripped, r.answer_text, r.gold, OK, "pivots_stripped",
                                 pivots_removed=len(matcher.find(r.reasoning))))
     return pd.DataFrame(rows)
 
@@ -41,7 +41,7 @@ def stage_shuffled(ctx: BuildContext) -> pd.DataFrame:
     for r, spans in zip(ctx.source.itertuples(), features["stage_spans"]):
         starts = [start for start, _, _ in json.loads(spans or "[]")]
         shuffled = shuffle_spans(r.reasoning, starts, _seed(ctx.settings.seed, r.problem_id))
-        rows.append(example_row(r, ctx.variant, shuffled, r.answer_text, r.gold, OK, "stages_shuffled",
+        rows.append(example_row(ctx, r, shuffled, r.answer_text, r.gold, OK, "stages_shuffled",
                                 stage_spans=len(starts)))
     return pd.DataFrame(rows)
 
@@ -64,7 +64,7 @@ def length_matched(ctx: BuildContext) -> pd.DataFrame:
     rows = []
     for r, c, target in zip(ctx.source.itertuples(), cuts, targets):
         trimmed = trim_at(r.reasoning, c, int(target))
-        rows.append(example_row(r, ctx.variant, trimmed, r.answer_text, r.gold, OK, "trimmed_to_st_length",
+        rows.append(example_row(ctx, r, trimmed, r.answer_text, r.gold, OK, "trimmed_to_st_length",
                                 length_target=int(target)))
     out = pd.DataFrame(rows)
     if len(out):

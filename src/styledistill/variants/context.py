@@ -19,6 +19,7 @@ class BuildContext:
     variant: str
     settings: Any  # the kind's VariantSettings subclass
     source: pd.DataFrame  # problem_id, question, gold, reasoning, answer_text: ST, or the input variant's examples
+    grader: str  # how the dataset's answers are graded (grading/graders.py)
     profile: dict[str, Any] | None = None  # the ST style profile (extract_features)
     reference: pd.DataFrame | None = None  # the ST set (what length matching aims at)
     generator: GeneratorSettings | None = None

@@ -9,10 +9,10 @@ from styledistill.variants.rows import OK, example_row
 
 
 def st(ctx: BuildContext) -> pd.DataFrame:
-    return pd.DataFrame([example_row(r, ctx.variant, r.reasoning, r.answer_text, r.gold, OK, "copied")
+    return pd.DataFrame([example_row(ctx, r, r.reasoning, r.answer_text, r.gold, OK, "copied")
                          for r in ctx.source.itertuples()])
 
 
 def no_trace(ctx: BuildContext) -> pd.DataFrame:
-    return pd.DataFrame([example_row(r, ctx.variant, "", r.answer_text, r.gold, OK, "answer_only")
+    return pd.DataFrame([example_row(ctx, r, "", r.answer_text, r.gold, OK, "answer_only")
                          for r in ctx.source.itertuples()])

@@ -12,6 +12,7 @@ import pandas as pd
 from styledistill.features.settings import StyleCheck
 from styledistill.features.style_check import measure, style_distance
 from styledistill.generation.completions import Completion
+from styledistill.grading.extract import graded_part
 from styledistill.variants.context import BuildContext
 from styledistill.variants.rows import ENFORCED_ANSWER, OK, example_row, reaches
 from styledistill.variants.style_brief import prompt_fields
@@ -31,9 +32,10 @@ def _values(ctx: BuildContext, row: Any, show_answer: bool) -> dict[str, str]:
 def _candidate(ctx: BuildContext, src: Any, completion: Completion | None, attempt: int) -> dict[str, Any]:
     """The example a completion makes, with status ok or why it is rejected."""
     if completion is None:
-        return example_row(src, ctx.variant, "", "", src.gold, "generation_failed", "generated", attempts=attempt + 1)
+        return example_row(ctx, src, "", "", src.gold, "generation_failed", "generated", attempts=attempt + 1)
     done = completion.record(ctx.generator.answer_marker)
-    reached = reaches(done["answer_text"] or done["reasoning"], src.gold, src.gold, wants_gold=True)
+    reached = reaches(ctx.grader, graded_part(done["answer_text"], done["reasoning"]), src.gold, src.gold,
+                      wants_gold=True)
     answer_text, status, method = done["answer_text"], OK, "generated"
     if not done["reasoning"].strip():
         status = "empty_reasoning"
@@ -44,7 +46,7 @@ def _candidate(ctx: BuildContext, src: Any, completion: Completion | None, attem
             answer_text, method = ENFORCED_ANSWER.format(src.gold), "generated_answer_enforced"
         else:
             status = "missed_target"
-    return example_row(src, ctx.variant, done["reasoning"], answer_text, src.gold, status, method,
+    return example_row(ctx, src, done["reasoning"], answer_text, src.gold, status, method,
                        attempts=attempt + 1, generated_answer_reached=reached, request_key=done["request_key"])
 
 

@@ -37,7 +37,8 @@ def read_input(path: str, settings: VariantSettings) -> pd.DataFrame:
     return examples.loc[examples["status"] == OK, INPUT_COLUMNS].reset_index(drop=True)
 
 
-def make(variant: str, settings: VariantSettings, input_path: str, out: str, *, generator: GeneratorSettings | None,
+def make(variant: str, settings: VariantSettings, input_path: str, out: str, *, grader: str,
+         generator: GeneratorSettings | None,
          prompt: str | None, profile: str | None, reference: str | None, model: Generator | None, stage: str,
          version: int) -> None:
     from styledistill.prompting import load_prompt
@@ -53,7 +54,7 @@ def make(variant: str, settings: VariantSettings, input_path: str, out: str, *, 
         required, allowed = kind.placeholders(settings)
         template = load_prompt(prompt, required=required, allowed=allowed)
     ctx = BuildContext(
-        variant=variant, settings=settings, source=read_input(input_path, settings),
+        variant=variant, settings=settings, source=read_input(input_path, settings), grader=grader,
         profile=read_json(profile, "style profile") if kind.uses_profile else None,
         reference=read_table(reference, "st") if kind.uses_reference else None,
         generator=generator, template=template, model=model,

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from styledistill.grading.extract import graded_part
 from styledistill.variants.context import BuildContext
 from styledistill.variants.edits import prefix_share, rewrite_point, substitute_final
 from styledistill.variants.rows import ENFORCED_ANSWER, OK, example_row, reaches
@@ -42,7 +43,7 @@ def _fallback(src: Any, target: str) -> tuple[str, str]:
 def synthetic_wrong(ctx: BuildContext) -> pd.DataFrame:
     settings, model, template = ctx.settings, ctx.need("model"), ctx.need("template")
     sources = list(ctx.source.itertuples())
-    targets = {r.problem_id: wrong_answer(r.gold, r.problem_id, settings.wrong_seed) for r in sources}
+    targets = {r.problem_id: wrong_answer(r.gold, r.problem_id, settings.wrong_seed, ctx.grader) for r in sources}
     cuts = {r.problem_id: rewrite_point(r.reasoning, settings.rewrite_share) for r in sources}
     chats = [(r.problem_id, template.messages(**_values(ctx, r, targets[r.problem_id], cuts[r.problem_id])))
              for r in sources if targets[r.problem_id] is not None]
@@ -51,7 +52,7 @@ def synthetic_wrong(ctx: BuildContext) -> pd.DataFrame:
     for r in sources:
         target = targets[r.problem_id]
         if target is None:
-            rows.append(example_row(r, ctx.variant, "", "", "", "no_wrong_answer", "none"))
+            rows.append(example_row(ctx, r, "", "", "", "no_wrong_answer", "none"))
             continue
         reasoning, answer_text, method, status, extra = "", "", "rewrite", OK, {}
         completion = done.get(r.problem_id)
@@ -60,8 +61,8 @@ def synthetic_wrong(ctx: BuildContext) -> pd.DataFrame:
             reasoning, answer_text = _joined(r.reasoning[: cuts[r.problem_id]], record["reasoning"]), \
                 record["answer_text"]
             extra = {"request_key": record["request_key"]}
-            missed = not record["reasoning"].strip() or not reaches(answer_text or record["reasoning"], target,
-                                                                    r.gold, wants_gold=False)
+            missed = not record["reasoning"].strip() or not reaches(
+                ctx.grader, graded_part(answer_text, record["reasoning"]), target, r.gold, wants_gold=False)
             answer_text = answer_text or ENFORCED_ANSWER.format(target)  # reached in the reasoning: state it
         else:
             missed = True
@@ -70,7 +71,7 @@ def synthetic_wrong(ctx: BuildContext) -> pd.DataFrame:
                 (reasoning, answer_text), method = _fallback(r, target), "fallback"
             else:
                 status = "generation_failed" if completion is None else "missed_target"
-        row = example_row(r, ctx.variant, reasoning, answer_text, target, status, method,
+        row = example_row(ctx, r, reasoning, answer_text, target, status, method,
                           prefix_share=prefix_share(r.reasoning, reasoning), **extra)
         if row["status"] == OK and row["target_correct"]:
             row["status"] = "graded_correct"  # never happens by construction; the grader has the last word

@@ -4,32 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from styledistill.grading.answers import grade_answer
+from styledistill.grading.graders import grade
 
 OK = "ok"
 ENFORCED_ANSWER = "The final answer is $\\boxed{{{}}}$."
 
 
-def example_row(src: Any, variant: str, reasoning: str, answer_text: str, target: str | None, status: str,
+def example_row(ctx: Any, src: Any, reasoning: str, answer_text: str, target: str | None, status: str,
                 method: str, **extra: Any) -> dict[str, Any]:
-    """An example built from input row `src` (a namedtuple with problem_id, question, gold)."""
+    """An example of `ctx.variant` built from input row `src` (a namedtuple with problem_id, question, gold), graded
+    with `ctx.grader`."""
     return {
         "problem_id": src.problem_id,
-        "variant": variant,
+        "variant": ctx.variant,
         "question": src.question,
         "reasoning": reasoning,
         "answer_text": answer_text,
         "target_answer": target or "",
         "gold": src.gold,
-        "target_correct": bool(grade_answer(answer_text, src.gold).correct) if answer_text else False,
+        "target_correct": grade(ctx.grader, answer_text, src.gold).correct if answer_text else False,
         "status": status,
         "method": method,
         **extra,
     }
 
 
-def reaches(answer_text: str, target: str, gold: str, wants_gold: bool) -> bool:
+def reaches(grader: str, answer_text: str, target: str, gold: str, wants_gold: bool) -> bool:
     """Did an answer land where the kind wants: on the gold, or on the (wrong) target and not on the gold?"""
     if wants_gold:
-        return grade_answer(answer_text, gold).correct
-    return not grade_answer(answer_text, gold).correct and grade_answer(answer_text, target).correct
+        return grade(grader, answer_text, gold).correct
+    return not grade(grader, answer_text, gold).correct and grade(grader, answer_text, target).correct

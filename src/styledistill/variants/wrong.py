@@ -6,7 +6,7 @@ import hashlib
 import re
 from fractions import Fraction
 
-from styledistill.grading.answers import grade_answer
+from styledistill.grading.graders import grade
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
@@ -45,9 +45,9 @@ def _candidates(gold: str, problem_id: str, seed: int) -> list[str]:
     return out
 
 
-def wrong_answer(gold: str, problem_id: str, seed: int) -> str | None:
-    """A wrong answer near the gold one that math-verify does not accept as the gold; None if none is found."""
+def wrong_answer(gold: str, problem_id: str, seed: int, grader: str) -> str | None:
+    """A wrong answer near the gold one that the grader does not accept as the gold; None if none is found."""
     for candidate in _candidates(gold, problem_id, seed):
-        if not grade_answer(f"\\boxed{{{candidate}}}", gold).correct:
+        if not grade(grader, f"\\boxed{{{candidate}}}", gold).correct:
             return candidate
     return None

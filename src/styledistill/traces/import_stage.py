@@ -1,0 +1,64 @@
+"""The import_traces stage: a trace dataset becomes the teacher's traces for one paired dataset, with provenance."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from styledistill.errors import UserError
+from styledistill.io import all_or_none, atomic_write_text, read_table, sha256_file, write_table
+from styledistill.markdown import table
+from styledistill.traces.import_settings import TraceImport
+
+log = logging.getLogger(__name__)
+
+
+def provenance(spec: TraceImport, read: int, imported: int, problems: int, labelled: int,
+               dropped: dict[str, int]) -> dict[str, Any]:
+    """Where the traces come from and what became of them: recorded in the manifest and shown in the report."""
+    return {
+        "source": source_id(spec), "format": spec.format, "revision": spec.revision,
+        "sha256": sha256_file(spec.path) if spec.local_file else None,
+        "layout": spec.layout, "fields": spec.fields.to_spec(), "filters": spec.filters.to_spec(),
+        "sample": {"problems": spec.problems, "seed": spec.seed},
+        "traces_read": read, "imported": imported, "problems": problems, "labelled": labelled,
+        "dropped": dict(sorted(dropped.items())),
+    }
+
+
+def source_id(spec: TraceImport) -> str:
+    from styledistill.traces.importing import source_label
+
+    return source_label(spec)
+
+
+def markdown(record: dict[str, Any], teacher: str) -> str:
+    fields = ", ".join(f"{role} ← `{key}`" for role, key in record["fields"].items() if key is not None)
+    rows = [["source", f"`{record['source']}`"], ["revision", record["revision"] or "(none pinned)"],
+            ["sha256", record["sha256"] or "(hub dataset)"], ["layout", record["layout"]], ["field map", fields],
+            ["traces read", record["traces_read"]], ["imported", record["imported"]],
+            ["problems", record["problems"]], ["with the source's own label", record["labelled"]]]
+    rows += [[f"dropped: {why}", count] for why, count in record["dropped"].items() if count]
+    return "\n".join([f"# Imported teacher traces: {teacher}", "", table(["", ""], rows), ""])
+
+
+def run(spec: TraceImport, problems_path: str, out: str, provenance_md: str, teacher: str, cache_dir: str | None,
+        stage: str, version: int) -> None:
+    from collections import Counter
+
+    from styledistill.traces.importing import pair, read_traces, select, to_records
+
+    traces = read_traces(spec, cache_dir)
+    dropped: Counter = Counter()
+    records = to_records(select(pair(traces, read_table(problems_path, "problem"), spec, dropped), spec, dropped),
+                         spec)
+    if records.empty:
+        raise UserError(f"{source_id(spec)}: none of its {len(traces)} traces belongs to a problem of "
+                        f"{problems_path} (dropped: {dict(dropped)})")
+    record = provenance(spec, len(traces), len(records), records["problem_id"].nunique(),
+                        int(records["source_correct"].notna().sum()), dropped)
+    with all_or_none(out, provenance_md):
+        write_table(records, out, "trace", stage, version, provenance=record)
+        atomic_write_text(provenance_md, markdown(record, teacher))
+    log.info("imported %d traces of %d problems from %s; dropped: %s", len(records), record["problems"],
+             record["source"], record["dropped"] or "none")
