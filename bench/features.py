@@ -87,7 +87,7 @@ def main() -> None:
     result: dict[str, pd.DataFrame] = {}
 
     def full() -> None:
-        result["features"] = extract.extract(traces, spec, processes=args.threads, progress=False)
+        result["features"] = extract.extract(traces, spec, workers=args.threads, progress=False)
 
     t_full = best_of(args.repeat, full)
     features = result["features"]
@@ -104,7 +104,7 @@ def main() -> None:
 
     if not args.no_tracemalloc:
         tracemalloc.start()
-        extract.extract(traces, spec, processes=1, progress=False)
+        extract.extract(traces, spec, workers=1, progress=False)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         print(f"python heap peak of one feature pass (tracemalloc): {peak / 1e6:.0f} MB")

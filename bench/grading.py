@@ -59,7 +59,7 @@ def main() -> None:
 
     here = best_of(args.repeat, ours_here)
     pooled = best_of(args.repeat, lambda: grade_many("math", texts, golds, seconds=SECONDS,
-                                                     processes=args.processes, pool_threshold=0))
+                                                     workers=args.processes, pool_threshold=0))
     baseline = best_of(1, lambda: plain_math_verify(texts, golds))
     n = len(texts)
     print(f"MATH-500 ({n} reference solutions, each graded twice: grader and second opinion)")

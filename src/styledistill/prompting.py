@@ -75,6 +75,11 @@ def student_messages(question: str, system: str | None = None) -> list[dict[str,
     return head + [{"role": "user", "content": question}]
 
 
+def plain_target(reasoning: str, answer_text: str) -> str:
+    """The reasoning as plain text before the answer (a recipe's `reasoning_layout: plain`)."""
+    return "\n\n".join(part for part in (reasoning.strip(), answer_text.strip()) if part)
+
+
 def assistant_target(reasoning: str, answer_text: str) -> str:
     """What the student learns to write: reasoning inside think tags, then the answer; no tags without reasoning."""
     reasoning, answer_text = reasoning.strip(), answer_text.strip()

@@ -14,13 +14,13 @@ STAGE_VERSIONS: dict[str, int] = {
     "make_problems": 1,
     "generate_traces": 2,
     "import_traces": 1,
-    "grade": 2,
+    "grade": 3,
     "build_st": 1,
     "extract_features": 3,
-    "build_variants": 6,
-    "train_sft": 1,
-    "evaluate": 3,
-    "report": 2,
+    "build_variants": 7,
+    "train_sft": 2,
+    "evaluate": 4,
+    "report": 3,
 }
 
 def version(stage: str) -> int:

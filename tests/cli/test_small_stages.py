@@ -59,7 +59,7 @@ def test_report_writes_table_and_plot(tmp_path):
     assert len(pd.read_csv(out / "scores.csv")) == 3 and (out / "scores.png").stat().st_size > 5000
     audit = pd.read_parquet(out / "audit.parquet")
     assert list(audit["variant"]) == ["base", "ST", "ST-NT"] and (audit["benchmark"] == "b").all()
-    assert "| f | ST | b | q1 | 5 | -5 | right | -5 | wrong |" in (out / "audit.md").read_text()
+    assert "| f | t | d | ST | b | q1 | 5 | -5 | right | -5 | wrong |" in (out / "audit.md").read_text()
 
 
 def test_every_cli_has_help():

@@ -143,8 +143,8 @@ def test_processes_give_the_same_table():
              for i in range(150)]
     frame = pd.DataFrame({"problem_id": [f"p{i}" for i in range(150)], "sample": 0, "reasoning": texts,
                           "answer_text": "1", "correct": True, "truncated": False})
-    one = extract(frame, FeatureSettings(batch_size=8), processes=1, progress=False)
-    two = extract(frame, FeatureSettings(batch_size=8), processes=2, progress=False)
+    one = extract(frame, FeatureSettings(batch_size=8), workers=1, progress=False)
+    two = extract(frame, FeatureSettings(batch_size=8), workers=2, progress=False)
     pd.testing.assert_frame_equal(one, two)
     assert one["problem_id"].tolist() == frame["problem_id"].tolist()
     assert one["backtracking"].eq(1).all()

@@ -36,6 +36,18 @@ CASES = [
     ("math", "The answer is 42 apples.", "42", True, "trailing words after the answer"),
     ("math", "The angle is $\\boxed{30^\\circ}$.", "30", True, "degrees"),
     ("number", "The answer is 19 dollars.", "18", False, "a different amount"),
+    ("number", "The answer is $\\$18$.", "18", True, "an escaped dollar inside math"),
+    ("number", "#### $\\$18$", "18", True, "an escaped dollar after GSM8K's marker"),
+    ("number", "The answer is $18, which is $2 more than last week.", "18", True, "two prices in one sentence"),
+    ("number", "\\boxed{5 supercalifragilisticexpialidocious!}", "5", True, "a long word after the number"),
+    ("number", "Answer: Tom has 12 apples", "12", True, "the number inside a sentence after the marker"),
+    ("number", "To get the answer: add them.\nSo 5 + 7 = 12.\nTom has 12 apples.", "12", True,
+     "a marker followed by words, the answer later"),
+    # hedges
+    ("math", "The answer is 5 or 6.", "5", False, "a hedge between two values is not an answer"),
+    ("integer", "The answer is 12 if n is even and 13 otherwise.", "12", False, "a conditional answer"),
+    ("math", "The answer is:\n- 42", "42", True, "a bullet is not a minus sign"),
+    ("math", "The answer is:\n- 42", "-42", False, "a bullet is not a minus sign"),
     # lists and thousands separators
     ("number", "The answer is 1,000.", "1000", True, "thousands separator"),
     ("number", "So \\boxed{1{,}234{,}567}", "1234567", True, "LaTeX thousands separators"),
@@ -56,6 +68,7 @@ CASES = [
      "the superseded answer is not the answer"),
     ("math", "It is either \\boxed{3} or \\boxed{5}.", "3", False, "hedging between two answers is not an answer"),
     ("math", "So $\\boxed{4}$, i.e. \\boxed{4}.", "4", True, "the same answer boxed twice"),
+    ("math", "so x = 3. \\boxed{3} Wait, actually \\boxed{4}", "4", True, "a corrected box in the same paragraph"),
     # LaTeX variants
     ("math", "\\boxed{\\dfrac{1}{2}}", "\\frac{1}{2}", True, "dfrac"),
     ("math", "\\boxed{\\tfrac12}", "\\frac{1}{2}", True, "tfrac without braces"),
@@ -83,6 +96,9 @@ CASES = [
     ("choice", "So I'll go with option B.", "B", True, "a cue word before the letter"),
     ("choice", "A careful look shows the answer is D", "D", True, "the article A is not an option"),
     ("choice", "Answer: a", "A", False, "a lower-case article after a marker is not an option letter"),
+    ("choice", "Answer: I think (B)", "B", True, "the pronoun I is not option I"),
+    ("choice", "Therefore the correct choice is B. Option D fails because it ignores friction.", "B", True,
+     "the named answer outranks an option discussed after it"),
     # empty and no-answer outputs
     ("math", "", "5", False, "no output"),
     ("math", "   \n\n ", "5", False, "whitespace only"),
@@ -107,6 +123,9 @@ CASES = [
     ("math", "The answer is " * 6000, "5", False, "a looping marker"),
     ("number", "1, " * 25000, "1", True, "a looping list of ones ends in 1"),
     ("math", "\\frac{" * 15000 + "1", "1", False, "unclosed fractions"),
+    ("math", "a " + "=" * 9000 + "\\boxed{5}", "5", True, "9,000 characters without a space before the answer"),
+    ("math", "The answer is 42." + " " * 2000 + "\n", "42", True, "2,000 trailing spaces"),
+    ("math", "Answer: x" + " *" * 900 + " y", "5", False, "a long run of spaced asterisks"),
     ("choice", "(A) " * 20000 + "Answer: B", "B", True, "a long list of options then the answer"),
 ]
 
@@ -132,7 +151,7 @@ def test_the_worst_grade_is_far_below_the_limit() -> None:
             worst, worst_case = took, why
     print(f"\nworst single grade on the adversarial suite: {worst * 1000:.1f} ms ({worst_case})")
     assert worst < 1.0
-    graded = grade_many("math", [c[1] for c in CASES], [c[2] for c in CASES], seconds=SECONDS, processes=2,
+    graded = grade_many("math", [c[1] for c in CASES], [c[2] for c in CASES], seconds=SECONDS, workers=2,
                         pool_threshold=2)
     assert all(g.grade.status == "graded" for g in graded)
 

@@ -105,7 +105,7 @@ def test_wrong_fractions_are_wrong(shared_data: Path) -> None:
 def test_gsm8k_references(shared_data: Path) -> None:
     rows = _rows(shared_data, "gsm8k_test.jsonl")
     golds = [r["answer"].rsplit("####", 1)[1].strip() for r in rows]
-    graded = grade_many("number", [r["answer"] for r in rows], golds, seconds=SECONDS, processes=2)
+    graded = grade_many("number", [r["answer"] for r in rows], golds, seconds=SECONDS, workers=2)
     misses = [(gold, g.grade.extracted) for gold, g in zip(golds, graded) if not g.grade.correct]
     print(f"\nGSM8K references: {len(rows) - len(misses)}/{len(rows)} correct; misses: {misses}")
     assert len(rows) == 1319 and len(misses) <= len(rows) * 0.005

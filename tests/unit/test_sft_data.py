@@ -74,10 +74,53 @@ def test_encode_all_counts_dropped_examples(smollm2_dir: Path) -> None:
         "reasoning": ["1+1=2.", "1+1=2."],
         "answer_text": ["2", "2"],
     })
-    features, stats = encode_all(tok, conversations(df, "x.parquet", None), 64, ["<|im_end|>"])
+    features, stats = encode_all(tok, conversations(df, "x.parquet", None, "think"), 64, ["<|im_end|>"], "truncate")
     assert len(features) == 1 and stats.dropped_prompt_too_long == 1 and stats.dropped_rows == [1]
     assert stats.as_dict()["examples_kept"] == 1
     assert stats.label_tokens == sum(t != IGNORE_INDEX for t in features[0]["labels"])
+
+
+def test_overlong_examples_are_cut_or_dropped_and_counted(smollm2_dir: Path) -> None:
+    tok = load_tokenizer(smollm2_dir, padding_side="right")
+    df = pd.DataFrame({"problem_id": ["short", "long"], "question": ["1+1?", "2+2?"],
+                       "reasoning": ["1+1=2.", "Let me count. " * 40], "answer_text": ["2", "4"]})
+    convs = conversations(df, "x.parquet", None, "think")
+    cut, cut_stats = encode_all(tok, convs, 96, ["<|im_end|>"], "truncate")
+    dropped, drop_stats = encode_all(tok, convs, 96, ["<|im_end|>"], "drop")
+    assert len(cut) == 2 and cut_stats.truncated == 1 and len(cut[1]["input_ids"]) == 96
+    assert len(dropped) == 1 and drop_stats.dropped_too_long == 1 and drop_stats.dropped_rows == [1]
+    assert drop_stats.as_dict()["dropped_too_long"] == 1
+
+
+# Qwen2's own chat template (ChatML with a default system message), as a family recipe could set it.
+QWEN2_TEMPLATE = (
+    "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
+    "{{ '<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n' }}{% endif %}"
+    "{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}")
+
+
+@pytest.mark.parametrize("template", ["smollm2", "qwen2"])
+@pytest.mark.parametrize("layout", ["think", "plain"])
+def test_only_the_assistant_turn_carries_loss(smollm2_dir: Path, template: str, layout: str) -> None:
+    tok = load_tokenizer(smollm2_dir, padding_side="right")
+    if template == "qwen2":
+        tok.chat_template = QWEN2_TEMPLATE
+    reasoning, answer = "Start with 3. Wait, he buys 4: 3 + 4 = 7.", "The answer is \\boxed{7}."
+    df = pd.DataFrame({"problem_id": ["p"], "question": [QUESTION], "reasoning": [reasoning], "answer_text": [answer]})
+    (conv,) = conversations(df, "x.parquet", None, layout)
+    (feature,), _ = encode_all(tok, [conv], 512, ["<|im_end|>"], "truncate")
+    rendered = tok.apply_chat_template([*conv.messages, {"role": "assistant", "content": conv.target}], tokenize=False)
+    assert tok.decode(feature["input_ids"]) == rendered
+    trained = tok.decode([t for t in feature["labels"] if t != IGNORE_INDEX])
+    assert trained == conv.target + "<|im_end|>"
+    untrained = tok.decode([t for t, label in zip(feature["input_ids"], feature["labels"]) if label == IGNORE_INDEX])
+    assert QUESTION in untrained and "assistant" in untrained and reasoning not in untrained
+    assert ("You are a helpful assistant." if template == "qwen2" else DEFAULT_SYSTEM) in untrained
+    if layout == "think":
+        assert trained.startswith(f"<think>\n{reasoning}\n</think>\n\n{answer}")
+    else:
+        assert trained.startswith(f"{reasoning}\n\n{answer}") and "<think>" not in trained
 
 
 def test_other_end_of_turn_tokens(smollm2_dir: Path) -> None:
@@ -116,15 +159,15 @@ def test_template_whose_prompt_is_not_a_prefix_is_refused(smollm2_dir: Path) -> 
 
 def test_conversations_name_bad_rows() -> None:
     good = {"problem_id": "a", "question": "q", "reasoning": "r", "answer_text": "a"}
-    convs = conversations(pd.DataFrame([good]), "x.parquet", "sys")
+    convs = conversations(pd.DataFrame([good]), "x.parquet", "sys", "think")
     assert convs[0].messages == [{"role": "system", "content": "sys"}, {"role": "user", "content": "q"}]
     assert convs[0].target == assistant_target("r", "a")
     with pytest.raises(UserError, match=r"^x.parquet: row 1 \(problem_id 'b'\): empty question"):
-        conversations(pd.DataFrame([good, {**good, "problem_id": "b", "question": " "}]), "x.parquet", None)
+        conversations(pd.DataFrame([good, {**good, "problem_id": "b", "question": " "}]), "x.parquet", None, "think")
     with pytest.raises(UserError, match=r"^x.parquet: row 0 \(problem_id 'a'\): empty reasoning and answer_text"):
-        conversations(pd.DataFrame([{**good, "reasoning": None, "answer_text": ""}]), "x.parquet", None)
+        conversations(pd.DataFrame([{**good, "reasoning": None, "answer_text": ""}]), "x.parquet", None, "think")
     with pytest.raises(UserError, match="no examples"):
-        conversations(pd.DataFrame(columns=list(good)), "x.parquet", None)
+        conversations(pd.DataFrame(columns=list(good)), "x.parquet", None, "think")
 
 
 def test_padding_collator() -> None:

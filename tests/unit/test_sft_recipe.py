@@ -12,7 +12,7 @@ from styledistill.sft.recipe import RecipeSettings, load_recipe, markdown, merge
 KEYS = list(RecipeSettings.model_fields)
 
 REPO = Path(__file__).resolve().parents[2]
-RECIPES = REPO / "recipes"
+RECIPES = REPO / "recipes" / "sft"
 
 
 @pytest.mark.parametrize("name", ["smollm2", "tiny"])
@@ -106,7 +106,7 @@ def test_fingerprint_ignores_cadence_and_max_steps_only() -> None:
 
 
 def test_readme_lists_every_key() -> None:
-    assert markdown() in (RECIPES / "README.md").read_text()
+    assert markdown() in (REPO / "recipes" / "README.md").read_text()
 
 
 def test_scheduler_and_optimizer_names_match_transformers() -> None:

@@ -159,3 +159,13 @@ def test_pairing_with_the_dataset_by_id_or_question(shared_data: Path) -> None:
     strict = spec(shared_data / SHARED, unmatched="error")
     with pytest.raises(UserError, match=r":6: problem 'ta-cots-math-262-seed0' is not in the paired dataset"):
         pair(read_traces(strict), problems, strict, Counter())
+
+
+def test_two_rows_of_one_problem_paired_by_question_are_refused(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "t.jsonl", [{"q": "What is 2+2?", "r": "4."}, {"q": "What is  2+2? ", "r": "Four."}])
+    settings = TraceImport.from_spec({"source": "import", "format": "jsonl", "path": str(path),
+                                      "fields": {"question": "q", "reasoning": "r"}})
+    problems = pd.DataFrame({"problem_id": ["p1"], "question": ["What is 2+2?"], "answer": ["4"], "level": None,
+                             "source": "s", "split": "train"})
+    with pytest.raises(UserError, match=rf"^{path}:2: the same problem as {path}:1 \('p1', sample 0\)"):
+        pair(read_traces(settings), problems, settings, Counter())

@@ -37,7 +37,7 @@ def _config(url: str) -> dict:
                                                "max_concurrency": 2, "timeout": 5, "retry_wait": 0.01,
                                                "budget_usd": 1.0}}},
         "variants": {"ST": {"kind": "st"}},
-        "families": {"none": {"model": "local", "recipe": "recipes/tiny.yaml"}},
+        "families": {"none": {"model": "local", "recipe": "recipes/sft/tiny.yaml"}},
         "benchmarks": {"easy": {"dataset": "easy_test"}},
     }
 

@@ -37,7 +37,7 @@ def _config(traces: Path) -> dict:
                                    "fields": easy}},
         "teachers": {"r1": {"source": "import", "format": "jsonl", "path": str(traces), "fields": FIELDS}},
         "variants": {"ST": {"kind": "st"}},
-        "families": {"none": {"model": "local", "recipe": "recipes/tiny.yaml"}},
+        "families": {"none": {"model": "local", "recipe": "recipes/sft/tiny.yaml"}},
         "benchmarks": {"easy": {"dataset": "easy_test"}},
     }
 

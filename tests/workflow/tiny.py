@@ -44,9 +44,9 @@ def tiny_config(smollm2_dir: Path) -> dict:
             "ST-HC-LM": {"kind": "length_matched", "input": "ST-HC"},
         },
         "families": {
-            "tllama": {"model": "tllama", "recipe": "recipes/tiny.yaml", "sft": {"learning_rate": 1.0e-3},
+            "tllama": {"model": "tllama", "recipe": "recipes/sft/tiny.yaml", "sft": {"learning_rate": 1.0e-3},
                        "generation": student_gen, "threads": 1},
-            "tqwen": {"model": "tqwen", "recipe": "recipes/tiny.yaml", "sft": {"learning_rate": 1.0e-3},
+            "tqwen": {"model": "tqwen", "recipe": "recipes/sft/tiny.yaml", "sft": {"learning_rate": 1.0e-3},
                       "generation": student_gen, "threads": 1},
         },
         "benchmarks": {"tiny_test": {"dataset": "tiny_test", "n_samples": 1}},

@@ -1,4 +1,5 @@
-# Stage train_sft: one fine-tuning job per student family x variant (x teacher x dataset).
+# Stage train_sft: one fine-tuning job per student family x variant (x teacher x dataset). One process, or one per
+# GPU (the recipe's `gpus`, requested as the `gpu` resource) or per CPU process (`processes`) through torchrun.
 
 
 rule train_sft:
@@ -6,20 +7,24 @@ rule train_sft:
         examples=wiring.once_aligned(checkpoints, paths.VARIANT_TRAIN),
         model=lambda w: paths.MODEL.format(model=STUDY.families[w.family].model),
         recipe=lambda w: STUDY.families[w.family].recipe,
+        recipe_files=lambda w: wiring.recipe_files(STUDY, w.family),
     output:
         directory(paths.SFT_MODEL),
     params:
         spec=lambda w: jobs.sft_job(STUDY, w.family),
         work_dir=lambda w: WORK.sft_job(w),
+        launch=lambda w: wiring.sft_launcher(STUDY, w.family),
     log:
         "logs/train_sft/{family}/{teacher}/{dataset}/{variant}.log",
     benchmark:
         "benchmarks/train_sft/{family}/{teacher}/{dataset}/{variant}.tsv"
     threads: lambda w: STUDY.families[w.family].threads
+    resources:
+        gpu=lambda w: wiring.sft_gpus(STUDY, w.family),
     conda:
         "../../envs/train_sft.yaml"
     shell:
-        "python -m styledistill.cli.train_sft --spec {params.spec:q} --examples {input.examples}"
+        "{params.launch} styledistill.cli.train_sft --spec {params.spec:q} --examples {input.examples}"
         " --model {input.model} --recipe {input.recipe:q} --out {output}"
         " --work-dir {params.work_dir:q}"
         " --threads {threads} > {log} 2>&1"

@@ -10,7 +10,7 @@ from styledistill.errors import UserError
 from styledistill.generation.settings import GenerationConfig
 from styledistill.problems.sources import SOURCES as PROBLEM_SOURCES
 from styledistill.prompting import load_prompt
-from styledistill.sft.recipe import Recipe, deepspeed_config, load_recipe, merge
+from styledistill.sft.recipe import Recipe, chat_template, deepspeed_config, load_recipe, merge
 from styledistill.traces.settings import PROMPT_FIELDS
 from styledistill.variants.kinds import KINDS
 
@@ -173,6 +173,7 @@ def files(study: Study) -> dict[str, Recipe]:
         recipe = merge(data, {**family.sft, "system_prompt": family.system_prompt}, family.recipe,
                        where=f"config: families.{name}.sft", label=f"config: {where}: {family.recipe}")
         deepspeed_config(recipe)  # its errors name where the path was set
+        chat_template(recipe)
         recipes[name] = recipe
     discover = study.features.discover
     if discover is not None and discover.reference != "answers" and not Path(discover.reference).is_file():

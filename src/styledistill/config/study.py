@@ -73,9 +73,7 @@ class Study:
     def teacher_source(self, teacher: str) -> str:
         """What the teacher's traces come from: its model's key, or the trace dataset it imports."""
         if self.imports(teacher):
-            from styledistill.traces.importing import source_label
-
-            return source_label(self.teachers[teacher])
+            return self.teachers[teacher].label
         return self.teachers[teacher].model
 
     def shards(self, teacher: str) -> int:

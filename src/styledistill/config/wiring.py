@@ -152,3 +152,21 @@ def study_features(study: Study, names: tuple[str, ...]) -> list[str]:
     s = study.study
     return [paths.FEATURES[name].format(teacher=t, dataset=d) for t, d in product(s.teachers, s.datasets)
             for name in names]
+
+
+def sft_launcher(study: Study, family: str) -> str:
+    """How the rule starts a family's training (sft.recipe.launcher)."""
+    from styledistill.sft.recipe import launcher
+
+    return " ".join(launcher(study.recipes[family]))
+
+
+def sft_gpus(study: Study, family: str) -> int:
+    return study.recipes[family]["gpus"]
+
+
+def recipe_files(study: Study, family: str) -> list[str]:
+    """Files a family's recipe names (its DeepSpeed config, its chat template): inputs, so editing one reruns the
+    training jobs that use it."""
+    recipe = study.recipes[family]
+    return [path for path in (recipe["deepspeed"], recipe["chat_template"]) if path is not None]

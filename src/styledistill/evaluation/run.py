@@ -29,7 +29,7 @@ def evaluate(problems_path: str, out: str, scores_path: str, audit_path: str, se
     records = [c.record(settings.answer_marker) for c in completions]
     texts = [graded_part(r["answer_text"], r["reasoning"]) for r in records]
     graded = grade_many(grading.grader, texts, [gold[c.tag] for c in completions], seconds=grading.seconds,
-                        processes=threads)
+                        workers=threads)
     samples = pd.DataFrame([
         {
             "problem_id": c.tag,

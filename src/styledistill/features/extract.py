@@ -78,7 +78,7 @@ def _measured(texts: list[str], answers: list[str], spec: FeatureSettings, proce
         yield from pool.map(_measure_chunk, chunks)
 
 
-def extract(traces: pd.DataFrame, spec: FeatureSettings, processes: int = 1, progress: bool = True) -> pd.DataFrame:
+def extract(traces: pd.DataFrame, spec: FeatureSettings, workers: int = 1, progress: bool = True) -> pd.DataFrame:
     """One row of features per trace, in input order, with the `features` record's columns."""
     from tqdm import tqdm
 
@@ -89,7 +89,7 @@ def extract(traces: pd.DataFrame, spec: FeatureSettings, processes: int = 1, pro
     rows = []
     bar = tqdm(total=len(traces), desc="extract_features", unit="trace", file=sys.stderr, disable=not progress)
     with bar:
-        for measured in _measured(reasoning, answers, spec, processes):
+        for measured in _measured(reasoning, answers, spec, workers):
             for (problem_id, sample, correct, truncated), row in zip(keys[len(rows) :], measured):
                 rows.append({
                     "problem_id": problem_id,

@@ -30,7 +30,7 @@ def run(traces_path: str, out: Outputs, settings: FeatureSettings, threads: int,
 
     traces = read_table(traces_path, "graded_trace")
     extract.check_traces(traces, traces_path)
-    features = extract.extract(traces, settings, processes=threads)
+    features = extract.extract(traces, settings, workers=threads)
     style = profile.build(features, settings)
     if style["source"] == "all":
         log.warning("%s: no correct trace; the style profile is built from all %d traces", traces_path, len(traces))

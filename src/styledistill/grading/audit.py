@@ -33,7 +33,9 @@ def counts(graded: Sequence[Graded], source_labels: Sequence[bool | None] = ()) 
     """The summary a stage records: correct, timeouts, disagreements (with the second opinion, and with the
     source's own labels where an imported trace has one), and samples by extraction method."""
     methods = Counter(g.grade.method for g in graded)
-    labelled = [(g, label) for g, label in zip(graded, source_labels) if label is not None]
+    # as in the audit table: a grade over the time limit is counted as a timeout, not as a disagreement
+    labelled = [(g, label) for g, label in zip(graded, source_labels)
+                if label is not None and g.grade.status == "graded"]
     return {
         "graded": len(graded),
         "correct": sum(g.grade.correct for g in graded),

@@ -11,8 +11,11 @@ from styledistill.grading.extract import NOTHING, Extraction, boxed, last_paragr
 from styledistill.grading.numbers import strip_math
 
 MAX_OPTIONS = 10
-_CUE = re.compile(r"\b(?:answer|option|choice)\b[^A-Za-z0-9(]{0,12}(?:is\b)?[\s:*]*\(?([A-J])\)?(?![A-Za-z])",
-                  re.IGNORECASE)
+# "answer is (C)", "correct option: C", "option B": a letter in parentheses, or a bare one not followed by a word
+# ("Answer: I think (B)" names B, not I)
+_CUE = re.compile(r"\b(answer|correct(?:\s+(?:option|choice))?|option|choice)\b[^A-Za-z0-9(]{0,12}(?:is\b)?[\s:*]*"
+                  r"(?:\(([A-J])\)|([A-J])(?![A-Za-z])(?!\s+[a-z]))", re.IGNORECASE)
+_STRONG_CUES = ("answer", "correct")
 _PARENTHESISED = re.compile(r"\(([A-J])\)")
 
 
@@ -44,9 +47,12 @@ def extract_choice(text: str, choices: Sequence[str] = ()) -> Extraction:
         letter = as_letter(found, choices) if found else None
         if letter:
             return Extraction(letter, method)
-    cues = [m.group(1).upper() for m in _CUE.finditer(text) if m.group(1).upper() in valid and m.group(1).isupper()]
-    if cues:
-        return Extraction(cues[-1], "letter")
+    cues = [(m.group(1).lower().startswith(_STRONG_CUES), m.group(2) or m.group(3)) for m in _CUE.finditer(text)]
+    cues = [(strong, letter) for strong, letter in cues if letter.isupper() and letter in valid]
+    # a cue that names the answer ("the correct choice is B") outranks one that discusses an option ("option D fails")
+    strong = [letter for is_strong, letter in cues if is_strong]
+    if strong or cues:
+        return Extraction((strong or [letter for _, letter in cues])[-1], "letter")
     parenthesised = [m.group(1) for m in _PARENTHESISED.finditer(text) if m.group(1) in valid]
     if parenthesised:
         return Extraction(parenthesised[-1], "letter")

@@ -27,13 +27,13 @@ NOTHING = Extraction("", "none")
 
 
 def tail(text: object) -> str:
-    """The last `TAIL_CHARS` characters, starting after whitespace: a cut never leaves part of a number or word."""
+    """The last `TAIL_CHARS` characters; a cut inside a word or number moves past it, so no part of one is read."""
     if not isinstance(text, str):
         return ""
     if len(text) <= TAIL_CHARS:
         return text
     cut = len(text) - TAIL_CHARS
-    while cut < len(text) and not text[cut - 1].isspace():
+    while cut < len(text) and text[cut - 1].isalnum() and text[cut].isalnum():
         cut += 1
     return text[cut:]
 
@@ -75,8 +75,8 @@ def closing_braces(text: str) -> dict[int, int]:
     return pairs
 
 
-def boxes(text: str) -> list[tuple[int, str]]:
-    """(position, content) of every closed, non-empty `\\boxed{…}` / `\\fbox{…}` / `\\boxed 5`, in order."""
+def boxes(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, content) of every closed, non-empty `\\boxed{…}` / `\\fbox{…}` / `\\boxed 5`, in order."""
     found = []
     pairs = None
     for match in _BOX.finditer(text):
@@ -86,25 +86,30 @@ def boxes(text: str) -> list[tuple[int, str]]:
         if j < len(text) and text[j] == "{":
             pairs = closing_braces(text) if pairs is None else pairs
             if j in pairs and text[j + 1:pairs[j]].strip():
-                found.append((match.start(), text[j + 1:pairs[j]].strip()))
+                found.append((match.start(), pairs[j] + 1, text[j + 1:pairs[j]].strip()))
         else:
             bare = _BARE_BOX.match(text, match.end())
             if bare:
-                found.append((match.start(), bare.group(1)))
+                found.append((match.start(), bare.end(), bare.group(1)))
     return found
 
 
+_LIST_SEPARATOR = re.compile(r"[\s$]*(?:,|;|\band\b|\bor\b)?[\s$]*")
+
+
 def boxed(text: str) -> str | None:
-    """The last box; several different boxes in the final answer's paragraph are one answer, a list ("3, 5")."""
+    """The last box. Boxes joined only by list words (`\\boxed{2} and \\boxed{5}`, `\\boxed{3} or \\boxed{5}`) are
+    one answer, a list ("2, 5"), which a hedge between two values is not equal to."""
     found = boxes(text)
     if not found:
         return None
-    last_start = found[-1][0]
-    paragraph_start = max(text.rfind("\n\n", 0, last_start), 0)
-    contents: list[str] = []
-    for start, content in found:
-        if start >= paragraph_start and content not in contents:
-            contents.append(content)
+    contents = [found[-1][2]]
+    for (_, end, content), (next_start, _, _) in zip(reversed(found[:-1]), reversed(found[1:])):
+        between = text[end:next_start]
+        if len(between) > 40 or not _LIST_SEPARATOR.fullmatch(between):
+            break
+        if content not in contents:
+            contents.insert(0, content)
     return ", ".join(contents)
 
 
@@ -113,9 +118,9 @@ def boxed(text: str) -> str | None:
 
 _MARKER = re.compile(
     r"(?:\banswer\b[ \t]*\**[ \t]*(?:is\b|:|=)|^[ \t]*#{4}(?!#))[ \t]*\**[ \t]*:?", re.IGNORECASE | re.MULTILINE)
-_MATH_SPAN = re.compile(
-    r"\$\$(?P<d>[^$]{1,%d})\$\$|\$(?P<i>[^$]{1,%d})\$|\\\((?P<p>.{1,%d}?)\\\)|\\\[(?P<b>.{1,%d}?)\\\]"
-    % ((MATH_SPAN_CHARS,) * 4), re.DOTALL)
+_MATH_SPAN = re.compile(  # `\$` inside a span is an escaped dollar, not its end
+    r"\$\$(?P<d>(?:\\.|[^$\\]){1,%d})\$\$|\$(?P<i>(?:\\.|[^$\\]){1,%d})\$|\\\((?P<p>.{1,%d}?)\\\)"
+    r"|\\\[(?P<b>.{1,%d}?)\\\]" % ((MATH_SPAN_CHARS,) * 4), re.DOTALL)
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:/\d+)?"  # 12, 1,234, 0.5, 3/4
 _NUMBER = re.compile(r"(?<![\w.])[-−]?\$?" + _DIGITS + r"(?![\w/])")
 _VALUE = re.compile(r"[-−]?\\[dt]?frac\{[^{}]{1,40}\}\{[^{}]{1,40}\}|" + _NUMBER.pattern)  # a bare \frac{14}{3} is one
@@ -132,24 +137,33 @@ def _span_text(match: re.Match[str]) -> str:
 
 def _trim(text: str) -> str:
     text = text.strip().strip("*").strip()
-    text = re.sub(r"^(?::|[–—]\s)\s*", "", text)  # a separator, never a minus sign
+    text = re.sub(r"^(?::|[–—]\s|[-*•]\s)\s*", "", text)  # a separator or a bullet; "-5" keeps its minus sign
     text = _FILLER.sub("", text)
-    text = re.sub(r"[\s*]*[.。]?[\s*]*$", "", text)
-    return text.strip()
+    text = text.rstrip(" \t\n*")
+    text = text[:-1] if text.endswith((".", "。")) else text
+    return text.rstrip(" \t\n*").strip()
+
+
+_HEDGE = re.compile(r"^[\s,;]*(?:\d|(?:or|and|if|to|plus|minus|times|otherwise)\b)", re.IGNORECASE)
+_PROSE = re.compile(r"(?<!\\)\b[A-Za-z]{2,}\b(?![^{]*\})")  # a word outside \text{…}-style braces
 
 
 def _leading_value(candidate: str) -> str:
-    """The answer at the start of a marker's text: its first math span, or a number before trailing words."""
+    """The answer at the start of a marker's text: its first math span, or a number before trailing words. A `$`
+    that opens prose ("$18, which is $2 more") is a currency sign; a number followed by another number or by
+    "or"/"if" ("5 or 6", "12 if n is even") is a hedge and stays whole, so it equals no single gold answer."""
     span = _MATH_SPAN.match(candidate)
-    if span:
+    if span and not (candidate[1:2].isdigit() and _PROSE.search(_span_text(span))):
         return _span_text(span)
     words = _NUMBER_THEN_WORDS.fullmatch(candidate)
-    return words.group(1) if words else candidate
+    if words and not _HEDGE.search(candidate[words.end(1):]):
+        return words.group(1)
+    return candidate
 
 
-def marker(text: str) -> str | None:
+def marker(text: str, *, needs_digit: bool = False) -> str | None:
     """The answer after the last answer marker ("Answer:", "The answer is", "####") followed by something
-    answer-like."""
+    answer-like (with a digit in it, when `needs_digit`: numeric graders skip "the answer: add them")."""
     markers = list(_MARKER.finditer(text))[-MAX_MARKERS:]
     for match in reversed(markers):
         line_end = text.find("\n", match.end())
@@ -164,6 +178,8 @@ def marker(text: str) -> str | None:
         candidate = _leading_value(_trim(first))
         if not _NUMBER.fullmatch(candidate):
             candidate = candidate[:MAX_ANSWER_CHARS]
+        if needs_digit and not re.search(r"\d", candidate):
+            continue
         if candidate and (re.match(r"[-−+\d$\\(\[{]", candidate) or len(candidate.split()) <= 5):
             if re.search(r"[\dA-Za-z\\]", candidate):
                 return candidate
@@ -180,9 +196,23 @@ def last_number(text: str) -> str | None:
 
 
 def _last_value(text: str) -> str | None:
-    """The last number or bare LaTeX fraction (never the 3 of a \\frac{14}{3})."""
-    values = _VALUE.findall(text)
-    return values[-1] if values else None
+    """The last number or bare LaTeX fraction (never the 3 of a \\frac{14}{3}) outside any unclosed brace: a value
+    inside a `{` that never closes belongs to a cut-off or garbled expression, not to a stated answer."""
+    values = list(_VALUE.finditer(text))
+    if not values:
+        return None
+    first_unclosed = _first_unclosed(text)
+    for value in reversed(values):
+        if value.start() < first_unclosed:
+            return value.group()
+    return None
+
+
+def _first_unclosed(text: str) -> int:
+    """Where the first `{` that never closes is (len(text) when every brace closes)."""
+    pairs = closing_braces(text)
+    return next((i for i, char in enumerate(text) if char == "{" and (i == 0 or text[i - 1] != "\\")
+                 and i not in pairs), len(text))
 
 
 def last_math(text: str) -> tuple[str, str] | None:

@@ -19,9 +19,7 @@ from dataclasses import dataclass
 from styledistill.grading.choice import choice_equal, extract_choice
 from styledistill.grading.extract import NOTHING, Extraction, boxed, last_math, last_number, marker, tail
 from styledistill.grading.limit import OverTime, time_limit
-from styledistill.grading.numbers import exact_value, is_integer, strip_math
-
-STATUSES = ("graded", "timeout")
+from styledistill.grading.numbers import Value, exact_value, is_integer, strip_math
 
 
 @dataclass(frozen=True)
@@ -48,17 +46,32 @@ def extract_math(text: str, choices: Sequence[str] = ()) -> Extraction:
     return Extraction(*value) if value else NOTHING
 
 
+def _numeric_marker(text: str) -> str | None:
+    return marker(text, needs_digit=True)
+
+
 def extract_number(text: str, choices: Sequence[str] = ()) -> Extraction:
-    return _first(text, (("boxed", boxed), ("marker", marker), ("last_number", last_number)))
+    return _first(text, (("boxed", boxed), ("marker", _numeric_marker), ("last_number", last_number)))
 
 
+_NUMBERS = re.compile(r"[-+]?\$?\d[\d,]*(?:\.\d+)?")
 _VARIABLE = re.compile(r"^[A-Za-z]\w*\s*=\s*")  # "x = 5"
-_UNITS = re.compile(r"(?<=[\d.%])\s*(?:[A-Za-z][A-Za-z.]*\s*)+$")  # "18 dollars", "5 apples each"
+_UNITS = re.compile(r"(?<=[\d.%])\s*[A-Za-z][A-Za-z.\s]*$")  # "18 dollars", "5 apples each"
+
+
+def _number_value(text: str, *, integer: bool) -> Value | None:
+    """The number an answer states: "x = 5", "18 dollars", "$1,000", "25%"; else the one number in its words
+    ("Tom has 12 apples")."""
+    plain = _UNITS.sub("", _VARIABLE.sub("", strip_math(text)))
+    value = exact_value(plain, currency=True, percent=not integer)
+    if value is None:
+        numbers = _NUMBERS.findall(plain)
+        value = exact_value(numbers[0], currency=True, percent=not integer) if len(numbers) == 1 else None
+    return value
 
 
 def _number_equal(extracted: str, gold: str, *, integer: bool) -> bool:
-    values = [exact_value(_UNITS.sub("", _VARIABLE.sub("", strip_math(text))), currency=True, percent=not integer)
-              for text in (extracted, gold)]
+    values = [_number_value(text, integer=integer) for text in (extracted, gold)]
     if None in values:
         return False
     if integer and not all(is_integer(value) for value in values):

@@ -16,18 +16,18 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from styledistill.grading.numbers import TEXT_WRAPPER, exact_value, strip_math
+from styledistill.grading.numbers import exact_value, strip_math
 
 MAX_PARSE_CHARS = 1000  # longer answers are compared as text only
 MAX_DIGITS = 50_000  # parsed values whose size bound exceeds this many digits are never evaluated
 
 
 def normalise_text(text: str) -> str:
-    """Light LaTeX normalisation for a last, exact text comparison."""
+    """Light LaTeX normalisation for a last, exact text comparison (strip_math has removed delimiters and
+    \\text{…}-style wrappers)."""
     text = strip_math(text)
     text = re.sub(r"\\(?:left|right)(?![A-Za-z])", "", text)
     text = re.sub(r"\\[dt]frac", r"\\frac", text)
-    text = TEXT_WRAPPER.sub(r"\1", text)
     text = text.replace("^\\circ", "").replace("^{\\circ}", "")
     text = re.sub(r"\\[ ,;:!]|\s+", "", text)
     return text.rstrip(".")

@@ -51,8 +51,8 @@ def _ratio(sign: str, numerator: str, denominator: str) -> Value | None:
 
 
 def exact_value(text: str, *, currency: bool = False, percent: bool = False) -> Value | None:
-    """The value of a plain number, else None. `currency` also reads "$18" and "18 dollars"-free forms like
-    "\\$18"; `percent` reads "25%" as 25."""
+    """The value of a plain number, else None. `currency` also reads a leading currency sign ("$18", "\\$18",
+    "USD18"); `percent` reads "25%" as 25."""
     plain = strip_math(text).replace(" ", "").replace("\\,", "")
     if currency:
         plain = re.sub(r"^([+-]?)(?:\$|\\\$|USD|US\$)", r"\1", plain)

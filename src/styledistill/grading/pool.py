@@ -70,17 +70,17 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def run_bounded(work: Callable[[list[Any]], list[T]], items: list[Any], *, seconds: float, processes: int,
+def run_bounded(work: Callable[[list[Any]], list[T]], items: list[Any], *, seconds: float, workers: int,
                 over_time: T, bar: Any = None) -> list[T]:
     """`work` over chunks of `items` in a pebble process pool, order preserved, with hard limits: a chunk over its
     limit is killed and its items run one by one; an item over `seconds + GRACE_SECONDS` on its own is `over_time`.
     `work` must be picklable (a module-level function or a partial of one)."""
     from pebble import ProcessExpired, ProcessPool
 
-    size = max(1, min(MAX_CHUNK, math.ceil(len(items) / (processes * 4))))
+    size = max(1, min(MAX_CHUNK, math.ceil(len(items) / (workers * 4))))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     out: list[T] = []
-    with ProcessPool(max_workers=min(processes, len(chunks)), context=_context()) as pool:
+    with ProcessPool(max_workers=min(workers, len(chunks)), context=_context()) as pool:
         futures = [pool.schedule(work, args=(chunk,), timeout=seconds + GRACE_SECONDS + PER_ANSWER_SECONDS * len(chunk))
                    for chunk in chunks]
         for chunk, future in zip(chunks, futures):
@@ -103,7 +103,7 @@ def run_bounded(work: Callable[[list[Any]], list[T]], items: list[Any], *, secon
 
 
 def grade_many(grader: str, texts: Sequence[object], golds: Sequence[object], *, seconds: float,
-               processes: int = 1, choices: Sequence[Sequence[str]] | None = None, progress: bool = False,
+               workers: int = 1, choices: Sequence[Sequence[str]] | None = None, progress: bool = False,
                pool_threshold: int = POOL_MIN_ANSWERS) -> list[Graded]:
     """Grade each text against its gold answer (and options, for `choice`), order preserved."""
     if len(texts) != len(golds) or (choices is not None and len(choices) != len(texts)):
@@ -124,4 +124,4 @@ def grade_many(grader: str, texts: Sequence[object], golds: Sequence[object], *,
                 bar.update()
             return graded
         return run_bounded(partial(_grade_chunk, grader, seconds=seconds), items, seconds=seconds,
-                           processes=max(1, processes), over_time=OVER_TIME, bar=bar)
+                           workers=max(1, workers), over_time=OVER_TIME, bar=bar)

@@ -44,19 +44,22 @@ def _box_contents(line: str) -> list[str]:
     return found
 
 
-_CUE = re.compile(r"(?:answer(?:\s+is)?|####)\s*[:=]?\s*(.+)$", re.IGNORECASE)
+_CUE = re.compile(r"(?:\banswer\b(?:\s+is\b)?|####)\s*[:=]?\s*(.*)$", re.IGNORECASE)
 
 
 def _answer(text: str) -> str:
-    lines = [line for line in text[-READ_CHARS:].splitlines() if line.strip()][-MAX_LINES:]
+    lines = [line.replace("*", "").strip() for line in text[-READ_CHARS:].splitlines()]
+    lines = [line for line in lines if line][-MAX_LINES:]
     for line in reversed(lines):
         contents = _box_contents(line)
         if contents:
             return ", ".join(contents)
-    for line in reversed(lines):
-        cue = _CUE.search(line)
-        if cue and any(ch.isalnum() for ch in cue.group(1)):
-            return cue.group(1)
+    for index in range(len(lines) - 1, -1, -1):
+        cue = _CUE.search(lines[index])
+        if cue:
+            rest = cue.group(1) if any(ch.isalnum() for ch in cue.group(1)) else " ".join(lines[index + 1:index + 2])
+            if any(ch.isalnum() for ch in rest):
+                return rest
     for line in reversed(lines):
         tokens = [t for t in re.split(r"[\s,;]+(?=\D)|\s+", line) if any(ch.isdigit() for ch in t)]
         if tokens:
@@ -85,7 +88,7 @@ def _ratio(numerator: int, denominator: int) -> str:
 
 def canonical(answer: str) -> str:
     """One string per value: "$\\dfrac{6}{4}$" -> "3/2", "1,000.0 dollars" -> "1000", "x = \\sqrt3" -> "\\sqrt{3}"."""
-    text = answer.strip().rstrip(".")
+    text = answer.replace("−", "-").strip().rstrip(".")
     for _ in range(3):
         text = _WRAPPER.sub(r"\1", text)
     text = re.sub(r"\\[dt]frac", r"\\frac", _DROP.sub("", text))

@@ -16,7 +16,7 @@ PROGRESS_MIN_ROWS = 500
 log = logging.getLogger(__name__)
 
 
-def run(traces: str, out: str, audit_out: str, audit_md: str, settings: GradeSettings, processes: int, stage: str,
+def run(traces: str, out: str, audit_out: str, audit_md: str, settings: GradeSettings, workers: int, stage: str,
         version: int) -> None:
     from styledistill.grading import audit
     from styledistill.grading.extract import graded_part
@@ -24,7 +24,7 @@ def run(traces: str, out: str, audit_out: str, audit_md: str, settings: GradeSet
 
     df = read_table(traces, "trace")
     texts = [graded_part(a, r) for a, r in zip(df["answer_text"], df["reasoning"])]
-    graded = grade_many(settings.grader, texts, list(df["gold"]), seconds=settings.seconds, processes=processes,
+    graded = grade_many(settings.grader, texts, list(df["gold"]), seconds=settings.seconds, workers=workers,
                         progress=len(df) >= PROGRESS_MIN_ROWS)
     df = audit.add_grades(df, graded, settings.grader)
     summary = audit.counts(graded, audit.source_labels(df))

@@ -35,7 +35,7 @@ class RandomSource(Settings):
     """A tiny randomly initialised model (for tests) that uses another model's tokenizer and chat template."""
 
     source: Literal["random"]
-    architecture: Literal["llama", "qwen2"]
+    architecture: Literal["llama", "qwen2", "mistral"]
     hidden_size: int = Field(64, ge=8)
     intermediate_size: int = Field(128, ge=8)
     num_layers: int = Field(2, ge=1)

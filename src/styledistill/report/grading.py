@@ -33,9 +33,10 @@ def write_audit(score_files: list[str], audit_files: list[str], out: str, markdo
     if len(audit):
         shown = audit.head(ROWS_SHOWN)
         lines += ["## Disagreements", "",
-                  table(["family", "variant", "benchmark", "problem", "gold", "grader", "verdict", "second opinion",
-                         "verdict"],
-                        [[r.family, r.variant, r.benchmark, r.problem_id, cell(r.gold), cell(r.extracted),
+                  table(["family", "teacher", "dataset", "variant", "benchmark", "problem", "gold", "grader", "verdict",
+                         "second opinion", "verdict"],
+                        [[r.family, r.teacher, r.dataset, r.variant, r.benchmark, r.problem_id, cell(r.gold),
+                          cell(r.extracted),
                           right_or_wrong(r.correct), cell(r.second_extracted), right_or_wrong(r.second_correct)]
                          for r in shown.itertuples()]), ""]
     atomic_write_text(markdown, "\n".join(lines))

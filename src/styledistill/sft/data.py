@@ -1,10 +1,11 @@
 """Training conversations, rendered with the student's own chat template, with loss on the assistant turn only.
 
-A conversation is `student_messages(question, system)` plus one assistant message `assistant_target(reasoning,
-answer_text)`. Templates rarely mark the assistant part (`{% generation %}`), so the mask is computed: the prompt
-rendered with `add_generation_prompt=True` must be a prefix of the whole conversation; every token after it, up to
-and including the first end-of-turn token after the assistant content, is trained; everything else (system, user,
-the assistant header, whatever the template appends after the end-of-turn token) gets the label -100.
+A conversation is `student_messages(question, system)` plus one assistant message: the reasoning inside
+<think>…</think> before the answer (`assistant_target`), or as plain text before it (`plain_target`). Templates
+rarely mark the assistant part (`{% generation %}`), so the mask is computed: the prompt rendered with
+`add_generation_prompt=True` must be a prefix of the whole conversation; every token after it, up to and including
+the first end-of-turn token after the assistant content, is trained; everything else (system, user, the assistant
+header, whatever the template appends after the end-of-turn token) gets the label -100.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from typing import Any
 import pandas as pd
 
 from styledistill.errors import UserError
-from styledistill.prompting import assistant_target, student_messages
+from styledistill.prompting import assistant_target, plain_target, student_messages
 
 log = logging.getLogger(__name__)
 
 IGNORE_INDEX = -100
+# where the reasoning goes in the target (the recipe's reasoning_layout)
+TARGET_LAYOUTS = {"think": assistant_target, "plain": plain_target}
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,9 @@ def _text(value: Any) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-def conversations(df: pd.DataFrame, path: str | Path, system: str | None) -> list[Conversation]:
-    """The examples table as conversations; a row without a question or without any target fails, named."""
+def conversations(df: pd.DataFrame, path: str | Path, system: str | None, layout: str) -> list[Conversation]:
+    """The examples table as conversations, the reasoning placed by `layout` (TARGET_LAYOUTS); a row without a
+    question or without any target fails, named."""
     if df.empty:
         raise UserError(f"{path}: no examples (0 rows)")
     out = []
@@ -47,7 +51,7 @@ def conversations(df: pd.DataFrame, path: str | Path, system: str | None) -> lis
         question = _text(record["question"])
         if not question.strip():
             raise UserError(f"{path}: row {row} (problem_id {pid!r}): empty question")
-        target = assistant_target(_text(record["reasoning"]), _text(record["answer_text"]))
+        target = TARGET_LAYOUTS[layout](_text(record["reasoning"]), _text(record["answer_text"]))
         if not target:
             raise UserError(f"{path}: row {row} (problem_id {pid!r}): empty reasoning and answer_text")
         out.append(Conversation(row, pid, student_messages(question, system), target))
@@ -132,6 +136,7 @@ class EncodeStats:
     examples_in: int = 0
     examples_kept: int = 0
     dropped_prompt_too_long: int = 0
+    dropped_too_long: int = 0
     truncated: int = 0
     input_tokens: int = 0
     label_tokens: int = 0
@@ -142,20 +147,26 @@ class EncodeStats:
             "examples_in": self.examples_in,
             "examples_kept": self.examples_kept,
             "dropped_prompt_too_long": self.dropped_prompt_too_long,
+            "dropped_too_long": self.dropped_too_long,
             "truncated": self.truncated,
             "input_tokens_per_epoch": self.input_tokens,
             "label_tokens_per_epoch": self.label_tokens,
         }
 
 
-def encode_all(tokenizer: Any, convs: Sequence[Conversation], max_length: int,
-               end_tokens: Sequence[str]) -> tuple[list[dict[str, list[int]]], EncodeStats]:
-    """Tokenise every conversation; drop (and count) those whose prompt alone reaches max_length."""
+def encode_all(tokenizer: Any, convs: Sequence[Conversation], max_length: int, end_tokens: Sequence[str],
+               overlong: str) -> tuple[list[dict[str, list[int]]], EncodeStats]:
+    """Tokenise every conversation; drop (and count) those whose prompt alone reaches max_length, and with
+    `overlong: drop` those longer than max_length (else they are cut, and counted)."""
     features, stats = [], EncodeStats(examples_in=len(convs))
     for conv in convs:
         enc = encode(tokenizer, conv.messages, conv.target, max_length, end_tokens)
         if enc is None:
             stats.dropped_prompt_too_long += 1
+            stats.dropped_rows.append(conv.row)
+            continue
+        if enc["truncated"] and overlong == "drop":
+            stats.dropped_too_long += 1
             stats.dropped_rows.append(conv.row)
             continue
         stats.truncated += enc["truncated"]
@@ -166,6 +177,9 @@ def encode_all(tokenizer: Any, convs: Sequence[Conversation], max_length: int,
     if stats.dropped_prompt_too_long:
         log.warning("dropped %d of %d examples whose prompt alone reaches max_length=%d (rows %s)",
                     stats.dropped_prompt_too_long, stats.examples_in, max_length, stats.dropped_rows[:20])
+    if stats.dropped_too_long:
+        log.warning("dropped %d of %d examples longer than max_length=%d (overlong: drop)", stats.dropped_too_long,
+                    stats.examples_in, max_length)
     if stats.truncated:
         log.info("cut %d of %d examples to max_length=%d", stats.truncated, stats.examples_in, max_length)
     return features, stats

@@ -11,9 +11,19 @@ import shutil
 import time
 from pathlib import Path
 
+import yaml
+
 from styledistill.errors import UserError
-from styledistill.io import publish_dir, read_table, sha256_file, staging_dir, write_json, write_manifest
-from styledistill.sft.recipe import Recipe
+from styledistill.io import (
+    atomic_write_text,
+    publish_dir,
+    read_table,
+    sha256_file,
+    staging_dir,
+    write_json,
+    write_manifest,
+)
+from styledistill.sft.recipe import Recipe, chat_template
 
 
 def eos_ids(model_dir: Path) -> list[int]:
@@ -49,7 +59,8 @@ def run(recipe: Recipe, recipe_file: str, examples: Path, model_dir: Path, out: 
     from styledistill.models.loading import model_identity
     from styledistill.sft.data import conversations
 
-    convs = conversations(read_table(examples, "example"), examples, recipe["system_prompt"])
+    convs = conversations(read_table(examples, "example"), examples, recipe["system_prompt"],
+                          recipe["reasoning_layout"])
     if not (model_dir / "config.json").is_file():
         raise UserError(f"{model_dir}: not a model directory (no config.json)")
     identity = model_identity(model_dir)
@@ -57,11 +68,15 @@ def run(recipe: Recipe, recipe_file: str, examples: Path, model_dir: Path, out: 
 
     from styledistill.models.loading import load_tokenizer
     from styledistill.sft.data import encode_all, end_of_turn_tokens
-    from styledistill.sft.train import fingerprint, train, world
+    from styledistill.sft.train import fingerprint, train
+    from styledistill.sft.world import world
 
     tokenizer = load_tokenizer(model_dir, padding_side="right")
+    template = chat_template(recipe)
+    if template is not None:
+        tokenizer.chat_template = template
     end_tokens = end_of_turn_tokens(tokenizer, eos_ids(model_dir))
-    features, stats = encode_all(tokenizer, convs, recipe["max_length"], end_tokens)
+    features, stats = encode_all(tokenizer, convs, recipe["max_length"], end_tokens, recipe["overlong"])
     if not features:
         raise recipe.error("max_length", f"every prompt in {examples} reaches {recipe['max_length']} tokens; "
                                          "no example left to train on")
@@ -74,6 +89,9 @@ def run(recipe: Recipe, recipe_file: str, examples: Path, model_dir: Path, out: 
             return
         metrics = {**result.metrics, "wall_seconds": round(time.perf_counter() - started, 2)}
         write_json(staging / "train_log.json", {"metrics": metrics, "log_history": result.log_history})
+        # the recipe as it trained this model, with what became of over-length examples
+        atomic_write_text(staging / "recipe.yaml", yaml.safe_dump(
+            {**recipe.values, "data": stats.as_dict()}, sort_keys=False, allow_unicode=True))
         write_manifest(
             staging, stage, version, rows=stats.examples_kept,
             examples=str(examples), examples_sha256=examples_sha,

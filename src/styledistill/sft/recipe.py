@@ -1,4 +1,4 @@
-"""SFT recipes: a family's training defaults (recipes/<family>.yaml), overridden key by key by the job's settings.
+"""SFT recipes: a family's training defaults (recipes/sft/<family>.yaml), overridden key by key by the job's settings.
 
 `RecipeSettings` is the key table: each field's type, range, default (a field without one must be set by the recipe
 file) and description, plus whether changing it restarts training (`resume: False` keys do not). Both sides accept
@@ -56,8 +56,34 @@ class RecipeSettings(Settings):
                                   "deleted)", **NO_RESTART)
     keep_checkpoints: bool = Field(False, description="keep the checkpoints under the work dir once the model is "
                                    "published (they hold optimizer state: ~1.6 GB each for SmolLM2)", **NO_RESTART)
-    deepspeed: Text | None = Field(None, description="path of a DeepSpeed JSON config (ZeRO-2/3), relative to the "
-                                   "working directory; null: no DeepSpeed")
+    deepspeed: Text | None = Field(None, description="path of a DeepSpeed JSON config (recipes/deepspeed/: ZeRO-2, "
+                                   "ZeRO-3, ZeRO-3 with CPU offload), relative to the working directory; a rule "
+                                   "input, so editing it reruns the jobs that use it; null: no DeepSpeed")
+    gpus: int = Field(0, ge=0, le=64, description="GPUs per training job, one process each (the rule's `gpu` "
+                      "resource); 0: train on CPU", **NO_RESTART)
+    processes: int = Field(1, ge=1, le=64, description="CPU processes (over gloo) when gpus is 0: the same "
+                           "multi-process path as on GPUs (DeepSpeed, sharded checkpoints), for tests and CPU nodes",
+                           **NO_RESTART)
+    packing: bool = Field(False, description="padding-free packing: a batch's examples concatenated into one row, "
+                          "position ids reset per example, no attention across examples")
+    gradient_checkpointing: bool = Field(False, description="recompute activations in the backward pass (less "
+                                         "memory, ~30% more compute)")
+    reasoning_layout: Literal["think", "plain"] = Field("think", description="where the reasoning goes in the "
+                                                        "target: inside <think>…</think> before the answer, or plain "
+                                                        "text before it")
+    overlong: Literal["truncate", "drop"] = Field("truncate", description="a conversation longer than max_length: "
+                                                  "cut at max_length, or left out (counted either way)")
+    chat_template: Text | None = Field(None, description="path of a Jinja chat template that replaces the "
+                                       "student's own (as open-r1 recipes do); a rule input; null: the student's")
+    lora_rank: int | None = Field(None, ge=1, description="LoRA rank (peft): train low-rank adapters only, merged "
+                                  "into the saved model; null: full fine-tuning")
+    lora_alpha: int = Field(16, ge=1, description="LoRA scaling alpha")
+    lora_dropout: Float = Field(0.05, ge=0, lt=1, description="dropout on the LoRA path")
+    lora_target_modules: Text | list[Text] = Field(
+        "all-linear", description="modules that get adapters: a list of names (q_proj, v_proj, ...), or all-linear "
+        "(every linear layer but the output head)")
+    base_model: Text | None = Field(None, description="the hub id this recipe is written for (documentation: the "
+                                    "family's `model` entry supplies the weights)", **NO_RESTART)
     system_prompt: Text | None = Field(None, description="system message of every training conversation (null: "
                                        "none, so the chat template's default applies); evaluation must use the same")
 
@@ -126,6 +152,35 @@ def merge(recipe: dict[str, Any], overrides: dict[str, Any], recipe_path: str | 
 
 def resolve(recipe_path: str | Path, overrides: dict[str, Any], where: str = "--spec: stage") -> Recipe:
     return merge(load_recipe(recipe_path), overrides, recipe_path, where)
+
+
+def launch_processes(recipe: Recipe) -> int:
+    """Processes one training job runs: one per GPU, else the recipe's CPU processes."""
+    return recipe["gpus"] or recipe["processes"]
+
+
+def launcher(recipe: Recipe) -> list[str]:
+    """What runs `-m styledistill.cli.train_sft` (the rule's command, and the one to type by hand): python for one
+    process without DeepSpeed; else torchrun, one process per GPU or CPU process, on a free local port
+    (`--standalone`), so jobs that share a node do not collide. torchrun ships with torch, sets the environment the
+    Trainer and DeepSpeed read, and is what a SLURM job runs on its node."""
+    processes = launch_processes(recipe)
+    if processes == 1 and recipe["deepspeed"] is None:  # DeepSpeed wants a launcher's environment, even for one
+        return ["python", "-m"]
+    return ["torchrun", "--standalone", "--nnodes", "1", "--nproc-per-node", str(processes), "-m"]
+
+
+def chat_template(recipe: Recipe) -> str | None:
+    """The Jinja chat template the recipe names (replacing the student's), or None."""
+    path = recipe["chat_template"]
+    if path is None:
+        return None
+    if not Path(path).is_file():
+        raise recipe.error("chat_template", f"file {path} not found")
+    text = Path(path).read_text(encoding="utf-8")
+    if "{%" not in text and "{{" not in text:
+        raise recipe.error("chat_template", f"{path} is not a Jinja template")
+    return text
 
 
 def deepspeed_config(recipe: Recipe) -> dict[str, Any] | None:

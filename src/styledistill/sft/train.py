@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -25,7 +24,8 @@ from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 from styledistill.io import read_json, write_json
 from styledistill.models.loading import best_dtype
 from styledistill.sft.data import IGNORE_INDEX, PaddingCollator
-from styledistill.sft.recipe import Recipe, deepspeed_config
+from styledistill.sft.recipe import Recipe, deepspeed_config, launch_processes
+from styledistill.sft.world import world
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +36,6 @@ TRAINER_STATE = "trainer_state.json"
 class RunResult:
     log_history: list[dict[str, Any]]
     metrics: dict[str, Any]
-
-
-def world() -> tuple[int, int]:
-    """(rank, world size) of this process under torchrun / accelerate / deepspeed launchers."""
-    return int(os.environ.get("RANK", "0")), int(os.environ.get("WORLD_SIZE", "1"))
 
 
 def _step(path: Path) -> int:
@@ -101,12 +96,16 @@ class _SFTTrainer(Trainer):
         super().__init__(*args, **kwargs)
         self.session_input_tokens = 0
         self.session_label_tokens = 0
+        self.session_padding_tokens = 0
         self.session_start: float | None = None
 
     def training_step(self, model: Any, inputs: dict[str, Any], num_items_in_batch: Any = None) -> Any:
         if self.session_start is None:
             self.session_start = time.perf_counter()
-        self.session_input_tokens += int(inputs["attention_mask"].sum())
+        mask = inputs.get("attention_mask")  # a packed batch has none: every position is a token
+        real = int(mask.sum()) if mask is not None else int(inputs["input_ids"].numel())
+        self.session_input_tokens += real
+        self.session_padding_tokens += int(inputs["input_ids"].numel()) - real
         self.session_label_tokens += int((inputs["labels"] != IGNORE_INDEX).sum())
         return super().training_step(model, inputs, num_items_in_batch)
 
@@ -126,7 +125,14 @@ def _deepspeed_config(recipe: Recipe) -> dict[str, Any] | None:
             import deepspeed  # noqa: F401
         except ImportError:
             raise recipe.error("deepspeed", "set, but the deepspeed package is not installed") from None
+        if recipe["lora_rank"] is not None and _zero_stage(config) == 3:
+            raise recipe.error("lora_rank", "LoRA adapters are merged on save, which ZeRO-3's sharded weights do "
+                                            "not allow here: use ZeRO-2 (recipes/deepspeed/zero2.json) with LoRA")
     return config
+
+
+def _zero_stage(config: dict[str, Any]) -> int | None:
+    return (config.get("zero_optimization") or {}).get("stage")
 
 
 def training_arguments(recipe: Recipe, work_dir: Path, compute_dtype: torch.dtype) -> TrainingArguments:
@@ -158,6 +164,7 @@ def training_arguments(recipe: Recipe, work_dir: Path, compute_dtype: torch.dtyp
         dataloader_num_workers=0,
         remove_unused_columns=False,
         deepspeed=recipe["deepspeed"],
+        activation_checkpointing=recipe["gradient_checkpointing"],
         ddp_backend="gloo" if cpu and world()[1] > 1 else None,
         ddp_find_unused_parameters=False,
     )
@@ -175,11 +182,64 @@ def saved_dtype_of(model_dir: Path, max_length: int, recipe: Recipe) -> torch.dt
     return dtype if isinstance(dtype, torch.dtype) else torch.float32
 
 
-def load_student(model_dir: Path) -> Any:
-    """The student in fp32: the master weights (bf16 compute, when asked for, is autocast)."""
+def load_student(model_dir: Path, recipe: Recipe) -> Any:
+    """The student in fp32: the master weights (bf16 compute, when asked for, is autocast); with LoRA adapters on
+    the recipe's modules when it sets lora_rank (only they train)."""
     model = AutoModelForCausalLM.from_pretrained(str(model_dir), dtype=torch.float32)
-    model.config.use_cache = False
-    return model
+    model.config.use_cache = False  # also what makes a packed forward mask across examples (PITFALLS)
+    if recipe["lora_rank"] is None:
+        return model
+    from peft import LoraConfig, get_peft_model
+
+    config = LoraConfig(r=recipe["lora_rank"], lora_alpha=recipe["lora_alpha"], lora_dropout=recipe["lora_dropout"],
+                        target_modules=recipe["lora_target_modules"], task_type="CAUSAL_LM")
+    return get_peft_model(model, config)
+
+
+def collator(recipe: Recipe, tokenizer: Any) -> Any:
+    """Padding-free packing (examples concatenated, position ids restarting at each, the first label of each -100)
+    or right padding."""
+    if recipe["packing"]:
+        from transformers import DataCollatorWithFlattening
+
+        return DataCollatorWithFlattening(return_position_ids=True, separator_id=IGNORE_INDEX)
+    return PaddingCollator(tokenizer.pad_token_id)
+
+
+def _gather(value: Any) -> list[Any]:
+    """`value` from every process (rank order), or [value] in a single process."""
+    import torch.distributed as dist
+
+    if not (dist.is_available() and dist.is_initialized()):
+        return [value]
+    out: list[Any] = [None] * dist.get_world_size()
+    dist.all_gather_object(out, value)
+    return out
+
+
+def engine_of(trainer: Trainer) -> dict[str, Any]:
+    """What actually trained in this process: the wrapper's class and the ZeRO stage (a silent fallback to plain
+    DDP, e.g. ACCELERATE_USE_CPU=true, shows here as DistributedDataParallel and no stage)."""
+    stage = trainer.deepspeed.zero_optimization_stage() if trainer.is_deepspeed_enabled else None
+    return {"rank": world()[0], "engine": type(trainer.model_wrapped).__name__, "zero_stage": stage}
+
+
+def _save(trainer: Trainer, recipe: Recipe, save_dir: Path, saved_dtype: torch.dtype, deepspeed: bool) -> None:
+    """The trained model into `save_dir` (LoRA adapters merged into the base weights), and its tokenizer."""
+    model = trainer.model
+    if recipe["lora_rank"] is not None:
+        merged = model.merge_and_unload()
+        merged.config.use_cache = True
+        if world()[0] == 0:
+            merged.to(saved_dtype).save_pretrained(str(save_dir))
+            trainer.processing_class.save_pretrained(str(save_dir))
+        trainer.accelerator.wait_for_everyone()
+        return
+    model.config.use_cache = True
+    if not deepspeed:
+        model.to(saved_dtype)
+    trainer.save_model(str(save_dir))
+    trainer.accelerator.wait_for_everyone()
 
 
 def train(recipe: Recipe, features: list[dict[str, list[int]]], tokenizer: Any, model_dir: Path, work_dir: Path,
@@ -189,21 +249,28 @@ def train(recipe: Recipe, features: list[dict[str, list[int]]], tokenizer: Any, 
     ds_config = _deepspeed_config(recipe)
     saved_dtype = saved_dtype_of(model_dir, recipe["max_length"], recipe)
     rank, world_size = world()
+    if world_size != launch_processes(recipe):
+        log.warning("the recipe asks for %d process(es), this run has %d: was it launched by hand?",
+                    launch_processes(recipe), world_size)
     compute_dtype = _compute_dtype(recipe)
     args = training_arguments(recipe, work_dir, compute_dtype)
-    if ds_config and (ds_config.get("zero_optimization") or {}).get("stage") == 3 and args.use_cpu:
+    if ds_config and _zero_stage(ds_config) == 3 and args.use_cpu:
         import deepspeed
 
         deepspeed.init_distributed(dist_backend="gloo")  # before from_pretrained, or ZeRO-3 cannot partition
     with args.main_process_first(desc="checkpoint look-up", local=False):
         resume_from = prepare_work_dir(work_dir, run_fingerprint, is_main=rank == 0)
     trainer = _SFTTrainer(
-        model=load_student(model_dir),
+        model=load_student(model_dir, recipe),
         args=args,
         train_dataset=features,
-        data_collator=PaddingCollator(tokenizer.pad_token_id),
+        data_collator=collator(recipe, tokenizer),
         processing_class=tokenizer,
     )
+    if ds_config is not None and not trainer.is_deepspeed_enabled:
+        # e.g. ACCELERATE_USE_CPU=true makes accelerate run plain DDP without a word
+        raise recipe.error("deepspeed", "set, but the Trainer is not running DeepSpeed (is ACCELERATE_USE_CPU "
+                                        "set in the environment?)")
     resumed_step = None
     if resume_from is not None:
         resumed_step = json.loads((resume_from / TRAINER_STATE).read_text()).get("global_step")
@@ -216,17 +283,17 @@ def train(recipe: Recipe, features: list[dict[str, list[int]]], tokenizer: Any, 
     train_seconds = finished - started
     session_seconds = finished - trainer.session_start if trainer.session_start else 0.0
 
-    model = trainer.model
-    model.config.use_cache = True
-    if ds_config is None:
-        model.to(saved_dtype)
-    trainer.save_model(str(save_dir))
-    trainer.accelerator.wait_for_everyone()
+    engines = _gather(engine_of(trainer))
+    # ZeRO-3 leaves each process a shard: ds_numel is a parameter's full size
+    trainable = sum(getattr(p, "ds_numel", p.numel()) for p in trainer.model.parameters() if p.requires_grad)
+    _save(trainer, recipe, save_dir, saved_dtype, ds_config is not None)
     (save_dir / "training_args.bin").unlink(missing_ok=True)
 
     # this session's token counts, summed over all processes
-    counts = torch.tensor([trainer.session_input_tokens, trainer.session_label_tokens], dtype=torch.int64)
-    input_tokens, label_tokens = (int(v) for v in trainer.accelerator.reduce(counts, reduction="sum").tolist())
+    counts = torch.tensor([trainer.session_input_tokens, trainer.session_label_tokens,
+                           trainer.session_padding_tokens], dtype=torch.int64)
+    input_tokens, label_tokens, padding_tokens = (
+        int(v) for v in trainer.accelerator.reduce(counts, reduction="sum").tolist())
     history = list(trainer.state.log_history)
     losses = [entry["loss"] for entry in history if "loss" in entry]
     metrics = {
@@ -246,6 +313,10 @@ def train(recipe: Recipe, features: list[dict[str, list[int]]], tokenizer: Any, 
         "compute_dtype": str(compute_dtype).removeprefix("torch."),
         "saved_dtype": str(saved_dtype).removeprefix("torch.") if ds_config is None else None,
         "world_size": world_size,
+        "processes": engines,
+        "packing": recipe["packing"],
+        "padding_share": round(padding_tokens / (input_tokens + padding_tokens), 4) if input_tokens else None,
+        "trainable_parameters": trainable,
     }
     if rank == 0:
         log.info("trained %d step(s) this run (global step %d): final loss %s, %s input tokens/s",

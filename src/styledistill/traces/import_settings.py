@@ -82,3 +82,11 @@ class TraceImport(Settings):
     @property
     def local_file(self) -> bool:
         return self.format in ("jsonl", "parquet")
+
+    @property
+    def label(self) -> str:
+        """The source as people name it: the file, or hf:<id>[/<name>][@<revision>][<split>]."""
+        if self.format != "hf":
+            return self.path
+        label = f"hf:{self.path}" + (f"/{self.name}" if self.name else "")
+        return label + (f"@{self.revision}" if self.revision else "") + f"[{self.hf_split}]"

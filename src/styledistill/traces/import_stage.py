@@ -17,19 +17,13 @@ def provenance(spec: TraceImport, read: int, imported: int, problems: int, label
                dropped: dict[str, int]) -> dict[str, Any]:
     """Where the traces come from and what became of them: recorded in the manifest and shown in the report."""
     return {
-        "source": source_id(spec), "format": spec.format, "revision": spec.revision,
+        "source": spec.label, "format": spec.format, "revision": spec.revision,
         "sha256": sha256_file(spec.path) if spec.local_file else None,
         "layout": spec.layout, "fields": spec.fields.to_spec(), "filters": spec.filters.to_spec(),
         "sample": {"problems": spec.problems, "seed": spec.seed},
         "traces_read": read, "imported": imported, "problems": problems, "labelled": labelled,
         "dropped": dict(sorted(dropped.items())),
     }
-
-
-def source_id(spec: TraceImport) -> str:
-    from styledistill.traces.importing import source_label
-
-    return source_label(spec)
 
 
 def markdown(record: dict[str, Any], teacher: str) -> str:
@@ -53,8 +47,9 @@ def run(spec: TraceImport, problems_path: str, out: str, provenance_md: str, tea
     records = to_records(select(pair(traces, read_table(problems_path, "problem"), spec, dropped), spec, dropped),
                          spec)
     if records.empty:
-        raise UserError(f"{source_id(spec)}: none of its {len(traces)} traces belongs to a problem of "
-                        f"{problems_path} (dropped: {dict(dropped)})")
+        why = "belongs to a problem of" if dropped["not_in_dataset"] == len(traces) else "is left after pairing with"
+        raise UserError(f"{spec.label}: none of its {len(traces)} traces {why} {problems_path} (dropped: "
+                        f"{dict(dropped)})")
     record = provenance(spec, len(traces), len(records), records["problem_id"].nunique(),
                         int(records["source_correct"].notna().sum()), dropped)
     with all_or_none(out, provenance_md):

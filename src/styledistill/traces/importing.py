@@ -43,13 +43,6 @@ class ImportedTrace:
     domain: str | None
 
 
-def source_label(spec: TraceImport) -> str:
-    if spec.format != "hf":
-        return spec.path
-    label = f"hf:{spec.path}" + (f"/{spec.name}" if spec.name else "")
-    return label + (f"@{spec.revision}" if spec.revision else "") + f"[{spec.hf_split}]"
-
-
 # ----------------------------------------------------------------------------------------------------------------
 # Reading rows
 
@@ -84,7 +77,7 @@ def _hub(spec: TraceImport, cache_dir: str | None) -> Iterator[tuple[str, Any]]:
         first = (str(exc).strip().splitlines() or [""])[0]
         raise UserError(f"datasets.load_dataset({spec.path!r}, {spec.name!r}, split={spec.hf_split!r}) failed: "
                         f"{type(exc).__name__}: {first}") from None
-    label = source_label(spec)
+    label = spec.label
     for index, row in enumerate(dataset):
         yield f"{label} row {index}", row
 
@@ -241,7 +234,7 @@ def read_traces(spec: TraceImport, cache_dir: str | None = None) -> list[Importe
             first[key] = where
             traces.append(trace)
     if not traces:
-        raise UserError(f"{source_label(spec)}: no traces (the source is empty)")
+        raise UserError(f"{spec.label}: no traces (the source is empty)")
     return traces
 
 
@@ -264,6 +257,10 @@ def pair(traces: list[ImportedTrace], problems: pd.DataFrame, spec: TraceImport,
                         f"({len(unmatched)} trace(s) like it; unmatched: drop leaves them out)")
     dropped["not_in_dataset"] += len(unmatched)
     paired = sorted(((p, t.sample, t) for t, p in zip(traces, position) if p is not None), key=lambda x: x[:2])
+    for (p, sample, trace), (q, next_sample, other) in zip(paired, paired[1:]):
+        if (p, sample) == (q, next_sample):  # two rows whose questions differ only in spacing
+            raise UserError(f"{other.where}: the same problem as {trace.where} ({problems['problem_id'].iat[p]!r}, "
+                            f"sample {sample}); map fields.sample when a problem has several samples as rows")
     return [replace(t, problem_id=problems["problem_id"].iat[p], question=problems["question"].iat[p],
                     gold=t.gold if t.gold is not None else problems["answer"].iat[p]) for p, _, t in paired]
 
@@ -301,7 +298,7 @@ def _question_key(question: str) -> str:
 
 def to_records(traces: list[ImportedTrace], spec: TraceImport) -> pd.DataFrame:
     """The `trace` records of paired traces; the source's label as the extra column `source_correct`."""
-    label = source_label(spec)
+    label = spec.label
     out = pd.DataFrame([{
         "problem_id": t.problem_id, "sample": t.sample, "question": t.question, "gold": t.gold,
         "request_key": "import-" + _digest(f"{label}|{t.where}|{t.sample}"),
