@@ -48,6 +48,28 @@ def test_tiny_run_writes_scores_table_and_plot(finished_run):
     assert not wrong["target_correct"].any() and aligned[VARIANTS.index("ST-HC")]["target_correct"].all()
 
 
+def test_a_family_trains_in_two_deepspeed_processes_through_the_rule(finished_run):
+    workdir, _ = finished_run
+    for variant in VARIANTS:
+        log = json.loads((workdir / f"results/sft/tqwen/smol/tiny_train/{variant}/model/train_log.json").read_text())
+        assert log["metrics"]["processes"] == [{"rank": r, "engine": "DeepSpeedEngine", "zero_stage": 2}
+                                               for r in (0, 1)]
+        single = json.loads((workdir / f"results/sft/tllama/smol/tiny_train/{variant}/model/train_log.json")
+                            .read_text())
+        assert single["metrics"]["world_size"] == 1
+    printed = snakemake(workdir, "-n", "-p", "--forcerun", "train_sft").stdout
+    assert "torchrun --standalone --nnodes 1 --nproc-per-node 2 -m styledistill.cli.train_sft" in printed
+    assert "python -m styledistill.cli.train_sft" in printed  # the single-process family
+
+
+def test_editing_a_deepspeed_config_reruns_the_training_that_uses_it(finished_run):
+    workdir, _ = finished_run
+    with edited(workdir / "recipes" / "deepspeed" / "zero2.json", '"overlap_comm": true', '"overlap_comm": false'):
+        counts = planned_jobs(workdir)
+    n = len(VARIANTS)
+    assert counts == {"train_sft": n, "evaluate_sft": n, "report": 1, "all": 1}
+
+
 def test_second_run_schedules_nothing(finished_run):
     workdir, _ = finished_run
     assert planned_jobs(workdir) == {}

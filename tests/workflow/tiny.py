@@ -46,8 +46,10 @@ def tiny_config(smollm2_dir: Path) -> dict:
         "families": {
             "tllama": {"model": "tllama", "recipe": "recipes/sft/tiny.yaml", "sft": {"learning_rate": 1.0e-3},
                        "generation": student_gen, "threads": 1},
-            "tqwen": {"model": "tqwen", "recipe": "recipes/sft/tiny.yaml", "sft": {"learning_rate": 1.0e-3},
-                      "generation": student_gen, "threads": 1},
+            # the multi-process path of a GPU cluster, on CPU: two ranks over gloo, DeepSpeed ZeRO-2, torchrun
+            "tqwen": {"model": "tqwen", "recipe": "recipes/sft/tiny.yaml",
+                      "sft": {"learning_rate": 1.0e-3, "processes": 2, "deepspeed": "recipes/deepspeed/zero2.json"},
+                      "generation": student_gen, "threads": 2},
         },
         "benchmarks": {"tiny_test": {"dataset": "tiny_test", "n_samples": 1}},
         "build_st": {"max_size": 4},

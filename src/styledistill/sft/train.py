@@ -23,7 +23,7 @@ from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
 from styledistill.io import read_json, write_json
 from styledistill.models.loading import best_dtype
-from styledistill.sft.data import IGNORE_INDEX, PaddingCollator
+from styledistill.sft.data import IGNORE_INDEX, REAL_TOKENS, PackingCollator, PaddingCollator
 from styledistill.sft.recipe import Recipe, deepspeed_config, launch_processes
 from styledistill.sft.world import world
 
@@ -102,8 +102,9 @@ class _SFTTrainer(Trainer):
     def training_step(self, model: Any, inputs: dict[str, Any], num_items_in_batch: Any = None) -> Any:
         if self.session_start is None:
             self.session_start = time.perf_counter()
-        mask = inputs.get("attention_mask")  # a packed batch has none: every position is a token
-        real = int(mask.sum()) if mask is not None else int(inputs["input_ids"].numel())
+        inputs = dict(inputs)
+        packed = inputs.pop(REAL_TOKENS, None)  # a packed batch counts its tokens: it has no attention mask
+        real = int(packed) if packed is not None else int(inputs["attention_mask"].sum())
         self.session_input_tokens += real
         self.session_padding_tokens += int(inputs["input_ids"].numel()) - real
         self.session_label_tokens += int((inputs["labels"] != IGNORE_INDEX).sum())
@@ -196,14 +197,11 @@ def load_student(model_dir: Path, recipe: Recipe) -> Any:
     return get_peft_model(model, config)
 
 
-def collator(recipe: Recipe, tokenizer: Any) -> Any:
-    """Padding-free packing (examples concatenated, position ids restarting at each, the first label of each -100)
-    or right padding."""
+def collator(recipe: Recipe, pad_token_id: int) -> Any:
+    """Padding-free packing in rows of at most max_length tokens, or right padding."""
     if recipe["packing"]:
-        from transformers import DataCollatorWithFlattening
-
-        return DataCollatorWithFlattening(return_position_ids=True, separator_id=IGNORE_INDEX)
-    return PaddingCollator(tokenizer.pad_token_id)
+        return PackingCollator(pad_token_id, recipe["max_length"])
+    return PaddingCollator(pad_token_id)
 
 
 def _gather(value: Any) -> list[Any]:
@@ -264,7 +262,7 @@ def train(recipe: Recipe, features: list[dict[str, list[int]]], tokenizer: Any, 
         model=load_student(model_dir, recipe),
         args=args,
         train_dataset=features,
-        data_collator=collator(recipe, tokenizer),
+        data_collator=collator(recipe, tokenizer.pad_token_id),
         processing_class=tokenizer,
     )
     if ds_config is not None and not trainer.is_deepspeed_enabled:

@@ -1,0 +1,177 @@
+"""Benchmark of the train_sft stage against TRL's SFTTrainer (prints figures; no pass/fail).
+
+On the real R1-distill traces of ../shared/data/ (as ST examples: question, reasoning, answer; cut to --max-length
+tokens) with the embedded SmolLM2 student, in the same run and on the same examples, batch size and steps:
+
+  ours, padded            our stage (python -m styledistill.cli.train_sft), packing off
+  ours, packed            packing on (padding-free: one row per batch, position ids reset per example)
+  ours, packed, 2 procs   the same in two CPU processes (torchrun, gloo), the global batch unchanged
+  TRL default             trl.SFTTrainer with its default settings (padded batches)
+  TRL padding-free        trl.SFTTrainer with packing=True, padding_free=True (rows of max_length, best-fit)
+
+Each runs in a fresh process; printed: trained tokens/s (non-padding input tokens over the training time), the
+share of padding in the batches, peak resident memory, and the ratio to TRL's default.
+
+    .venv/bin/python bench/sft.py [--steps 2] [--batch 4] [--max-length 2048] [--threads 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO.parent / "shared" / "data"
+FILES = ("traces_thoughtanchors_cots_math.jsonl", "traces_thoughtanchors_site.jsonl")
+sys.path[:0] = [str(REPO / "src"), str(REPO)]
+
+
+def examples(path: Path, n: int) -> Path:
+    """The first n finished traces as an ST-style example table."""
+    import pandas as pd
+
+    from styledistill.io import write_table
+
+    rows = [json.loads(line) for name in FILES for line in (DATA / name).read_text().splitlines()]
+    rows = [r for r in rows if r["answer_text"]][:n]
+    write_table(pd.DataFrame({
+        "problem_id": [r["id"] for r in rows], "variant": "ST", "question": [r["question"] for r in rows],
+        "reasoning": [r["thinking"] for r in rows], "answer_text": [r["answer_text"] for r in rows],
+        "target_answer": [r["gold"] for r in rows], "gold": [r["gold"] for r in rows], "target_correct": True,
+        "status": "ok", "method": "copied"}), path, "example", "build_variants", 1)
+    return path
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def ours(args: argparse.Namespace, work: Path, packing: bool, processes: int) -> dict:
+    spec = {"max_steps": args.steps, "per_device_batch_size": args.batch // processes, "max_length": args.max_length,
+            "packing": packing, "processes": processes, "save_steps": 10_000, "dtype": "float32"}
+    if processes > 1:
+        head = ["torchrun", "--standalone", "--nnodes", "1", "--nproc-per-node", str(processes), "-m"]
+    else:
+        head = [sys.executable, "-m"]
+    out = work / f"ours-{packing}-{processes}"
+    command = [*head, "styledistill.cli.train_sft", "--spec", json.dumps({"version": 1, "stage": spec}),
+               "--examples", str(args.examples), "--model", str(args.model),
+               "--recipe", str(REPO / "recipes" / "sft" / "smollm2.yaml"), "--out", str(out / "model"),
+               "--work-dir", str(out / "work"), "--threads", str(args.threads)]
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    started = time.perf_counter()
+    subprocess.run([sys.executable, __file__, "--measure", json.dumps(command)], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    metrics = json.loads((out / "model" / "train_log.json").read_text())["metrics"]
+    rss = json.loads((out / "peak.json").read_text()) if (out / "peak.json").exists() else {}
+    return {"tokens_per_s": metrics["tokens_per_s"], "padding_share": metrics["padding_share"],
+            "input_tokens": metrics["input_tokens"], "peak_mb": rss.get("peak_mb"), "wall_s": round(wall, 1)}
+
+
+def trl_run(args: argparse.Namespace, padding_free: bool) -> dict:
+    """TRL's SFTTrainer on the same conversations (its defaults, or padding_free=True), in this process."""
+    import torch
+    from datasets import Dataset
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from trl import SFTConfig, SFTTrainer
+
+    from styledistill.io import read_table
+    from styledistill.prompting import assistant_target, student_messages
+
+    torch.set_num_threads(args.threads)
+    table = read_table(args.examples, "example")
+    conversations = [student_messages(q) + [{"role": "assistant", "content": assistant_target(r, a)}]
+                     for q, r, a in zip(table["question"], table["reasoning"], table["answer_text"])]
+    tokenizer = AutoTokenizer.from_pretrained(str(args.model))
+    model = AutoModelForCausalLM.from_pretrained(str(args.model), dtype=torch.float32)
+    config = SFTConfig(output_dir=str(args.work / f"trl-{padding_free}"), max_steps=args.steps,
+                       per_device_train_batch_size=args.batch, max_length=args.max_length, use_cpu=True,
+                       report_to=[], save_strategy="no", logging_steps=1,
+                       # TRL's padding-free mode: its best-fit-decreasing packing into rows of max_length
+                       packing=padding_free, padding_free=padding_free,
+                       seed=42, data_seed=42, dataloader_num_workers=0, bf16=False)
+    trainer = SFTTrainer(model=model, args=config, train_dataset=Dataset.from_dict({"messages": conversations}),
+                         processing_class=tokenizer)
+    seen = {"real": 0, "total": 0}
+    collate = trainer.data_collator
+
+    def counting(features: list) -> dict:
+        batch = collate(features)
+        mask = batch.get("attention_mask")
+        seen["total"] += int(batch["input_ids"].numel())
+        seen["real"] += int(mask.sum()) if mask is not None else int(batch["input_ids"].numel())
+        return batch
+
+    trainer.data_collator = counting
+    output = trainer.train()
+    seconds = output.metrics["train_runtime"]
+    return {"tokens_per_s": round(seen["real"] / seconds, 2), "input_tokens": seen["real"],
+            "padding_share": round(1 - seen["real"] / seen["total"], 4), "peak_mb": round(peak_mb()),
+            "wall_s": round(seconds, 1)}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--steps", type=int, default=2)
+    p.add_argument("--batch", type=int, default=4, help="global batch (conversations per optimizer step)")
+    p.add_argument("--max-length", type=int, default=2048)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--measure", help=argparse.SUPPRESS)  # internal: run a command, record its peak memory
+    p.add_argument("--trl", choices=["default", "padding-free"], help=argparse.SUPPRESS)  # internal
+    p.add_argument("--state", help=argparse.SUPPRESS)  # internal
+    args = p.parse_args()
+    if args.measure:
+        command = json.loads(args.measure)
+        subprocess.run(command, check=True)
+        out = Path(command[command.index("--out") + 1]).parent
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        (out / "peak.json").write_text(json.dumps({"peak_mb": round(children)}))
+        return
+    if args.trl:
+        state = json.loads(args.state)
+        args.examples, args.model, args.work = Path(state["examples"]), Path(state["model"]), Path(state["work"])
+        print(json.dumps(trl_run(args, args.trl == "padding-free")))
+        return
+
+    from tests.conftest import SMOLLM2_SPEC, _prepare  # the embedded student, prepared as the tests do
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        args.work = work
+        args.model = _prepare("smollm2", SMOLLM2_SPEC)
+        args.examples = examples(work / "train.parquet", args.steps * args.batch)
+        results = {}
+        for name, packing, processes in [("ours, padded", False, 1), ("ours, packed", True, 1),
+                                         ("ours, packed, 2 procs", True, 2)]:
+            results[name] = ours(args, work, packing, processes)
+            print(f"{name}: {results[name]}", flush=True)
+        for name, mode in [("TRL default", "default"), ("TRL padding-free", "padding-free")]:
+            state = json.dumps({"examples": str(args.examples), "model": str(args.model), "work": str(work)})
+            out = subprocess.run([sys.executable, __file__, "--trl", mode, "--state", state, "--steps",
+                                  str(args.steps), "--batch", str(args.batch), "--max-length", str(args.max_length),
+                                  "--threads", str(args.threads)], capture_output=True, text=True, check=True)
+            results[name] = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"{name}: {results[name]}", flush=True)
+    base = results["TRL default"]["tokens_per_s"]
+    print(f"\nSmolLM2-135M, {args.steps} steps x {args.batch} conversations of the real R1 traces, max_length "
+          f"{args.max_length}, {args.threads} threads, fp32")
+    print(f"{'':24} {'tokens/s':>9} {'x TRL':>6} {'padding':>8} {'peak MB':>8} {'tokens':>7}")
+    for name, r in results.items():
+        print(f"{name:24} {r['tokens_per_s']:9.1f} {r['tokens_per_s'] / base:6.2f} {r['padding_share']:8.1%} "
+              f"{r['peak_mb'] or 0:8.0f} {r['input_tokens']:7d}")
+    trl_packed = results["TRL padding-free"]["tokens_per_s"]
+    print(f"ours packed vs TRL default: {results['ours, packed']['tokens_per_s'] / base:.2f}x (goal >= 1.5x); "
+          f"vs TRL padding-free: {results['ours, packed']['tokens_per_s'] / trl_packed:.2f}x (goal >= 1.0x)")
+
+
+if __name__ == "__main__":
+    main()
