@@ -119,9 +119,9 @@ def _fails(argv: list[str], capsys: pytest.CaptureFixture[str], root: Path) -> s
 def test_bad_inputs_are_named(tiny_llama_dir: Path, examples: Path, tmp_path: Path,
                               capsys: pytest.CaptureFixture[str]) -> None:
     recipe = tmp_path / "fam.yaml"
-    recipe.write_text(Path(RECIPE).read_text() + "packing: true\n")
+    recipe.write_text(Path(RECIPE).read_text() + "sequence_packing: true\n")
     err = _fails(_argv({}, examples, tiny_llama_dir, tmp_path, str(recipe)), capsys, tmp_path)
-    assert f"{recipe}: unknown key(s) ['packing']" in err
+    assert f"{recipe}: unknown key(s) ['sequence_packing']" in err
 
     err = _fails(_argv({}, tmp_path / "missing.parquet", tiny_llama_dir, tmp_path), capsys, tmp_path)
     assert "missing.parquet: file not found" in err

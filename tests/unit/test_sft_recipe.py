@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 RECIPES = REPO / "recipes" / "sft"
 
 
-@pytest.mark.parametrize("name", ["smollm2", "tiny"])
+@pytest.mark.parametrize("name", sorted(p.stem for p in RECIPES.glob("*.yaml")))
 def test_shipped_recipes_are_complete(name: str) -> None:
     recipe = resolve(RECIPES / f"{name}.yaml", {})
     assert set(recipe.values) == set(KEYS)

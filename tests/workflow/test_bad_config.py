@@ -53,7 +53,7 @@ def _both(*steps: Mutate) -> Mutate:
 def _recipe(extra: str) -> Mutate:
     """The shipped SmolLM2 recipe with `extra` lines appended, as the family's recipe."""
     def mutate(config: dict, workdir: Path) -> None:
-        text = (workdir / "recipes" / "smollm2.yaml").read_text() + extra
+        text = (workdir / "recipes" / "sft" / "smollm2.yaml").read_text() + extra
         _file("recipes/bad.yaml", text, "families.smollm2.recipe")(config, workdir)
     return mutate
 
@@ -185,8 +185,8 @@ CASES: list[tuple[str, Mutate, str]] = [
     ("ST-HC-W without its input", _set("variants.ST-HC-W.input", None),
      "config: variants.ST-HC-W.input: Input should be a valid string"),
     # recipes
-    ("unknown recipe key", _recipe("packing: true\n"), "config: families.smollm2.recipe: recipes/bad.yaml: unknown "
-                                                       "key(s) ['packing']"),
+    ("unknown recipe key", _recipe("sequence_packing: true\n"),
+     "config: families.smollm2.recipe: recipes/bad.yaml: unknown key(s) ['sequence_packing']"),
     ("learning rate as a word", _set("families.smollm2.sft.learning_rate", "fast"),
      "config: families.smollm2.sft.learning_rate: Input should be a valid number"),
     ("recipe key written twice", _recipe("epochs: 2\n"),
