@@ -21,6 +21,7 @@ import tracemalloc
 from pathlib import Path
 
 import pandas as pd
+from timing import best_of  # bench/timing.py (this directory is on sys.path when run as a script)
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data"
@@ -47,15 +48,6 @@ def load(n: int) -> pd.DataFrame:
 
 def max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def best_of(repeat: int, fn) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

@@ -18,18 +18,11 @@ import sys
 import time
 from pathlib import Path
 
+from timing import best_of  # bench/timing.py (this directory is on sys.path when run as a script)
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data"
 sys.path.insert(0, str(REPO))
-
-
-def best_of(repeat: int, fn) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def plain_math_verify(texts: list[str], golds: list[str]) -> int:

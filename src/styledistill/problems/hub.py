@@ -26,10 +26,9 @@ def source_label(path: str, name: str | None, hf_split: str, data_files: Any) ->
     return f"{label}[{hf_split}]"
 
 
-def load(spec: HubSource, cache_dir: str | None = None) -> list[dict[str, Any]]:
-    path, name, revision, data_files = spec.path, spec.name, spec.revision, spec.data_files
-    hf_split = spec.hf_split or spec.split
-
+def load_split(path: str, name: str | None, hf_split: str, revision: str | None, data_files: Any,
+               cache_dir: str | None) -> Any:
+    """`datasets.load_dataset(path, name, split=hf_split, ...)`; any failure is one line naming the call."""
     import datasets
 
     kwargs: dict[str, Any] = {"split": hf_split}
@@ -40,11 +39,17 @@ def load(spec: HubSource, cache_dir: str | None = None) -> list[dict[str, Any]]:
     if cache_dir is not None:
         kwargs["cache_dir"] = cache_dir
     try:
-        dataset = datasets.load_dataset(path, name, **kwargs)
+        return datasets.load_dataset(path, name, **kwargs)
     except Exception as exc:  # noqa: BLE001 -- any loader failure is the user's dataset or path: one line
         first = (str(exc).strip().splitlines() or [""])[0]
         raise UserError(f"--spec: datasets.load_dataset({path!r}, {name!r}, split={hf_split!r}) failed: "
                         f"{type(exc).__name__}: {first}") from None
+
+
+def load(spec: HubSource, cache_dir: str | None = None) -> list[dict[str, Any]]:
+    path, name, revision, data_files = spec.path, spec.name, spec.revision, spec.data_files
+    hf_split = spec.hf_split or spec.split
+    dataset = load_split(path, name, hf_split, revision, data_files, cache_dir)
     label = source_label(path, name, hf_split, data_files)
 
     def rows() -> Iterator[tuple[str, Any]]:

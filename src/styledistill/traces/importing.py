@@ -66,20 +66,11 @@ def _parquet(spec: TraceImport, cache_dir: str | None) -> Iterator[tuple[str, An
 
 
 def _hub(spec: TraceImport, cache_dir: str | None) -> Iterator[tuple[str, Any]]:
-    import datasets
+    from styledistill.problems.hub import load_split
 
-    kwargs: dict[str, Any] = {"split": spec.hf_split, "revision": spec.revision, "cache_dir": cache_dir}
-    if spec.data_files is not None:
-        kwargs["data_files"] = spec.data_files
-    try:
-        dataset = datasets.load_dataset(spec.path, spec.name, **kwargs)
-    except Exception as exc:  # noqa: BLE001 -- any loader failure is the user's dataset or path: one line
-        first = (str(exc).strip().splitlines() or [""])[0]
-        raise UserError(f"datasets.load_dataset({spec.path!r}, {spec.name!r}, split={spec.hf_split!r}) failed: "
-                        f"{type(exc).__name__}: {first}") from None
-    label = spec.label
+    dataset = load_split(spec.path, spec.name, spec.hf_split, spec.revision, spec.data_files, cache_dir)
     for index, row in enumerate(dataset):
-        yield f"{label} row {index}", row
+        yield f"{spec.label} row {index}", row
 
 
 READERS = {"jsonl": _jsonl, "parquet": _parquet, "hf": _hub}
