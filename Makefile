@@ -9,7 +9,7 @@ VLLM_VENV ?= .venv-vllm
 CORES ?= all
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: demo test test-fast install vllm-env report clean
+.PHONY: demo test test-fast install vllm-env browser report clean
 
 install: $(STAMP)
 
@@ -29,7 +29,11 @@ vllm-env:
 	test -e $(VLLM_VENV)/.styledistill-vllm-ok || scripts/build-vllm-env.sh $(VLLM_VENV) \
 		|| echo "the vllm tests will skip: $$(cat $(VLLM_VENV)/FAILED)"
 
-test: $(STAMP) vllm-env
+# Headless Chromium (Debian package) for the report's browser test; without it that test skips, saying why.
+browser:
+	scripts/install-chromium.sh
+
+test: $(STAMP) vllm-env browser
 	pytest
 
 # The quick loop while developing: pure unit tests and the dry-run checks (about a minute).

@@ -7,6 +7,8 @@ from snakemake.utils import min_version
 
 min_version("9.0")
 
+report: "workflow/report/workflow.rst"  # landing page of `snakemake --report`: the study and its headline table
+
 
 include: "workflow/rules/config.smk"
 include: "workflow/rules/common.smk"

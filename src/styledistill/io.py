@@ -86,6 +86,32 @@ def read_yaml(path: str | Path, what: str = "file") -> Any:
     return _parse(path, what, load, yaml.YAMLError, "YAML")
 
 
+def read_parquet_rows(path: str | Path) -> Iterator[tuple[str, Any]]:
+    """("<path> row <i>", row) for every row of a Parquet file; an unreadable file is one error naming it."""
+    try:
+        table = pq.read_table(path)
+    except FileNotFoundError:
+        raise UserError(f"{path}: file not found") from None
+    except Exception as exc:  # noqa: BLE001 -- an unreadable file is the user's: one line
+        raise UserError(f"{path}: not a readable Parquet file: {exc}") from None
+    for index, row in enumerate(table.to_pylist()):
+        yield f"{path} row {index}", row
+
+
+def read_csv_rows(path: str | Path) -> Iterator[tuple[str, Any]]:
+    """("<path> row <i>", row) for every row of a CSV file with a header (cells as text, empty cells empty)."""
+    import csv
+
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            for index, row in enumerate(csv.DictReader(handle)):
+                yield f"{path} row {index}", row
+    except FileNotFoundError:
+        raise UserError(f"{path}: file not found") from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise UserError(f"{path}: not a readable CSV file: {exc}") from None
+
+
 def read_jsonl_rows(path: str | Path) -> Iterator[tuple[str, Any]]:
     """("<path>:<line>", row) for every non-blank line of a JSONL file; a bad line is one error naming it."""
     try:

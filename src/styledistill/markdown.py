@@ -20,3 +20,8 @@ def cell(text: Any, limit: int = 60) -> str:
 
 def right_or_wrong(correct: bool) -> str:
     return "right" if correct else "wrong"
+
+
+def frame(df: Any) -> str:
+    """A DataFrame as a Markdown table, cells as they are."""
+    return table([str(c) for c in df.columns], list(df.itertuples(index=False))) + "\n"

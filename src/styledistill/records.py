@@ -23,6 +23,7 @@ RECORDS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("level", _INT, "difficulty level when known, else null"),
         ("source", _STR, "where the problem came from (builtin:<seed>, a file, a hub id)"),
         ("split", _STR, "train or test"),
+        ("options", _STR, "multiple choice: JSON list of the options in the order shown (A, B, ...), else null"),
     ],
     "trace": [
         ("problem_id", _STR, "problem answered"),
@@ -84,11 +85,13 @@ RECORDS: dict[str, list[tuple[str, pa.DataType, str]]] = {
     "eval_sample": [
         ("problem_id", _STR, "benchmark problem"),
         ("sample", _INT, "sample index"),
+        ("prompt", _STR, "the user message the student answered (the benchmark's prompt template, rendered)"),
         ("text", _STR, "raw completion of the student"),
         ("reasoning", _STR, "reasoning part"),
         ("answer_text", _STR, "final-answer part"),
         ("finish_reason", _STR, "stop or length"),
         ("truncated", _BOOL, "hit the token limit"),
+        ("n_completion_tokens", _INT, "tokens generated"),
         ("gold", _STR, "gold answer"),
     ],
 }

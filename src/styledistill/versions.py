@@ -11,7 +11,7 @@ from __future__ import annotations
 
 STAGE_VERSIONS: dict[str, int] = {
     "prepare_model": 1,
-    "make_problems": 1,
+    "make_problems": 2,
     "generate_traces": 2,
     "import_traces": 1,
     "grade": 3,
@@ -19,8 +19,8 @@ STAGE_VERSIONS: dict[str, int] = {
     "extract_features": 3,
     "build_variants": 7,
     "train_sft": 2,
-    "evaluate": 4,
-    "report": 3,
+    "evaluate": 5,
+    "report": 4,
 }
 
 def version(stage: str) -> int:

@@ -1,4 +1,4 @@
-"""build_st, report and prepare_model through their CLIs."""
+"""build_st and prepare_model through their CLIs (the report: test_student_style.py)."""
 
 from __future__ import annotations
 
@@ -33,33 +33,6 @@ def test_build_st_fails_clearly_without_correct_traces(tmp_path):
     assert result.returncode == 2
     assert "only 0 problem(s) have a correct, complete trace" in result.stderr.strip().splitlines()[-1]
     assert not (tmp_path / "st.parquet").exists()
-
-
-def test_report_writes_table_and_plot(tmp_path):
-    scores = []
-    for variant, value in [("base", 10.0), ("ST", 30.0), ("ST-NT", 20.0)]:
-        path = tmp_path / f"{variant}.json"
-        path.write_text(json.dumps({"family": "f", "teacher": "" if variant == "base" else "t", "dataset": "d",
-                                    "variant": variant, "benchmark": "b", "pass@1": value, "pass@1_stderr": 1.5,
-                                    "n_problems": 4, "n_samples": 1}))
-        scores.append(str(path))
-        audit = pd.DataFrame([{"problem_id": "q1", "sample": 0, "grader": "math", "gold": "5", "extracted": "-5",
-                               "correct": variant == "ST", "grade_method": "marker", "second_extracted": "-5",
-                               "second_correct": variant != "ST", "source_correct": None,
-                               "disagreement": "second_opinion", "answer_tail": "Answer: -5"}])
-        write_table(audit, tmp_path / f"{variant}.audit.parquet", "grade_audit", "evaluate", 1)
-    audits = [str(tmp_path / f"{v}.audit.parquet") for v in ("base", "ST", "ST-NT")]
-    out = tmp_path / "summary"
-    run_cli("report", "--spec", '{"stage": {"variant_order": ["ST", "ST-NT"]}}', "--scores", *scores, "--csv",
-            str(out / "scores.csv"), "--markdown", str(out / "scores.md"), "--plot", str(out / "scores.png"),
-            "--audits", *audits, "--audit", str(out / "audit.parquet"), "--audit-md", str(out / "audit.md"))
-    table = (out / "scores.md").read_text()
-    assert "| family | benchmark | base | ST | ST-NT |" in table
-    assert "| f | b | 10.0 ± 1.5 | 30.0 ± 1.5 | 20.0 ± 1.5 |" in table
-    assert len(pd.read_csv(out / "scores.csv")) == 3 and (out / "scores.png").stat().st_size > 5000
-    audit = pd.read_parquet(out / "audit.parquet")
-    assert list(audit["variant"]) == ["base", "ST", "ST-NT"] and (audit["benchmark"] == "b").all()
-    assert "| f | t | d | ST | b | q1 | 5 | -5 | right | -5 | wrong |" in (out / "audit.md").read_text()
 
 
 def test_every_cli_has_help():

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from styledistill.evaluation.scoring import pass_at_k, score
+from styledistill.evaluation.scoring import majority_correct, pass_at_k, score
 from styledistill.st.select import select_st
 from styledistill.st.settings import BuildStSettings
 
@@ -17,13 +17,51 @@ def test_pass_at_k_matches_the_closed_form():
     assert math.isnan(pass_at_k(1, 1, 2))
 
 
+def _samples(problems: dict[str, list[tuple[str, bool]]], truncated=()) -> pd.DataFrame:
+    """(extracted, correct) per sample of each problem."""
+    rows = [{"problem_id": pid, "sample": i, "extracted": extracted, "correct": correct,
+             "truncated": (pid, i) in truncated, "n_completion_tokens": 10 * (i + 1)}
+            for pid, answers in problems.items() for i, (extracted, correct) in enumerate(answers)]
+    return pd.DataFrame(rows)
+
+
 def test_score_is_mean_over_problems_with_stderr():
-    samples = pd.DataFrame({"problem_id": ["a", "a", "b", "b"], "correct": [True, True, False, True],
-                            "truncated": [False] * 4})
+    samples = _samples({"a": [("1", True), ("1", True)], "b": [("2", False), ("1", True)]}, truncated={("b", 0)})
     result = score(samples, ks=(1,))
     assert result["pass@1"] == pytest.approx(75.0)
     assert result["pass@1_stderr"] == pytest.approx(pd.Series([1.0, 0.5]).std() / math.sqrt(2) * 100)
     assert result["n_problems"] == 2 and result["n_samples"] == 2
+    assert result["truncated_share"] == pytest.approx(0.25)
+    assert result["mean_tokens"] == pytest.approx(15.0)
+
+
+def test_pass_at_k_against_hand_computed_values():
+    # n=5, c=2: pass@1 = 2/5; pass@2 = 1 - C(3,2)/C(5,2) = 1 - 3/10; pass@3 = 1 - C(3,3)/C(5,3) = 1 - 1/10
+    assert pass_at_k(5, 2, 1) == pytest.approx(0.4)
+    assert pass_at_k(5, 2, 2) == pytest.approx(0.7)
+    assert pass_at_k(5, 2, 3) == pytest.approx(0.9)
+    assert pass_at_k(5, 2, 4) == 1.0  # fewer than 4 wrong samples: any 4 contain a right one
+    assert pass_at_k(5, 0, 5) == 0.0
+    samples = _samples({"a": [("1", True), ("2", False), ("3", False), ("1", True), ("4", False)],
+                        "b": [("9", False)] * 5})
+    result = score(samples, ks=(1, 2, 3))
+    assert result["pass@2"] == pytest.approx(35.0)  # (0.7 + 0) / 2
+    assert result["pass@3"] == pytest.approx(45.0)
+    assert result["pass@3_stderr"] == pytest.approx(pd.Series([0.9, 0.0]).std() / math.sqrt(2) * 100)
+
+
+def test_majority_vote_by_hand():
+    samples = _samples({
+        "a": [("7", False), ("5", True), ("5", True)],  # 5 wins 2:1 -> right
+        "b": [("3", False), ("4", True), ("3", False)],  # 3 wins 2:1 -> wrong, though pass@3 is 1
+        "c": [("8", True), ("9", False), ("", False)],  # 1:1 tie (no extraction does not vote): first seen wins
+        "d": [("", False), ("", False), ("", False)],  # nobody voted: wrong
+    })
+    assert [majority_correct(g) for _, g in samples.groupby("problem_id")] == [True, False, True, False]
+    result = score(samples, ks=(1, 3))
+    assert result["maj@n"] == pytest.approx(50.0)
+    assert result["maj@n_stderr"] == pytest.approx(pd.Series([1.0, 0, 1, 0]).std() / 2 * 100)
+    assert result["pass@3"] == pytest.approx(75.0)
 
 
 def _graded(rows):

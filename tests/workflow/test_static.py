@@ -24,7 +24,7 @@ def test_dry_run_plans_the_whole_study(workdir):
         "build_st": 1,
         "extract_features": 1, "make_variant": n_variants, "align_variants": 1,
         "publish_variant": n_variants, "compare_variants": 1,
-        "evaluate_base": 1, "evaluate_sft": n_variants, "report": 1,
+        "evaluate_base": 1, "evaluate_sft": n_variants, "measure_student_style": 1 + n_variants, "report": 1,
     }
 
 

@@ -152,3 +152,30 @@ def test_editing_one_prompt_reruns_only_that_variant_and_its_descendants(finishe
     with edited(workdir / "prompts" / "synthetic_hc.yaml", "Write a solution", "Write a careful solution"):
         assert executed_jobs(workdir) == _descendants(3)
     assert _aligned(workdir) == before
+
+
+def test_report_opens_in_a_browser_on_the_study_and_its_headline_table(finished_run, tmp_path):
+    """`snakemake --report` in headless Chromium: the landing page describes the study and shows the headline
+    table (the report rule's results/summary/landing.rst) and the scores plot, embedded, offline, without errors."""
+    import re
+
+    from tests.report_browser import find_chromium, open_in_browser
+
+    if find_chromium() is None:
+        pytest.skip("chromium is not installed (make browser, or scripts/install-chromium.sh)")
+    workdir, _ = finished_run
+    assert (workdir / "results/summary/landing.rst").exists(), "the report rule writes the landing page's table"
+    # Written outside the workdir, so a relative link to a result file could not resolve: all must be embedded.
+    snakemake(workdir, "--report", str(tmp_path / "report.html"))
+    seen = open_in_browser(tmp_path / "report.html", tmp_path / "report.png")
+
+    assert seen.errors == []
+    assert seen.screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and seen.screenshot.stat().st_size > 30_000
+    text = seen.text
+    assert "System Message" not in text  # docutils' rendering of a broken include or bad markup
+    assert "style-distill" in text and "How to read it" in text
+    assert "\t".join(["family", "benchmark", "base", *VARIANTS]) in text  # the paper's layout, as the header row
+    for family in ("tllama", "tqwen"):
+        assert re.search(rf"{family}\ttiny_test\t\d+\.\d ± \d+\.\d\t", text), f"no score row for {family}"
+    plots = [image for image in seen.rendered_images if image["src"].startswith("data:image/png")]
+    assert plots, f"no embedded plot rendered on the landing page: {seen.images}"

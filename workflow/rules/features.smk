@@ -49,3 +49,27 @@ rule discover_pivots:
     shell:
         "python -m styledistill.cli.extract_features discover --spec {params.spec:q} --traces {input.traces}"
         " --out {output.csv} > {log} 2>&1"
+
+
+# Did the student copy the style? Every student's benchmark outputs (the base student's too) measured against the
+# teacher's ST profile; the report gathers the summaries into the style-transfer table.
+rule measure_student_style:
+    input:
+        samples=lambda w: wiring.style_samples(w),
+        profile=paths.FEATURES["profile"],
+    output:
+        features=paths.STUDENT_STYLE["features"],
+        summary=paths.STUDENT_STYLE["summary"],
+    wildcard_constraints:
+        variant=_alternatives(["base", *STUDY.variants]),
+    params:
+        spec=lambda w: jobs.student_style_job(STUDY, wiring.eval_labels(w)),
+    log:
+        "logs/measure_student_style/{family}/{teacher}/{dataset}/{variant}/{benchmark}.log",
+    benchmark:
+        "benchmarks/measure_student_style/{family}/{teacher}/{dataset}/{variant}/{benchmark}.tsv"
+    conda:
+        "../../envs/extract_features.yaml"
+    shell:
+        "python -m styledistill.cli.extract_features students --spec {params.spec:q} --samples {input.samples}"
+        " --profile {input.profile} --out {output.features} --summary {output.summary} > {log} 2>&1"

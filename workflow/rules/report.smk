@@ -1,23 +1,34 @@
-# Stage report: the scores table in the paper's layout, a plot, and the grading audit (all in `snakemake --report`).
+# Stage report: the scores table in the paper's layout beside the paper's numbers, the style-transfer table, plots,
+# the grading audit, and the landing page of `snakemake --report` (workflow/report/workflow.rst includes it).
 
 
 rule report:
     input:
         scores=wiring.all_scores(STUDY),
         audits=wiring.all_scores(STUDY, "audit"),
+        styles=wiring.all_styles(STUDY),
     output:
         csv=report(paths.SUMMARY["csv"], caption="../report/scores_csv.rst", category="Scores"),
-        markdown=paths.SUMMARY["markdown"],
+        markdown=report(paths.SUMMARY["markdown"], caption="../report/scores_md.rst", category="Scores"),
         plot=report(paths.SUMMARY["plot"], caption="../report/scores_png.rst", category="Scores"),
+        lengths_plot=report(paths.SUMMARY["lengths_plot"], caption="../report/lengths_png.rst", category="Scores"),
+        style_csv=report(paths.SUMMARY["style_csv"], caption="../report/style_transfer_csv.rst",
+                         category="Style transfer"),
+        style_plot=report(paths.SUMMARY["style_plot"], caption="../report/style_transfer_png.rst",
+                          category="Style transfer"),
         audit=paths.SUMMARY["audit"],
         audit_md=report(paths.SUMMARY["audit_md"], caption="../report/grading_audit.rst", category="Grading"),
+        landing=paths.SUMMARY["landing"],
     params:
         spec=lambda w: jobs.report_job(STUDY),
     log:
         "logs/report/report.log",
+    benchmark:
+        "benchmarks/report/report.tsv"
     conda:
         "../../envs/report.yaml"
     shell:
         "python -m styledistill.cli.report --spec {params.spec:q} --scores {input.scores} --audits {input.audits}"
-        " --csv {output.csv} --markdown {output.markdown} --plot {output.plot} --audit {output.audit}"
-        " --audit-md {output.audit_md} > {log} 2>&1"
+        " --styles {input.styles} --csv {output.csv} --markdown {output.markdown} --plot {output.plot}"
+        " --lengths-plot {output.lengths_plot} --style-csv {output.style_csv} --style-plot {output.style_plot}"
+        " --audit {output.audit} --audit-md {output.audit_md} --landing {output.landing} > {log} 2>&1"

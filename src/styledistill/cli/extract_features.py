@@ -4,6 +4,7 @@ and compare correct with incorrect traces (statistics table and figures); discov
 `measure` is what the workflow runs. `discover` mines the sentence- and clause-initial 1-4-grams of the traces'
 reasoning that are over-represented against a reference corpus (weighted log-odds with an informative Dirichlet
 prior, Monroe et al. 2008) and writes a ranked candidate table, to grow a lexicon from your own teacher's traces.
+`students` measures a student's benchmark outputs against the teacher's ST profile (did the student copy the style?).
 """
 
 from __future__ import annotations
@@ -36,6 +37,15 @@ def discover(args: argparse.Namespace) -> None:
     discover_candidates(args.traces, settings, args.out, features.lexicon)
 
 
+def students(args: argparse.Namespace) -> None:
+    from styledistill.features.settings import StyleCheck
+    from styledistill.features.student_style import run
+
+    job = load_job(args.spec, {"stage", "labels"})
+    check = StyleCheck.from_spec(job["stage"], "--spec: stage")
+    run(args.samples, args.profile, args.out, args.summary, check, job["labels"], STAGE, version(STAGE))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     p = parser(STAGE, __doc__)
     p.formatter_class = argparse.RawDescriptionHelpFormatter
@@ -61,9 +71,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     d.add_argument("--traces", required=True, help="traces: Parquet (reasoning column) or JSONL (reasoning or "
                                                    "thinking field)")
     d.add_argument("--out", required=True, help="ranked candidates (CSV; a .md twin for people)")
+    t = sub.add_parser("students", help="a student's benchmark outputs measured against the teacher's ST profile",
+                       description="Did the student copy the style? Each output's features and style distance to "
+                                   "the teacher's ST profile; a summary with coverage vs correctness at a fixed "
+                                   "length.")
+    t.add_argument("--spec", default=argparse.SUPPRESS, help='{"stage": the style check settings, "labels": family, '
+                   'teacher, dataset, variant, benchmark}')
+    t.add_argument("--threads", type=int, default=argparse.SUPPRESS)
+    t.add_argument("--samples", required=True, help="the evaluation's samples.parquet (record: eval_sample)")
+    t.add_argument("--profile", required=True, help="the teacher's ST style profile (style_profile.json)")
+    t.add_argument("--out", required=True, help="per-output features and style distance to write (Parquet)")
+    t.add_argument("--summary", required=True, help="the evaluation's style summary to write (JSON)")
     args = p.parse_args(argv)
     set_threads(args.threads)
-    {"measure": measure, "discover": discover}[args.command](args)
+    {"measure": measure, "discover": discover, "students": students}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -164,8 +164,9 @@ def files(study: Study) -> dict[str, Recipe]:
             _in_config(f"variants.{name}.prompt",
                        lambda v=variant, r=required, a=allowed: load_prompt(v.prompt, r, a))
     for name, dataset in study.datasets.items():
-        if PROBLEM_SOURCES[dataset.source].local_file and not Path(dataset.path).is_file():
-            raise UserError(f"config: datasets.{name}.path: file not found: {dataset.path}")
+        for path in PROBLEM_SOURCES[dataset.source].local_files(dataset):
+            if not Path(path).is_file():
+                raise UserError(f"config: datasets.{name}.path: file not found: {path}")
     recipes = {}
     for name, family in study.families.items():
         where = f"families.{name}.recipe"

@@ -10,7 +10,7 @@ from functools import cache
 from typing import Annotated, Any, Literal
 
 from styledistill.evaluation.settings import BenchmarkSettings
-from styledistill.features.settings import DiscoverySettings, FeatureSettings
+from styledistill.features.settings import DiscoverySettings, FeatureSettings, StyleCheck
 from styledistill.generation.settings import GenerationConfig
 from styledistill.grading.settings import GradeLimits, GraderChoice, GraderName
 from styledistill.report.settings import ReportSettings
@@ -74,6 +74,8 @@ class BenchmarkEntry(BenchmarkSettings):
 
 class FeaturesEntry(FeatureSettings):
     threads: int = Field(1, ge=1, le=1024)
+    # how each student's benchmark outputs are compared with the teacher's ST profile (rule measure_student_style)
+    style_check: StyleCheck = Field(default_factory=StyleCheck)
     discover: DiscoverySettings | None = None  # set: rank pivot candidates (rule discover_pivots)
 
 

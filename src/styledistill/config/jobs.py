@@ -6,6 +6,7 @@ trigger reruns exactly the jobs whose settings changed). Nested by owner: `stage
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from styledistill.config.study import Study
@@ -99,6 +100,10 @@ def eval_job(study: Study, family: str, benchmark: str, labels: dict[str, str]) 
                      **generation_parts(study, entry.model, study.family_generation(family, benchmark)))
 
 
+def student_style_job(study: Study, labels: dict[str, str]) -> str:
+    return spec_json("extract_features", stage=study.features.style_check.to_spec(), labels=labels)
+
+
 def grade_job(study: Study, dataset: str) -> str:
     return spec_json("grade", stage=grading(study, study.grader(dataset)))
 
@@ -122,5 +127,11 @@ def align_job(study: Study) -> str:
 
 
 def report_job(study: Study) -> str:
+    """The report's settings, and what matches the study to the paper's table: each family's recipe name and each
+    benchmark's preset."""
     order = study.report.variant_order or study.study.variants
-    return spec_json("report", stage=ReportSettings(variant_order=order).to_spec())
+    benchmarks = {b: getattr(study.datasets[study.benchmarks[b].dataset], "preset", None)
+                  for b in study.study.benchmarks}
+    families = {f: Path(study.families[f].recipe).stem for f in study.study.families}
+    return spec_json("report", stage=ReportSettings(variant_order=order).to_spec(),
+                     study={"families": families, "benchmarks": benchmarks})

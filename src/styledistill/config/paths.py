@@ -38,9 +38,15 @@ EVAL_BASE = {"samples": "results/eval/{family}/base/{benchmark}/samples.parquet"
 EVAL_SFT = {"samples": "results/eval/{family}/{teacher}/{dataset}/{variant}/{benchmark}/samples.parquet",
             "scores": "results/eval/{family}/{teacher}/{dataset}/{variant}/{benchmark}/scores.json",
             "audit": "results/eval/{family}/{teacher}/{dataset}/{variant}/{benchmark}/audit.parquet"}
+# A student's outputs on a benchmark measured against its teacher's ST profile; {variant} is `base` for the untuned
+# student (measured against each teacher's profile of the study).
+STUDENT_STYLE = {"features": "results/style/{family}/{teacher}/{dataset}/{variant}/{benchmark}/features.parquet",
+                 "summary": "results/style/{family}/{teacher}/{dataset}/{variant}/{benchmark}/style.json"}
 SUMMARY = {"csv": "results/summary/scores.csv", "markdown": "results/summary/scores.md",
            "plot": "results/summary/scores.png", "audit": "results/summary/grading_audit.parquet",
-           "audit_md": "results/summary/grading_audit.md"}
+           "audit_md": "results/summary/grading_audit.md", "style_csv": "results/summary/style_transfer.csv",
+           "style_plot": "results/summary/style_transfer.png", "lengths_plot": "results/summary/lengths.png",
+           "landing": "results/summary/landing.rst"}
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,8 @@ class Study:
         return self.families[family].generation.overridden(self.benchmarks[benchmark].generation)
 
     def grader(self, dataset: str) -> str:
-        return self.datasets[dataset].grader
+        entry = self.datasets[dataset]
+        return entry.grader or PROBLEM_SOURCES[entry.source].grader(entry)
 
     def benchmark_grader(self, benchmark: str) -> str:
         entry = self.benchmarks[benchmark]

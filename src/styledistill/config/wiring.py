@@ -24,7 +24,7 @@ def tokenizer_source(study: Study, wildcards: Any) -> list[str]:
 
 def dataset_files(study: Study, wildcards: Any) -> list[str]:
     dataset = study.datasets[wildcards.dataset]
-    return [dataset.path] if PROBLEM_SOURCES[dataset.source].local_file else []
+    return PROBLEM_SOURCES[dataset.source].local_files(dataset)
 
 
 def import_files(study: Study, wildcards: Any) -> list[str]:
@@ -127,6 +127,20 @@ def all_scores(study: Study, output: str = "scores") -> list[str]:
     tuned = [paths.EVAL_SFT[output].format(family=f, teacher=t, dataset=d, variant=v, benchmark=b)
              for f, t, d, v, b in product(s.families, s.teachers, s.datasets, s.variants, s.benchmarks)]
     return base + tuned
+
+
+def style_samples(wildcards: Any) -> str:
+    """The evaluation whose outputs a style job measures: the base student's, or the variant's student's."""
+    if wildcards.variant == "base":
+        return paths.EVAL_BASE["samples"].format(family=wildcards.family, benchmark=wildcards.benchmark)
+    return paths.EVAL_SFT["samples"].format(**dict(wildcards.items()))
+
+
+def all_styles(study: Study) -> list[str]:
+    """Every evaluation's style summary: each student (base and tuned) against each teacher x dataset profile."""
+    s = study.study
+    return [paths.STUDENT_STYLE["summary"].format(family=f, teacher=t, dataset=d, variant=v, benchmark=b)
+            for f, t, d, v, b in product(s.families, s.teachers, s.datasets, ["base", *s.variants], s.benchmarks)]
 
 
 def study_comparisons(study: Study) -> list[str]:

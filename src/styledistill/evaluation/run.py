@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas as pd
@@ -23,22 +24,27 @@ def evaluate(problems_path: str, out: str, scores_path: str, audit_path: str, se
     from styledistill.grading.pool import grade_many
 
     problems = read_problems(problems_path, settings.limit)
-    chats = [(r.problem_id, student_messages(r.question, settings.system_prompt)) for r in problems.itertuples()]
+    prompts = {r.problem_id: settings.prompt.format(question=r.question) for r in problems.itertuples()}
+    chats = [(pid, student_messages(prompt, settings.system_prompt)) for pid, prompt in prompts.items()]
     completions = student.complete(chats, settings.n_samples, failures_path(out))
     gold = dict(zip(problems["problem_id"], problems["answer"]))
+    options = {pid: json.loads(o) if isinstance(o, str) else [] for pid, o in zip(problems["problem_id"],
+                                                                                  problems["options"])}
     records = [c.record(settings.answer_marker) for c in completions]
     texts = [graded_part(r["answer_text"], r["reasoning"]) for r in records]
     graded = grade_many(grading.grader, texts, [gold[c.tag] for c in completions], seconds=grading.seconds,
-                        workers=threads)
+                        workers=threads, choices=[options[c.tag] for c in completions])
     samples = pd.DataFrame([
         {
             "problem_id": c.tag,
             "sample": c.sample,
+            "prompt": prompts[c.tag],
             "text": r["text"],
             "reasoning": r["reasoning"],
             "answer_text": r["answer_text"],
             "finish_reason": r["finish_reason"],
             "truncated": r["truncated"],
+            "n_completion_tokens": r["n_completion_tokens"],
             "gold": gold[c.tag],
         }
         for c, r in zip(completions, records)

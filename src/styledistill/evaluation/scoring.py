@@ -1,4 +1,4 @@
-"""pass@k with its standard error over problems."""
+"""pass@k and majority vote, each with its standard error over problems; output length and truncation."""
 
 from __future__ import annotations
 
@@ -17,19 +17,38 @@ def pass_at_k(n: int, c: int, k: int) -> float:
     return 1.0 - math.comb(n - c, k) / math.comb(n, k)
 
 
+def majority_correct(problem: pd.DataFrame) -> bool:
+    """Is the most frequent extracted answer of one problem's samples correct? Ties go to the answer seen first;
+    samples without an extraction do not vote (none at all: wrong)."""
+    voted = problem[problem["extracted"].fillna("").astype(str).str.strip() != ""].sort_values("sample")
+    if voted.empty:
+        return False
+    counts = voted["extracted"].value_counts(sort=False)  # in order of first appearance
+    winner = counts.index[int(np.argmax(counts.to_numpy()))]
+    return bool(voted.loc[voted["extracted"] == winner, "correct"].iloc[0])
+
+
+def _mean_stderr(values: np.ndarray) -> tuple[float, float]:
+    """Mean and standard error of per-problem values, in %."""
+    values = values[~np.isnan(values)]
+    mean = float(values.mean()) * 100 if len(values) else float("nan")
+    stderr = float(values.std(ddof=1) / math.sqrt(len(values))) * 100 if len(values) > 1 else 0.0
+    return mean, stderr
+
+
 def score(samples: pd.DataFrame, ks: tuple[int, ...] = (1,)) -> dict[str, float | int]:
-    """Mean pass@k over problems (in %), with the standard error of that mean."""
+    """Mean pass@k over problems (in %) for each k, majority vote over all n samples (maj@n, in %), each with the
+    standard error of the mean over problems; mean output tokens and the share of truncated outputs."""
     per_problem = samples.groupby("problem_id")["correct"].agg(["size", "sum"])
     out: dict[str, float | int] = {
         "n_problems": int(len(per_problem)),
         "n_samples": int(per_problem["size"].max()) if len(per_problem) else 0,
         "truncated_share": float(samples["truncated"].mean()) if len(samples) else 0.0,
+        "mean_tokens": float(samples["n_completion_tokens"].mean()) if len(samples) else float("nan"),
     }
     for k in ks:
         values = np.array([pass_at_k(int(n), int(c), k) for n, c in per_problem.itertuples(index=False)])
-        values = values[~np.isnan(values)]
-        mean = float(values.mean()) * 100 if len(values) else float("nan")
-        stderr = float(values.std(ddof=1) / math.sqrt(len(values))) * 100 if len(values) > 1 else 0.0
-        out[f"pass@{k}"] = mean
-        out[f"pass@{k}_stderr"] = stderr
+        out[f"pass@{k}"], out[f"pass@{k}_stderr"] = _mean_stderr(values)
+    votes = np.array([majority_correct(group) for _, group in samples.groupby("problem_id")], dtype=float)
+    out["maj@n"], out["maj@n_stderr"] = _mean_stderr(votes)
     return out

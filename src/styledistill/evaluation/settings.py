@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 
 from styledistill.settings import Distinct, Field, Settings, Text
+
+PROMPT_FIELDS = {"question"}
 
 
 class BenchmarkSettings(Settings):
@@ -14,6 +16,24 @@ class BenchmarkSettings(Settings):
     # unbiased pass@k for each k (k <= n_samples)
     pass_k: Annotated[list[Annotated[int, Field(ge=1)]], Distinct] = Field([1], min_length=1)
     limit: int | None = Field(None, ge=1)  # use only the first N problems
+    # The user message: a template with {question} (e.g. "{question}\n\nPut your final answer in \\boxed{{}}.");
+    # literal braces doubled. The default is what the students are fine-tuned on: the question alone.
+    prompt: Text = "{question}"
+
+    @field_validator("prompt")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        from styledistill.errors import UserError
+        from styledistill.prompting import PromptTemplate
+
+        template = PromptTemplate(system=None, user=value, path="prompt")
+        try:
+            template.check()
+        except UserError as exc:
+            raise ValueError(str(exc).removeprefix("prompt: ")) from None
+        if template.fields() != PROMPT_FIELDS:
+            raise ValueError(f"must use {{question}} and no other placeholder, got {sorted(template.fields())}")
+        return value
 
     @model_validator(mode="after")
     def _k_within_samples(self) -> BenchmarkSettings:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from styledistill.grading.graders import DEFAULT_GRADER, GRADERS
+from styledistill.grading.graders import GRADERS
 from styledistill.settings import Field, Float, Settings, one_of
 
 GraderName = Annotated[str, one_of(GRADERS, "grader")]
@@ -13,7 +13,8 @@ GraderName = Annotated[str, one_of(GRADERS, "grader")]
 class GraderChoice(Settings):
     """How a dataset's answers are graded (a dataset entry is its problem source's settings plus this)."""
 
-    grader: GraderName = DEFAULT_GRADER  # math, integer, number or choice (grading/graders.py)
+    # math, integer, number or choice (grading/graders.py); null: the source's (a preset's own, else math)
+    grader: GraderName | None = None
 
 
 class GradeLimits(Settings):
@@ -21,5 +22,7 @@ class GradeLimits(Settings):
     seconds: Float = Field(10.0, gt=0, le=3600)
 
 
-class GradeSettings(GradeLimits, GraderChoice):
+class GradeSettings(GradeLimits):
     """One grading job: the grader and its time limit."""
+
+    grader: GraderName

@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import field_validator
 
-from styledistill.settings import Field, Settings, Text
+from styledistill.problems.presets import PRESETS
+from styledistill.settings import Field, Settings, Text, one_of
 
 Split = Literal["train", "test"]
 LEVELS = (0, 1, 2, 3, 4)
@@ -83,3 +84,15 @@ class HubSource(MappedSource):
     hf_split: Text | None = None  # null: the same as split
     revision: Text | None = None
     data_files: Text | list[Text] | dict[str, Text | list[Text]] | None = None
+
+
+class PresetSource(Settings):
+    """A named benchmark (problems/presets.py): its hub copy, or a local copy with the same fields."""
+
+    source: Literal["preset"]
+    preset: Annotated[str, one_of(PRESETS, "preset")]
+    split: Split = "test"
+    path: Text | None = None  # a local copy (JSONL, CSV or Parquet) with the hub's fields; null: read the hub
+    revision: Text | None = None  # of the hub copy
+    limit: int | None = Field(None, ge=1)
+    option_seed: int = Field(0, ge=0)  # multiple choice: options are shuffled per question with this seed

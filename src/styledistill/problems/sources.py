@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from styledistill.problems.settings import BuiltinSource, HubSource, JsonlSource
+from styledistill.grading.graders import DEFAULT_GRADER
+from styledistill.problems.settings import BuiltinSource, HubSource, JsonlSource, PresetSource
 from styledistill.settings import Settings, literal_of
 
 
@@ -28,15 +29,31 @@ def _hub(spec: HubSource, cache_dir: str | None) -> list[dict[str, Any]]:
     return hub.load(spec, cache_dir)
 
 
+def _preset(spec: PresetSource, cache_dir: str | None) -> list[dict[str, Any]]:
+    from styledistill.problems import preset_loader
+
+    return preset_loader.load(spec, cache_dir)
+
+
+def _preset_grader(spec: PresetSource) -> str:
+    from styledistill.problems.presets import PRESETS
+
+    return PRESETS[spec.preset].grader
+
+
 @dataclass(frozen=True)
 class ProblemSource:
     settings: type[Settings]
     load: Callable[[Any, str | None], list[dict[str, Any]]]
-    local_file: bool = False  # the spec's `path` is a local file the job reads (a rule input)
+    # The local file the spec names and the job reads (a rule input); none for generated and hub problems.
+    local_files: Callable[[Any], list[str]] = lambda spec: []
+    grader: Callable[[Any], str] = lambda spec: DEFAULT_GRADER  # when the entry does not name one
 
 
 SOURCES: dict[str, ProblemSource] = {literal_of(source.settings, "source"): source for source in (
     ProblemSource(BuiltinSource, _builtin),
-    ProblemSource(JsonlSource, _jsonl, local_file=True),
+    ProblemSource(JsonlSource, _jsonl, local_files=lambda spec: [spec.path]),
     ProblemSource(HubSource, _hub),
+    ProblemSource(PresetSource, _preset, local_files=lambda spec: [spec.path] if spec.path else [],
+                  grader=_preset_grader),
 )}

@@ -1,9 +1,11 @@
-"""Pass@1 per variant, one panel per benchmark, one bar group per family, with standard-error bars."""
+"""The report's figures: pass@1 by variant (with standard-error bars), style transfer, and output length."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 
@@ -34,7 +36,82 @@ def plot_scores(scores: pd.DataFrame, variant_order: list[str], out: str | Path)
     axes[0][-1].legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), title="variant")
     fig.suptitle("Students before (base) and after SFT on each variant", fontsize="medium")
     fig.tight_layout()
+    _save(fig, out)
+    plt.close(fig)
+
+
+def _save(fig: Any, out: str | Path) -> None:
     tmp = Path(out).with_suffix(".tmp.png")
     fig.savefig(tmp, dpi=120)
-    plt.close(fig)
     tmp.replace(out)
+
+
+def plot_style(style: pd.DataFrame, variant_order: list[str], out: str | Path) -> None:
+    """Left: each student's median style distance to the teacher's ST profile against its accuracy (did the copied
+    style go with better scores?). Right: pivot coverage by variant per family, the teacher's profile as a line."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    variants = ["base"] + [v for v in variant_order if v in set(style["variant"])]
+    families = sorted(style["family"].unique())
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    markers = "osD^v<>pP*Xh"
+    for i, family in enumerate(families):
+        rows = style[style["family"] == family]
+        for _, row in rows.iterrows():
+            distance = row["style_distance"]
+            distance = distance if distance is not None and np.isfinite(distance) else np.nan
+            left.scatter(distance, row["accuracy"], marker=markers[i % len(markers)], s=40,
+                         color=f"C{variants.index(row['variant']) % 10}")
+            left.annotate(row["variant"], (distance, row["accuracy"]), fontsize="x-small", xytext=(3, 3),
+                          textcoords="offset points")
+    left.set_xlabel("style distance to the teacher's ST profile (median over outputs)")
+    left.set_ylabel("accuracy (%)")
+    left.set_title("Did copying the style go with better answers?", fontsize="medium")
+    width = 0.8 / max(1, len(variants))
+    for j, variant in enumerate(variants):
+        means = style[style["variant"] == variant].groupby("family")["pivot_coverage"].mean()
+        xs = [i + j * width for i, f in enumerate(families) if f in means.index]
+        right.bar(xs, [means[f] for f in families if f in means.index], width, label=variant, color=f"C{j % 10}")
+    reference = style.groupby("family")["reference.pivot_coverage"].first()
+    for i, family in enumerate(families):
+        right.hlines(reference.get(family, np.nan), i - width / 2, i + 0.8 - width / 2, colors="black",
+                     linestyles="dashed", label="teacher ST" if i == 0 else None)
+    right.set_xticks([i + 0.4 - width / 2 for i in range(len(families))], families)
+    right.set_ylabel("pivot types per output (mean, 0-4)")
+    right.set_ylim(0, 4)
+    right.set_title("Did the student copy the pivots?", fontsize="medium")
+    right.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.tight_layout()
+    _save(fig, out)
+    plt.close(fig)
+
+
+def plot_lengths(scores: pd.DataFrame, variant_order: list[str], out: str | Path) -> None:
+    """Mean output length (tokens) by variant, one panel per benchmark, one bar group per family."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    benchmarks = sorted(scores["benchmark"].unique())
+    families = sorted(scores["family"].unique())
+    variants = ["base"] + [v for v in variant_order if v != "base" and v in set(scores["variant"])]
+    fig, axes = plt.subplots(1, len(benchmarks), figsize=(6 * len(benchmarks) + 1.5, 4), squeeze=False)
+    width = 0.8 / len(variants)
+    for ax, benchmark in zip(axes[0], benchmarks):
+        sub = scores[scores["benchmark"] == benchmark]
+        for j, variant in enumerate(variants):
+            rows = sub[sub["variant"] == variant].groupby("family")["mean_tokens"].mean()
+            xs = [i + j * width for i, f in enumerate(families) if f in rows.index]
+            ax.bar(xs, [rows[f] for f in families if f in rows.index], width, label=variant)
+        ax.set_xticks([i + 0.4 - width / 2 for i in range(len(families))], families)
+        ax.set_title(benchmark)
+        ax.set_ylabel("output length (tokens, mean)")
+    axes[0][-1].legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), title="variant")
+    fig.suptitle("How long the students answer, before and after SFT", fontsize="medium")
+    fig.tight_layout()
+    _save(fig, out)
+    plt.close(fig)

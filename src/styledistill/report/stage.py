@@ -1,32 +1,93 @@
-"""The report stage: scores.csv, a Markdown table in the paper's layout, a plot, and the grading audit of every
-evaluation, all written or none."""
+"""The report stage: scores in the paper's layout (CSV, Markdown, plot) with the paper's numbers beside ours, the
+style-transfer table and plots, output lengths, the grading audit of every evaluation, and the landing page of
+`snakemake --report`; all written or none."""
 
 from __future__ import annotations
 
+from dataclasses import astuple, dataclass
+from pathlib import Path
+
+import pandas as pd
+
 from styledistill.errors import UserError
 from styledistill.io import all_or_none, atomic_write_text, read_json, write_manifest
+from styledistill.markdown import frame
 from styledistill.report.settings import ReportSettings
 
 INTRO = ("pass@1 (%) ± standard error over problems; rows: student family × benchmark; "
-         "columns: the base student, then the student fine-tuned on each variant.\n\n")
+         "columns: the base student, then the student fine-tuned on each variant.")
+STYLE_INTRO = ("Did the student copy the teacher's style, and did it get better? Each student's benchmark outputs "
+               "measured like the teacher's traces (medians over outputs), against the teacher's ST profile (the "
+               "reference row). *distance to ST*: median robust z-distance to the profile (0 = the teacher's "
+               "median trace); *share in ST style*: outputs the style check accepts; the last column: odds ratio "
+               "of a correct answer per standard deviation of pivot coverage at a fixed output length (logistic "
+               "regression, 95% interval).")
 
 
-def run(score_files: list[str], audit_files: list[str], csv: str, markdown: str, plot: str, audit: str,
-        audit_md: str, settings: ReportSettings, stage: str, version: int) -> None:
+@dataclass(frozen=True)
+class Outputs:
+    csv: str
+    markdown: str
+    plot: str
+    audit: str
+    audit_md: str
+    style_csv: str
+    style_plot: str
+    lengths_plot: str
+    landing: str
+
+
+@dataclass(frozen=True)
+class Inputs:
+    scores: list[str]
+    audits: list[str]
+    styles: list[str]
+
+
+def _study_keys(keys: dict) -> tuple[dict[str, str], dict[str, str | None]]:
+    return keys.get("families", {}), keys.get("benchmarks", {})
+
+
+def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, stage: str, version: int) -> None:
+    from styledistill.report import paper
     from styledistill.report.grading import write_audit
-    from styledistill.report.plots import plot_scores
-    from styledistill.report.tables import paper_layout, scores_frame, to_markdown
+    from styledistill.report.landing import landing_rst
+    from styledistill.report.plots import plot_lengths, plot_scores, plot_style
+    from styledistill.report.style_transfer import STYLE_COLUMNS_NOTE, long_form, style_frame, style_table
+    from styledistill.report.tables import LEGEND, paper_layout, scores_frame, variant_columns
 
-    scores = scores_frame([read_json(path) for path in score_files])
+    if len(inputs.audits) != len(inputs.scores):
+        raise UserError(f"report: {len(inputs.scores)} scores files but {len(inputs.audits)} audit tables")
+    scores = scores_frame([read_json(path) for path in inputs.scores])
     missing = {"family", "variant", "benchmark", "pass@1"} - set(scores.columns)
     if missing:
-        raise UserError(f"{score_files[0]}: scores lack {sorted(missing)}")
+        raise UserError(f"{inputs.scores[0]}: scores lack {sorted(missing)}")
     order = settings.variant_order or []
-    if len(audit_files) != len(score_files):
-        raise UserError(f"report: {len(score_files)} scores files but {len(audit_files)} audit tables")
-    with all_or_none(csv, markdown, plot, audit, audit_md):
-        atomic_write_text(csv, scores.to_csv(index=False, float_format="%.4f"))
-        atomic_write_text(markdown, "# Scores\n\n" + INTRO + to_markdown(paper_layout(scores, order)))
-        plot_scores(scores, order, plot)
-        write_manifest(csv, stage, version, rows=len(scores))
-        write_audit(score_files, audit_files, audit, audit_md, stage, version)
+    layout = paper_layout(scores, order)
+    style = style_frame([read_json(path) for path in inputs.styles])
+    families, benchmarks = _study_keys(keys)
+    paper_scores = paper.load()
+    variants = variant_columns(order)
+    side = paper.beside(layout, paper_scores, families, benchmarks, variants)
+    sections = ["# Scores", "", INTRO, "", frame(layout), LEGEND, ""]
+    if len(side):
+        sections += ["## Beside the paper", "", f"Source: {paper.source()}", "", frame(side)]
+    else:
+        sections += ["## The paper's numbers", "",
+                     "None of this study's family × benchmark pairs is one the paper reports (families match by "
+                     "recipe name, benchmarks by preset). Its table, for reference:", "",
+                     frame(paper.paper_table(paper_scores, variants)), f"Source: {paper.source()}", ""]
+    style_view = style_table(style, order) if len(style) else pd.DataFrame()
+    sections += ["## Style transfer", "", STYLE_INTRO, "", STYLE_COLUMNS_NOTE, "",
+                 frame(style_view) if len(style_view) else "(no student outputs were measured)", ""]
+    with all_or_none(*astuple(out)):
+        atomic_write_text(out.csv, scores.to_csv(index=False, float_format="%.4f"))
+        atomic_write_text(out.markdown, "\n".join(sections))
+        plot_scores(scores, order, out.plot)
+        plot_lengths(scores, order, out.lengths_plot)
+        atomic_write_text(out.style_csv, long_form(style).to_csv(index=False, float_format="%.4f"))
+        plot_style(style, order, out.style_plot)
+        notes = [INTRO, LEGEND] + ([f"Paper rows: {paper.source()}"] if len(side) else [])
+        atomic_write_text(out.landing, landing_rst(side if len(side) else layout, notes, Path(out.plot).read_bytes()))
+        write_manifest(out.csv, stage, version, rows=len(scores))
+        write_audit(inputs.scores, inputs.audits, out.audit, out.audit_md, stage, version)

@@ -1,10 +1,16 @@
-"""Scores as a long table and as the paper's layout (rows family × benchmark, columns variants)."""
+"""Scores as a long table and as the paper's layout (rows family × benchmark, columns base and the variants)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 ID_COLUMNS = ["family", "teacher", "dataset", "variant", "benchmark"]
+# The paper's columns, always shown in this order (a variant the study does not train says so), then ablations.
+PAPER_VARIANTS = ["base", "ST", "ST-HC", "ST-HC-W", "ST-NT", "SBS"]
+NOT_IN_STUDY = "n/s"
+NOT_REPORTED = "n/r"
+LEGEND = (f"`{NOT_IN_STUDY}`: not in this study (the variant is not trained; add it to `study.variants`); "
+          f"`{NOT_REPORTED}`: the paper reports no number for this cell.")
 
 
 def scores_frame(records: list[dict]) -> pd.DataFrame:
@@ -12,9 +18,14 @@ def scores_frame(records: list[dict]) -> pd.DataFrame:
     for column in ID_COLUMNS:
         if column not in df:
             df[column] = ""
-    first = ID_COLUMNS + ["n_problems", "n_samples", "pass@1", "pass@1_stderr"]
+    first = ID_COLUMNS + ["n_problems", "n_samples", "pass@1", "pass@1_stderr", "maj@n", "maj@n_stderr"]
     rest = [c for c in df.columns if c not in first]
     return df[[c for c in first if c in df] + rest].sort_values(ID_COLUMNS).reset_index(drop=True)
+
+
+def variant_columns(variant_order: list[str]) -> list[str]:
+    """base and the paper's variants, then the study's other variants (ablations) in the study's order."""
+    return PAPER_VARIANTS + [v for v in variant_order if v not in PAPER_VARIANTS]
 
 
 def paper_layout(scores: pd.DataFrame, variant_order: list[str]) -> pd.DataFrame:
@@ -34,12 +45,7 @@ def paper_layout(scores: pd.DataFrame, variant_order: list[str]) -> pd.DataFrame
     columns = [c for c in ["family", "teacher", "dataset", "benchmark"] if c in table]
     if "teacher" in table and table["teacher"].nunique() <= 1 and table["dataset"].nunique() <= 1:
         columns = ["family", "benchmark"]
-    ordered = ["base"] + [v for v in variant_order if v in table.columns and v != "base"]
-    return table[columns + ordered].fillna("–").sort_values(columns).reset_index(drop=True)
-
-
-def to_markdown(table: pd.DataFrame) -> str:
-    header = "| " + " | ".join(table.columns) + " |"
-    rule = "|" + "|".join("---" for _ in table.columns) + "|"
-    rows = ["| " + " | ".join(str(v) for v in row) + " |" for row in table.itertuples(index=False)]
-    return "\n".join([header, rule, *rows]) + "\n"
+    for variant in variant_columns(variant_order):
+        if variant not in table:
+            table[variant] = NOT_IN_STUDY
+    return table[columns + variant_columns(variant_order)].sort_values(columns).reset_index(drop=True)

@@ -53,16 +53,9 @@ def _jsonl(spec: TraceImport, cache_dir: str | None) -> Iterator[tuple[str, Any]
 
 
 def _parquet(spec: TraceImport, cache_dir: str | None) -> Iterator[tuple[str, Any]]:
-    import pyarrow.parquet as pq
+    from styledistill.io import read_parquet_rows
 
-    try:
-        table = pq.read_table(spec.path)
-    except FileNotFoundError:
-        raise UserError(f"{spec.path}: file not found") from None
-    except Exception as exc:  # noqa: BLE001 -- an unreadable file is the user's: one line
-        raise UserError(f"{spec.path}: not a readable Parquet file: {exc}") from None
-    for index, row in enumerate(table.to_pylist()):
-        yield f"{spec.path} row {index}", row
+    yield from read_parquet_rows(spec.path)
 
 
 def _hub(spec: TraceImport, cache_dir: str | None) -> Iterator[tuple[str, Any]]:
