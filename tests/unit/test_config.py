@@ -150,3 +150,35 @@ def test_a_variant_can_be_built_from_another_variant():
         _load(lambda c: c["variants"]["ST-HC-W"].pop("input"))
     with pytest.raises(UserError, match=r"variants.ST-PS.input: 'ST-NT' \(kind no_trace\) has no reasoning traces"):
         _load(lambda c: c["variants"]["ST-PS"].update(input="ST-NT"))
+
+
+def _preset_benchmark(c, **dataset):
+    c["datasets"]["aime"] = {"source": "preset", "preset": "aime24", **dataset}
+    c["benchmarks"]["aime"] = {"dataset": "aime", "n_samples": 2, "pass_k": [1, 2]}
+    c["study"]["benchmarks"] = ["arith_test", "aime"]
+
+
+def test_a_preset_brings_its_grader_and_a_dataset_or_benchmark_may_override_it():
+    study = _load(_preset_benchmark)
+    assert study.grader("aime") == "integer" and study.benchmark_grader("aime") == "integer"
+    assert study.grader("arith_train") == "integer"  # written in config.yaml
+    assert _load(lambda c: c["datasets"]["arith_train"].pop("grader")).grader("arith_train") == "math"
+    assert _load(lambda c: _preset_benchmark(c, grader="math")).grader("aime") == "math"
+    spec = json.loads(jobs.eval_job(study, "smollm2", "aime", {}))
+    assert spec["grading"]["grader"] == "integer" and spec["stage"]["prompt"] == "{question}"
+    report = json.loads(jobs.report_job(study))["study"]
+    assert report == {"families": {"smollm2": "smollm2"}, "benchmarks": {"arith_test": None, "aime": "aime24"}}
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda c: _preset_benchmark(c, path="no/such.jsonl"), "config: datasets.aime.path: file not found: no/such.jsonl"),
+    (lambda c: _preset_benchmark(c, preset="aime26"), "config: datasets.aime.preset: unknown preset 'aime26'"),
+    (lambda c: c["benchmarks"]["arith_test"].update(prompt="Solve it."),
+     "config: benchmarks.arith_test.prompt: must use {question} and no other placeholder, got []"),
+    (lambda c: c["benchmarks"]["arith_test"].update(prompt="{question} in \\boxed{}"),
+     "config: benchmarks.arith_test.prompt: placeholder {} must be a name"),
+])
+def test_benchmark_errors_are_one_line(mutate, message):
+    with pytest.raises(UserError) as err:
+        _load(mutate)
+    assert str(err.value).startswith(message), str(err.value)

@@ -104,3 +104,18 @@ def test_unknown_preset_and_unknown_suffix_are_one_line_errors(tmp_path: Path) -
     odd.write_text("x")
     with pytest.raises(UserError, match=r"math.txt: a local benchmark copy must be .jsonl, .json, .csv, .parquet"):
         make_problems({"source": "preset", "preset": "math500", "path": str(odd)}, None)
+
+
+def test_without_a_path_the_preset_reads_its_hub_id_through_datasets(shared_data: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """No hub here: a local directory named like the hub id stands in for it (datasets.load_dataset resolves a
+    local directory first), so the preset's real loading path runs: hub id, split, field map."""
+    hub_copy = tmp_path / "HuggingFaceH4" / "MATH-500"
+    hub_copy.mkdir(parents=True)
+    lines = (shared_data / "math500.jsonl").read_text().splitlines()[:20]
+    (hub_copy / "test.jsonl").write_text("\n".join(lines) + "\n")
+    monkeypatch.chdir(tmp_path)
+    df, _ = make_problems({"source": "preset", "preset": "math500", "limit": 5}, str(tmp_path / "cache"))
+    first = json.loads(lines[0])
+    assert len(df) == 5 and df["problem_id"].iloc[0] == first["unique_id"] and df["answer"].iloc[0] == first["answer"]
+    assert df["source"].iloc[0] == "preset:math500:hf:HuggingFaceH4/MATH-500[test]"

@@ -86,3 +86,20 @@ def test_every_pick_the_settings_admit_is_implemented():
     from styledistill.st.select import PICKS
 
     assert set(typing.get_args(BuildStSettings.model_fields["pick"].annotation)) == set(PICKS)
+
+
+def test_paper_layout_explains_every_cell():
+    from styledistill.report.tables import paper_layout
+
+    scores = pd.DataFrame([
+        {"family": "f", "teacher": "", "dataset": "", "variant": "base", "benchmark": "b", "pass@1": 10.0,
+         "pass@1_stderr": 1.0, "failed": 0},
+        {"family": "f", "teacher": "t", "dataset": "d", "variant": "ST", "benchmark": "b", "pass@1": 30.0,
+         "pass@1_stderr": 2.0, "failed": 3},
+        {"family": "f", "teacher": "t", "dataset": "d", "variant": "ST-PS", "benchmark": "b", "pass@1": float("nan"),
+         "pass@1_stderr": float("nan"), "failed": 8},
+    ])
+    row = paper_layout(scores, ["ST", "ST-PS"]).iloc[0].to_dict()
+    assert row == {"family": "f", "benchmark": "b", "base": "10.0 ± 1.0", "ST": "30.0 ± 2.0 (3 failed)",
+                   "ST-HC": "n/s", "ST-HC-W": "n/s", "ST-NT": "n/s", "SBS": "n/s",
+                   "ST-PS": "failed (8 failed, none answered)"}

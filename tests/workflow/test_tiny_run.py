@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,6 +43,16 @@ def test_tiny_run_writes_scores_table_and_plot(finished_run):
     table = (summary / "scores.md").read_text()
     assert "| family | benchmark | base | " + " | ".join(VARIANTS) + " |" in table
     assert (summary / "scores.png").stat().st_size > 5_000
+    headline = table.split("\n## ")[0]  # the scores table, before the paper's and the style-transfer sections
+    cells = [c.strip() for line in headline.splitlines() if line.startswith(("| tllama ", "| tqwen "))
+             for c in line.strip("| ").split(" | ")[2:]]
+    assert len(cells) == 2 * (1 + len(VARIANTS)) and all(re.fullmatch(r"\d+\.\d ± \d+\.\d", c) for c in cells), cells
+    # every student (base and tuned) measured against the teacher's ST profile
+    style = pd.read_csv(summary / "style_transfer.csv")
+    assert len(style) == 2 * (1 + len(VARIANTS)) and style["pivot_coverage"].notna().all()
+    assert (style["reference.reasoning_tokens"] > 0).all()  # the teacher's profile is the reference of every row
+    assert "## Style transfer" in table and "| tllama | tiny_test | teacher ST profile |" in table
+    assert (summary / "style_transfer.png").stat().st_size > 5_000 and (summary / "lengths.png").exists()
     aligned = [pd.read_parquet(workdir / f"results/variants/smol/tiny_train/{v}/train.parquet") for v in VARIANTS]
     assert len({tuple(df["problem_id"]) for df in aligned}) == 1  # every variant covers the same problems
     wrong = aligned[VARIANTS.index("ST-HC-W")]
@@ -67,7 +78,7 @@ def test_editing_a_deepspeed_config_reruns_the_training_that_uses_it(finished_ru
     with edited(workdir / "recipes" / "deepspeed" / "zero2.json", '"overlap_comm": true', '"overlap_comm": false'):
         counts = planned_jobs(workdir)
     n = len(VARIANTS)
-    assert counts == {"train_sft": n, "evaluate_sft": n, "report": 1, "all": 1}
+    assert counts == {"train_sft": n, "evaluate_sft": n, "measure_student_style": n, "report": 1, "all": 1}
 
 
 def test_second_run_schedules_nothing(finished_run):
@@ -81,7 +92,8 @@ def test_learning_rate_edit_reruns_exactly_that_family(finished_run, tmp_path):
                                      "tllama": {**config["families"]["tllama"], "sft": {"learning_rate": 5.0e-4}}}}
     (tmp_path / "edited.yaml").write_text(__import__("yaml").safe_dump(edited))
     counts = planned_jobs(workdir, "--configfile", str(tmp_path / "edited.yaml"))
-    assert counts == {"train_sft": len(VARIANTS), "evaluate_sft": len(VARIANTS), "report": 1, "all": 1}
+    n = len(VARIANTS)
+    assert counts == {"train_sft": n, "evaluate_sft": n, "measure_student_style": n, "report": 1, "all": 1}
     jobs = planned_wildcards(workdir, "--configfile", str(tmp_path / "edited.yaml"))
     tuned = [wildcards for rule, wildcards in jobs if rule in ("train_sft", "evaluate_sft")]
     assert len(tuned) == 2 * len(VARIANTS) and all("family=tllama" in w for w in tuned)
@@ -121,7 +133,7 @@ def _descendants(variants: int, families: int = 2) -> dict[str, int]:
     """The jobs a rebuild of `variants` variants runs when the aligned problems stay the same."""
     return {"make_variant": variants, "align_variants": 1, "select_variant": variants, "publish_variant": variants,
             "compare_variants": 1, "train_sft": variants * families, "evaluate_sft": variants * families,
-            "report": 1, "all": 1}
+            "measure_student_style": variants * families, "report": 1, "all": 1}
 
 
 def test_variants_are_what_their_names_say(finished_run):
@@ -157,8 +169,6 @@ def test_editing_one_prompt_reruns_only_that_variant_and_its_descendants(finishe
 def test_report_opens_in_a_browser_on_the_study_and_its_headline_table(finished_run, tmp_path):
     """`snakemake --report` in headless Chromium: the landing page describes the study and shows the headline
     table (the report rule's results/summary/landing.rst) and the scores plot, embedded, offline, without errors."""
-    import re
-
     from tests.report_browser import find_chromium, open_in_browser
 
     if find_chromium() is None:
@@ -174,6 +184,7 @@ def test_report_opens_in_a_browser_on_the_study_and_its_headline_table(finished_
     text = seen.text
     assert "System Message" not in text  # docutils' rendering of a broken include or bad markup
     assert "style-distill" in text and "How to read it" in text
+    assert "The configuration of this run" in text and '"tiny_test": {' in text  # the config, as merged
     assert "\t".join(["family", "benchmark", "base", *VARIANTS]) in text  # the paper's layout, as the header row
     for family in ("tllama", "tqwen"):
         assert re.search(rf"{family}\ttiny_test\t\d+\.\d ± \d+\.\d\t", text), f"no score row for {family}"

@@ -55,4 +55,6 @@ def evaluate(problems_path: str, out: str, scores_path: str, audit_path: str, se
         write_table(samples, out, "eval_sample", stage, version, **summary)
         write_table(audit.audit(samples, texts, "gold"), audit_path, "grade_audit", stage, version)
         write_json(scores_path, {**labels, **score(samples, tuple(settings.pass_k)),
+                                 "requested": len(chats) * settings.n_samples,
+                                 "failed": len(chats) * settings.n_samples - len(completions),
                                  "grading": {"grader": grading.grader, **summary}})

@@ -44,6 +44,8 @@ def summarise(features: pd.DataFrame) -> dict[str, Any]:
     distance = features["style_distance"].astype(float)
     out: dict[str, Any] = {
         "outputs": len(features),
+        # an empty output has no stage shares: infinitely far from the profile (a median over them is null)
+        "empty_outputs": int((pd.to_numeric(features["reasoning_tokens"]) == 0).sum()),
         "accuracy": _number(features["correct"].astype(float).mean() * 100) if len(features) else None,
         "pivot_coverage": _number(pd.to_numeric(features["pivot_types"]).mean()) if len(features) else None,
         "share_min_types": _number(features["has_min_types"].astype(float).mean()) if len(features) else None,

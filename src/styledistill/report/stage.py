@@ -87,7 +87,7 @@ def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, stag
         plot_lengths(scores, order, out.lengths_plot)
         atomic_write_text(out.style_csv, long_form(style).to_csv(index=False, float_format="%.4f"))
         plot_style(style, order, out.style_plot)
-        notes = [INTRO, LEGEND] + ([f"Paper rows: {paper.source()}"] if len(side) else [])
+        notes = [INTRO, LEGEND.replace("`", "")] + ([f"Paper rows: {paper.source()}"] if len(side) else [])
         atomic_write_text(out.landing, landing_rst(side if len(side) else layout, notes, Path(out.plot).read_bytes()))
         write_manifest(out.csv, stage, version, rows=len(scores))
         write_audit(inputs.scores, inputs.audits, out.audit, out.audit_md, stage, version)

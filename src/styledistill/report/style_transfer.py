@@ -14,6 +14,7 @@ REFERENCE = "teacher ST profile"
 # summary key -> column header (features/student_style.summarise)
 COLUMNS = {
     "accuracy": "accuracy %",
+    "empty_outputs": "empty outputs",
     "pivot_coverage": "pivot types (0-4)",
     "share_min_types": "share ≥ min types",
     "style_distance": "distance to ST",
@@ -27,10 +28,12 @@ COLUMNS = {
     "stage_exploration": "exploration stage",
     "stage_verification": "verification stage",
 }
+DIGITS = {"accuracy": 1, "empty_outputs": 0, "reasoning_tokens": 0}
 ASSOCIATION = "coverage vs correct (OR/SD at fixed length)"
 STYLE_COLUMNS_NOTE = ("Rows: the teacher's reference, the base student, then the student tuned on each variant. "
-                      "Lengths and densities are medians; pivot types a mean; '–': no value (e.g. no outputs with "
-                      "reasoning, or too few correct and wrong outputs to fit).")
+                      "Lengths and densities are medians; pivot types a mean; '–': no value (a distance when most "
+                      "outputs are empty: an empty output has no stage shares, so it is infinitely far from the "
+                      "profile; `empty outputs` counts them), or too few correct and wrong outputs to fit.")
 
 
 def style_frame(summaries: list[dict]) -> pd.DataFrame:
@@ -60,11 +63,12 @@ def style_table(frame: pd.DataFrame, variant_order: list[str]) -> pd.DataFrame:
     for key, group in frame.groupby(keys, sort=True):
         first = group.iloc[0]
         rows.append({**dict(zip(keys, key)), "student": REFERENCE,
-                     **{header: _fmt(first.get(f"reference.{name}")) for name, header in COLUMNS.items()},
+                     **{header: _fmt(first.get(f"reference.{name}"), DIGITS.get(name, 2))
+                        for name, header in COLUMNS.items()},
                      ASSOCIATION: ""})
         for _, row in group.sort_values("variant", key=lambda s: s.map(order)).iterrows():
             rows.append({**dict(zip(keys, key)), "student": row["variant"],
-                         **{header: _fmt(row.get(name)) for name, header in COLUMNS.items()},
+                         **{header: _fmt(row.get(name), DIGITS.get(name, 2)) for name, header in COLUMNS.items()},
                          ASSOCIATION: _association(row)})
     table = pd.DataFrame(rows)
     shown = ["family", "benchmark"] if frame["teacher"].nunique() <= 1 and frame["dataset"].nunique() <= 1 else keys

@@ -10,7 +10,8 @@ PAPER_VARIANTS = ["base", "ST", "ST-HC", "ST-HC-W", "ST-NT", "SBS"]
 NOT_IN_STUDY = "n/s"
 NOT_REPORTED = "n/r"
 LEGEND = (f"`{NOT_IN_STUDY}`: not in this study (the variant is not trained; add it to `study.variants`); "
-          f"`{NOT_REPORTED}`: the paper reports no number for this cell.")
+          f"`{NOT_REPORTED}`: the paper reports no number for this cell; `(k failed)`: k requested samples failed "
+          "(listed in the evaluation's samples.failures.jsonl) and are left out of the score.")
 
 
 def scores_frame(records: list[dict]) -> pd.DataFrame:
@@ -28,11 +29,16 @@ def variant_columns(variant_order: list[str]) -> list[str]:
     return PAPER_VARIANTS + [v for v in variant_order if v not in PAPER_VARIANTS]
 
 
+def _cell(mean: float, stderr: float, failed: int) -> str:
+    if pd.isna(mean):
+        return f"failed ({failed} failed, none answered)"
+    return f"{mean:.1f} ± {stderr:.1f}" + (f" ({failed} failed)" if failed else "")
+
+
 def paper_layout(scores: pd.DataFrame, variant_order: list[str]) -> pd.DataFrame:
     """One row per family × benchmark (× teacher/dataset when several), one column per variant: 'mean ± stderr'."""
-    cell = scores.assign(
-        cell=[f"{m:.1f} ± {s:.1f}" for m, s in zip(scores["pass@1"], scores["pass@1_stderr"])]
-    )
+    failed = scores["failed"].fillna(0).astype(int) if "failed" in scores else pd.Series(0, index=scores.index)
+    cell = scores.assign(cell=[_cell(m, s, k) for m, s, k in zip(scores["pass@1"], scores["pass@1_stderr"], failed)])
     # The base model has no teacher/dataset; repeat its cell on every teacher/dataset row of its family.
     base = cell[cell["variant"] == "base"][["family", "benchmark", "cell"]].rename(columns={"cell": "base"})
     tuned = cell[cell["variant"] != "base"]
