@@ -182,3 +182,13 @@ def test_benchmark_errors_are_one_line(mutate, message):
     with pytest.raises(UserError) as err:
         _load(mutate)
     assert str(err.value).startswith(message), str(err.value)
+
+
+def test_resources_per_rule_grow_on_retries():
+    study = _load(lambda c: c.update(resources={"growth": 2.0, "rules": {"train_sft": {"mem_mb": 1000}}}))
+    assert study.resources.of("train_sft").mem_mb == 1000 and study.resources.of("train_sft", 3).mem_mb == 4000
+    assert study.resources.of("train_sft", 2).runtime == 2 * _load().resources.of("train_sft").runtime
+    assert _load().resources.of("report").mem_mb < _load().resources.of("train_sft").mem_mb
+    with pytest.raises(UserError, match=r"config: resources.rules: Value error, unknown rule\(s\) \['train'\]|"
+                                        r"config: resources.rules: unknown rule\(s\) \['train'\]"):
+        _load(lambda c: c.update(resources={"rules": {"train": {"mem_mb": 1}}}))

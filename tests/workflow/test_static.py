@@ -96,3 +96,48 @@ def test_pivot_discovery_is_an_optional_rule(workdir):
     result = snakemake(workdir, "-n", check=False)
     assert result.returncode != 0
     assert "config: features.discover.reference: file not found: missing.jsonl" in result.stdout + result.stderr
+
+
+def test_every_job_declares_threads_memory_and_time_from_config(workdir):
+    """A dry run prints each job's resources: every job has mem_mb and runtime (config `resources`, defaults per
+    rule in config/resources.py), a config override reaches its rule only, and the API resource is declared."""
+    config = default_config()
+    config["resources"] = {"rules": {"evaluate_base": {"mem_mb": 123456, "runtime": 4321}}}
+    write_config(workdir, config)
+    out = snakemake(workdir, "-n").stdout
+    jobs = out.split("\nrule ")[1:]
+    assert len(jobs) > 20
+    for job in jobs:
+        name = job.split(":", 1)[0]
+        if name == "all":
+            continue
+        resources = next(line for line in job.splitlines() if line.strip().startswith("resources:"))
+        assert "mem_mb=" in resources and "runtime=" in resources, (name, resources)
+        assert ("mem_mb=123456" in resources) == (name == "evaluate_base"), (name, resources)
+        if name in ("generate_traces", "make_variant"):
+            assert "api=0" in resources, resources  # the embedded model calls no API
+
+
+def test_rules_files_declare_threads_and_resources():
+    from tests.conftest import REPO
+
+    for path in sorted((REPO / "workflow" / "rules").glob("*.smk")):
+        text = path.read_text()
+        for block in text.split("\nrule ")[1:] + text.split("\ncheckpoint ")[1:]:
+            name = block.split(":", 1)[0]
+            assert "    threads:" in block, f"{path.name}: rule {name} declares no threads"
+            assert f'mem_mb=mem_mb("{name}")' in block and f'runtime=runtime("{name}")' in block, \
+                f"{path.name}: rule {name} takes no mem_mb/runtime from config"
+
+
+def test_the_paper_config_validates_and_dry_runs(workdir):
+    """experiments/paper.yaml: R1 by API, GPT-4o / GPT-4o-mini generators, the paper's three families on 8 GPUs,
+    all variants and ablations, MATH-500 / AIME24 / GPQA-Diamond; planned without a key, a GPU or the hub."""
+    counts = planned_jobs(workdir, "--configfile", "experiments/paper.yaml")
+    families, variants, benchmarks = 3, 8, 3
+    assert counts["evaluate_base"] == families * benchmarks
+    assert counts["evaluate_sft"] == families * variants * benchmarks
+    assert counts["measure_student_style"] == families * (1 + variants) * benchmarks
+    assert counts["generate_traces"] == 4 and counts["make_variant"] == variants and counts["prepare_model"] == 3
+    printed = snakemake(workdir, "-n", "--configfile", "experiments/paper.yaml").stdout
+    assert "gpu=1" in printed and "api=1" in printed  # vLLM evaluation on a GPU; the API jobs take the api resource

@@ -190,3 +190,75 @@ def test_report_opens_in_a_browser_on_the_study_and_its_headline_table(finished_
         assert re.search(rf"{family}\ttiny_test\t\d+\.\d ± \d+\.\d\t", text), f"no score row for {family}"
     plots = [image for image in seen.rendered_images if image["src"].startswith("data:image/png")]
     assert plots, f"no embedded plot rendered on the landing page: {seen.images}"
+
+
+def _with(config: dict, path: tuple[str, ...], value, tmp_path: Path) -> str:
+    """A copy of the config with one setting changed, written as an overlay file; its path."""
+    edited = json.loads(json.dumps(config))
+    node = edited
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    out = tmp_path / "edited.yaml"
+    out.write_text(__import__("yaml").safe_dump(edited))
+    return str(out)
+
+
+def test_a_benchmark_sample_count_reruns_only_its_evaluations_and_the_report(finished_run, tmp_path):
+    workdir, config = finished_run
+    overlay = _with(config, ("benchmarks", "tiny_test", "n_samples"), 2, tmp_path)
+    students = 2 * (1 + len(VARIANTS))
+    assert planned_jobs(workdir, "--configfile", overlay) == {
+        "evaluate_base": 2, "evaluate_sft": 2 * len(VARIANTS), "measure_student_style": students, "report": 1,
+        "all": 1}
+
+
+def test_a_report_setting_reruns_only_the_report(finished_run, tmp_path):
+    workdir, config = finished_run
+    overlay = _with(config, ("report",), {"variant_order": list(reversed(VARIANTS))}, tmp_path)
+    assert planned_jobs(workdir, "--configfile", overlay) == {"report": 1, "all": 1}
+
+
+def test_adding_a_family_runs_only_its_jobs_and_the_report(finished_run, tmp_path):
+    workdir, config = finished_run
+    edited = json.loads(json.dumps(config))
+    edited["families"]["tllama2"] = {**config["families"]["tllama"], "sft": {"learning_rate": 5.0e-4}}
+    edited["study"]["families"] = [*config["study"]["families"], "tllama2"]
+    (tmp_path / "edited.yaml").write_text(__import__("yaml").safe_dump(edited))
+    n = len(VARIANTS)
+    counts = planned_jobs(workdir, "--configfile", str(tmp_path / "edited.yaml"))
+    assert counts == {"train_sft": n, "evaluate_base": 1, "evaluate_sft": n, "measure_student_style": 1 + n,
+                      "report": 1, "all": 1}
+
+
+def test_a_teacher_sampling_edit_reruns_the_teacher_and_everything_downstream(finished_run, tmp_path):
+    """Everything from the teacher's generation down; not the problems, the models or the base students' answers
+    (their style is measured again against the new profile)."""
+    workdir, config = finished_run
+    teacher = config["teachers"]["smol"]
+    overlay = _with(config, ("teachers", "smol", "generation"), {**teacher["generation"], "temperature": 0.6},
+                    tmp_path)
+    counts = planned_jobs(workdir, "--configfile", overlay)
+    assert counts["generate_traces"] == 2 and counts["merge_traces"] == 1 and counts["grade"] == 1
+    assert counts["extract_features"] == 1 and counts["make_variant"] == len(VARIANTS)
+    assert counts["measure_student_style"] == 2 * (1 + len(VARIANTS)) and counts["report"] == 1
+    assert not {"make_problems", "prepare_model", "evaluate_base"} & set(counts)
+
+
+def test_a_lexicon_edit_reruns_the_features_and_the_variants_that_use_the_style(finished_run, tmp_path):
+    """The variants whose build reads the style profile (ST-HC's prompt and check, the ablations) and what is built
+    from them (ST-HC-W); ST, ST-NT and SBS do not read it and stay; every student's style is measured again."""
+    workdir, config = finished_run
+    features = config.get("features", {})
+    lexicon = {"realization": ["wait"], "verification": ["let me check"], "exploration": ["alternatively"],
+               "integration": ["putting it together"]}
+    overlay = _with(config, ("features",), {**features, "lexicon": lexicon}, tmp_path)
+    counts = planned_jobs(workdir, "--configfile", overlay)
+    assert counts["make_variant"] == 5  # ST-HC, ST-HC-W, ST-PS, ST-SS, ST-HC-LM
+    jobs = planned_wildcards(workdir, "--configfile", overlay)
+    rebuilt = {re.search(r"variant=([\w-]+)", w).group(1) for rule, w in jobs if rule == "make_variant" and
+               "variant=" in w}
+    assert rebuilt <= {"ST-HC", "ST-HC-W", "ST-PS", "ST-SS", "ST-HC-LM"} and len(rebuilt) >= 4
+    rules = {rule for rule, _ in jobs}
+    assert "extract_features" in rules and "measure_student_style" in rules
+    assert not {"generate_traces", "grade", "build_st", "evaluate_base"} & rules

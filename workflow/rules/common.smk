@@ -24,3 +24,13 @@ wildcard_constraints:
     family=_alternatives(STUDY.families),
     benchmark=_alternatives(STUDY.benchmarks),
     shard=r"\d+",
+
+
+def mem_mb(rule):
+    """The rule's memory (MB) at this attempt: config `resources`, grown on each retry."""
+    return lambda wildcards, attempt: STUDY.resources.of(rule, attempt).mem_mb
+
+
+def runtime(rule):
+    """The rule's wall time (minutes) at this attempt: config `resources`, grown on each retry."""
+    return lambda wildcards, attempt: STUDY.resources.of(rule, attempt).runtime

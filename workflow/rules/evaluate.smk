@@ -18,6 +18,8 @@ rule evaluate_base:
         "benchmarks/evaluate/{family}/base/{benchmark}.tsv"
     threads: lambda w: STUDY.families[w.family].threads
     resources:
+        mem_mb=mem_mb("evaluate_base"),
+        runtime=runtime("evaluate_base"),
         gpu=lambda w: STUDY.family_generation(w.family, w.benchmark).gpus,
     conda:
         "../../envs/evaluate.yaml"
@@ -40,3 +42,7 @@ use rule evaluate_base as evaluate_sft with:
         "logs/evaluate/{family}/{teacher}/{dataset}/{variant}/{benchmark}.log",
     benchmark:
         "benchmarks/evaluate/{family}/{teacher}/{dataset}/{variant}/{benchmark}.tsv"
+    resources:  # replaces evaluate_base's set as a whole
+        mem_mb=mem_mb("evaluate_sft"),
+        runtime=runtime("evaluate_sft"),
+        gpu=lambda w: STUDY.family_generation(w.family, w.benchmark).gpus,

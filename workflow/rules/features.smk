@@ -15,6 +15,9 @@ rule extract_features:
                      category="Style", subcategory="{teacher}/{dataset}"),
     params:
         spec=lambda w: jobs.features_job(STUDY),
+    resources:
+        mem_mb=mem_mb("extract_features"),
+        runtime=runtime("extract_features"),
     log:
         "logs/extract_features/{teacher}/{dataset}.log",
     benchmark:
@@ -40,6 +43,10 @@ rule discover_pivots:
         markdown=paths.FEATURES["candidates_md"],
     params:
         spec=lambda w: jobs.discover_job(STUDY),
+    threads: 1
+    resources:
+        mem_mb=mem_mb("discover_pivots"),
+        runtime=runtime("discover_pivots"),
     log:
         "logs/discover_pivots/{teacher}/{dataset}.log",
     benchmark:
@@ -55,7 +62,7 @@ rule discover_pivots:
 # teacher's ST profile; the report gathers the summaries into the style-transfer table.
 rule measure_student_style:
     input:
-        samples=lambda w: wiring.style_samples(w),
+        samples=wiring.style_samples(checkpoints),
         profile=paths.FEATURES["profile"],
     output:
         features=paths.STUDENT_STYLE["features"],
@@ -64,6 +71,10 @@ rule measure_student_style:
         variant=_alternatives(["base", *STUDY.variants]),
     params:
         spec=lambda w: jobs.student_style_job(STUDY, wiring.eval_labels(w)),
+    threads: 1
+    resources:
+        mem_mb=mem_mb("measure_student_style"),
+        runtime=runtime("measure_student_style"),
     log:
         "logs/measure_student_style/{family}/{teacher}/{dataset}/{variant}/{benchmark}.log",
     benchmark:

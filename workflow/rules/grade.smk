@@ -12,6 +12,9 @@ rule grade:
                         subcategory="{teacher}/{dataset}"),
     params:
         spec=lambda w: jobs.grade_job(STUDY, w.dataset),
+    resources:
+        mem_mb=mem_mb("grade"),
+        runtime=runtime("grade"),
     log:
         "logs/grade/{teacher}/{dataset}.log",
     threads: STUDY.grade.threads

@@ -9,6 +9,9 @@ rule prepare_model:
     params:
         spec=lambda w: jobs.model_job(STUDY, w.model),
         cache=WORK.model_cache,
+    resources:
+        mem_mb=mem_mb("prepare_model"),
+        runtime=runtime("prepare_model"),
     log:
         "logs/prepare_model/{model}.log",
     benchmark:

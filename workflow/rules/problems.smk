@@ -8,6 +8,10 @@ rule make_problems:
         paths.PROBLEMS,
     params:
         spec=lambda w: jobs.problems_job(STUDY, w.dataset),
+    threads: 1
+    resources:
+        mem_mb=mem_mb("make_problems"),
+        runtime=runtime("make_problems"),
     log:
         "logs/make_problems/{dataset}.log",
     conda:

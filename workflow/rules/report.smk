@@ -21,6 +21,10 @@ rule report:
         landing=paths.SUMMARY["landing"],
     params:
         spec=lambda w: jobs.report_job(STUDY),
+    threads: 1
+    resources:
+        mem_mb=mem_mb("report"),
+        runtime=runtime("report"),
     log:
         "logs/report/report.log",
     benchmark:

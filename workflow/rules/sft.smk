@@ -20,6 +20,8 @@ rule train_sft:
         "benchmarks/train_sft/{family}/{teacher}/{dataset}/{variant}.tsv"
     threads: lambda w: STUDY.families[w.family].threads
     resources:
+        mem_mb=mem_mb("train_sft"),
+        runtime=runtime("train_sft"),
         gpu=lambda w: wiring.sft_gpus(STUDY, w.family),
     conda:
         "../../envs/train_sft.yaml"

@@ -8,6 +8,10 @@ rule build_st:
         paths.ST,
     params:
         spec=lambda w: jobs.st_job(STUDY),
+    threads: 1
+    resources:
+        mem_mb=mem_mb("build_st"),
+        runtime=runtime("build_st"),
     log:
         "logs/build_st/{teacher}/{dataset}.log",
     conda:

@@ -23,7 +23,11 @@ rule generate_traces:
     benchmark:
         "benchmarks/generate_traces/{teacher}/{dataset}/{shard}.tsv"
     threads: lambda w: STUDY.teachers[w.teacher].threads
+    localrule: STUDY.resources.api_jobs_on_submit_host
     resources:
+        mem_mb=mem_mb("generate_traces"),
+        runtime=runtime("generate_traces"),
+        api=lambda w: wiring.teacher_api(STUDY, w.teacher),
         gpu=lambda w: STUDY.teachers[w.teacher].generation.gpus,
     conda:
         "../../envs/generate_traces.yaml"
@@ -42,6 +46,10 @@ rule merge_traces:
         teacher=MODEL_TEACHERS,
     params:
         spec=lambda w: jobs.spec_json("generate_traces"),
+    threads: 1
+    resources:
+        mem_mb=mem_mb("merge_traces"),
+        runtime=runtime("merge_traces"),
     log:
         "logs/merge_traces/{teacher}/{dataset}.log",
     conda:
@@ -63,6 +71,10 @@ rule import_traces:
     params:
         spec=lambda w: jobs.import_job(STUDY, w.teacher),
         cache=WORK.datasets_cache,
+    threads: 1
+    resources:
+        mem_mb=mem_mb("import_traces"),
+        runtime=runtime("import_traces"),
     log:
         "logs/import_traces/{teacher}/{dataset}.log",
     conda:

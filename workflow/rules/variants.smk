@@ -22,7 +22,11 @@ rule make_variant:
     benchmark:
         "benchmarks/make_variant/{teacher}/{dataset}/{variant}.tsv"
     threads: lambda w: wiring.variant_resources(STUDY, w.variant)[0]
+    localrule: STUDY.resources.api_jobs_on_submit_host
     resources:
+        mem_mb=mem_mb("make_variant"),
+        runtime=runtime("make_variant"),
+        api=lambda w: wiring.variant_api(STUDY, w.variant),
         gpu=lambda w: wiring.variant_resources(STUDY, w.variant)[1],
     conda:
         "../../envs/build_variants.yaml"
@@ -39,6 +43,10 @@ checkpoint align_variants:
         directory(paths.ALIGNMENT),
     params:
         spec=lambda w: jobs.align_job(STUDY),
+    threads: 1
+    resources:
+        mem_mb=mem_mb("align_variants"),
+        runtime=runtime("align_variants"),
     log:
         "logs/align_variants/{teacher}/{dataset}.log",
     benchmark:
@@ -56,6 +64,10 @@ rule select_variant:
         problems=lambda w: wiring.aligned_problems(checkpoints, w),
     output:
         paths.VARIANT_TRAIN,
+    threads: 1
+    resources:
+        mem_mb=mem_mb("select_variant"),
+        runtime=runtime("select_variant"),
     log:
         "logs/select_variant/{teacher}/{dataset}/{variant}.log",
     benchmark:
@@ -76,6 +88,10 @@ rule publish_variant:
     params:
         spec=lambda w: jobs.publish_job(STUDY, w),
         prompt=lambda w, input: f"--prompt {input.prompt}" if "prompt" in input.keys() else "",
+    threads: 1
+    resources:
+        mem_mb=mem_mb("publish_variant"),
+        runtime=runtime("publish_variant"),
     log:
         "logs/publish_variant/{teacher}/{dataset}/{variant}.log",
     benchmark:
@@ -98,6 +114,10 @@ rule compare_variants:
         markdown=paths.COMPARISON["markdown"],
         plot=report(paths.COMPARISON["plot"], caption="../report/variants_plot.rst", category="Variants",
                     subcategory="{teacher}/{dataset}"),
+    threads: 1
+    resources:
+        mem_mb=mem_mb("compare_variants"),
+        runtime=runtime("compare_variants"),
     log:
         "logs/compare_variants/{teacher}/{dataset}.log",
     benchmark:

@@ -23,6 +23,7 @@ from styledistill.config.entries import (
     WorkflowEntry,
     dataset_entry,
 )
+from styledistill.config.resources import ResourcesEntry
 from styledistill.errors import UserError
 from styledistill.generation.settings import GenerationConfig
 from styledistill.models.sources import SOURCES as MODEL_SOURCES
@@ -36,7 +37,7 @@ from styledistill.variants.settings import VariantSettings
 REGISTRIES = ("models", "datasets", "teachers", "generators", "variants", "families", "benchmarks")
 REQUIRED = ("study", "models", "datasets", "teachers", "variants", "families", "benchmarks")
 BLOCKS = {"build_st": BuildStEntry, "features": FeaturesEntry, "build_variants": AlignEntry, "grade": GradeEntry,
-          "report": ReportEntry}
+          "report": ReportEntry, "resources": ResourcesEntry}
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Study:
     build_variants: AlignEntry
     grade: GradeEntry
     report: ReportEntry
+    resources: ResourcesEntry
     recipes: dict[str, Recipe] = field(default_factory=dict)  # each family's recipe, resolved
 
     def is_api(self, model: str) -> bool:

@@ -50,6 +50,18 @@ def variant_resources(study: Study, variant: str) -> tuple[int, int]:
     return (gen.threads, gen.generation.gpus) if gen is not None else (1, 0)
 
 
+def teacher_api(study: Study, teacher: str) -> int:
+    """1 when the teacher's jobs call a paid API (the `api` resource that throttles them), else 0."""
+    teacher_entry = study.teachers[teacher]
+    return int(not study.imports(teacher) and study.is_api(teacher_entry.model))
+
+
+def variant_api(study: Study, variant: str) -> int:
+    """1 when the variant's generator calls a paid API, else 0."""
+    gen = generator(study, variant)
+    return int(gen is not None and study.is_api(gen.model))
+
+
 def variant_inputs(study: Study, wildcards: Any) -> dict[str, str]:
     """A variant's input (ST, or the variant it builds on) and what its kind needs: the style profile, the ST set as
     a reference, its generator's model and prompt."""
@@ -129,11 +141,15 @@ def all_scores(study: Study, output: str = "scores") -> list[str]:
     return base + tuned
 
 
-def style_samples(wildcards: Any) -> str:
-    """The evaluation whose outputs a style job measures: the base student's, or the variant's student's."""
-    if wildcards.variant == "base":
-        return paths.EVAL_BASE["samples"].format(family=wildcards.family, benchmark=wildcards.benchmark)
-    return paths.EVAL_SFT["samples"].format(**dict(wildcards.items()))
+def style_samples(checkpoints: Any) -> Any:
+    """An input function: the evaluation whose outputs a style job measures, the base student's or the variant's
+    student's (the latter deferred until the align checkpoint, as in `once_aligned`, so a rerun of the checkpoint
+    reruns only the style jobs whose evaluation changed)."""
+    def inputs(wildcards: Any) -> str:
+        if wildcards.variant == "base":
+            return paths.EVAL_BASE["samples"].format(family=wildcards.family, benchmark=wildcards.benchmark)
+        return once_aligned(checkpoints, paths.EVAL_SFT["samples"])(wildcards)
+    return inputs
 
 
 def all_styles(study: Study) -> list[str]:
