@@ -32,11 +32,20 @@ TIMEOUT=${STYLEDISTILL_SLURM_TIMEOUT:-60}
 # (and wants MinJobAge >= 3x its first-check delay before it trusts squeue), so keep finished jobs for 15 minutes.
 MIN_JOB_AGE=${STYLEDISTILL_SLURM_MIN_JOB_AGE:-900}
 
+case "$GPUS" in ''|*[!0-9]*|0) echo "slurm-local: STYLEDISTILL_SLURM_GPUS must be a positive integer" >&2; exit 2 ;; esac
+case "$GPU_TYPE" in ''|*[!A-Za-z0-9_.]*) echo "slurm-local: STYLEDISTILL_SLURM_GPU_TYPE must be [A-Za-z0-9_.]+" >&2; exit 2 ;; esac
+
 CONF="$STATE/etc/slurm.conf"
 MUNGE_SOCKET="$STATE/munge/munge.socket"
 MARKER="STYLEDISTILL_SLURM_STATE=$STATE"
 
-die() { echo "slurm-local: $*" >&2; exit 1; }
+# A failed `up` stops whatever it had started (logs stay in the state dir for a look) before it exits.
+CLEANUP_ON_DIE=""
+die() {
+  echo "slurm-local: $*" >&2
+  if [ -n "$CLEANUP_ON_DIE" ]; then CLEANUP_ON_DIE=""; STYLEDISTILL_SLURM_QUIET=1 cmd_down --keep-state; fi
+  exit 1
+}
 log() { [ -n "${STYLEDISTILL_SLURM_QUIET:-}" ] || echo "slurm-local: $*" >&2; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
@@ -55,7 +64,8 @@ have_slurm() {
 
 install_packages() {
   have_slurm && return 0
-  [ "$(id -u)" = 0 ] || die "slurm-wlm/munge are not installed and installing them needs root (apt-get install slurm-wlm munge)"
+  [ "$(id -u)" = 0 ] ||
+    die "slurm-wlm/munge are not installed and installing them needs root (apt-get install slurm-wlm munge)"
   command -v apt-get >/dev/null || die "slurm-wlm/munge are not installed and there is no apt-get to install them"
   local t0 aptlog policy_created=""
   t0=$(now)
@@ -171,13 +181,14 @@ link_client_config() {
     if [ "$cur" != "$STATE/etc" ]; then
       other=${cur%/etc}
       pid_alive "$(pidfile_pid "$other/run/slurmctld.pid")" &&
-        die "another local cluster is up ($other, see $CLIENT_LINK); run scripts/slurm-local.sh down with STYLEDISTILL_SLURM_DIR=$other first"
+        die "another local cluster is up ($other, see $CLIENT_LINK);" \
+          "stop it first: STYLEDISTILL_SLURM_DIR=$other scripts/slurm-local.sh down"
     fi
     rm -f "$CLIENT_LINK"
   elif [ -e "$CLIENT_LINK" ]; then
     die "$CLIENT_LINK exists and is not our link (a configless slurmd runs here?)"
   fi
-  mkdir -p "$(dirname "$CLIENT_LINK")" && ln -s "$STATE/etc" "$CLIENT_LINK" ||
+  { mkdir -p "$(dirname "$CLIENT_LINK")" && ln -s "$STATE/etc" "$CLIENT_LINK"; } ||
     die "cannot create $CLIENT_LINK (srun inside jobs needs it; are you root?)"
 }
 
@@ -207,7 +218,10 @@ marked_pids() {
     { parent[$1] = $2 }
     END {
       changed = 1
-      while (changed) { changed = 0; for (c in parent) if (!(c in keep) && (parent[c] in keep)) { keep[c] = 1; changed = 1 } }
+      while (changed) {
+        changed = 0
+        for (c in parent) if (!(c in keep) && (parent[c] in keep)) { keep[c] = 1; changed = 1 }
+      }
       for (k in keep) print k
     }')
   for p in $all; do [ "$p" != "$$" ] && [ "$p" != "$BASHPID" ] && echo "$p"; done
@@ -221,8 +235,11 @@ cluster_answers() { slurm_env; timeout 10 scontrol ping 2>/dev/null | grep -q "i
 
 start_daemons() {
   local key="$STATE/munge/munge.key" pid
-  port_busy "$CTLD_PORT" && die "port $CTLD_PORT is in use (another slurmctld?); set STYLEDISTILL_SLURM_CTLD_PORT/_SLURMD_PORT"
-  port_busy "$SLURMD_PORT" && die "port $SLURMD_PORT is in use (another slurmd?); set STYLEDISTILL_SLURM_CTLD_PORT/_SLURMD_PORT"
+  local port
+  for port in "$CTLD_PORT" "$SLURMD_PORT"; do
+    port_busy "$port" &&
+      die "port $port is in use (another SLURM?); choose others with STYLEDISTILL_SLURM_CTLD_PORT/_SLURMD_PORT"
+  done
   [ "${#MUNGE_SOCKET}" -lt 100 ] || die "state dir path too long for a unix socket: $MUNGE_SOCKET"
   if [ ! -s "$key" ]; then
     dd if=/dev/urandom of="$key" bs=1024 count=1 status=none || die "cannot write the munge key $key"
@@ -232,7 +249,7 @@ start_daemons() {
   env "$MARKER" munged --force --key-file="$key" --socket="$MUNGE_SOCKET" --pid-file="$STATE/run/munged.pid" \
     --log-file="$STATE/log/munged.log" --seed-file="$STATE/munge/munged.seed" \
     </dev/null >>"$STATE/log/munged.out" 2>&1 ||
-    die "munged did not start: $(tail -n 1 "$STATE/log/munged.log" "$STATE/log/munged.out" 2>/dev/null | grep -v '^==' | grep . | tail -n 1)"
+    die "munged did not start: $(cat "$STATE/log/munged.log" "$STATE/log/munged.out" 2>/dev/null | grep . | tail -n 1)"
   wait_for "munged socket" 10 test -S "$MUNGE_SOCKET" || die "munged socket $MUNGE_SOCKET did not appear"
   env "$MARKER" SLURM_CONF="$CONF" slurmctld -c -f "$CONF" </dev/null >>"$STATE/log/slurmctld.out" 2>&1 ||
     die "slurmctld did not start: $(tail -n 1 "$STATE/log/slurmctld.log" 2>/dev/null)"
@@ -243,9 +260,9 @@ start_daemons() {
   done
 }
 
-# wait_for DESCRIPTION SECONDS COMMAND…: retry COMMAND every 0.2 s.
+# wait_for DESCRIPTION SECONDS COMMAND…: retry COMMAND every 0.2 s for up to SECONDS (DESCRIPTION: for the reader).
 wait_for() {
-  local what=$1 secs=$2 t0; shift 2
+  local secs=$2 t0; shift 2
   t0=$(date +%s)
   until "$@"; do
     [ $(( $(date +%s) - t0 )) -ge "$secs" ] && return 1
@@ -288,6 +305,7 @@ cmd_up() {
   fi
   # Leftovers of a crashed run in this state dir: stop them first.
   [ -n "$(marked_pids)" ] && STYLEDISTILL_SLURM_QUIET=1 cmd_down --keep-state
+  CLEANUP_ON_DIE=1
   write_config
   link_client_config
   slurm_env
@@ -297,7 +315,8 @@ cmd_up() {
     die "slurmctld does not answer after ${TIMEOUT}s: $(tail -n 1 "$STATE/log/slurmctld.log" 2>/dev/null)"
   log "controller answers ($(elapsed "$t0") s)"
   if ! wait_for "idle node" "$TIMEOUT" node_idle; then
-    die "node localhost is '$(node_state)', not idle, after ${TIMEOUT}s: $(sinfo -h -R -o '%E' 2>/dev/null | head -n 1) $(grep -i error "$STATE/log/slurmd.log" 2>/dev/null | tail -n 1)"
+    die "node localhost is '$(node_state)', not idle, after ${TIMEOUT}s:" \
+      "$(sinfo -h -R -o '%E' 2>/dev/null | head -n 1) $(grep -i error "$STATE/log/slurmd.log" 2>/dev/null | tail -n 1)"
   fi
   log "node idle ($(elapsed "$t0") s)"
   # Like the plugin's job step: srun inside the job, without SLURM_CONF, asking for the job's GPU.
@@ -305,7 +324,9 @@ cmd_up() {
   log "CPU test job done ($(elapsed "$t0") s)"
   run_test_job gpu --gpus=1 --wrap 'env -u SLURM_CONF srun -n1 --gpus=1 printenv CUDA_VISIBLE_DEVICES'
   log "GPU test job done ($(elapsed "$t0") s)"
-  echo "slurm-local: up in $(elapsed "$t0") s (node localhost: $(nproc) CPUs, $(real_memory_mb) MB, gpu:$GPU_TYPE:$GPUS; packages installed now: $installed_now); export SLURM_CONF=$CONF"
+  CLEANUP_ON_DIE=""
+  echo "slurm-local: up in $(elapsed "$t0") s (node localhost: $(nproc) CPUs, $(real_memory_mb) MB," \
+    "gpu:$GPU_TYPE:$GPUS; packages installed now: $installed_now); export SLURM_CONF=$CONF"
 }
 
 cmd_down() {
