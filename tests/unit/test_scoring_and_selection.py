@@ -56,12 +56,13 @@ def test_majority_vote_by_hand():
         "b": [("3", False), ("4", True), ("3", False)],  # 3 wins 2:1 -> wrong, though pass@3 is 1
         "c": [("8", True), ("9", False), ("", False)],  # 1:1 tie (no extraction does not vote): first seen wins
         "d": [("", False), ("", False), ("", False)],  # nobody voted: wrong
+        "e": [("1/2", False), ("025", True), ("$25$", True)],  # the same number written three ways: 2 votes
     })
-    assert [majority_correct(g) for _, g in samples.groupby("problem_id")] == [True, False, True, False]
+    assert [majority_correct(g) for _, g in samples.groupby("problem_id")] == [True, False, True, False, True]
     result = score(samples, ks=(1, 3))
-    assert result["maj@n"] == pytest.approx(50.0)
-    assert result["maj@n_stderr"] == pytest.approx(pd.Series([1.0, 0, 1, 0]).std() / 2 * 100)
-    assert result["pass@3"] == pytest.approx(75.0)
+    assert result["maj@n"] == pytest.approx(60.0)
+    assert result["maj@n_stderr"] == pytest.approx(pd.Series([1.0, 0, 1, 0, 1]).std() / math.sqrt(5) * 100)
+    assert result["pass@3"] == pytest.approx(80.0)
 
 
 def _graded(rows):

@@ -17,15 +17,25 @@ def pass_at_k(n: int, c: int, k: int) -> float:
     return 1.0 - math.comb(n - c, k) / math.comb(n, k)
 
 
+def vote_key(extracted: str) -> str:
+    """What a sample votes for: its number's exact value when it is one ("025", "25.0" and "$25$" vote
+    together), else its extraction without math delimiters."""
+    from styledistill.grading.numbers import exact_value, strip_math
+
+    value = exact_value(extracted)
+    return str(value) if value is not None else strip_math(extracted)
+
+
 def majority_correct(problem: pd.DataFrame) -> bool:
-    """Is the most frequent extracted answer of one problem's samples correct? Ties go to the answer seen first;
-    samples without an extraction do not vote (none at all: wrong)."""
+    """Is the most frequent answer among one problem's samples correct? Ties go to the answer seen first; samples
+    without an extraction do not vote (none at all: wrong)."""
     voted = problem[problem["extracted"].fillna("").astype(str).str.strip() != ""].sort_values("sample")
     if voted.empty:
         return False
-    counts = voted["extracted"].value_counts(sort=False)  # in order of first appearance
+    keys = voted["extracted"].astype(str).map(vote_key)
+    counts = keys.value_counts(sort=False)  # in order of first appearance
     winner = counts.index[int(np.argmax(counts.to_numpy()))]
-    return bool(voted.loc[voted["extracted"] == winner, "correct"].iloc[0])
+    return bool(voted.loc[keys == winner, "correct"].iloc[0])
 
 
 def _mean_stderr(values: np.ndarray) -> tuple[float, float]:
