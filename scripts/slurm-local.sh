@@ -9,14 +9,17 @@
 #   scripts/slurm-local.sh down    cancel jobs, stop the daemons and everything they spawned, delete the state dir
 #
 # Everything lives under STYLEDISTILL_SLURM_DIR (default /tmp/styledistill-slurm): config, munge key and socket,
-# spool, logs, pid files and the fake GPU device files. Nothing is written to /etc; clients find the cluster through
-# SLURM_CONF=$STYLEDISTILL_SLURM_DIR/etc/slurm.conf (`up` exports it to its test jobs; you export it yourself).
+# spool, logs, pid files and the fake GPU device files. Nothing is written to /etc. Clients find the cluster through
+# SLURM_CONF=$STYLEDISTILL_SLURM_DIR/etc/slurm.conf (export it yourself), and, for srun inside jobs, which the
+# executor plugin runs without SLURM_CONF, through the link /run/slurm/conf -> $STYLEDISTILL_SLURM_DIR/etc (see
+# link_client_config): one local cluster per machine, and none where /etc/slurm/slurm.conf exists.
 # The node is `localhost` with CPUs = nproc, RealMemory = MemTotal minus a margin, and STYLEDISTILL_SLURM_GPUS fake
 # GPUs (GRES gpu, type STYLEDISTILL_SLURM_GPU_TYPE) backed by device files under the state dir: jobs get
 # CUDA_VISIBLE_DEVICES and `scontrol show job` shows the GRES, but there is no GPU. No accounting (no slurmdbd), so
 # sacct does not work: profiles/slurm uses squeue for job status, which needs the large MinJobAge set here.
-# Other knobs: STYLEDISTILL_SLURM_PARTITION (default debug), STYLEDISTILL_SLURM_CTLD_PORT / _SLURMD_PORT (6817/6818;
-# change both to run two clusters side by side), STYLEDISTILL_SLURM_TIMEOUT (seconds to wait for each step, 60).
+# Other knobs: STYLEDISTILL_SLURM_PARTITION (default debug), STYLEDISTILL_SLURM_CTLD_PORT / _SLURMD_PORT (6817/6818,
+# if something else holds those), STYLEDISTILL_SLURM_TIMEOUT (seconds to wait for each step, 60).
+# Runs as root (the daemons, /run/slurm/conf); installs packages only when slurmctld/slurmd/sbatch/munged are missing.
 # Every process started here carries STYLEDISTILL_SLURM_STATE=<state dir> in its environment; `down` stops exactly
 # those processes (and their descendants), nothing else.
 set -uo pipefail
@@ -28,12 +31,16 @@ PARTITION=${STYLEDISTILL_SLURM_PARTITION:-debug}
 CTLD_PORT=${STYLEDISTILL_SLURM_CTLD_PORT:-6817}
 SLURMD_PORT=${STYLEDISTILL_SLURM_SLURMD_PORT:-6818}
 TIMEOUT=${STYLEDISTILL_SLURM_TIMEOUT:-60}
-# squeue forgets a finished job MinJobAge seconds after it ended; the SLURM executor plugin polls every 40-180 s
-# (and wants MinJobAge >= 3x its first-check delay before it trusts squeue), so keep finished jobs for 15 minutes.
+# squeue forgets a finished job MinJobAge seconds after it ended; the SLURM executor plugin polls every 10-180 s with
+# profiles/slurm (and falls back to sacct unless MinJobAge >= 3x its first-check delay): keep them for 15 minutes.
 MIN_JOB_AGE=${STYLEDISTILL_SLURM_MIN_JOB_AGE:-900}
 
-case "$GPUS" in ''|*[!0-9]*|0) echo "slurm-local: STYLEDISTILL_SLURM_GPUS must be a positive integer" >&2; exit 2 ;; esac
-case "$GPU_TYPE" in ''|*[!A-Za-z0-9_.]*) echo "slurm-local: STYLEDISTILL_SLURM_GPU_TYPE must be [A-Za-z0-9_.]+" >&2; exit 2 ;; esac
+case "$GPUS" in
+  ''|*[!0-9]*|0) echo "slurm-local: STYLEDISTILL_SLURM_GPUS must be a positive integer" >&2; exit 2 ;;
+esac
+case "$GPU_TYPE" in
+  ''|*[!A-Za-z0-9_.]*) echo "slurm-local: STYLEDISTILL_SLURM_GPU_TYPE must match [A-Za-z0-9_.]+" >&2; exit 2 ;;
+esac
 
 CONF="$STATE/etc/slurm.conf"
 MUNGE_SOCKET="$STATE/munge/munge.socket"
@@ -358,10 +365,9 @@ cmd_down() {
   [ -z "$pids" ] || die "could not stop processes: $pids"
   unlink_client_config
   if [ -z "$keep_state" ]; then
-    case "$STATE" in
-      /|/tmp|/root|/home|/usr|/etc|/var) die "refusing to delete state dir $STATE" ;;
-    esac
-    rm -rf "$STATE"
+    # Only what `up` created: the state dir itself goes only if nothing else is in it.
+    rm -rf "${STATE:?}"/{etc,munge,log,run,spool,dev}
+    rmdir "$STATE" 2>/dev/null || true
   fi
   log "down ($STATE)"
 }
@@ -374,7 +380,7 @@ cmd_status() {
   done
   if pid_alive "$(pidfile_pid "$STATE/run/slurmctld.pid")" && cluster_answers; then
     sinfo -N -o '%N %P %t %c %m %G'
-    squeue --states=all -o '%i %j %T %M %b %R' | head -n 20
+    squeue --states=all -o '%i %j %T %M %k %R' | head -n 20
   else
     echo "cluster: not answering (state dir $STATE)"; rc=1
   fi

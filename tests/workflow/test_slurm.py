@@ -1,0 +1,73 @@
+"""The tiny study on a real single-node SLURM cluster (scripts/slurm-local.sh: slurm-wlm and munge, fake GPUs as
+generic resources) through profiles/slurm: every job an sbatch job, the training jobs asking for a GPU, one
+deliberately broken benchmark that fails while the rest of the DAG goes on (--keep-going). The cluster is torn
+down afterwards, whatever happens."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.slurm_cluster import SlurmUnavailable, local_slurm, skip_reason
+from tests.workflow.conftest import copy_workflow, write_config
+from tests.workflow.tiny import tiny_config
+
+pytestmark = [pytest.mark.slow, pytest.mark.slurm]
+
+
+def _config(smollm2_dir: Path, broken: Path) -> dict:
+    config = tiny_config(smollm2_dir)
+    config["study"].update(variants=["ST", "ST-NT"], families=["tllama"], benchmarks=["tiny_test", "broken"])
+    config["teachers"]["smol"]["shards"] = 1
+    # a benchmark whose second row has no question: its make_problems job fails at run time (one line, no output)
+    broken.write_text('{"id": "b1", "problem": "What is 1 + 1?", "answer": "2"}\n'
+                      '{"id": "b2", "problem": "", "answer": "3"}\n')
+    config["datasets"]["broken"] = {"source": "jsonl", "split": "test", "path": str(broken),
+                                    "fields": {"id": "id", "question": "problem", "answer": "answer"}}
+    config["benchmarks"]["broken"] = {"dataset": "broken", "n_samples": 1}
+    return config
+
+
+def test_the_tiny_study_runs_on_slurm_and_a_failed_job_does_not_stop_the_rest(tmp_path, smollm2_dir):
+    reason = skip_reason()
+    if reason:
+        pytest.skip(reason)
+    workdir = copy_workflow(tmp_path / "wf")
+    write_config(workdir, _config(smollm2_dir, tmp_path / "broken.jsonl"))
+    snakemake = str(Path(sys.executable).parent / "snakemake")
+    try:
+        with local_slurm(tmp_path / "slurm") as cluster:
+            env = {**cluster.env, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{cluster.env['PATH']}"}
+            # the GPU request of training is a per-rule override of the profile's, no rule edited
+            run = subprocess.run([snakemake, *cluster.profile_args(), "--set-resources", "train_sft:gpu=1",
+                                  "--retries", "0"], cwd=workdir, env=env, capture_output=True, text=True,
+                                 timeout=2400)
+            jobs = cluster.jobs()
+            training = [cluster.job_info(job["id"]) for job in jobs if job["comment"].startswith("rule_train_sft")]
+    except SlurmUnavailable as exc:
+        pytest.skip(exc.reason)
+    out = run.stdout + run.stderr
+    assert run.returncode != 0, "the broken benchmark must fail the run"
+    assert "Error in rule make_problems" in out and "broken" in out
+    assert "fields.question" in (workdir / "logs" / "make_problems" / "broken.log").read_text() or \
+        "must be non-empty text" in (workdir / "logs" / "make_problems" / "broken.log").read_text()
+    assert not (workdir / "results" / "problems" / "broken" / "problems.parquet").exists()
+    # everything that does not need the broken benchmark ran, as SLURM jobs
+    for path in ("results/eval/tllama/base/tiny_test/scores.json",
+                 "results/eval/tllama/smol/tiny_train/ST/tiny_test/scores.json",
+                 "results/eval/tllama/smol/tiny_train/ST-NT/tiny_test/scores.json",
+                 "results/style/tllama/smol/tiny_train/ST/tiny_test/style.json",
+                 "results/variants/smol/tiny_train/comparison.md"):
+        assert (workdir / path).exists(), path
+    assert not (workdir / "results" / "summary" / "scores.md").exists()  # the report needs every benchmark
+    states = {job["comment"].split("_wildcards")[0]: job["state"] for job in jobs}
+    assert states.get("rule_make_problems") in ("FAILED", "COMPLETED")  # two make_problems jobs: one failed
+    assert any(job["state"] == "FAILED" for job in jobs if job["comment"].startswith("rule_make_problems"))
+    assert len(training) == 2 and all(info["JobState"] == "COMPLETED" for info in training)
+    for info in training:  # one task holding its GPU (torchrun starts one process per GPU itself)
+        assert "gpu" in info.get("JOB_GRES", "") + info.get("TresPerJob", "") + info.get("TRES", ""), info
+        assert info["NumTasks"] == "1"
