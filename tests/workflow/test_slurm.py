@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from styledistill.config.resources import DEFAULTS
 from tests.slurm_cluster import SlurmUnavailable, local_slurm, skip_reason
 from tests.workflow.conftest import copy_workflow, write_config
 from tests.workflow.tiny import tiny_config
@@ -29,6 +30,8 @@ def _config(smollm2_dir: Path, broken: Path) -> dict:
     config["datasets"]["broken"] = {"source": "jsonl", "split": "test", "path": str(broken),
                                     "fields": {"id": "id", "question": "problem", "answer": "answer"}}
     config["benchmarks"]["broken"] = {"dataset": "broken", "n_samples": 1}
+    # this machine is the cluster's only node: every job asks for what it has (the defaults are a GPU node's)
+    config["resources"] = {"rules": {rule: {"mem_mb": 2000, "runtime": 30} for rule in DEFAULTS}}
     return config
 
 
