@@ -36,9 +36,10 @@ browser:
 test: $(STAMP) vllm-env browser
 	pytest
 
-# The quick loop while developing: pure unit tests and the dry-run checks (about a minute).
+# The quick loop while developing: pure unit tests and the dry-run checks (about two minutes), none of the slow,
+# SLURM or multi-process tests (select those with `pytest -m slurm`, `pytest -m multiprocess`, `pytest -m slow`).
 test-fast: $(STAMP)
-	pytest -q tests/unit tests/workflow/test_static.py
+	pytest -q -m "not slow" tests/unit tests/workflow/test_static.py
 
 report: $(STAMP)
 	snakemake --report results/report.html

@@ -21,8 +21,7 @@ import time
 from pathlib import Path
 
 import yaml
-
-from timing import best_of
+from timing import best_of  # bench/timing.py (this directory is on sys.path when run as a script)
 
 REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")

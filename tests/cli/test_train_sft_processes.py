@@ -17,6 +17,8 @@ from styledistill.sft.recipe import launcher, resolve
 from tests.cli.test_train_sft import RECIPE, _losses
 from tests.conftest import REPO
 
+pytestmark = [pytest.mark.slow, pytest.mark.multiprocess]  # several torchrun/DeepSpeed ranks
+
 pytest.importorskip("deepspeed")
 
 ZERO = {2: str(REPO / "recipes" / "deepspeed" / "zero2.json"), 3: str(REPO / "recipes" / "deepspeed" / "zero3.json")}

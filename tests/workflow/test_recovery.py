@@ -29,7 +29,7 @@ def _start(workdir: Path, *args: str) -> subprocess.Popen:
                             env=env, start_new_session=True)
 
 
-def _finished_requests(workdir: Path) -> int:
+def finished_requests(workdir: Path) -> int:
     """Complete lines in the request store (a line cut by the kill does not count, as the store reads it)."""
     count = 0
     for segment in (workdir / "work" / "requests").rglob("*.jsonl"):
@@ -42,7 +42,7 @@ def _finished_requests(workdir: Path) -> int:
     return count
 
 
-def _wait_for(predicate, timeout: float, what: str, proc: subprocess.Popen | None = None) -> None:
+def wait_for(predicate, timeout: float, what: str, proc: subprocess.Popen | None = None) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         if proc is not None and proc.poll() is not None:
@@ -56,7 +56,7 @@ def _config(smollm2_dir: Path) -> dict:
     config = tiny_config(smollm2_dir)
     teacher = config["teachers"]["smol"]
     # small batches and one shard: requests are stored a few at a time, so the kill lands between them
-    config["teachers"]["smol"] = {**teacher, "shards": 1, "generation": {**teacher["generation"], "batch_size": 2}}
+    config["teachers"]["smol"] = {**teacher, "shards": 1, "generation": {**teacher["generation"], "batch_size": 4}}
     return config
 
 
@@ -69,11 +69,11 @@ def test_kill_9_mid_run_then_unlock_and_rerun_incomplete_sends_nothing_twice(tmp
     total = 8 * config["teachers"]["smol"]["n_samples"]  # easy_train.jsonl: 8 problems
     run = _start(workdir, TRACES)
     try:
-        _wait_for(lambda: _finished_requests(workdir) >= 4, 600, "the first stored requests", run)
+        wait_for(lambda: finished_requests(workdir) >= 4, 600, "the first stored requests", run)
     finally:
         os.killpg(run.pid, signal.SIGKILL)
         run.wait()
-    before = _finished_requests(workdir)
+    before = finished_requests(workdir)
     assert 4 <= before < total, "the kill must land in the middle of the teacher's generation"
     locked = snakemake(workdir, "--cores", "2", TRACES, check=False)
     assert locked.returncode != 0 and "cannot be locked" in locked.stdout + locked.stderr
@@ -82,7 +82,7 @@ def test_kill_9_mid_run_then_unlock_and_rerun_incomplete_sends_nothing_twice(tmp
     log = (workdir / "logs" / "generate_traces" / "smol" / "tiny_train" / "0.log").read_text()
     cached, generated = map(int, re.search(r"(\d+) cached, (\d+) to generate", log).groups())
     assert cached == before and cached + generated == total  # nothing finished was sent again
-    assert _finished_requests(workdir) == total
+    assert finished_requests(workdir) == total
 
 
 def test_a_second_run_on_the_same_directory_is_refused(tmp_path, smollm2_dir):
@@ -92,7 +92,7 @@ def test_a_second_run_on_the_same_directory_is_refused(tmp_path, smollm2_dir):
     write_config(workdir, _config(smollm2_dir))
     first = _start(workdir, TRACES)
     try:
-        _wait_for(lambda: any((workdir / ".snakemake" / "locks").glob("*")), 120, "the first run's lock", first)
+        wait_for(lambda: any((workdir / ".snakemake" / "locks").glob("*")), 120, "the first run's lock", first)
         second = snakemake(workdir, "--cores", "2", TRACES, check=False)
         assert second.returncode != 0
         assert "Directory cannot be locked" in second.stdout + second.stderr
