@@ -54,9 +54,14 @@ def plot_style(style: pd.DataFrame, variant_order: list[str], out: str | Path) -
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    if style.empty:
+        left.text(0.5, 0.5, "no student outputs were measured", ha="center", va="center")
+        _save(fig, out)
+        plt.close(fig)
+        return
     variants = ["base"] + [v for v in variant_order if v in set(style["variant"])]
     families = sorted(style["family"].unique())
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
     markers = "osD^v<>pP*Xh"
     for i, family in enumerate(families):
         rows = style[style["family"] == family]

@@ -77,5 +77,7 @@ def style_table(frame: pd.DataFrame, variant_order: list[str]) -> pd.DataFrame:
 
 def long_form(frame: pd.DataFrame) -> pd.DataFrame:
     """The CSV: one row per evaluation with every summary column, and the reference values alongside."""
+    if frame.empty:
+        return pd.DataFrame(columns=ID_COLUMNS)
     first = [c for c in ID_COLUMNS if c in frame]
     return frame[first + [c for c in frame.columns if c not in first]]
