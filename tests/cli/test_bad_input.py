@@ -92,10 +92,10 @@ def _select(tmp: Path, ids: list[str]) -> tuple[list[str], list[Path]]:
 def _report(tmp: Path, text: str) -> tuple[list[str], list[Path]]:
     scores = tmp / "scores.json"
     scores.write_text(text)
-    outs = [tmp / "s.csv", tmp / "s.md", tmp / "s.png", tmp / "a.parquet", tmp / "a.md"]
-    return (["report", "--spec", job(), "--scores", str(scores), "--csv", str(outs[0]), "--markdown", str(outs[1]),
-             "--plot", str(outs[2]), "--audits", str(tmp / "audit.parquet"), "--audit", str(outs[3]),
-             "--audit-md", str(outs[4])], outs)
+    names = ["csv", "markdown", "plot", "lengths-plot", "style-csv", "style-plot", "audit", "audit-md", "landing"]
+    outs = [tmp / f"out-{name}" for name in names]
+    return (["report", "--spec", job(), "--scores", str(scores), "--audits", str(tmp / "audit.parquet"),
+             *[arg for name, out in zip(names, outs) for arg in (f"--{name}", str(out))]], outs)
 
 
 def _graded_frame(**change: object) -> pd.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from styledistill.grading.graders import GRADERS
+from styledistill.grading.graders import DEFAULT_GRADER, GRADERS
 from styledistill.settings import Field, Float, Settings, one_of
 
 GraderName = Annotated[str, one_of(GRADERS, "grader")]
@@ -25,4 +25,4 @@ class GradeLimits(Settings):
 class GradeSettings(GradeLimits):
     """One grading job: the grader and its time limit."""
 
-    grader: GraderName
+    grader: GraderName = DEFAULT_GRADER
