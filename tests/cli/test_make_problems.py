@@ -58,7 +58,7 @@ def test_hf_local_loader(shared_data: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("spec, message", [
     ({"source": "builtin", "split": "train", "seed": 0, "n": 5, "colour": 1}, "unknown key(s) ['colour']"),
-    ({"source": "csv", "path": "x"}, "stage.source: unknown source 'csv' (one of builtin, jsonl, hf)"),
+    ({"source": "csv", "path": "x"}, "stage.source: unknown source 'csv' (one of builtin, jsonl, hf, preset)"),
     ({"split": "train"}, "stage: 'source' is required"),
 ])
 def test_bad_spec_exits_2_without_output(tmp_path: Path, spec: dict, message: str) -> None:

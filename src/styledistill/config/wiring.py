@@ -200,3 +200,12 @@ def recipe_files(study: Study, family: str) -> list[str]:
     training jobs that use it."""
     recipe = study.recipes[family]
     return [path for path in (recipe["deepspeed"], recipe["chat_template"]) if path is not None]
+
+
+def landing_page() -> str:
+    """The rst page `snakemake --report` opens on: the full one includes the report rule's headline table."""
+    from pathlib import Path
+
+    if Path(paths.SUMMARY["landing"]).exists():
+        return "workflow/report/workflow.rst"
+    return "workflow/report/partial.rst"
