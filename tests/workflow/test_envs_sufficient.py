@@ -37,7 +37,7 @@ def env_python(stage: str) -> Path:
     """A virtualenv with exactly the env file's pins (cached by their digest), its python."""
     pins = env_pins(stage)
     digest = hashlib.sha256("\n".join(pins).encode()).hexdigest()[:12]
-    venv = TEST_CACHE / "stage-envs" / f"{stage}-{digest}"
+    venv = TEST_CACHE / "stage-envs" / digest  # stages with the same pins share one
     python = venv / "bin" / "python"
     if not (venv / "ok").exists():
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)

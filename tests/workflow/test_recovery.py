@@ -56,7 +56,8 @@ def _config(smollm2_dir: Path) -> dict:
     config = tiny_config(smollm2_dir)
     teacher = config["teachers"]["smol"]
     # small batches and one shard: requests are stored a few at a time, so the kill lands between them
-    config["teachers"]["smol"] = {**teacher, "shards": 1, "generation": {**teacher["generation"], "batch_size": 4}}
+    config["teachers"]["smol"] = {**teacher, "shards": 1, "n_samples": 2,
+                                  "generation": {**teacher["generation"], "batch_size": 4}}
     return config
 
 

@@ -18,7 +18,7 @@ import pytest
 from styledistill.config.resources import DEFAULTS
 from tests.slurm_cluster import SlurmUnavailable, local_slurm, skip_reason
 from tests.workflow.conftest import copy_workflow, write_config
-from tests.workflow.test_recovery import finished_requests, wait_for
+from tests.workflow.test_recovery import TRACES, finished_requests, wait_for
 from tests.workflow.tiny import tiny_config
 
 pytestmark = [pytest.mark.slow, pytest.mark.slurm]
@@ -29,7 +29,8 @@ def _config(smollm2_dir: Path, broken: Path) -> dict:
     config["study"].update(variants=["ST", "ST-NT"], families=["tllama"], benchmarks=["tiny_test", "broken"])
     teacher = config["teachers"]["smol"]
     # one shard, small batches: answers are stored a few at a time, so a kill lands between them
-    config["teachers"]["smol"] = {**teacher, "shards": 1, "generation": {**teacher["generation"], "batch_size": 4}}
+    config["teachers"]["smol"] = {**teacher, "shards": 1, "n_samples": 2,
+                                  "generation": {**teacher["generation"], "batch_size": 4}}
     # a benchmark whose second row has no question: its make_problems job fails at run time (one line, no output)
     broken.write_text('{"id": "b1", "problem": "What is 1 + 1?", "answer": "2"}\n'
                       '{"id": "b2", "problem": "", "answer": "3"}\n')
@@ -57,7 +58,8 @@ def test_the_tiny_study_runs_on_slurm_recovers_from_kill_9_and_a_failed_job_does
             # the GPU request of training is a per-rule override of the profile's, no rule edited
             command = [snakemake, *cluster.profile_args(), "--set-resources", "train_sft:gpu=1", "--retries", "0"]
             # 1. kill -9 Snakemake while the teacher's SLURM job is storing answers; cancel what it left running
-            killed = subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.DEVNULL,
+            # (that run targets the teacher's traces: no other job generates, so every stored answer is the teacher's)
+            killed = subprocess.Popen([*command, TRACES], cwd=workdir, env=env, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL, start_new_session=True)
             try:
                 wait_for(lambda: finished_requests(workdir) >= 4, 900, "the teacher's first answers", killed)
