@@ -88,13 +88,11 @@ def test_second_run_schedules_nothing(finished_run):
 
 def test_learning_rate_edit_reruns_exactly_that_family(finished_run, tmp_path):
     workdir, config = finished_run
-    edited = {**config, "families": {**config["families"],
-                                     "tllama": {**config["families"]["tllama"], "sft": {"learning_rate": 5.0e-4}}}}
-    (tmp_path / "edited.yaml").write_text(__import__("yaml").safe_dump(edited))
-    counts = planned_jobs(workdir, "--configfile", str(tmp_path / "edited.yaml"))
+    overlay = _with(config, ("families", "tllama", "sft"), {"learning_rate": 5.0e-4}, tmp_path)
+    counts = planned_jobs(workdir, "--configfile", overlay)
     n = len(VARIANTS)
     assert counts == {"train_sft": n, "evaluate_sft": n, "measure_student_style": n, "report": 1, "all": 1}
-    jobs = planned_wildcards(workdir, "--configfile", str(tmp_path / "edited.yaml"))
+    jobs = planned_wildcards(workdir, "--configfile", overlay)
     tuned = [wildcards for rule, wildcards in jobs if rule in ("train_sft", "evaluate_sft")]
     assert len(tuned) == 2 * len(VARIANTS) and all("family=tllama" in w for w in tuned)
 

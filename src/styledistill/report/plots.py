@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 
 
-def plot_scores(scores: pd.DataFrame, variant_order: list[str], out: str | Path) -> None:
+def _variant_bars(scores: pd.DataFrame, variant_order: list[str], out: str | Path, value: str, error: str | None,
+                  ylabel: str, title: str, ylim: tuple[float, float] | None = None) -> None:
+    """One panel per benchmark, one bar group per family, one bar per variant (base first), optional error bars."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -21,23 +23,30 @@ def plot_scores(scores: pd.DataFrame, variant_order: list[str], out: str | Path)
     panel_width = max(5.0, 0.3 * len(variants) * len(families) + 1.5)
     fig, axes = plt.subplots(1, len(benchmarks), figsize=(panel_width * len(benchmarks) + 1.5, 4), squeeze=False)
     width = 0.8 / len(variants)
+    columns = [value] + ([error] if error else [])
     for ax, benchmark in zip(axes[0], benchmarks):
         sub = scores[scores["benchmark"] == benchmark]
         for j, variant in enumerate(variants):
-            rows = sub[sub["variant"] == variant].groupby("family")[["pass@1", "pass@1_stderr"]].mean()
-            xs = [i + j * width for i, f in enumerate(families) if f in rows.index]
-            ys = [rows.at[f, "pass@1"] for f in families if f in rows.index]
-            es = [rows.at[f, "pass@1_stderr"] for f in families if f in rows.index]
-            ax.bar(xs, ys, width, yerr=es, capsize=2, label=variant)
+            rows = sub[sub["variant"] == variant].groupby("family")[columns].mean()
+            shown = [f for f in families if f in rows.index]
+            xs = [families.index(f) + j * width for f in shown]
+            errors = [rows.at[f, error] for f in shown] if error else None
+            ax.bar(xs, [rows.at[f, value] for f in shown], width, yerr=errors, capsize=2, label=variant)
         ax.set_xticks([i + 0.4 - width / 2 for i in range(len(families))], families)
         ax.set_title(benchmark)
-        ax.set_ylabel("pass@1 (%)")
-        ax.set_ylim(0, 100)
+        ax.set_ylabel(ylabel)
+        if ylim:
+            ax.set_ylim(*ylim)
     axes[0][-1].legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), title="variant")
-    fig.suptitle("Students before (base) and after SFT on each variant", fontsize="medium")
+    fig.suptitle(title, fontsize="medium")
     fig.tight_layout()
     _save(fig, out)
     plt.close(fig)
+
+
+def plot_scores(scores: pd.DataFrame, variant_order: list[str], out: str | Path) -> None:
+    _variant_bars(scores, variant_order, out, "pass@1", "pass@1_stderr", "pass@1 (%)",
+                  "Students before (base) and after SFT on each variant", (0, 100))
 
 
 def _save(fig: Any, out: str | Path) -> None:
@@ -96,27 +105,5 @@ def plot_style(style: pd.DataFrame, variant_order: list[str], out: str | Path) -
 
 def plot_lengths(scores: pd.DataFrame, variant_order: list[str], out: str | Path) -> None:
     """Mean output length (tokens) by variant, one panel per benchmark, one bar group per family."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    benchmarks = sorted(scores["benchmark"].unique())
-    families = sorted(scores["family"].unique())
-    variants = ["base"] + [v for v in variant_order if v != "base" and v in set(scores["variant"])]
-    fig, axes = plt.subplots(1, len(benchmarks), figsize=(6 * len(benchmarks) + 1.5, 4), squeeze=False)
-    width = 0.8 / len(variants)
-    for ax, benchmark in zip(axes[0], benchmarks):
-        sub = scores[scores["benchmark"] == benchmark]
-        for j, variant in enumerate(variants):
-            rows = sub[sub["variant"] == variant].groupby("family")["mean_tokens"].mean()
-            xs = [i + j * width for i, f in enumerate(families) if f in rows.index]
-            ax.bar(xs, [rows[f] for f in families if f in rows.index], width, label=variant)
-        ax.set_xticks([i + 0.4 - width / 2 for i in range(len(families))], families)
-        ax.set_title(benchmark)
-        ax.set_ylabel("output length (tokens, mean)")
-    axes[0][-1].legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), title="variant")
-    fig.suptitle("How long the students answer, before and after SFT", fontsize="medium")
-    fig.tight_layout()
-    _save(fig, out)
-    plt.close(fig)
+    _variant_bars(scores, variant_order, out, "mean_tokens", None, "output length (tokens, mean)",
+                  "How long the students answer, before and after SFT")
