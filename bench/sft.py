@@ -4,13 +4,17 @@ On the real R1-distill traces of ../shared/data/ (as ST examples: question, reas
 tokens) with the embedded SmolLM2 student, in the same run and on the same examples, batch size and steps:
 
   ours, padded            our stage (python -m styledistill.cli.train_sft), packing off
-  ours, packed            packing on (padding-free: one row per batch, position ids reset per example)
+  ours, packed            packing on (padding-free: one row per batch, position ids reset per example, attention
+                          per example: packed_sdpa)
   ours, packed, 2 procs   the same in two CPU processes (torchrun, gloo), the global batch unchanged
+  ours, packed, ckpt      packed with gradient checkpointing (as TRL's default has it: the memory comparison)
   TRL default             trl.SFTTrainer with its default settings (padded batches)
   TRL padding-free        trl.SFTTrainer with packing=True, padding_free=True (rows of max_length, best-fit)
 
 Each runs in a fresh process; printed: trained tokens/s (non-padding input tokens over the training time), the
-share of padding in the batches, peak resident memory, and the ratio to TRL's default.
+share of padding in the batches, peak resident memory (of the largest process), and the ratio to TRL's default.
+TRL runs in fp32 like ours (its default bf16 autocast trains slower on CPU); everything else is its default,
+gradient checkpointing included.
 
     .venv/bin/python bench/sft.py [--steps 2] [--batch 4] [--max-length 2048] [--threads 2]
 """
@@ -53,14 +57,15 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def ours(args: argparse.Namespace, work: Path, packing: bool, processes: int) -> dict:
+def ours(args: argparse.Namespace, work: Path, packing: bool, processes: int, checkpointing: bool) -> dict:
     spec = {"max_steps": args.steps, "per_device_batch_size": args.batch // processes, "max_length": args.max_length,
-            "packing": packing, "processes": processes, "save_steps": 10_000, "dtype": "float32"}
+            "packing": packing, "processes": processes, "save_steps": 10_000, "dtype": "float32",
+            "gradient_checkpointing": checkpointing}
     if processes > 1:
         head = ["torchrun", "--standalone", "--nnodes", "1", "--nproc-per-node", str(processes), "-m"]
     else:
         head = [sys.executable, "-m"]
-    out = work / f"ours-{packing}-{processes}"
+    out = work / f"ours-{packing}-{processes}-{checkpointing}"
     command = [*head, "styledistill.cli.train_sft", "--spec", json.dumps({"version": 1, "stage": spec}),
                "--examples", str(args.examples), "--model", str(args.model),
                "--recipe", str(REPO / "recipes" / "sft" / "smollm2.yaml"), "--out", str(out / "model"),
@@ -150,9 +155,10 @@ def main() -> None:
         args.model = _prepare("smollm2", SMOLLM2_SPEC)
         args.examples = examples(work / "train.parquet", args.steps * args.batch)
         results = {}
-        for name, packing, processes in [("ours, padded", False, 1), ("ours, packed", True, 1),
-                                         ("ours, packed, 2 procs", True, 2)]:
-            results[name] = ours(args, work, packing, processes)
+        for name, packing, processes, checkpointing in [
+                ("ours, padded", False, 1, False), ("ours, packed", True, 1, False),
+                ("ours, packed, 2 procs", True, 2, False), ("ours, packed, ckpt", True, 1, True)]:
+            results[name] = ours(args, work, packing, processes, checkpointing)
             print(f"{name}: {results[name]}", flush=True)
         for name, mode in [("TRL default", "default"), ("TRL padding-free", "padding-free")]:
             state = json.dumps({"examples": str(args.examples), "model": str(args.model), "work": str(work)})

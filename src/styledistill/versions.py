@@ -18,7 +18,7 @@ STAGE_VERSIONS: dict[str, int] = {
     "build_st": 1,
     "extract_features": 3,
     "build_variants": 7,
-    "train_sft": 2,
+    "train_sft": 3,
     "evaluate": 5,
     "report": 4,
 }

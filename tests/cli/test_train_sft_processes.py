@@ -154,4 +154,5 @@ def test_paper_recipes_train_tiny_models_of_their_architecture(family: str, smol
     assert result.returncode == 0, result.stderr[-3000:]
     log = json.loads((tmp_path / "model" / "train_log.json").read_text())
     assert log["metrics"]["global_step"] == 2 and log["metrics"]["packing"] and log["metrics"]["padding_share"] == 0
+    assert log["metrics"]["attention"] == "packed_sdpa"
     assert log["metrics"]["processes"][0]["engine"] == "DeepSpeedEngine"

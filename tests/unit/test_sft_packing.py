@@ -1,5 +1,5 @@
-"""Padding-free packing on the attention implementation used on CPU: no attention across examples, and the same
-loss as padded batches."""
+"""Padding-free packing with the attention the packed path uses (`packed_sdpa`, per-example SDPA): one row, no
+padding, no attention across examples, and the same loss as padded batches."""
 
 from __future__ import annotations
 
@@ -8,64 +8,119 @@ from pathlib import Path
 import pytest
 import torch
 
-from styledistill.sft.data import IGNORE_INDEX, REAL_TOKENS, PackingCollator, PaddingCollator
-from styledistill.sft.train import collator, load_student
+from styledistill.sft import attention
+from styledistill.sft.attention import example_bounds
+from styledistill.sft.data import IGNORE_INDEX, PaddingCollator
+from styledistill.sft.train import attention_of, collator, load_student
 
 A = {"input_ids": [11, 12, 13, 14, 15, 16], "labels": [IGNORE_INDEX, IGNORE_INDEX, 13, 14, 15, 16]}
 B = {"input_ids": [21, 22, 23, 24, 25], "labels": [IGNORE_INDEX, 22, 23, 24, 25]}
+C = {"input_ids": [41, 42, 43], "labels": [41, 42, 43]}
 
 
 class _Recipe(dict):
     """Just the recipe keys these functions read."""
 
 
-def _model(path: Path) -> torch.nn.Module:
-    model = load_student(path, _Recipe(lora_rank=None))
-    return model.eval()
+def _model(path: Path, packing: bool) -> torch.nn.Module:
+    return load_student(path, _Recipe(lora_rank=None, packing=packing, attention="auto")).eval()
 
 
 @pytest.fixture(params=["tiny_llama", "tiny_qwen2"])
-def model(request: pytest.FixtureRequest) -> torch.nn.Module:
-    return _model(request.getfixturevalue(f"{request.param}_dir"))
+def model_dir(request: pytest.FixtureRequest) -> Path:
+    return request.getfixturevalue(f"{request.param}_dir")
 
 
-def _packed(*examples: dict, capacity: int = 64) -> dict:
-    batch = collator(_Recipe(packing=True, max_length=capacity), 0)(list(examples))
-    assert batch.pop(REAL_TOKENS).item() == sum(len(e["input_ids"]) for e in examples)
-    return batch
+def _packed(*examples: dict) -> dict:
+    return collator(_Recipe(packing=True, max_length=64), 0)(list(examples))
 
 
-def test_a_packed_batch_has_no_attention_across_examples(model: torch.nn.Module) -> None:
+def test_a_batch_packs_into_one_row_without_padding() -> None:
+    batch = _packed(A, B, C)
+    assert batch["input_ids"].shape == (1, 14) and "attention_mask" not in batch
+    assert batch["position_ids"].tolist() == [[0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 0, 1, 2]]
+    assert batch["cu_seq_lens_q"].tolist() == batch["cu_seq_lens_k"].tolist() == [0, 6, 11, 14]
+    assert batch["max_length_q"] == batch["max_length_k"] == 6
+    # each example's first label is masked: the token before it belongs to another example
+    assert [batch["labels"][0, i].item() for i in (0, 6, 11)] == [IGNORE_INDEX] * 3
+    assert batch["labels"][0, 12:].tolist() == [42, 43]
+
+
+def test_example_bounds_come_from_the_collator_or_from_restarting_positions() -> None:
+    batch = _packed(A, B, C)
+    assert example_bounds(14, batch["cu_seq_lens_q"], None) == [0, 6, 11, 14]
+    assert example_bounds(14, None, batch["position_ids"]) == [0, 6, 11, 14]
+    assert example_bounds(5, None, torch.arange(5)[None].expand(2, 5)) == [0, 5]
+    assert example_bounds(5, None, None) == [0, 5]
+    with pytest.raises(ValueError, match="different places"):
+        example_bounds(4, None, torch.tensor([[0, 1, 0, 1], [0, 1, 2, 3]]))
+
+
+def test_attention_follows_packing_unless_the_recipe_names_one() -> None:
+    assert attention_of(_Recipe(packing=True, attention="auto")) == "packed_sdpa"
+    assert attention_of(_Recipe(packing=False, attention="auto")) == "sdpa"
+    assert attention_of(_Recipe(packing=True, attention="sdpa")) == "sdpa"
+
+
+def test_a_packed_row_has_no_attention_across_examples(model_dir: Path) -> None:
+    model = _model(model_dir, packing=True)
+    assert model.config._attn_implementation == "packed_sdpa"
     batch = _packed(A, B)
-    assert batch["position_ids"].tolist() == [[0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4]] and "attention_mask" not in batch
-    assert batch["labels"][0, 6].item() == IGNORE_INDEX
     changed = _packed({**A, "input_ids": [31, 32, 33, 34, 35, 36]}, B)
+    inputs = {k: v for k, v in batch.items() if k != "labels"}
     with torch.no_grad():
-        b_logits = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"]).logits[0, 6:]
-        b_changed = model(input_ids=changed["input_ids"], position_ids=changed["position_ids"]).logits[0, 6:]
+        b_logits = model(**inputs).logits[0, 6:]
+        b_changed = model(**{**inputs, "input_ids": changed["input_ids"]}).logits[0, 6:]
+        # without cu_seq_lens the bounds come from the position ids
+        b_positions = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"]).logits[0, 6:]
         alone = model(input_ids=torch.tensor([B["input_ids"]])).logits[0]
-        # the control: the same tokens without position ids restarting do see example A
+        # the control: the same tokens as one sequence do see example A
         leaky = model(input_ids=changed["input_ids"]).logits[0, 6:]
         leaky_base = model(input_ids=batch["input_ids"]).logits[0, 6:]
     assert torch.allclose(b_logits, b_changed, atol=1e-5)
-    assert torch.allclose(b_logits, alone, atol=1e-4)
+    assert torch.allclose(b_logits, alone, atol=1e-5)
+    assert torch.allclose(b_logits, b_positions, atol=1e-6)
     assert not torch.allclose(leaky, leaky_base, atol=1e-3)
 
 
-def test_packed_and_padded_batches_give_the_same_loss(model: torch.nn.Module) -> None:
-    packed = _packed(A, B)
-    padded = PaddingCollator(pad_token_id=0)([A, B])
+def test_packed_sdpa_matches_sdpa_with_its_mask(model_dir: Path) -> None:
+    """The same packed row through transformers' own sdpa (a block-diagonal mask from the position ids)."""
+    batch = _packed(A, B, C)
+    inputs = {"input_ids": batch["input_ids"], "position_ids": batch["position_ids"]}
     with torch.no_grad():
-        loss_packed = model(**packed).loss
-        loss_padded = model(**padded).loss
+        ours = _model(model_dir, packing=True)(**inputs).logits
+        masked = load_student(model_dir, _Recipe(lora_rank=None, packing=True, attention="sdpa")).eval()
+        theirs = masked(**inputs).logits
+    assert torch.allclose(ours, theirs, atol=1e-5)
+
+
+def test_packed_and_padded_batches_give_the_same_loss_and_gradients(model_dir: Path) -> None:
+    packed_model, padded_model = _model(model_dir, packing=True), _model(model_dir, packing=False)
+    loss_packed = packed_model(**_packed(A, B, C)).loss
+    loss_padded = padded_model(**PaddingCollator(pad_token_id=0)([A, B, C])).loss
     assert loss_packed.item() == pytest.approx(loss_padded.item(), abs=1e-5)
-    # rows capped at 8 tokens: A and B in rows of their own, the shorter padded, and still the same loss
-    capped = _packed(A, B, capacity=8)
-    assert capped["input_ids"].shape == (2, 6) and capped["position_ids"][1].tolist() == [0, 1, 2, 3, 4, 0]
-    with torch.no_grad():
-        assert model(**capped).loss.item() == pytest.approx(loss_padded.item(), abs=1e-5)
+    loss_packed.backward()
+    loss_padded.backward()
+    for (name, p), q in zip(packed_model.named_parameters(), padded_model.parameters()):
+        assert torch.allclose(p.grad, q.grad, atol=1e-5), name
 
 
-def test_rows_are_filled_first_fit_by_decreasing_length() -> None:
-    # by length 6, 5, 4, 3, 2: 6 opens a row, 5 another, 4 fills the first (10), 3 and 2 fill the second (10)
-    assert PackingCollator(pad_token_id=0, capacity=10).rows([6, 3, 5, 4, 2]) == [[0, 3], [1, 2, 4]]
+
+def test_gradient_checkpointing_keeps_the_examples_apart(model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The recompute in the backward pass gets the bounds too (the paper recipes pack with checkpointing on)."""
+    model = _model(model_dir, packing=True)
+    plain = model(**_packed(A, B, C)).loss
+    model.activation_checkpointing_enable()
+    model.train()
+    seen: list[list[int]] = []
+
+    def recording(*args: object) -> list[int]:  # a spy: the real function, each result noted
+        seen.append(example_bounds(*args))
+        return seen[-1]
+
+    monkeypatch.setattr(attention, "example_bounds", recording)
+    checkpointed = model(**_packed(A, B, C)).loss
+    checkpointed.backward()
+    assert checkpointed.item() == pytest.approx(plain.item(), abs=1e-6)
+    # every layer's forward and its recompute, each with the collator's bounds
+    assert len(seen) == 2 * model.config.num_hidden_layers and all(b == [0, 6, 11, 14] for b in seen)

@@ -24,7 +24,6 @@ from styledistill.prompting import assistant_target, plain_target, student_messa
 log = logging.getLogger(__name__)
 
 IGNORE_INDEX = -100
-REAL_TOKENS = "real_tokens"  # what a packed batch carries besides the model's inputs: its non-padding tokens
 # where the reasoning goes in the target (the recipe's reasoning_layout)
 TARGET_LAYOUTS = {"think": assistant_target, "plain": plain_target}
 
@@ -208,52 +207,27 @@ class PaddingCollator:
         return {key: torch.tensor(value, dtype=torch.long) for key, value in batch.items()}
 
 
-
-
 class PackingCollator:
-    """Padding-free packing in rows of at most `capacity` tokens: a batch's examples go into rows first-fit by
-    decreasing length, each row their concatenation with position ids restarting at every example (the attention
-    then masks across examples) and the first label of each example -100. Capping the rows keeps attention, which
-    costs the square of a row's length without a varlen kernel (CPU, sdpa), at what unpacked examples cost; rows are
-    padded to the longest row only (a row's padding is a sequence of its own, with no loss)."""
-
-    def __init__(self, pad_token_id: int, capacity: int) -> None:
-        self.pad_token_id = pad_token_id
-        self.capacity = capacity
-
-    def rows(self, lengths: Sequence[int]) -> list[list[int]]:
-        """Which examples share each row (indices, in input order within a row)."""
-        rows: list[list[int]] = []
-        loads: list[int] = []
-        for i in sorted(range(len(lengths)), key=lambda i: (-lengths[i], i)):
-            free = next((r for r, load in enumerate(loads) if load + lengths[i] <= self.capacity), None)
-            if free is None:
-                rows.append([i])
-                loads.append(lengths[i])
-            else:
-                rows[free].append(i)
-                loads[free] += lengths[i]
-        return [sorted(row) for row in rows]
+    """Padding-free packing: a batch's examples concatenated into one row, position ids restarting at every example,
+    the first label of each example -100, and the examples' bounds as `cu_seq_lens_q/k` with `max_length_q/k` (what
+    flash-attention's varlen path and our `packed_sdpa` read to attend within each example only). One row and no
+    padding: with per-example attention nothing is spent on padding or on attention across examples."""
 
     def __call__(self, features: Sequence[dict[str, list[int]]]) -> dict[str, Any]:
         import torch
 
-        packed = []
-        for row in self.rows([len(f["input_ids"]) for f in features]):
-            ids, labels, positions = [], [], []
-            for i in row:
-                n = len(features[i]["input_ids"])
-                ids += list(features[i]["input_ids"])
-                labels += [IGNORE_INDEX] + list(features[i]["labels"][1:])
-                positions += list(range(n))
-            packed.append((ids, labels, positions))
-        width = max(len(ids) for ids, _, _ in packed)
-        batch: dict[str, list[list[int]]] = {"input_ids": [], "labels": [], "position_ids": []}
-        for ids, labels, positions in packed:
-            pad = width - len(ids)
-            batch["input_ids"].append(ids + [self.pad_token_id] * pad)
-            batch["labels"].append(labels + [IGNORE_INDEX] * pad)
-            batch["position_ids"].append(positions + list(range(pad)))
-        out = {key: torch.tensor(value, dtype=torch.long) for key, value in batch.items()}
-        out[REAL_TOKENS] = torch.tensor(sum(len(ids) for ids, _, _ in packed))
-        return out
+        ids: list[int] = []
+        labels: list[int] = []
+        positions: list[int] = []
+        bounds = [0]
+        for feature in features:
+            n = len(feature["input_ids"])
+            ids += list(feature["input_ids"])
+            labels += [IGNORE_INDEX] + list(feature["labels"][1:])
+            positions += list(range(n))
+            bounds.append(bounds[-1] + n)
+        longest = max(b - a for a, b in zip(bounds[:-1], bounds[1:]))
+        cu_seq_lens = torch.tensor(bounds, dtype=torch.int32)
+        return {"input_ids": torch.tensor([ids], dtype=torch.long), "labels": torch.tensor([labels], dtype=torch.long),
+                "position_ids": torch.tensor([positions], dtype=torch.long), "cu_seq_lens_q": cu_seq_lens,
+                "cu_seq_lens_k": cu_seq_lens, "max_length_q": longest, "max_length_k": longest}

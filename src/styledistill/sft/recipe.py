@@ -64,8 +64,11 @@ class RecipeSettings(Settings):
     processes: int = Field(1, ge=1, le=64, description="CPU processes (over gloo) when gpus is 0: the same "
                            "multi-process path as on GPUs (DeepSpeed, sharded checkpoints), for tests and CPU nodes",
                            **NO_RESTART)
-    packing: bool = Field(False, description="padding-free packing: a batch's examples concatenated into rows of "
-                          "at most max_length tokens, position ids reset per example, no attention across examples")
+    packing: bool = Field(False, description="padding-free packing: a batch's examples concatenated into one row, "
+                          "position ids reset per example, attention within each example only")
+    attention: Literal["auto", "packed_sdpa", "flash_attention_2", "sdpa", "eager"] = Field(
+        "auto", description="attention implementation: auto is packed_sdpa (per-example SDPA, ours) with packing and "
+        "sdpa without; flash_attention_2 needs the flash-attn package and a GPU")
     gradient_checkpointing: bool = Field(False, description="recompute activations in the backward pass (less "
                                          "memory, ~30% more compute)")
     reasoning_layout: Literal["think", "plain"] = Field("think", description="where the reasoning goes in the "

@@ -23,7 +23,8 @@ from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
 from styledistill.io import read_json, write_json
 from styledistill.models.loading import best_dtype
-from styledistill.sft.data import IGNORE_INDEX, REAL_TOKENS, PackingCollator, PaddingCollator
+from styledistill.sft import attention
+from styledistill.sft.data import IGNORE_INDEX, PackingCollator, PaddingCollator
 from styledistill.sft.recipe import Recipe, deepspeed_config, launch_processes
 from styledistill.sft.world import world
 
@@ -102,9 +103,8 @@ class _SFTTrainer(Trainer):
     def training_step(self, model: Any, inputs: dict[str, Any], num_items_in_batch: Any = None) -> Any:
         if self.session_start is None:
             self.session_start = time.perf_counter()
-        inputs = dict(inputs)
-        packed = inputs.pop(REAL_TOKENS, None)  # a packed batch counts its tokens: it has no attention mask
-        real = int(packed) if packed is not None else int(inputs["attention_mask"].sum())
+        mask = inputs.get("attention_mask")  # a packed batch has none: it is all tokens
+        real = int(mask.sum()) if mask is not None else int(inputs["input_ids"].numel())
         self.session_input_tokens += real
         self.session_padding_tokens += int(inputs["input_ids"].numel()) - real
         self.session_label_tokens += int((inputs["labels"] != IGNORE_INDEX).sum())
@@ -183,11 +183,19 @@ def saved_dtype_of(model_dir: Path, max_length: int, recipe: Recipe) -> torch.dt
     return dtype if isinstance(dtype, torch.dtype) else torch.float32
 
 
+def attention_of(recipe: Recipe) -> str:
+    """The recipe's attention implementation; auto: per-example SDPA for packed rows, SDPA for padded batches."""
+    if recipe["attention"] == "auto":
+        return attention.register() if recipe["packing"] else "sdpa"
+    return attention.register() if recipe["attention"] == attention.NAME else recipe["attention"]
+
+
 def load_student(model_dir: Path, recipe: Recipe) -> Any:
     """The student in fp32: the master weights (bf16 compute, when asked for, is autocast); with LoRA adapters on
     the recipe's modules when it sets lora_rank (only they train)."""
-    model = AutoModelForCausalLM.from_pretrained(str(model_dir), dtype=torch.float32)
-    model.config.use_cache = False  # also what makes a packed forward mask across examples (PITFALLS)
+    model = AutoModelForCausalLM.from_pretrained(str(model_dir), dtype=torch.float32,
+                                                 attn_implementation=attention_of(recipe))
+    model.config.use_cache = False  # also what makes sdpa mask across packed examples (PITFALLS)
     if recipe["lora_rank"] is None:
         return model
     from peft import LoraConfig, get_peft_model
@@ -198,10 +206,8 @@ def load_student(model_dir: Path, recipe: Recipe) -> Any:
 
 
 def collator(recipe: Recipe, pad_token_id: int) -> Any:
-    """Padding-free packing in rows of at most max_length tokens, or right padding."""
-    if recipe["packing"]:
-        return PackingCollator(pad_token_id, recipe["max_length"])
-    return PaddingCollator(pad_token_id)
+    """Padding-free packing (one row per batch), or right padding."""
+    return PackingCollator() if recipe["packing"] else PaddingCollator(pad_token_id)
 
 
 def _gather(value: Any) -> list[Any]:
@@ -313,6 +319,7 @@ def train(recipe: Recipe, features: list[dict[str, list[int]]], tokenizer: Any, 
         "world_size": world_size,
         "processes": engines,
         "packing": recipe["packing"],
+        "attention": trainer.model.config._attn_implementation,
         "padding_share": round(padding_tokens / (input_tokens + padding_tokens), 4) if input_tokens else None,
         "trainable_parameters": trainable,
     }
