@@ -143,3 +143,35 @@ def test_bad_inputs_are_named(tiny_llama_dir: Path, examples: Path, tmp_path: Pa
 
     err = _fails(_argv({"max_length": 4096}, examples, tiny_llama_dir, tmp_path), capsys, tmp_path)
     assert "key 'max_length': 4096 exceeds the model's max_position_embeddings 2048" in err
+
+
+def _lengths(model: Path, examples: Path) -> list[int]:
+    """Token count of each example as the stage renders it (the tiny recipe: no system prompt, think layout)."""
+    from styledistill.io import read_table
+    from styledistill.models.loading import load_tokenizer
+    from styledistill.sft.data import conversations, encode, end_of_turn_tokens
+
+    tokenizer = load_tokenizer(model, padding_side="right")
+    convs = conversations(read_table(examples, "example"), examples, None, "think")
+    return [len(encode(tokenizer, c.messages, c.target, 10_000, end_of_turn_tokens(tokenizer))["input_ids"])
+            for c in convs]
+
+
+@pytest.mark.parametrize("overlong", ["drop", "truncate"])
+def test_over_length_examples_are_counted_in_the_log_and_the_frozen_recipe(
+        overlong: str, tiny_llama_dir: Path, examples: Path, tmp_path: Path) -> None:
+    lengths = sorted(_lengths(tiny_llama_dir, examples))
+    limit = lengths[len(lengths) // 2]
+    over = sum(n > limit for n in lengths)
+    assert 0 < over < len(lengths)
+    log = _train({"max_steps": 1, "max_length": limit, "overlong": overlong}, examples, tiny_llama_dir, tmp_path)
+    counted = log["data"]["dropped_too_long" if overlong == "drop" else "truncated"]
+    assert counted == over and log["data"]["examples_kept"] == len(lengths) - (over if overlong == "drop" else 0)
+    frozen = tmp_path / "results" / "model" / "recipe.yaml"
+    text = frozen.read_text()
+    assert f"#   {'dropped_too_long' if overlong == 'drop' else 'truncated'}: {over}\n" in text
+    # the frozen recipe is a recipe: training again from it resolves to the same settings
+    from styledistill.sft.recipe import resolve
+
+    again = resolve(str(frozen), {})
+    assert again.values == resolve(RECIPE, {"max_steps": 1, "max_length": limit, "overlong": overlong}).values

@@ -124,3 +124,29 @@ def test_gradient_checkpointing_keeps_the_examples_apart(model_dir: Path, monkey
     assert checkpointed.item() == pytest.approx(plain.item(), abs=1e-6)
     # every layer's forward and its recompute, each with the collator's bounds
     assert len(seen) == 2 * model.config.num_hidden_layers and all(b == [0, 6, 11, 14] for b in seen)
+
+
+def _reference_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, bounds: list[int],
+                         window: int | None) -> torch.Tensor:
+    """Attention written out: each example on its own, causal, within the window; (batch, seq, heads, dim)."""
+    k = k.repeat_interleave(q.shape[1] // k.shape[1], dim=1)
+    v = v.repeat_interleave(q.shape[1] // v.shape[1], dim=1)
+    out = torch.zeros_like(q)
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        for i in range(a, b):
+            first = a if window is None else max(a, i - window + 1)
+            weights = torch.softmax(q[:, :, i:i + 1] @ k[:, :, first:i + 1].transpose(-1, -2) / q.shape[-1] ** 0.5, -1)
+            out[:, :, i:i + 1] = weights @ v[:, :, first:i + 1]
+    return out.transpose(1, 2)
+
+
+@pytest.mark.parametrize("window", [None, 3, 50])
+def test_packed_sdpa_is_per_example_causal_attention_with_grouped_heads_and_windows(window: int | None) -> None:
+    torch.manual_seed(0)
+    q, k, v = torch.randn(1, 4, 14, 8), torch.randn(1, 2, 14, 8), torch.randn(1, 2, 14, 8)
+    bounds = [0, 6, 11, 14]
+    out, _ = attention.packed_sdpa_forward(torch.nn.Module().eval(), q, k, v, None,
+                                           cu_seq_lens_q=torch.tensor(bounds), sliding_window=window)
+    assert torch.allclose(out, _reference_attention(q, k, v, bounds, window), atol=1e-5)
+    with pytest.raises(ValueError, match="do not cover"):
+        attention.packed_sdpa_forward(torch.nn.Module(), q, k, v, None, cu_seq_lens_q=torch.tensor([0, 6, 11]))

@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from styledistill.errors import UserError
-from styledistill.sft.recipe import RecipeSettings, load_recipe, markdown, merge, resolve
+from styledistill.sft.recipe import (
+    RecipeSettings,
+    launch_processes,
+    launcher,
+    load_recipe,
+    markdown,
+    merge,
+    resolve,
+)
 
 KEYS = list(RecipeSettings.model_fields)
 
@@ -103,6 +111,25 @@ def test_fingerprint_ignores_cadence_and_max_steps_only() -> None:
                                                        "save_total_limit": 5}, "tiny.yaml").fingerprint()
     other = merge(load_recipe(RECIPES / "tiny.yaml"), {"learning_rate": 5e-4}, "tiny.yaml").fingerprint()
     assert base == same != other
+
+
+
+def test_fingerprint_follows_the_contents_of_the_files_a_recipe_names(tmp_path: Path) -> None:
+    """A DeepSpeed config edited between a kill and the rerun: the old checkpoints are not resumed from."""
+    config = tmp_path / "ds.json"
+    config.write_text('{"zero_optimization": {"stage": 2}}')
+    recipe = merge(load_recipe(RECIPES / "tiny.yaml"), {"deepspeed": str(config)}, "tiny.yaml")
+    before = recipe.fingerprint()
+    config.write_text('{"zero_optimization": {"stage": 3}}')
+    assert recipe.fingerprint() != before and recipe.files() == [str(config)]
+
+
+@pytest.mark.parametrize("name", ["llama3.2-3b", "ministral-8b", "qwen2.5-32b"])
+def test_paper_recipes_launch_one_process_per_gpu(name: str) -> None:
+    recipe = resolve(RECIPES / f"{name}.yaml", {})
+    assert launch_processes(recipe) == recipe["gpus"] == 8
+    assert launcher(recipe) == ["torchrun", "--standalone", "--nnodes", "1", "--nproc-per-node", "8", "-m"]
+    assert launcher(resolve(RECIPES / f"{name}.yaml", {"gpus": 0, "deepspeed": None})) == ["python", "-m"]
 
 
 def test_readme_lists_every_key() -> None:

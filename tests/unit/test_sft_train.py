@@ -41,3 +41,14 @@ def test_work_dir_keeps_checkpoints_of_the_same_run_only(tmp_path: Path) -> None
 def test_checkpoints_without_a_fingerprint_are_not_trusted(tmp_path: Path) -> None:
     _checkpoint(tmp_path, 3)
     assert prepare_work_dir(tmp_path, "aaaa", is_main=True) is None
+
+
+def test_a_checkpoint_missing_a_ranks_rng_state_is_incomplete(tmp_path: Path) -> None:
+    """Rank 0 writes the trainer state without waiting for the other ranks: a kill can fall in between."""
+    whole = _checkpoint(tmp_path, 2)
+    cut = _checkpoint(tmp_path, 4)
+    for rank in (0, 1):
+        (whole / f"rng_state_{rank}.pth").write_bytes(b"x")
+    (cut / "rng_state_0.pth").write_bytes(b"x")
+    assert last_checkpoint(tmp_path / "checkpoints", world_size=2) == whole
+    assert not cut.exists()

@@ -198,8 +198,7 @@ def sft_gpus(study: Study, family: str) -> int:
 def recipe_files(study: Study, family: str) -> list[str]:
     """Files a family's recipe names (its DeepSpeed config, its chat template): inputs, so editing one reruns the
     training jobs that use it."""
-    recipe = study.recipes[family]
-    return [path for path in (recipe["deepspeed"], recipe["chat_template"]) if path is not None]
+    return study.recipes[family].files()
 
 
 def landing_page() -> str:

@@ -35,7 +35,7 @@ def packed_sdpa_forward(module: torch.nn.Module, query: torch.Tensor, key: torch
                         attention_mask: torch.Tensor | None, dropout: float = 0.0, scaling: float | None = None,
                         **kwargs: Any) -> tuple[torch.Tensor, None]:
     """transformers attention interface: (batch, heads, seq, dim) in, (batch, seq, heads, dim) out."""
-    if attention_mask is not None:
+    if attention_mask is not None:  # transformers builds none for an implementation it has no mask function for
         raise ValueError(f"{NAME}: an attention mask was given; this implementation serves packed rows only")
     groups = query.shape[1] // key.shape[1]
     if groups > 1:  # grouped-query attention: every query head gets its key/value head
@@ -45,12 +45,24 @@ def packed_sdpa_forward(module: torch.nn.Module, query: torch.Tensor, key: torch
     bounds = example_bounds(length, kwargs.get("cu_seq_lens_q"), kwargs.get("position_ids"))
     if bounds[0] != 0 or bounds[-1] != length:
         raise ValueError(f"{NAME}: example bounds {bounds[:3]}…{bounds[-1:]} do not cover a row of {length} tokens")
+    if kwargs.get("softcap") is not None:
+        raise ValueError(f"{NAME}: attention logit soft-capping is not supported; use eager attention")
     dropout = dropout if module.training else 0.0
+    window = kwargs.get("sliding_window")
     parts = [F.scaled_dot_product_attention(query[:, :, a:b], key[:, :, a:b], value[:, :, a:b], dropout_p=dropout,
-                                            is_causal=True, scale=scaling)
+                                            scale=scaling, **_causal(b - a, window, query.device))
              for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
     out = parts[0] if len(parts) == 1 else torch.cat(parts, dim=2)
     return out.transpose(1, 2).contiguous(), None
+
+
+def _causal(length: int, window: int | None, device: torch.device) -> dict[str, Any]:
+    """Causal attention for an example of `length` tokens; within a sliding window (each token sees itself and the
+    window - 1 before it, as transformers' masks have it) only when the example is longer than the window."""
+    if window is None or length <= window:
+        return {"is_causal": True}
+    distance = torch.arange(length, device=device)[:, None] - torch.arange(length, device=device)[None, :]
+    return {"attn_mask": (distance >= 0) & (distance < window)}
 
 
 def register() -> str:

@@ -38,6 +38,14 @@ def eos_ids(model_dir: Path) -> list[int]:
     return [int(e) for e in (eos if isinstance(eos, list) else [eos]) if isinstance(e, int)]
 
 
+def frozen_recipe(recipe: Recipe, data: dict[str, int]) -> str:
+    """The recipe as it trained this model, usable as a recipe file again; what became of the examples (over-length
+    ones cut or dropped) heads it as comments."""
+    counts = "".join(f"#   {key}: {value}\n" for key, value in data.items())
+    return (f"# the resolved recipe this model was trained with; its examples:\n{counts}"
+            + yaml.safe_dump(recipe.values, sort_keys=False, allow_unicode=True))
+
+
 def _staging(out: Path, rank: int, world_size: int) -> Path:
     """Where this job builds its model: a fresh sibling of `out`; one shared by all ranks of a multi-process run."""
     if rank == 0:  # staging dirs of a killed run of this job
@@ -78,8 +86,9 @@ def run(recipe: Recipe, recipe_file: str, examples: Path, model_dir: Path, out: 
     end_tokens = end_of_turn_tokens(tokenizer, eos_ids(model_dir))
     features, stats = encode_all(tokenizer, convs, recipe["max_length"], end_tokens, recipe["overlong"])
     if not features:
-        raise recipe.error("max_length", f"every prompt in {examples} reaches {recipe['max_length']} tokens; "
-                                         "no example left to train on")
+        raise recipe.error("max_length", f"no example of {examples} left to train on at {recipe['max_length']} "
+                                         f"tokens: {stats.dropped_prompt_too_long} prompt(s) reach it, "
+                                         f"{stats.dropped_too_long} dropped as longer (overlong: drop)")
     rank, world_size = world()
     staging = _staging(out, rank, world_size)
     try:
@@ -88,10 +97,9 @@ def run(recipe: Recipe, recipe_file: str, examples: Path, model_dir: Path, out: 
         if rank != 0:
             return
         metrics = {**result.metrics, "wall_seconds": round(time.perf_counter() - started, 2)}
-        write_json(staging / "train_log.json", {"metrics": metrics, "log_history": result.log_history})
-        # the recipe as it trained this model, with what became of over-length examples
-        atomic_write_text(staging / "recipe.yaml", yaml.safe_dump(
-            {**recipe.values, "data": stats.as_dict()}, sort_keys=False, allow_unicode=True))
+        write_json(staging / "train_log.json", {"metrics": metrics, "data": stats.as_dict(),
+                                                "log_history": result.log_history})
+        atomic_write_text(staging / "recipe.yaml", frozen_recipe(recipe, stats.as_dict()))
         write_manifest(
             staging, stage, version, rows=stats.examples_kept,
             examples=str(examples), examples_sha256=examples_sha,

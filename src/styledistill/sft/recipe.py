@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ValidationError
 
 from styledistill.errors import UserError
-from styledistill.io import read_json, read_yaml
+from styledistill.io import read_json, read_yaml, sha256_file
 from styledistill.settings import Field, Float, Settings, Text, describe_error, one_of
 from styledistill.sft.hf_names import OPTIMIZERS, SCHEDULERS
 
@@ -60,10 +60,9 @@ class RecipeSettings(Settings):
                                    "ZeRO-3, ZeRO-3 with CPU offload), relative to the working directory; a rule "
                                    "input, so editing it reruns the jobs that use it; null: no DeepSpeed")
     gpus: int = Field(0, ge=0, le=64, description="GPUs per training job, one process each (the rule's `gpu` "
-                      "resource); 0: train on CPU", **NO_RESTART)
+                      "resource); 0: train on CPU")
     processes: int = Field(1, ge=1, le=64, description="CPU processes (over gloo) when gpus is 0: the same "
-                           "multi-process path as on GPUs (DeepSpeed, sharded checkpoints), for tests and CPU nodes",
-                           **NO_RESTART)
+                           "multi-process path as on GPUs (DeepSpeed, sharded checkpoints), for tests and CPU nodes")
     packing: bool = Field(False, description="padding-free packing: a batch's examples concatenated into one row, "
                           "position ids reset per example, attention within each example only")
     attention: Literal["auto", "packed_sdpa", "flash_attention_2", "sdpa", "eager"] = Field(
@@ -112,9 +111,15 @@ class Recipe:
     def error(self, key: str, message: str) -> UserError:
         return UserError(f"{self.origin.get(key, '--spec: stage')}: key {key!r}: {message}")
 
+    def files(self) -> list[str]:
+        """The files the recipe names (a DeepSpeed config, a chat template): rule inputs of its jobs."""
+        return [self[key] for key in ("deepspeed", "chat_template") if self[key] is not None]
+
     def fingerprint(self) -> str:
-        """Hash of the values that shape the training trajectory (not max_steps, save/logging cadence)."""
+        """Hash of the values that shape the training trajectory (not max_steps, save/logging cadence), and of the
+        contents of the files they name (a DeepSpeed config or chat template edited between a kill and the rerun)."""
         relevant = {k: v for k, v in sorted(self.values.items()) if RecipeSettings.restarts_training(k)}
+        relevant["file contents"] = {path: sha256_file(path) for path in self.files() if Path(path).is_file()}
         return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -199,7 +204,15 @@ def deepspeed_config(recipe: Recipe) -> dict[str, Any] | None:
         raise recipe.error("deepspeed", str(exc)) from None
     if not isinstance(config, dict):
         raise recipe.error("deepspeed", f"{path} is not a JSON object")
+    if recipe["lora_rank"] is not None and zero_stage(config) == 3:
+        raise recipe.error("lora_rank", "LoRA adapters are merged on save, which ZeRO-3's sharded weights do not "
+                                        "allow here: use ZeRO-2 (recipes/deepspeed/zero2.json) with LoRA")
     return config
+
+
+def zero_stage(config: dict[str, Any]) -> int | None:
+    """The ZeRO stage of a DeepSpeed config (None: no ZeRO section)."""
+    return (config.get("zero_optimization") or {}).get("stage")
 
 
 def markdown() -> str:

@@ -25,7 +25,7 @@ from styledistill.io import read_json, write_json
 from styledistill.models.loading import best_dtype
 from styledistill.sft import attention
 from styledistill.sft.data import IGNORE_INDEX, PackingCollator, PaddingCollator
-from styledistill.sft.recipe import Recipe, deepspeed_config, launch_processes
+from styledistill.sft.recipe import Recipe, deepspeed_config, launch_processes, zero_stage
 from styledistill.sft.world import world
 
 log = logging.getLogger(__name__)
@@ -43,23 +43,25 @@ def _step(path: Path) -> int:
     return int(path.name.rsplit("-", 1)[1])
 
 
-def _complete(checkpoint: Path) -> bool:
-    """Trainer writes trainer_state.json last: a checkpoint without a readable one was cut short."""
+def _complete(checkpoint: Path, world_size: int) -> bool:
+    """Rank 0 writes trainer_state.json last, but without waiting for the other ranks' RNG states: a checkpoint
+    without a readable state, or without a rank's RNG state, was cut short."""
     try:
         json.loads((checkpoint / TRAINER_STATE).read_text())
     except (OSError, json.JSONDecodeError):
         return False
-    return True
+    return world_size == 1 or all((checkpoint / f"rng_state_{rank}.pth").is_file() for rank in range(world_size))
 
 
-def last_checkpoint(checkpoints_dir: Path, remove_incomplete: bool = True) -> Path | None:
-    """The newest complete checkpoint; incomplete ones (a kill during saving) are removed."""
+def last_checkpoint(checkpoints_dir: Path, remove_incomplete: bool = True, world_size: int = 1) -> Path | None:
+    """The newest complete checkpoint of a run in `world_size` processes; incomplete ones (a kill during saving) are
+    removed."""
     if not checkpoints_dir.is_dir():
         return None
     found = sorted((p for p in checkpoints_dir.glob(f"{PREFIX_CHECKPOINT_DIR}-*")
                     if p.is_dir() and p.name.rsplit("-", 1)[1].isdigit()), key=_step)
     for checkpoint in reversed(found):
-        if _complete(checkpoint):
+        if _complete(checkpoint, world_size):
             return checkpoint
         if remove_incomplete:
             log.warning("removing incomplete checkpoint %s", checkpoint)
@@ -67,7 +69,7 @@ def last_checkpoint(checkpoints_dir: Path, remove_incomplete: bool = True) -> Pa
     return None
 
 
-def prepare_work_dir(work_dir: Path, fingerprint: str, is_main: bool) -> Path | None:
+def prepare_work_dir(work_dir: Path, fingerprint: str, is_main: bool, world_size: int = 1) -> Path | None:
     """Clear checkpoints of another configuration; return the checkpoint to resume from, if any."""
     checkpoints = work_dir / "checkpoints"
     run_file = work_dir / "run.json"
@@ -79,7 +81,7 @@ def prepare_work_dir(work_dir: Path, fingerprint: str, is_main: bool) -> Path | 
                         checkpoints)
             shutil.rmtree(checkpoints)
         write_json(run_file, {"fingerprint": fingerprint})
-    return last_checkpoint(checkpoints, remove_incomplete=is_main)
+    return last_checkpoint(checkpoints, remove_incomplete=is_main, world_size=world_size)
 
 
 def fingerprint(recipe: Recipe, examples_sha256: str, model_identity: str, stage_version: int, world_size: int) -> str:
@@ -126,14 +128,7 @@ def _deepspeed_config(recipe: Recipe) -> dict[str, Any] | None:
             import deepspeed  # noqa: F401
         except ImportError:
             raise recipe.error("deepspeed", "set, but the deepspeed package is not installed") from None
-        if recipe["lora_rank"] is not None and _zero_stage(config) == 3:
-            raise recipe.error("lora_rank", "LoRA adapters are merged on save, which ZeRO-3's sharded weights do "
-                                            "not allow here: use ZeRO-2 (recipes/deepspeed/zero2.json) with LoRA")
     return config
-
-
-def _zero_stage(config: dict[str, Any]) -> int | None:
-    return (config.get("zero_optimization") or {}).get("stage")
 
 
 def training_arguments(recipe: Recipe, work_dir: Path, compute_dtype: torch.dtype) -> TrainingArguments:
@@ -258,12 +253,12 @@ def train(recipe: Recipe, features: list[dict[str, list[int]]], tokenizer: Any, 
                     launch_processes(recipe), world_size)
     compute_dtype = _compute_dtype(recipe)
     args = training_arguments(recipe, work_dir, compute_dtype)
-    if ds_config and _zero_stage(ds_config) == 3 and args.use_cpu:
+    if ds_config and zero_stage(ds_config) == 3 and args.use_cpu:
         import deepspeed
 
         deepspeed.init_distributed(dist_backend="gloo")  # before from_pretrained, or ZeRO-3 cannot partition
     with args.main_process_first(desc="checkpoint look-up", local=False):
-        resume_from = prepare_work_dir(work_dir, run_fingerprint, is_main=rank == 0)
+        resume_from = prepare_work_dir(work_dir, run_fingerprint, is_main=rank == 0, world_size=world_size)
     trainer = _SFTTrainer(
         model=load_student(model_dir, recipe),
         args=args,
