@@ -136,7 +136,8 @@ def test_bad_inputs_are_named(tiny_llama_dir: Path, examples: Path, tmp_path: Pa
     assert "not a model directory" in _fails(_argv({}, examples, tmp_path / "nomodel", tmp_path), capsys, tmp_path)
 
     err = _fails(_argv({"max_length": 8}, examples, tiny_llama_dir, tmp_path), capsys, tmp_path)
-    assert err.startswith("error: --spec: stage: key 'max_length': every prompt")
+    assert err.startswith("error: --spec: stage: key 'max_length': no example of ") and \
+        err.endswith("left to train on at 8 tokens: 8 prompt(s) reach it")
 
     err = _fails(_argv({"optimizer": "adamw_nope"}, examples, tiny_llama_dir, tmp_path), capsys, tmp_path)
     assert err.startswith("error: --spec: stage.optimizer: unknown optimizer 'adamw_nope'")

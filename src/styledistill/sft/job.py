@@ -86,9 +86,9 @@ def run(recipe: Recipe, recipe_file: str, examples: Path, model_dir: Path, out: 
     end_tokens = end_of_turn_tokens(tokenizer, eos_ids(model_dir))
     features, stats = encode_all(tokenizer, convs, recipe["max_length"], end_tokens, recipe["overlong"])
     if not features:
+        longer = f", {stats.dropped_too_long} longer left out (overlong: drop)" if stats.dropped_too_long else ""
         raise recipe.error("max_length", f"no example of {examples} left to train on at {recipe['max_length']} "
-                                         f"tokens: {stats.dropped_prompt_too_long} prompt(s) reach it, "
-                                         f"{stats.dropped_too_long} dropped as longer (overlong: drop)")
+                                         f"tokens: {stats.dropped_prompt_too_long} prompt(s) reach it{longer}")
     rank, world_size = world()
     staging = _staging(out, rank, world_size)
     try:
