@@ -180,9 +180,10 @@ def saved_dtype_of(model_dir: Path, max_length: int, recipe: Recipe) -> torch.dt
 
 def attention_of(recipe: Recipe) -> str:
     """The recipe's attention implementation; auto: per-example SDPA for packed rows, SDPA for padded batches."""
-    if recipe["attention"] == "auto":
-        return attention.register() if recipe["packing"] else "sdpa"
-    return attention.register() if recipe["attention"] == attention.NAME else recipe["attention"]
+    name = recipe["attention"]
+    if name == "auto":
+        name = attention.NAME if recipe["packing"] else "sdpa"
+    return attention.register() if name == attention.NAME else name
 
 
 def load_student(model_dir: Path, recipe: Recipe) -> Any:
