@@ -18,7 +18,7 @@ def test_generate_traces_resumes_from_the_store(tmp_path, smollm2_dir):
     args = ["--problems", str(problems), "--model", str(smollm2_dir), "--prompt", "prompts/teacher.yaml",
             "--store", str(tmp_path / "store"), "--threads", "2"]
     stage = {"n_samples": 2}
-    run_cli("generate_traces", "--spec", job(stage, generation=GEN), "--out", str(tmp_path / "a.parquet"), *args)
+    run_cli("generate_traces", "generate", "--spec", job(stage, generation=GEN), "--out", str(tmp_path / "a.parquet"), *args)
     traces = pd.read_parquet(tmp_path / "a.parquet")
     assert len(traces) == 6 and set(traces["sample"]) == {0, 1}
     assert (traces["n_completion_tokens"] > 0).all()
@@ -26,7 +26,7 @@ def test_generate_traces_resumes_from_the_store(tmp_path, smollm2_dir):
     assert json.loads((tmp_path / "a.manifest.json").read_text())["rows"] == 6
     # Raising n from 2 to 3 sends only the 3 new requests; the 6 finished ones come from the store.
     stage["n_samples"] = 3
-    result = run_cli("generate_traces", "--spec", job(stage, generation=GEN), "--out", str(tmp_path / "b.parquet"),
+    result = run_cli("generate_traces", "generate", "--spec", job(stage, generation=GEN), "--out", str(tmp_path / "b.parquet"),
                      *args)
     assert "9 request(s): 6 cached, 3 to generate" in result.stderr
     again = pd.read_parquet(tmp_path / "b.parquet")
@@ -34,7 +34,7 @@ def test_generate_traces_resumes_from_the_store(tmp_path, smollm2_dir):
 
 
 def test_generate_traces_rejects_bad_input(tmp_path, smollm2_dir):
-    result = run_cli("generate_traces", "--spec", job({"n_sample": 2}), "--problems", "missing.parquet", "--model",
+    result = run_cli("generate_traces", "generate", "--spec", job({"n_sample": 2}), "--problems", "missing.parquet", "--model",
                      str(smollm2_dir), "--prompt", "prompts/teacher.yaml", "--out", str(tmp_path / "t.parquet"),
                      "--store", str(tmp_path / "store"), check=False)
     assert result.returncode == 2
@@ -113,7 +113,7 @@ def test_killed_generation_resumes_without_resending(tmp_path, smollm2_dir):
     problems = fixtures.problems(tmp_path / "problems.parquet")
     store = tmp_path / "store"
     spec = job({"n_samples": 2}, generation={**GEN, "max_new_tokens": 48, "batch_size": 1})
-    argv = [sys.executable, "-m", "styledistill.cli.generate_traces", "--spec", spec, "--problems",
+    argv = [sys.executable, "-m", "styledistill.cli.generate_traces", "generate", "--spec", spec, "--problems",
             str(problems), "--model", str(smollm2_dir), "--prompt", "prompts/teacher.yaml", "--store", str(store),
             "--out", str(tmp_path / "t.parquet"), "--threads", "2"]
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
@@ -140,16 +140,16 @@ def test_shards_split_the_problems_and_merge_back(tmp_path, tiny_llama_dir):
             "--store", str(store)]
     generation = {**GEN, "max_new_tokens": 8}
     whole = tmp_path / "whole.parquet"
-    run_cli("generate_traces", "--spec", job({"n_samples": 2}, generation=generation), "--out", str(whole), *base)
+    run_cli("generate_traces", "generate", "--spec", job({"n_samples": 2}, generation=generation), "--out", str(whole), *base)
     shards = [tmp_path / "shards" / f"{i}.parquet" for i in range(2)]
     for i, out in enumerate(shards):
-        result = run_cli("generate_traces", "--spec", job({"n_samples": 2, "shard": i, "shards": 2},
+        result = run_cli("generate_traces", "generate", "--spec", job({"n_samples": 2, "shard": i, "shards": 2},
                                                           generation=generation),
                          "--out", str(out), *base)
         assert ", 0 to generate" in result.stderr  # the shards share the store with the unsharded run
     assert [len(pd.read_parquet(p)) for p in shards] == [4, 2]  # p1, p3 | p2
     merged = tmp_path / "traces.parquet"
-    run_cli("generate_traces", "--merge", *map(str, shards), "--out", str(merged))
+    run_cli("generate_traces", "merge", "--shards", *map(str, shards), "--out", str(merged))
     keys = ["problem_id", "sample"]
     expected = pd.read_parquet(whole).sort_values(keys).reset_index(drop=True)
     pd.testing.assert_frame_equal(pd.read_parquet(merged), expected)
@@ -160,10 +160,10 @@ def test_shards_split_the_problems_and_merge_back(tmp_path, tiny_llama_dir):
 def test_merge_refuses_overlapping_shards(tmp_path, tiny_llama_dir):
     problems = fixtures.problems(tmp_path / "problems.parquet")
     out = tmp_path / "s.parquet"
-    run_cli("generate_traces", "--spec", job(generation={**GEN, "max_new_tokens": 4}), "--problems", str(problems),
+    run_cli("generate_traces", "generate", "--spec", job(generation={**GEN, "max_new_tokens": 4}), "--problems", str(problems),
             "--model", str(tiny_llama_dir), "--prompt", "prompts/teacher.yaml", "--store", str(tmp_path / "store"),
             "--out", str(out))
-    result = run_cli("generate_traces", "--merge", str(out), str(out), "--out", str(tmp_path / "m.parquet"),
+    result = run_cli("generate_traces", "merge", "--shards", str(out), str(out), "--out", str(tmp_path / "m.parquet"),
                      check=False)
     assert result.returncode == 2 and "shards overlap" in result.stderr.strip().splitlines()[-1]
     assert not (tmp_path / "m.parquet").exists()

@@ -10,7 +10,7 @@ import pytest
 
 from styledistill.io import manifest_path, read_json, read_table, write_table
 from styledistill.records import columns
-from styledistill.versions import version
+from styledistill.rules import version
 from tests.conftest import run_cli
 
 pytest.importorskip("math_verify")

@@ -43,7 +43,7 @@ def _problems(path: Path, n: int) -> Path:
 
 def _generator(spec: dict, store: Path):
     """How a job with this flat test spec generates, with its requests stored under `store`."""
-    from styledistill.generation.jobs import Generator
+    from styledistill.generation.generator import Generator
     from styledistill.generation.settings import job_generation
 
     return Generator(None, *job_generation(fixtures.trace_job(spec)), store, 0)
@@ -51,7 +51,7 @@ def _generator(spec: dict, store: Path):
 
 def _cli(spec: dict, problems: Path, out: Path, store: Path, *extra: str) -> list[str]:
     job = fixtures.trace_job(spec)
-    return [sys.executable, "-m", "styledistill.cli.generate_traces", "--spec", json.dumps(job), "--problems",
+    return [sys.executable, "-m", "styledistill.cli.generate_traces", "generate", "--spec", json.dumps(job), "--problems",
             str(problems), "--prompt", PROMPT, "--store", str(store), "--out", str(out), *extra]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from styledistill.io import manifest_path, read_json, read_table
-from styledistill.versions import version
+from styledistill.rules import version
 from tests.conftest import run_cli
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 
@@ -35,12 +36,15 @@ def test_build_st_fails_clearly_without_correct_traces(tmp_path):
     assert not (tmp_path / "st.parquet").exists()
 
 
-def test_every_cli_has_help():
-    from styledistill.versions import STAGE_VERSIONS
+def test_every_cli_and_subcommand_has_help():
+    from styledistill.rule_sources import cli_file
+    from styledistill.rules import RULES
 
-    for stage in STAGE_VERSIONS:
+    for stage in sorted({cli_file(rule).stem for rule in RULES}):
         result = run_cli(stage, "--help")
         assert "usage:" in result.stdout and "--spec" in result.stdout
+        for command in re.findall(r"^    (\w+)\s{2,}", result.stdout, re.MULTILINE):
+            assert "--out" in run_cli(stage, command, "--help").stdout or command == "compare", (stage, command)
 
 
 def test_prepare_random_model_uses_the_tokenizer(tiny_llama_dir, smollm2_dir):

@@ -8,7 +8,7 @@ import json
 import pytest
 import yaml
 
-from styledistill.config import jobs
+from styledistill.config import specs
 from styledistill.config.study import load
 from styledistill.errors import UserError
 from tests.conftest import REPO
@@ -65,7 +65,7 @@ def _api_generator(c):
 def test_an_api_model_may_write_the_synthetic_variants():
     study = _load(_api_generator)
     assert study.generators["smollm2"].generation.backend == "litellm"
-    spec = json.loads(jobs.variant_job(study, "ST-HC", "arith_train"))
+    spec = json.loads(specs.make_variant(study, "ST-HC", "arith_train"))
     assert spec["provider"] == {"provider": "openai/gpt-4o", "api_base": None, "api_key_env": "OPENAI_API_KEY",
                                 "prices": None}
     assert spec["generation"]["backend"] == "litellm" and "batch_size" not in spec["generation"]
@@ -107,14 +107,14 @@ def test_a_benchmark_overrides_only_what_it_writes():
 
 def test_job_specs_are_nested_by_owner():
     study = _load()
-    teacher = json.loads(jobs.teacher_job(study, "smollm2", 0))
+    teacher = json.loads(specs.generate_traces(study, "smollm2", 0))
     assert set(teacher) == {"version", "stage", "generation"}
     assert teacher["stage"] == {"n_samples": 4, "answer_marker": None, "limit": None, "shards": 1, "shard": 0}
     assert teacher["generation"]["seed"] == 0 and "gpus" not in teacher["generation"]
-    wrong = json.loads(jobs.variant_job(study, "ST-HC-W", "arith_train"))
+    wrong = json.loads(specs.make_variant(study, "ST-HC-W", "arith_train"))
     assert wrong["stage"]["wrong_seed"] == 0 and wrong["generator"] == {"answer_check": "enforce",
                                                                          "answer_marker": None}
-    evaluation = json.loads(jobs.eval_job(study, "smollm2", "arith_test", {"variant": "base"}))
+    evaluation = json.loads(specs.evaluate_base(study, "smollm2", "arith_test", {"variant": "base"}))
     assert evaluation["labels"] == {"variant": "base"} and evaluation["stage"]["n_samples"] == 1
 
 
@@ -126,7 +126,7 @@ def test_the_wrong_answer_seed_is_its_own_setting():
         c["generators"]["smollm2"]["generation"]["seed"] = 7
 
     before, after = _load(), _load(reseed)
-    old, new = (json.loads(jobs.variant_job(s, "ST-HC-W", "arith_train")) for s in (before, after))
+    old, new = (json.loads(specs.make_variant(s, "ST-HC-W", "arith_train")) for s in (before, after))
     assert old["generation"]["seed"] != new["generation"]["seed"] and old["stage"] == new["stage"]
 
     def target(study):
@@ -138,7 +138,7 @@ def test_the_wrong_answer_seed_is_its_own_setting():
         c["variants"]["ST-HC-W"]["wrong_seed"] = 3
 
     other = _load(wrong_seed)
-    assert json.loads(jobs.variant_job(other, "ST-HC-W", "arith_train"))["generation"] == old["generation"]
+    assert json.loads(specs.make_variant(other, "ST-HC-W", "arith_train"))["generation"] == old["generation"]
     assert target(other) != target(before)
 
 
@@ -164,9 +164,9 @@ def test_a_preset_brings_its_grader_and_a_dataset_or_benchmark_may_override_it()
     assert study.grader("arith_train") == "integer"  # written in config.yaml
     assert _load(lambda c: c["datasets"]["arith_train"].pop("grader")).grader("arith_train") == "math"
     assert _load(lambda c: _preset_benchmark(c, grader="math")).grader("aime") == "math"
-    spec = json.loads(jobs.eval_job(study, "smollm2", "aime", {}))
+    spec = json.loads(specs.evaluate_base(study, "smollm2", "aime", {}))
     assert spec["grading"]["grader"] == "integer" and spec["stage"]["prompt"] == "{question}"
-    report = json.loads(jobs.report_job(study))["study"]
+    report = json.loads(specs.report(study))["study"]
     assert report == {"families": {"smollm2": "smollm2"}, "benchmarks": {"arith_test": None, "aime": "aime24"}}
 
 

@@ -14,7 +14,7 @@ from styledistill.generation.api.retries import retry_after_seconds
 from styledistill.generation.api.secrets import scrub, scrubbed_logs
 from styledistill.generation.api.settings import LitellmSettings, ProviderSettings, api_identity
 from styledistill.generation.backend import SendingStopped
-from styledistill.generation.jobs import Generator, check_outcome, failures_path
+from styledistill.generation.generator import Generator, check_outcome, failures_path
 from styledistill.generation.request import Failure, Request, Response, Sampling
 from styledistill.generation.runner import complete
 from styledistill.generation.settings import GenerationConfig, TransformersSettings, backend_settings
@@ -196,7 +196,7 @@ def test_early_stop_is_an_incomplete_run(tmp_path):
 
 def test_failures_sidecar_path_and_content(tmp_path):
     assert failures_path(tmp_path / "traces.parquet") == tmp_path / "traces.failures.jsonl"
-    from styledistill.generation.jobs import write_failures
+    from styledistill.generation.generator import write_failures
 
     outcome = complete([_request("bad")], RequestStore(tmp_path / "s"), lambda: FlakyBackend({"bad"}))
     write_failures(tmp_path / "f.jsonl", outcome, "m")

@@ -10,7 +10,7 @@ import pytest
 
 from styledistill.errors import UserError
 from styledistill.grading.graders import grade
-from styledistill.problems.make import make_problems
+from styledistill.problems.make_problems import make_problems
 from styledistill.problems.preset_loader import shuffle_options
 from styledistill.problems.presets import PRESETS
 from styledistill.problems.settings import PresetSource

@@ -58,7 +58,7 @@ def run_in_env(stage: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def spec(stage: str, settings: dict, **parts: dict) -> str:
-    from styledistill.versions import version
+    from styledistill.rules import version
 
     return json.dumps({"version": version(stage), "stage": settings, **parts})
 
@@ -96,7 +96,7 @@ def test_the_stages_without_torch_run_in_their_own_envs(shared_data: Path, tmp_p
     samples = rows.assign(prompt=rows["question"])[columns("eval_sample")]
     write_table(samples, tmp_path / "samples.parquet", "eval_sample", "evaluate", 1)
     labels = {"family": "f", "teacher": "r1", "dataset": "d", "variant": "ST", "benchmark": "b"}
-    run_in_env("extract_features", "students", "--spec", spec("extract_features", {}, labels=labels),
+    run_in_env("extract_features", "students", "--spec", spec("measure_student_style", {}, labels=labels),
                "--samples", str(tmp_path / "samples.parquet"), "--profile", str(out / "style_profile.json"),
                "--out", str(tmp_path / "style.parquet"), "--summary", str(tmp_path / "style.json"))
     scores = tmp_path / "scores.json"

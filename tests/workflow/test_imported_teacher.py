@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from styledistill.config import jobs
+from styledistill.config import specs
 from styledistill.config.study import Study, load
 from styledistill.io import manifest_path, read_json
 from tests.cli.test_grade import _traces
@@ -75,10 +75,10 @@ def test_a_study_starts_from_imported_r1_traces(tmp_path: Path, shared_data: Pat
     direct = tmp_path / "direct"
     direct.mkdir()
     _traces(shared_data, direct / "traces.parquet")
-    run_cli("grade", "--spec", jobs.grade_job(load_config(workdir, config), "cots_math"), "--traces",
+    run_cli("grade", "--spec", specs.grade(load_config(workdir, config), "cots_math"), "--traces",
             str(direct / "traces.parquet"), "--out", str(direct / "graded.parquet"), "--audit",
             str(direct / "audit.parquet"), "--audit-md", str(direct / "audit.md"))
-    run_cli("extract_features", "measure", "--spec", jobs.features_job(load_config(workdir, config)), "--traces",
+    run_cli("extract_features", "measure", "--spec", specs.extract_features(load_config(workdir, config)), "--traces",
             str(direct / "graded.parquet"), "--features", str(direct / "features.parquet"), "--profile",
             str(direct / "profile.json"), "--stats", str(direct / "stats.csv"), "--stats-md",
             str(direct / "stats.md"), "--plots", str(direct / "plots"))

@@ -1,9 +1,9 @@
 # Wildcard constraints, the shell prefix, and what every rules file uses: the paths (styledistill/config/paths.py),
-# the job specs (config/jobs.py) and the input functions (config/wiring.py), all built from the typed STUDY.
+# the job specs (config/specs.py) and the input functions (config/wiring.py), all built from the typed STUDY.
 
 import re
 
-from styledistill.config import jobs, paths, wiring
+from styledistill.config import paths, specs, wiring
 
 # Restartable state. Its paths are params (Snakemake tracks them): moving `work` reruns the jobs that use it;
 # `--rerun-triggers mtime input code software-env` moves it without rerunning.

@@ -10,7 +10,7 @@ rule evaluate_base:
         scores=paths.EVAL_BASE["scores"],
         audit=paths.EVAL_BASE["audit"],
     params:
-        spec=lambda w: jobs.eval_job(STUDY, w.family, w.benchmark, wiring.eval_labels(w)),
+        spec=lambda w: specs.evaluate_base(STUDY, w.family, w.benchmark, wiring.eval_labels(w)),
         store=WORK.requests,
     log:
         "logs/evaluate/{family}/base/{benchmark}.log",
@@ -38,6 +38,9 @@ use rule evaluate_base as evaluate_sft with:
         samples=paths.EVAL_SFT["samples"],
         scores=paths.EVAL_SFT["scores"],
         audit=paths.EVAL_SFT["audit"],
+    params:
+        spec=lambda w: specs.evaluate_sft(STUDY, w.family, w.benchmark, wiring.eval_labels(w)),
+        store=WORK.requests,
     log:
         "logs/evaluate/{family}/{teacher}/{dataset}/{variant}/{benchmark}.log",
     benchmark:

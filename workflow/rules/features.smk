@@ -14,7 +14,7 @@ rule extract_features:
         plots=report(directory(paths.FEATURES["plots"]), patterns=["{name}.png"], caption="../report/features_plots.rst",
                      category="Style", subcategory="{teacher}/{dataset}"),
     params:
-        spec=lambda w: jobs.features_job(STUDY),
+        spec=lambda w: specs.extract_features(STUDY),
     resources:
         mem_mb=mem_mb("extract_features"),
         runtime=runtime("extract_features"),
@@ -42,7 +42,7 @@ rule discover_pivots:
                    subcategory="{teacher}/{dataset}"),
         markdown=paths.FEATURES["candidates_md"],
     params:
-        spec=lambda w: jobs.discover_job(STUDY),
+        spec=lambda w: specs.discover_pivots(STUDY),
     threads: 1
     resources:
         mem_mb=mem_mb("discover_pivots"),
@@ -70,7 +70,7 @@ rule measure_student_style:
     wildcard_constraints:
         variant=_alternatives(["base", *STUDY.variants]),
     params:
-        spec=lambda w: jobs.student_style_job(STUDY, wiring.eval_labels(w)),
+        spec=lambda w: specs.measure_student_style(STUDY, wiring.eval_labels(w)),
     threads: 1
     resources:
         mem_mb=mem_mb("measure_student_style"),

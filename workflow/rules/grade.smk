@@ -11,7 +11,7 @@ rule grade:
         audit_md=report(paths.GRADE_AUDIT["markdown"], caption="../report/grade_audit.rst", category="Grading",
                         subcategory="{teacher}/{dataset}"),
     params:
-        spec=lambda w: jobs.grade_job(STUDY, w.dataset),
+        spec=lambda w: specs.grade(STUDY, w.dataset),
     resources:
         mem_mb=mem_mb("grade"),
         runtime=runtime("grade"),

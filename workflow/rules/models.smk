@@ -7,7 +7,7 @@ rule prepare_model:
     output:
         directory(paths.MODEL),
     params:
-        spec=lambda w: jobs.model_job(STUDY, w.model),
+        spec=lambda w: specs.prepare_model(STUDY, w.model),
         cache=WORK.model_cache,
     resources:
         mem_mb=mem_mb("prepare_model"),

@@ -7,7 +7,7 @@ rule make_problems:
     output:
         paths.PROBLEMS,
     params:
-        spec=lambda w: jobs.problems_job(STUDY, w.dataset),
+        spec=lambda w: specs.make_problems(STUDY, w.dataset),
     threads: 1
     resources:
         mem_mb=mem_mb("make_problems"),

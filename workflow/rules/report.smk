@@ -20,7 +20,7 @@ rule report:
         audit_md=report(paths.SUMMARY["audit_md"], caption="../report/grading_audit.rst", category="Grading"),
         landing=paths.SUMMARY["landing"],
     params:
-        spec=lambda w: jobs.report_job(STUDY),
+        spec=lambda w: specs.report(STUDY),
     threads: 1
     resources:
         mem_mb=mem_mb("report"),

@@ -11,7 +11,7 @@ rule train_sft:
     output:
         directory(paths.SFT_MODEL),
     params:
-        spec=lambda w: jobs.sft_job(STUDY, w.family),
+        spec=lambda w: specs.train_sft(STUDY, w.family),
         work_dir=lambda w: WORK.sft_job(w),
         launch=lambda w: wiring.sft_launcher(STUDY, w.family),
     log:

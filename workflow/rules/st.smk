@@ -7,7 +7,7 @@ rule build_st:
     output:
         paths.ST,
     params:
-        spec=lambda w: jobs.st_job(STUDY),
+        spec=lambda w: specs.build_st(STUDY),
     threads: 1
     resources:
         mem_mb=mem_mb("build_st"),

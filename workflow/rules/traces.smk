@@ -16,7 +16,7 @@ rule generate_traces:
     wildcard_constraints:
         teacher=MODEL_TEACHERS,
     params:
-        spec=lambda w: jobs.teacher_job(STUDY, w.teacher, int(w.shard)),
+        spec=lambda w: specs.generate_traces(STUDY, w.teacher, int(w.shard)),
         store=WORK.requests,
     log:
         "logs/generate_traces/{teacher}/{dataset}/{shard}.log",
@@ -32,7 +32,7 @@ rule generate_traces:
     conda:
         "../../envs/generate_traces.yaml"
     shell:
-        "python -m styledistill.cli.generate_traces --spec {params.spec:q} --problems {input.problems}"
+        "python -m styledistill.cli.generate_traces generate --spec {params.spec:q} --problems {input.problems}"
         " --model '{input.model}' --prompt {input.prompt:q} --out {output} --store {params.store:q}"
         " --gpus {resources.gpu} --threads {threads} > {log} 2>&1"
 
@@ -45,7 +45,7 @@ rule merge_traces:
     wildcard_constraints:
         teacher=MODEL_TEACHERS,
     params:
-        spec=lambda w: jobs.spec_json("generate_traces"),
+        spec=lambda w: specs.merge_traces(),
     threads: 1
     resources:
         mem_mb=mem_mb("merge_traces"),
@@ -55,7 +55,8 @@ rule merge_traces:
     conda:
         "../../envs/generate_traces.yaml"
     shell:
-        "python -m styledistill.cli.generate_traces --merge {input} --out {output} > {log} 2>&1"
+        "python -m styledistill.cli.generate_traces merge --spec {params.spec:q} --shards {input} --out {output}"
+        " > {log} 2>&1"
 
 
 rule import_traces:
@@ -69,7 +70,7 @@ rule import_traces:
     wildcard_constraints:
         teacher=IMPORTED_TEACHERS,
     params:
-        spec=lambda w: jobs.import_job(STUDY, w.teacher),
+        spec=lambda w: specs.import_traces(STUDY, w.teacher),
         cache=WORK.datasets_cache,
     threads: 1
     resources:

@@ -14,7 +14,7 @@ rule make_variant:
     output:
         paths.VARIANT_RAW,
     params:
-        spec=lambda w: jobs.variant_job(STUDY, w.variant, w.dataset),
+        spec=lambda w: specs.make_variant(STUDY, w.variant, w.dataset),
         files=lambda w, input: wiring.variant_args(input),
         store=WORK.requests,
     log:
@@ -42,7 +42,7 @@ checkpoint align_variants:
     output:
         directory(paths.ALIGNMENT),
     params:
-        spec=lambda w: jobs.align_job(STUDY),
+        spec=lambda w: specs.align_variants(STUDY),
     threads: 1
     resources:
         mem_mb=mem_mb("align_variants"),
@@ -64,6 +64,8 @@ rule select_variant:
         problems=lambda w: wiring.aligned_problems(checkpoints, w),
     output:
         paths.VARIANT_TRAIN,
+    params:
+        spec=lambda w: specs.select_variant(),
     threads: 1
     resources:
         mem_mb=mem_mb("select_variant"),
@@ -75,7 +77,8 @@ rule select_variant:
     conda:
         "../../envs/build_variants.yaml"
     shell:
-        "python -m styledistill.cli.build_variants select --raw {input.raw} --problems {input.problems}"
+        "python -m styledistill.cli.build_variants select --spec {params.spec:q} --raw {input.raw}"
+        " --problems {input.problems}"
         " --out {output} > {log} 2>&1"
 
 
@@ -86,7 +89,7 @@ rule publish_variant:
     output:
         directory(paths.VARIANT_PUBLISHED),
     params:
-        spec=lambda w: jobs.publish_job(STUDY, w),
+        spec=lambda w: specs.publish_variant(STUDY, w),
         prompt=lambda w, input: f"--prompt {input.prompt}" if "prompt" in input.keys() else "",
     threads: 1
     resources:
@@ -114,6 +117,8 @@ rule compare_variants:
         markdown=paths.COMPARISON["markdown"],
         plot=report(paths.COMPARISON["plot"], caption="../report/variants_plot.rst", category="Variants",
                     subcategory="{teacher}/{dataset}"),
+    params:
+        spec=lambda w: specs.compare_variants(),
     threads: 1
     resources:
         mem_mb=mem_mb("compare_variants"),
@@ -125,6 +130,6 @@ rule compare_variants:
     conda:
         "../../envs/build_variants.yaml"
     shell:
-        "python -m styledistill.cli.build_variants compare --published {input.published}"
+        "python -m styledistill.cli.build_variants compare --spec {params.spec:q} --published {input.published}"
         " --alignment {input.alignment} --csv {output.csv} --markdown {output.markdown} --plot {output.plot}"
         " > {log} 2>&1"

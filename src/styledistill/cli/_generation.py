@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from styledistill.generation.jobs import Generator
+    from styledistill.generation.generator import Generator
 
 
 def add_generation_args(p: argparse.ArgumentParser, store_required: bool = True) -> None:
@@ -21,7 +21,7 @@ GENERATION_PARTS = frozenset({"stage", "generation", "provider"})
 
 def generator(args: argparse.Namespace, job: dict[str, Any]) -> Generator:
     """How the job generates: its model argument, its generation and provider parts, the store and its GPUs."""
-    from styledistill.generation.jobs import Generator
+    from styledistill.generation.generator import Generator
     from styledistill.generation.settings import job_generation
 
     settings, provider = job_generation(job)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pydantic import field_validator
 
+from styledistill.rules import RULES
 from styledistill.settings import Field, Key, Settings
 
 
@@ -20,31 +21,9 @@ class RuleResources(Settings):
     runtime: int = Field(ge=1)  # wall time of one job (minutes)
 
 
-# The defaults, per rule: the small bookkeeping jobs ask for little, model jobs for a node's share.
-DEFAULTS: dict[str, RuleResources] = {
-    rule: RuleResources(mem_mb=mem_mb, runtime=runtime)
-    for rule, (mem_mb, runtime) in {
-        "prepare_model": (16_000, 60),
-        "make_problems": (4_000, 30),
-        "generate_traces": (32_000, 720),
-        "merge_traces": (4_000, 30),
-        "import_traces": (8_000, 60),
-        "grade": (8_000, 60),
-        "build_st": (4_000, 30),
-        "extract_features": (8_000, 120),
-        "discover_pivots": (8_000, 120),
-        "make_variant": (32_000, 720),
-        "align_variants": (4_000, 30),
-        "select_variant": (4_000, 30),
-        "publish_variant": (4_000, 30),
-        "compare_variants": (4_000, 30),
-        "train_sft": (128_000, 1440),
-        "evaluate_base": (32_000, 720),
-        "evaluate_sft": (32_000, 720),
-        "measure_student_style": (8_000, 60),
-        "report": (8_000, 60),
-    }.items()
-}
+# The defaults, per rule (rules.py): the small bookkeeping jobs ask for little, model jobs for a node's share.
+DEFAULTS: dict[str, RuleResources] = {name: RuleResources(mem_mb=rule.mem_mb, runtime=rule.runtime)
+                                      for name, rule in RULES.items()}
 
 
 class Overrides(Settings):
@@ -76,5 +55,3 @@ class ResourcesEntry(Settings):
         return RuleResources(mem_mb=int((override.mem_mb or base.mem_mb) * factor),
                              runtime=int((override.runtime or base.runtime) * factor))
 
-
-API_RULES = ("generate_traces", "make_variant")  # the rules whose jobs may call a paid API

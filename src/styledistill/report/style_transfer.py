@@ -11,7 +11,7 @@ import pandas as pd
 from styledistill.report.tables import ID_COLUMNS
 
 REFERENCE = "teacher ST profile"
-# summary key -> column header (features/student_style.summarise)
+# summary key -> column header (features/measure_student_style.summarise)
 COLUMNS = {
     "accuracy": "accuracy %",
     "empty_outputs": "empty outputs",

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from styledistill.generation.jobs import Generator
+from styledistill.generation.generator import Generator
 from styledistill.prompting import PromptTemplate
 from styledistill.variants.settings import GeneratorSettings
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import typing
+from collections.abc import Iterator, Mapping
+from typing import Any, Literal
 
 from styledistill.features.settings import StyleCheck
-from styledistill.settings import Field, Key, Settings, Text
+from styledistill.settings import Field, Key, Settings, Text, pick
 
 
 class VariantSettings(Settings):
@@ -92,3 +94,20 @@ class AlignSettings(Settings):
     size: int | None = Field(None, ge=1)  # cap on aligned problems per variant
     min_size: int = Field(1, ge=1)  # fail if fewer problems are built in every variant
     seed: int = Field(0, ge=0)  # of the sample the size cap takes
+
+
+def _kinds(cls: type[VariantSettings]) -> Iterator[type[VariantSettings]]:
+    for sub in cls.__subclasses__():
+        if typing.get_origin(sub.model_fields["kind"].annotation) is Literal:
+            yield sub
+        yield from _kinds(sub)
+
+
+# Each kind's settings by the kind's name (the `kind: Literal[...]` of its class; kinds.py adds its builder).
+KIND_SETTINGS: dict[str, type[VariantSettings]] = {typing.get_args(c.model_fields["kind"].annotation)[0]: c
+                                                   for c in _kinds(VariantSettings)}
+
+
+def variant_settings(spec: Mapping[str, Any], where: str = "--spec: stage") -> VariantSettings:
+    """A variant's settings, of the class its `kind` names."""
+    return pick(KIND_SETTINGS, spec, "kind", where).from_spec(spec, where)

@@ -1,18 +1,21 @@
-"""Did the student copy the teacher's style? A student's benchmark outputs measured the way the teacher's traces
+"""Rule measure_student_style: did the student copy the teacher's style? A student's benchmark outputs measured the way the teacher's traces
 were (the same lexicon and spaCy pipeline, read from the ST profile), each output's style distance to that profile,
 and whether the copied style goes with correct answers at a fixed length (features/length_control.py)."""
 
 from __future__ import annotations
 
+import argparse
 import math
 from typing import Any
 
 import pandas as pd
 
+from styledistill.cli._common import load_job, set_threads
 from styledistill.features.length_control import adjusted
 from styledistill.features.settings import StyleCheck
 from styledistill.features.style_check import measure, style_distance
 
+RULE = "measure_student_style"
 # Summarised as the median over outputs, like the profile's reference values (plus coverage as a mean and share).
 MEDIAN_FEATURES = ("reasoning_tokens", "realization_per_1k", "verification_per_1k", "exploration_per_1k",
                    "integration_per_1k", "stage_framing", "stage_exploration", "stage_verification",
@@ -79,7 +82,7 @@ def reference(profile: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(samples_path: str, profile_path: str, out: str, summary_path: str, check: StyleCheck,
-        labels: dict[str, str], stage: str, version: int) -> None:
+        labels: dict[str, str], version: int | None) -> None:
     """Measure one evaluation's outputs against the teacher's profile; write per-output features and a summary."""
     from styledistill.io import all_or_none, read_json, read_table, write_json, write_table
 
@@ -88,6 +91,21 @@ def run(samples_path: str, profile_path: str, out: str, summary_path: str, check
     features = measure_outputs(samples, profile, check)
     summary = summarise(features)
     with all_or_none(out, summary_path):
-        write_table(features, out, "features", stage, version, outputs=len(features),
+        write_table(features, out, "features", RULE, version, outputs=len(features),
                     style_distance=summary["style_distance"])
         write_json(summary_path, {**labels, **summary, "reference": reference(profile)})
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--samples", required=True, help="the evaluation's samples.parquet (record: eval_sample)")
+    p.add_argument("--profile", required=True, help="the teacher's ST style profile (style_profile.json)")
+    p.add_argument("--out", required=True, help="per-output features and style distance to write (Parquet)")
+    p.add_argument("--summary", required=True, help="the evaluation's style summary to write (JSON)")
+
+
+def main(args: argparse.Namespace) -> None:
+    """The spec: {"stage": the style check settings, "labels": family, teacher, dataset, variant, benchmark}."""
+    set_threads(args.threads)
+    job = load_job(args.spec, {"stage", "labels"})
+    check = StyleCheck.from_spec(job["stage"], "--spec: stage")
+    run(args.samples, args.profile, args.out, args.summary, check, job["labels"], job.version)

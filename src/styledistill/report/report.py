@@ -1,19 +1,22 @@
-"""The report stage: scores in the paper's layout (CSV, Markdown, plot) with the paper's numbers beside ours, the
+"""Rule report: scores in the paper's layout (CSV, Markdown, plot) with the paper's numbers beside ours, the
 style-transfer table and plots, output lengths, the grading audit of every evaluation, and the landing page of
 `snakemake --report`; all written or none."""
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from styledistill.cli._common import load_job
 from styledistill.errors import UserError
 from styledistill.io import all_or_none, atomic_write_text, read_json, write_manifest
 from styledistill.markdown import frame
 from styledistill.report.settings import ReportSettings
 
+RULE = "report"
 INTRO = ("pass@1 (%) ± standard error over problems; rows: student family × benchmark; "
          "columns: the base student, then the student fine-tuned on each variant.")
 STYLE_INTRO = ("Did the student copy the teacher's style, and did it get better? Each student's benchmark outputs "
@@ -48,7 +51,7 @@ def _study_keys(keys: dict) -> tuple[dict[str, str], dict[str, str | None]]:
     return keys.get("families", {}), keys.get("benchmarks", {})
 
 
-def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, stage: str, version: int) -> None:
+def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, version: int | None) -> None:
     from styledistill.report import paper
     from styledistill.report.grading import write_audit
     from styledistill.report.landing import landing_rst
@@ -89,5 +92,30 @@ def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, stag
         plot_style(style, order, out.style_plot)
         notes = [INTRO, LEGEND.replace("`", "")] + ([f"Paper rows: {paper.source()}"] if len(side) else [])
         atomic_write_text(out.landing, landing_rst(side if len(side) else layout, notes, Path(out.plot).read_bytes()))
-        write_manifest(out.csv, stage, version, rows=len(scores))
-        write_audit(inputs.scores, inputs.audits, out.audit, out.audit_md, stage, version)
+        write_manifest(out.csv, RULE, version, rows=len(scores))
+        write_audit(inputs.scores, inputs.audits, out.audit, out.audit_md, RULE, version)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scores", nargs="+", required=True, help="scores.json files written by evaluate")
+    p.add_argument("--audits", nargs="+", required=True, help="audit.parquet files written by evaluate, in the "
+                                                               "order of --scores")
+    p.add_argument("--styles", nargs="*", default=[], help="style.json files written by measure_student_style")
+    p.add_argument("--csv", required=True, help="scores.csv to write")
+    p.add_argument("--markdown", required=True, help="scores.md to write (scores, the paper's, style transfer)")
+    p.add_argument("--plot", required=True, help="scores.png to write")
+    p.add_argument("--lengths-plot", required=True, help="lengths.png to write (output length by variant)")
+    p.add_argument("--style-csv", required=True, help="style_transfer.csv to write")
+    p.add_argument("--style-plot", required=True, help="style_transfer.png to write")
+    p.add_argument("--audit", required=True, help="grading_audit.parquet to write (every evaluation's disagreements)")
+    p.add_argument("--audit-md", required=True, help="grading_audit.md to write")
+    p.add_argument("--landing", required=True, help="landing.rst to write (the headline table of the HTML report)")
+
+
+def main(args: argparse.Namespace) -> None:
+    job = load_job(args.spec, {"stage", "study"})
+    settings = ReportSettings.from_spec(job["stage"], "--spec: stage")
+    inputs = Inputs(args.scores, args.audits, args.styles)
+    outputs = Outputs(args.csv, args.markdown, args.plot, args.audit, args.audit_md, args.style_csv,
+                      args.style_plot, args.lengths_plot, args.landing)
+    run(inputs, outputs, settings, job["study"], job.version)

@@ -1,8 +1,9 @@
-"""The variants of a run side by side: their style features against ST's (does ST-HC match ST's style? does pivot
+"""Rule compare_variants: the variants of a run side by side: their style features against ST's (does ST-HC match ST's style? does pivot
 stripping remove the pivots? does stage shuffling keep the length?), as a table and a plot for the report."""
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import Any
 
@@ -72,9 +73,22 @@ def plot(df: pd.DataFrame, path: str) -> None:
 
 
 def compare_variants(published: list[str], alignment: str, csv: str, md: str, png: str) -> None:
-    """The compare step: read the published variants' summaries, write the table (CSV, Markdown) and the plot."""
+    """Read the published variants' summaries, write the table (CSV, Markdown) and the plot."""
     df = table([read_json(Path(path) / "features.json", "variant summary") for path in published])
     with all_or_none(csv, md, png):
         atomic_write_text(csv, df.to_csv(index=False))
         atomic_write_text(md, markdown(df, read_json(Path(alignment) / SUMMARY, "alignment")))
         plot(df, png)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--published", nargs="+", required=True, help="published directory of each variant (its "
+                                                                 "features.json is read)")
+    p.add_argument("--alignment", required=True, help="alignment directory")
+    p.add_argument("--csv", required=True)
+    p.add_argument("--markdown", required=True)
+    p.add_argument("--plot", required=True)
+
+
+def main(args: argparse.Namespace) -> None:
+    compare_variants(args.published, args.alignment, args.csv, args.markdown, args.plot)

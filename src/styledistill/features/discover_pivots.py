@@ -1,15 +1,22 @@
-"""The discover step of extract_features: read the traces and the reference texts, write the ranked candidates."""
+"""Rule discover_pivots: rank pivot candidates against a reference corpus.
+
+The sentence- and clause-initial 1-4-grams of the traces' reasoning that are over-represented against the reference
+(weighted log-odds with an informative Dirichlet prior, Monroe et al. 2008), as a ranked candidate table, to grow a
+lexicon from your own teacher's traces.
+"""
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import pandas as pd
 
+from styledistill.cli._common import load_job, set_threads
 from styledistill.errors import UserError
 from styledistill.features.discovery import discover
 from styledistill.features.lexicon import Lexicon
-from styledistill.features.settings import DiscoverySettings
+from styledistill.features.settings import DiscoverySettings, FeatureSettings
 from styledistill.io import all_or_none, atomic_write_text, read_jsonl_rows
 from styledistill.markdown import table as markdown_table
 
@@ -49,3 +56,20 @@ def discover_candidates(traces: str, settings: DiscoverySettings, out: str, lexi
         atomic_write_text(markdown, f"# Pivot candidates\n\n{len(target)} traces against {len(ref)} reference "
                                     f"texts ({reference}); weighted log-odds z, Monroe et al. 2008.\n\n"
                                     + markdown_table(list(table.columns), table.values.tolist()) + "\n")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--traces", required=True, help="traces: Parquet (reasoning column) or JSONL (reasoning or "
+                                                   "thinking field)")
+    p.add_argument("--out", required=True, help="ranked candidates (CSV; a .md twin for people)")
+
+
+def main(args: argparse.Namespace) -> None:
+    """The spec: {"stage": discovery settings (reference: "answers" or a Parquet / JSONL / text file,
+    reference_field, min_count, prior, top), "features": the feature settings whose lexicon names the nearest pivot
+    type}."""
+    set_threads(args.threads)
+    job = load_job(args.spec, {"stage", "features"})
+    settings = DiscoverySettings.from_spec(job["stage"], "--spec: stage")
+    features = FeatureSettings.from_spec(job["features"], "--spec: features")
+    discover_candidates(args.traces, settings, args.out, features.lexicon)

@@ -1,11 +1,16 @@
-"""One train_sft job: check everything cheap first, train (one process or several), publish the model whole.
+"""Rule train_sft: fine-tune a prepared student on one variant's examples, loss on the assistant turn only; check
+everything cheap first, train (one process or several), publish the model whole.
 
-The finished model (weights, tokenizer, train_log.json, manifest.json) appears at `out` whole or not at all. Under a
-multi-process launcher every rank calls `run`; rank 0 alone cleans up, logs and publishes.
+The recipe file holds the family's defaults; the spec's `stage` keys override them. Checkpoints live under --work-dir
+and a rerun resumes from the last one. The finished model (weights, tokenizer, recipe.yaml, train_log.json,
+manifest.json) appears at --out whole or not at all. Several processes (one per GPU, or the recipe's CPU processes
+over gloo) are started by a launcher, as the rule does: `torchrun --standalone --nnodes 1 --nproc-per-node N -m
+styledistill.cli.train_sft ...`; every rank runs the same command, and rank 0 alone cleans up, logs and publishes.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import time
@@ -13,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from styledistill.cli._common import load_job, set_threads
 from styledistill.errors import UserError
 from styledistill.io import (
     atomic_write_text,
@@ -23,7 +29,9 @@ from styledistill.io import (
     write_json,
     write_manifest,
 )
-from styledistill.sft.recipe import Recipe, chat_template
+from styledistill.sft.recipe import Recipe, chat_template, resolve
+
+RULE = "train_sft"
 
 
 def eos_ids(model_dir: Path) -> list[int]:
@@ -60,7 +68,7 @@ def _staging(out: Path, rank: int, world_size: int) -> Path:
 
 
 def run(recipe: Recipe, recipe_file: str, examples: Path, model_dir: Path, out: Path, work_dir: Path, threads: int,
-        stage: str, version: int) -> None:
+        version: int | None) -> None:
     """Train the student in `model_dir` on `examples` with `recipe`; publish it at `out`."""
     started = time.perf_counter()
     # Everything checkable without torch is checked first: bad input fails in about a second.
@@ -101,7 +109,7 @@ def run(recipe: Recipe, recipe_file: str, examples: Path, model_dir: Path, out: 
                                                 "log_history": result.log_history})
         atomic_write_text(staging / "recipe.yaml", frozen_recipe(recipe, stats.as_dict()))
         write_manifest(
-            staging, stage, version, rows=stats.examples_kept,
+            staging, RULE, version, rows=stats.examples_kept,
             examples=str(examples), examples_sha256=examples_sha,
             base_model=str(model_dir), base_model_identity=identity,
             recipe_file=recipe_file, recipe=recipe.values,
@@ -113,3 +121,22 @@ def run(recipe: Recipe, recipe_file: str, examples: Path, model_dir: Path, out: 
     finally:
         if rank == 0 and staging.exists():
             shutil.rmtree(staging)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--examples", required=True, help="examples table (Parquet, record 'example')")
+    p.add_argument("--model", required=True, help="prepared student model directory")
+    p.add_argument("--recipe", required=True, help="recipe YAML of the student's family (recipes/sft/<family>.yaml)")
+    p.add_argument("--out", required=True, help="model directory to create")
+    p.add_argument("--work-dir", required=True, help="restartable state: checkpoints, run fingerprint")
+
+
+def main(args: argparse.Namespace) -> None:
+    from styledistill.sft.world import die_with_launcher, world
+
+    job = load_job(args.spec)
+    die_with_launcher()
+    set_threads(max(1, args.threads // world()[1]))  # --threads is the job's: shared by its processes
+    recipe = resolve(args.recipe, job["stage"])
+    run(recipe, str(args.recipe), Path(args.examples), Path(args.model), Path(args.out), Path(args.work_dir),
+        args.threads, job.version)

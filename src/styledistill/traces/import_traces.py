@@ -1,15 +1,27 @@
-"""The import_traces stage: a trace dataset becomes the teacher's traces for one paired dataset, with provenance."""
+"""Rule import_traces: a teacher's traces from an existing trace dataset instead of a model (record "trace"), for
+one paired dataset, with provenance.
+
+The spec's `stage` names the source (format jsonl, parquet or hf; path; name, hf_split, revision for the hub), the
+layout of a row (fields: reasoning and answer fields; think: <think>…</think> in a response field, a list of
+responses being several samples; messages: a chat), the field map (question, reasoning, answer, response, messages,
+gold, label, id, sample, source, domain), filters, and a seeded sample of N problems (traces/import_settings.py).
+Each trace is paired with the problem of --problems with the same id (fields.id) or question; the source's own
+correctness label is kept as the extra column `source_correct`, which the grade rule audits.
+"""
 
 from __future__ import annotations
 
+import argparse
 import logging
 from typing import Any
 
+from styledistill.cli._common import load_job
 from styledistill.errors import UserError
 from styledistill.io import all_or_none, atomic_write_text, read_table, sha256_file, write_table
 from styledistill.markdown import table
 from styledistill.traces.import_settings import TraceImport
 
+RULE = "import_traces"
 log = logging.getLogger(__name__)
 
 
@@ -37,7 +49,7 @@ def markdown(record: dict[str, Any], teacher: str) -> str:
 
 
 def run(spec: TraceImport, problems_path: str, out: str, provenance_md: str, teacher: str, cache_dir: str | None,
-        stage: str, version: int) -> None:
+        version: int | None) -> None:
     from collections import Counter
 
     from styledistill.traces.importing import pair, read_traces, select, to_records
@@ -53,7 +65,21 @@ def run(spec: TraceImport, problems_path: str, out: str, provenance_md: str, tea
     record = provenance(spec, len(traces), len(records), records["problem_id"].nunique(),
                         int(records["source_correct"].notna().sum()), dropped)
     with all_or_none(out, provenance_md):
-        write_table(records, out, "trace", stage, version, provenance=record)
+        write_table(records, out, "trace", RULE, version, provenance=record)
         atomic_write_text(provenance_md, markdown(record, teacher))
     log.info("imported %d traces of %d problems from %s; dropped: %s", len(records), record["problems"],
              record["source"], record["dropped"] or "none")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--problems", required=True, help="problems.parquet of the paired dataset (record: problem)")
+    p.add_argument("--out", required=True, help="traces.parquet to write (record: trace)")
+    p.add_argument("--provenance", required=True, help="import.md to write: source, revision, field map, counts")
+    p.add_argument("--teacher", default="imported", help="the teacher's name, for the provenance page")
+    p.add_argument("--cache-dir", help="datasets cache for format hf (default: the Hugging Face cache)")
+
+
+def main(args: argparse.Namespace) -> None:
+    job = load_job(args.spec)
+    spec = TraceImport.from_spec(job["stage"], "--spec: stage")
+    run(spec, args.problems, args.out, args.provenance, args.teacher, args.cache_dir, job.version)

@@ -1,7 +1,7 @@
 """Job specs: what each rule passes its job, as one sorted JSON string (one params value, so Snakemake's params
-trigger reruns exactly the jobs whose settings changed). Nested by owner: `stage` for the stage's settings,
-`generation` for the backend's, `provider` for an API model's, `generator` and `labels` where a stage takes them;
-`version` is the stage's code version."""
+trigger reruns exactly the jobs whose settings changed). One function per rule, named after it. Nested by owner:
+`stage` for the stage's settings, `generation` for the backend's, `provider` for an API model's, `generator` and
+`labels` where a rule takes them; `version` is the rule's code version (rules.py)."""
 
 from __future__ import annotations
 
@@ -22,11 +22,11 @@ from styledistill.settings import only_keys
 from styledistill.traces.settings import TraceJob, TraceSettings
 from styledistill.variants.kinds import KINDS
 from styledistill.variants.settings import GeneratorSettings
-from styledistill.versions import version
+from styledistill.rules import version
 
 
-def spec_json(stage: str, /, **parts: Any) -> str:
-    return json.dumps({"version": version(stage), **parts}, sort_keys=True)
+def spec_json(rule: str, /, **parts: Any) -> str:
+    return json.dumps({"version": version(rule), **parts}, sort_keys=True)
 
 
 def generation_parts(study: Study, model: str, generation: GenerationConfig) -> dict[str, Any]:
@@ -37,13 +37,13 @@ def generation_parts(study: Study, model: str, generation: GenerationConfig) -> 
     return parts
 
 
-def model_job(study: Study, model: str) -> str:
+def prepare_model(study: Study, model: str) -> str:
     """The model's source settings (a random model's tokenizer is an input of the job, not a setting)."""
     settings = study.models[model]
     return spec_json("prepare_model", stage=only_keys(settings, MODEL_SOURCES[settings.source].settings).to_spec())
 
 
-def problems_job(study: Study, dataset: str) -> str:
+def make_problems(study: Study, dataset: str) -> str:
     entry = study.datasets[dataset]
     return spec_json("make_problems", stage=only_keys(entry, PROBLEM_SOURCES[entry.source].settings).to_spec())
 
@@ -53,7 +53,7 @@ def grading(study: Study, grader: str) -> dict[str, Any]:
     return GradeSettings(grader=grader, seconds=study.grade.seconds).to_spec()
 
 
-def teacher_job(study: Study, teacher: str, shard: int) -> str:
+def generate_traces(study: Study, teacher: str, shard: int) -> str:
     entry = study.teachers[teacher]
     stage = TraceJob.from_spec({**only_keys(entry, TraceSettings).to_spec(), "shard": shard},
                                f"config: teachers.{teacher}")
@@ -61,72 +61,92 @@ def teacher_job(study: Study, teacher: str, shard: int) -> str:
                                                                                    entry.generation))
 
 
-def import_job(study: Study, teacher: str) -> str:
+def import_traces(study: Study, teacher: str) -> str:
     return spec_json("import_traces", stage=study.teachers[teacher].to_spec())
 
 
-def variant_job(study: Study, variant: str, dataset: str) -> str:
+def make_variant(study: Study, variant: str, dataset: str) -> str:
     settings = study.variants[variant]
     graded = grading(study, study.grader(dataset))
     if not KINDS[settings.kind].generated:
-        return spec_json("build_variants", stage=settings.to_spec(), grading=graded)
+        return spec_json("make_variant", stage=settings.to_spec(), grading=graded)
     generator = study.generators[settings.generator]
-    return spec_json("build_variants", stage=settings.to_spec(), grading=graded,
+    return spec_json("make_variant", stage=settings.to_spec(), grading=graded,
                      generator=only_keys(generator, GeneratorSettings).to_spec(),
                      **generation_parts(study, generator.model, generator.generation))
 
 
-def publish_job(study: Study, wildcards: Any) -> str:
+def publish_variant(study: Study, wildcards: Any) -> str:
     """A variant's settings and where it comes from (for its dataset card)."""
     settings = study.variants[wildcards.variant]
     labels = {"teacher": wildcards.teacher, "teacher_model": study.teacher_source(wildcards.teacher),
               "dataset": wildcards.dataset, "variant": wildcards.variant, "input": settings.input or "ST"}
     if KINDS[settings.kind].generated:
         labels.update(generator=settings.generator, generator_model=study.generators[settings.generator].model)
-    return spec_json("build_variants", stage=settings.to_spec(), labels=labels)
+    return spec_json("publish_variant", stage=settings.to_spec(), labels=labels)
 
 
-def sft_job(study: Study, family: str) -> str:
+def train_sft(study: Study, family: str) -> str:
     entry = study.families[family]
     return spec_json("train_sft", stage={**entry.sft, "system_prompt": entry.system_prompt})
 
 
-def eval_job(study: Study, family: str, benchmark: str, labels: dict[str, str]) -> str:
+def _evaluate(rule: str, study: Study, family: str, benchmark: str, labels: dict[str, str]) -> str:
     entry = study.families[family]
     stage = EvalSettings.model_validate({**only_keys(study.benchmarks[benchmark], BenchmarkSettings).to_spec(),
                                          "system_prompt": entry.system_prompt, "answer_marker": entry.answer_marker})
-    return spec_json("evaluate", stage=stage.to_spec(), labels=labels,
+    return spec_json(rule, stage=stage.to_spec(), labels=labels,
                      grading=grading(study, study.benchmark_grader(benchmark)),
                      **generation_parts(study, entry.model, study.family_generation(family, benchmark)))
 
 
-def student_style_job(study: Study, labels: dict[str, str]) -> str:
-    return spec_json("extract_features", stage=study.features.style_check.to_spec(), labels=labels)
+def evaluate_base(study: Study, family: str, benchmark: str, labels: dict[str, str]) -> str:
+    return _evaluate("evaluate_base", study, family, benchmark, labels)
 
 
-def grade_job(study: Study, dataset: str) -> str:
+def evaluate_sft(study: Study, family: str, benchmark: str, labels: dict[str, str]) -> str:
+    return _evaluate("evaluate_sft", study, family, benchmark, labels)
+
+
+def measure_student_style(study: Study, labels: dict[str, str]) -> str:
+    return spec_json("measure_student_style", stage=study.features.style_check.to_spec(), labels=labels)
+
+
+def grade(study: Study, dataset: str) -> str:
     return spec_json("grade", stage=grading(study, study.grader(dataset)))
 
 
-def st_job(study: Study) -> str:
+def build_st(study: Study) -> str:
     return spec_json("build_st", stage=study.build_st.to_spec())
 
 
-def features_job(study: Study) -> str:
+def extract_features(study: Study) -> str:
     return spec_json("extract_features", stage=only_keys(study.features, FeatureSettings).to_spec())
 
 
-def discover_job(study: Study) -> str:
+def discover_pivots(study: Study) -> str:
     """Discovery's own settings, and the features' lexicon (for the nearest pivot type of each candidate)."""
-    return spec_json("extract_features", stage=study.features.discover.to_spec(),
+    return spec_json("discover_pivots", stage=study.features.discover.to_spec(),
                      features=only_keys(study.features, FeatureSettings).to_spec())
 
 
-def align_job(study: Study) -> str:
-    return spec_json("build_variants", stage=study.build_variants.to_spec())
+def merge_traces() -> str:
+    return spec_json("merge_traces")
 
 
-def report_job(study: Study) -> str:
+def align_variants(study: Study) -> str:
+    return spec_json("align_variants", stage=study.build_variants.to_spec())
+
+
+def select_variant() -> str:
+    return spec_json("select_variant")
+
+
+def compare_variants() -> str:
+    return spec_json("compare_variants")
+
+
+def report(study: Study) -> str:
     """The report's settings, and what matches the study to the paper's table: each family's recipe name and each
     benchmark's preset."""
     order = study.report.variant_order or study.study.variants

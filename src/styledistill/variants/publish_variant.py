@@ -1,20 +1,24 @@
-"""Publish one variant: its training set as chat messages in Parquet and as a Hugging Face dataset directory, with a
+"""Rule publish_variant: one variant's training set as chat messages in Parquet and as a Hugging Face dataset directory, with a
 dataset card and its feature summary next to ST's. The directory appears whole or not at all."""
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from styledistill.cli._common import load_job
 from styledistill.features.settings import StyleCheck
 from styledistill.io import read_json, read_table, staged_dir, write_json, write_manifest
 from styledistill.prompting import assistant_target, student_messages
 from styledistill.variants.card import card
-from styledistill.variants.settings import VariantSettings
+from styledistill.variants.settings import VariantSettings, variant_settings
 from styledistill.variants.summary import summarize
+
+RULE = "publish_variant"
 
 
 def _sha256(path: str | Path) -> str:
@@ -30,7 +34,7 @@ def with_messages(examples: pd.DataFrame) -> pd.DataFrame:
 
 
 def publish(variant: str, settings: VariantSettings, labels: dict[str, Any], train: str, raw: str, st: str,
-            profile: str, prompt: str | None, out: str, stage: str, version: int) -> None:
+            profile: str, prompt: str | None, out: str, version: int | None) -> None:
     import datasets
 
     examples, built = read_table(train, "example"), read_table(raw, "example")
@@ -47,4 +51,20 @@ def publish(variant: str, settings: VariantSettings, labels: dict[str, Any], tra
         datasets.Dataset.from_pandas(table, preserve_index=False).save_to_disk(str(tmp / "hf"))
         write_json(tmp / "features.json", summary)
         (tmp / "README.md").write_text(card(summary, provenance, settings.to_spec()))
-        write_manifest(tmp, stage, version, len(table))
+        write_manifest(tmp, RULE, version, len(table))
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--variant", required=True)
+    p.add_argument("--train", required=True, help="the variant's train.parquet")
+    p.add_argument("--raw", required=True, help="the variant's raw examples (statuses of every problem)")
+    p.add_argument("--st", required=True, help="st.parquet (the style reference)")
+    p.add_argument("--profile", required=True, help="style_profile.json")
+    p.add_argument("--prompt", help="the generator prompt (its path and hash go in the card)")
+    p.add_argument("--out", required=True, help="published directory")
+
+
+def main(args: argparse.Namespace) -> None:
+    job = load_job(args.spec, {"stage", "labels"})
+    publish(args.variant, variant_settings(job["stage"]), job["labels"], args.train, args.raw, args.st,
+            args.profile, args.prompt, args.out, job.version)

@@ -1,4 +1,4 @@
-"""The extract_features stage: measure every graded trace, profile the correct ones, compare correct with incorrect.
+"""Rule extract_features: measure every graded trace, profile the correct ones, compare correct with incorrect.
 
 Outputs: the per-trace features (Parquet), the style profile (JSON) and, when asked for, the statistics table (CSV
 and Markdown) and the figures; they appear together or not at all.
@@ -6,12 +6,15 @@ and Markdown) and the figures; they appear together or not at all.
 
 from __future__ import annotations
 
+import argparse
 import logging
 from dataclasses import dataclass
 
+from styledistill.cli._common import load_job
 from styledistill.features.settings import FeatureSettings
 from styledistill.io import all_or_none, atomic_write_text, read_table, write_json, write_table
 
+RULE = "extract_features"
 log = logging.getLogger(__name__)
 
 
@@ -24,8 +27,8 @@ class Outputs:
     plots: str | None = None
 
 
-def run(traces_path: str, out: Outputs, settings: FeatureSettings, threads: int, title: str, stage: str,
-        version: int) -> None:
+def run(traces_path: str, out: Outputs, settings: FeatureSettings, threads: int, title: str,
+        version: int | None) -> None:
     from styledistill.features import extract, nlp, profile
 
     traces = read_table(traces_path, "graded_trace")
@@ -50,8 +53,28 @@ def run(traces_path: str, out: Outputs, settings: FeatureSettings, threads: int,
             from styledistill.features import plots
 
             plots.write(features, out.plots, title)
-        write_table(features, out.features, "features", stage, version, spacy_model=settings.spacy_model,
+        write_table(features, out.features, "features", RULE, version, spacy_model=settings.spacy_model,
                     spacy_version=nlp.spacy_version(), min_types=settings.min_types)
         write_json(out.profile, style)
     log.info("%d traces measured; profile from %d %s traces; %.0f%% with >= %d pivot types", len(features),
              style["n_traces"], style["source"], 100 * style["coverage"]["share_min_types"], settings.min_types)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--traces", required=True, help="graded traces (Parquet, graded_trace record)")
+    p.add_argument("--features", required=True, help="per-trace features to write (Parquet, features record)")
+    p.add_argument("--profile", required=True, help="style profile to write (JSON)")
+    p.add_argument("--stats", help="correct vs incorrect traces, one row per feature, to write (CSV)")
+    p.add_argument("--stats-md", help="the same table for people to read (Markdown)")
+    p.add_argument("--plots", help="directory to write the figures into (PNG)")
+    p.add_argument("--title", default="Style features", help="title of the Markdown table and the figures")
+
+
+def main(args: argparse.Namespace) -> None:
+    from styledistill.cli._common import set_threads
+
+    set_threads(args.threads)
+    job = load_job(args.spec)
+    settings = FeatureSettings.from_spec(job["stage"], "--spec: stage")
+    out = Outputs(args.features, args.profile, args.stats, args.stats_md, args.plots)
+    run(args.traces, out, settings, args.threads, args.title, job.version)

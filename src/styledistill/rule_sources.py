@@ -1,8 +1,10 @@
-"""Hashes of each stage's sources, so code changes cannot slip past the version constants.
+"""Hashes of each rule's code, so code changes cannot slip past the rule versions (`rules.py`).
 
-A stage's sources are found, not listed: its CLI module (`cli/<stage>.py`) and every module of the package it
-imports, directly or through other modules (imports inside functions included), plus the files a module runs or
-reads by path (`RUN_BY_PATH`). The version machinery itself is left out.
+A rule's code is found, not listed: its entry module (`RULES[rule].entry`), the CLI module its shell command runs and
+every module of the package those import, directly or through other modules (imports inside functions included),
+plus the files a module runs or reads by path (`RUN_BY_PATH`). The CLIs reach their entry modules by name (a string
+given to importlib), so one rule's code is not another's just because they share a CLI. The rule table itself is
+left out.
 """
 
 from __future__ import annotations
@@ -12,12 +14,12 @@ import hashlib
 import json
 from pathlib import Path
 
-from styledistill.versions import STAGE_VERSIONS
+from styledistill.rules import RULES
 
 PACKAGE = "styledistill"
 PACKAGE_DIR = Path(__file__).resolve().parent
-LOCK_FILE = PACKAGE_DIR / "stage_sources.json"
-NOT_HASHED = {"versions.py", "stage_hashes.py"}
+LOCK_FILE = PACKAGE_DIR / "rule_sources.json"
+NOT_HASHED = {"rules.py", "rule_sources.py"}
 # Files a module uses without importing them: scripts it starts in another interpreter.
 RUN_BY_PATH = {"generation/vllm_backend.py": ["generation/vllm_worker.py"]}
 
@@ -50,9 +52,25 @@ def _imported(file: Path) -> set[Path]:
     return files
 
 
-def sources(stage: str) -> list[Path]:
-    """Every file whose code decides the outputs of `stage`, sorted."""
-    todo = [PACKAGE_DIR / "cli" / f"{stage}.py", PACKAGE_DIR / "__init__.py", PACKAGE_DIR / "cli" / "__init__.py"]
+def entry_file(rule: str) -> Path:
+    module = _module_file(f"{PACKAGE}.{RULES[rule].entry}")
+    if module is None:
+        raise FileNotFoundError(f"rule {rule}: entry module styledistill.{RULES[rule].entry} not found")
+    return module
+
+
+def cli_file(rule: str) -> Path:
+    """The CLI module of a rule's stage: `cli/<package>.py` names the entry (as a string) among its commands."""
+    entry = f'"{RULES[rule].entry}"'
+    found = [f for f in sorted((PACKAGE_DIR / "cli").glob("*.py")) if entry in f.read_text(encoding="utf-8")]
+    if len(found) != 1:
+        raise LookupError(f"rule {rule}: {len(found)} CLI modules name {entry} (expected one)")
+    return found[0]
+
+
+def sources(rule: str) -> list[Path]:
+    """Every file whose code decides the outputs of `rule`, sorted."""
+    todo = [entry_file(rule), cli_file(rule), PACKAGE_DIR / "__init__.py"]
     seen: set[Path] = set()
     while todo:
         file = todo.pop()
@@ -64,20 +82,28 @@ def sources(stage: str) -> list[Path]:
     return sorted(f for f in seen if str(f.relative_to(PACKAGE_DIR)) not in NOT_HASHED)
 
 
-def stage_hash(stage: str) -> str:
+def rule_hash(rule: str) -> str:
     digest = hashlib.sha256()
-    for file in sources(stage):
+    for file in sources(rule):
         digest.update(str(file.relative_to(PACKAGE_DIR)).encode())
         digest.update(file.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def current() -> dict[str, dict[str, object]]:
-    return {stage: {"version": STAGE_VERSIONS[stage], "sources": stage_hash(stage)} for stage in STAGE_VERSIONS}
+    return {rule: {"version": RULES[rule].version, "sources": rule_hash(rule)} for rule in RULES}
 
 
 def recorded() -> dict[str, dict[str, object]]:
     return json.loads(LOCK_FILE.read_text()) if LOCK_FILE.exists() else {}
+
+
+def stale() -> list[str]:
+    """Rules whose code changed since it was recorded, at the version it was recorded with."""
+    now, then = current(), recorded()
+    return [rule for rule, entry in now.items()
+            if rule not in then or (then[rule]["sources"] != entry["sources"]
+                                    and then[rule]["version"] == entry["version"])]
 
 
 def record() -> str:

@@ -1,23 +1,29 @@
-"""A student answers a benchmark: n samples per problem through the generation interface, graded and scored."""
+"""Rules evaluate_base and evaluate_sft: a student (base or fine-tuned) answers a benchmark, n samples per problem
+through the generation interface; answers are graded and scored."""
 
 from __future__ import annotations
 
+import argparse
 import json
 from typing import Any
 
 import pandas as pd
 
+from styledistill.cli._common import load_job, set_threads
+from styledistill.cli._generation import GENERATION_PARTS, add_generation_args, generator
 from styledistill.evaluation.settings import EvalSettings
-from styledistill.generation.jobs import Generator, failures_path
+from styledistill.generation.generator import Generator, failures_path
 from styledistill.grading.settings import GradeSettings
 from styledistill.io import all_or_none, write_json, write_table
 from styledistill.problems.table import read_problems
 from styledistill.prompting import student_messages
 
+RULE = "evaluate"  # evaluate_base and evaluate_sft run the same code
+
 
 def evaluate(problems_path: str, out: str, scores_path: str, audit_path: str, settings: EvalSettings,
-             grading: GradeSettings, labels: dict[str, Any], student: Generator, threads: int, stage: str,
-             version: int) -> None:
+             grading: GradeSettings, labels: dict[str, Any], student: Generator, threads: int,
+             version: int | None) -> None:
     from styledistill.evaluation.scoring import score
     from styledistill.grading import audit
     from styledistill.grading.extract import graded_part
@@ -52,9 +58,29 @@ def evaluate(problems_path: str, out: str, scores_path: str, audit_path: str, se
     samples = audit.add_grades(samples, graded, grading.grader)
     summary = audit.counts(graded)
     with all_or_none(out, scores_path, audit_path):
-        write_table(samples, out, "eval_sample", stage, version, **summary)
-        write_table(audit.audit(samples, texts, "gold"), audit_path, "grade_audit", stage, version)
+        write_table(samples, out, "eval_sample", RULE, version, **summary)
+        write_table(audit.audit(samples, texts, "gold"), audit_path, "grade_audit", RULE, version)
         write_json(scores_path, {**labels, **score(samples, tuple(settings.pass_k)),
                                  "requested": len(chats) * settings.n_samples,
                                  "failed": len(chats) * settings.n_samples - len(completions),
                                  "grading": {"grader": grading.grader, **summary}})
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--problems", required=True, help="benchmark problems.parquet (record: problem)")
+    p.add_argument("--model", required=True, help="student model directory (prepared or fine-tuned)")
+    p.add_argument("--out", required=True, help="samples.parquet to write (record: eval_sample)")
+    p.add_argument("--scores", required=True, help="scores.json to write")
+    p.add_argument("--audit", required=True, help="audit.parquet to write: where the grader and the second "
+                                                  "opinion disagree (record: grade_audit)")
+    add_generation_args(p)
+
+
+def main(args: argparse.Namespace) -> None:
+    job = load_job(args.spec, GENERATION_PARTS | {"labels", "grading"})
+    settings = EvalSettings.from_spec(job["stage"], "--spec: stage")
+    grading = GradeSettings.from_spec(job["grading"], "--spec: grading")
+    student = generator(args, job)
+    set_threads(args.threads)
+    evaluate(args.problems, args.out, args.scores, args.audit, settings, grading, job["labels"], student,
+             args.threads, job.version)

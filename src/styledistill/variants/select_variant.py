@@ -1,0 +1,35 @@
+"""Rule select_variant: one variant's training set, its accepted examples of the aligned problems
+(train.parquet)."""
+
+from __future__ import annotations
+
+import argparse
+
+from styledistill.cli._common import load_job
+from styledistill.errors import UserError
+from styledistill.io import read_json, read_table, write_table
+from styledistill.variants.rows import OK
+
+RULE = "select_variant"
+
+
+def select(raw_path: str, problems_path: str, out: str, version: int | None) -> None:
+    """One variant's training set: its accepted examples of the aligned problems, in problem order."""
+    raw = read_table(raw_path, "example")
+    ids = read_json(problems_path, "aligned problems")
+    kept = raw[(raw["status"] == OK) & raw["problem_id"].isin(ids)].sort_values("problem_id").reset_index(drop=True)
+    missing = sorted(set(ids) - set(kept["problem_id"]))
+    if missing:
+        raise UserError(f"{raw_path}: aligned problem(s) {missing[:5]} have no accepted example here; rerun the "
+                        "align step (its alignment is older than this variant)")
+    write_table(kept, out, "example", RULE, version)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--raw", required=True, help="the variant's raw examples")
+    p.add_argument("--problems", required=True, help="the aligned problem ids (problems-<digest>.json)")
+    p.add_argument("--out", required=True, help="train.parquet")
+
+
+def main(args: argparse.Namespace) -> None:
+    select(args.raw, args.problems, args.out, load_job(args.spec, set()).version)
