@@ -49,11 +49,19 @@ def write_json(path: str | Path, obj: Any) -> None:
     atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
-def _parse(path: str | Path, what: str, parse: Any, error: type[Exception], language: str) -> Any:
-    """A file's parsed content; a missing or malformed file is one line naming it."""
+def require_file(path: str | Path, what: str = "file") -> Path:
+    """The path, if it is a file; a missing path or a directory is one line naming it."""
     path = Path(path)
+    if path.is_dir():
+        raise UserError(f"{path}: is a directory, not a {what}")
     if not path.exists():
         raise UserError(f"{path}: {what} not found")
+    return path
+
+
+def _parse(path: str | Path, what: str, parse: Any, error: type[Exception], language: str) -> Any:
+    """A file's parsed content; a missing, malformed or unreadable file is one line naming it."""
+    path = require_file(path, what)
     try:
         return parse(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
@@ -62,6 +70,8 @@ def _parse(path: str | Path, what: str, parse: Any, error: type[Exception], lang
         raise UserError(f"{path}: not valid {language}: nested too deeply") from None
     except error as exc:
         raise UserError(f"{path}: not valid {language}: {_first_line(exc)}") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
 
 
 def _first_line(exc: Exception) -> str:
@@ -88,10 +98,9 @@ def read_yaml(path: str | Path, what: str = "file") -> Any:
 
 def read_parquet_rows(path: str | Path) -> Iterator[tuple[str, Any]]:
     """("<path> row <i>", row) for every row of a Parquet file; an unreadable file is one error naming it."""
+    require_file(path)  # pyarrow would read a directory as a dataset of its files
     try:
         table = pq.read_table(path)
-    except FileNotFoundError:
-        raise UserError(f"{path}: file not found") from None
     except Exception as exc:  # noqa: BLE001 -- an unreadable file is the user's: one line
         raise UserError(f"{path}: not a readable Parquet file: {exc}") from None
     for index, row in enumerate(table.to_pylist()):
@@ -102,18 +111,18 @@ def read_csv_rows(path: str | Path) -> Iterator[tuple[str, Any]]:
     """("<path> row <i>", row) for every row of a CSV file with a header (cells as text, empty cells empty)."""
     import csv
 
+    require_file(path)
     try:
         with open(path, encoding="utf-8", newline="") as handle:
             for index, row in enumerate(csv.DictReader(handle)):
                 yield f"{path} row {index}", row
-    except FileNotFoundError:
-        raise UserError(f"{path}: file not found") from None
     except (UnicodeDecodeError, csv.Error) as exc:
         raise UserError(f"{path}: not a readable CSV file: {exc}") from None
 
 
 def read_jsonl_rows(path: str | Path) -> Iterator[tuple[str, Any]]:
     """("<path>:<line>", row) for every non-blank line of a JSONL file; a bad line is one error naming it."""
+    require_file(path)
     try:
         with open(path, encoding="utf-8") as handle:
             for number, line in enumerate(handle, start=1):
@@ -176,9 +185,7 @@ def write_table(df: pd.DataFrame, path: str | Path, record: str, stage: str, ver
 
 
 def read_table(path: str | Path, record: str) -> pd.DataFrame:
-    path = Path(path)
-    if not path.exists():
-        raise UserError(f"{path}: file not found")
+    path = require_file(path)
     try:
         table = pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as exc:

@@ -27,6 +27,26 @@ def _jsonl(tmp: Path, text: str | bytes, **spec: object) -> tuple[list[str], lis
     return ["make_problems", "--spec", job(stage), "--out", str(out)], [out]
 
 
+def _directory(tmp: Path) -> Path:
+    """A directory where a file belongs."""
+    (tmp / "adir").mkdir()
+    return tmp / "adir"
+
+
+def _import(tmp: Path, path: Path) -> tuple[list[str], list[Path]]:
+    stage = {"source": "import", "format": "jsonl", "path": str(path), "layout": "think",
+             "fields": {"question": "q", "response": "r"}}
+    outs = [tmp / "t.parquet", tmp / "import.md"]
+    return ["import_traces", "--spec", job(stage), "--problems", str(fixtures.problems(tmp / "p.parquet")),
+            "--out", str(outs[0]), "--provenance", str(outs[1])], outs
+
+
+def _train(tmp: Path, recipe: Path) -> tuple[list[str], list[Path]]:
+    out = tmp / "student"
+    return ["train_sft", "--spec", job(), "--examples", str(tmp / "examples.parquet"), "--model", str(tmp),
+            "--recipe", str(recipe), "--out", str(out), "--work-dir", str(tmp / "work")], [out]
+
+
 def _traces(tmp: Path, frame: pd.DataFrame | None = None, text: str | None = None) -> Path:
     path = tmp / "traces.parquet"
     if text is not None:
@@ -127,6 +147,8 @@ CASES: list[tuple[str, Case, str]] = [
     ("empty file", lambda t: _jsonl(t, "\n\n"), "data.jsonl: no problems"),
     ("bad level", lambda t: _jsonl(t, '{"id": 1, "q": "a?", "a": "1", "l": [3]}\n',
                                    fields={**FIELDS, "level": "l"}), "data.jsonl:1: key 'l' must be an integer"),
+    ("JSONL path is a directory", lambda t: _jsonl(t, "", path=str(_directory(t))), "adir: is a directory, not a file"),
+    ("imported traces path is a directory", lambda t: _import(t, _directory(t)), "adir: is a directory, not a file"),
     ("unknown source", lambda t: (["make_problems", "--spec", job({"source": "csv"}), "--out", str(t / "p.parquet")],
                                   [t / "p.parquet"]), "--spec: stage.source: unknown source 'csv'"),
     # specs
@@ -195,6 +217,8 @@ CASES: list[tuple[str, Case, str]] = [
      "st.parquet: missing column(s) variant"),
     ("alignment naming a problem the variant lacks", lambda t: _select(t, ["p1", "zz"]),
      "examples.parquet: aligned problem(s) ['zz'] have no accepted example here"),
+    ("traces path is a directory", lambda t: _grade(t, _directory(t)), "adir: is a directory, not a file"),
+    ("recipe is a directory", lambda t: _train(t, _directory(t)), "adir: is a directory, not a recipe file"),
     ("scores not JSON", lambda t: _report(t, "{"), "scores.json: not valid JSON"),
     ("scores missing keys", lambda t: _report(t, '{"family": "f"}'), "scores lack"),
 ]

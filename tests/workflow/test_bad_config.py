@@ -4,6 +4,8 @@ with one line naming the file or key, a non-zero exit, and nothing written under
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,6 +52,15 @@ def _both(*steps: Mutate) -> Mutate:
     return mutate
 
 
+def _jsonl_dataset(rows: str, **fields: str) -> Mutate:
+    """The train dataset as a local JSONL file with these rows, its fields mapped as given (q, a by default)."""
+    def mutate(config: dict, workdir: Path) -> None:
+        (workdir / "data.jsonl").write_text(rows)
+        config["datasets"]["arith_train"] = {"source": "jsonl", "split": "train", "path": "data.jsonl",
+                                             "fields": {"question": "q", "answer": "a", **fields}}
+    return mutate
+
+
 def _recipe(extra: str) -> Mutate:
     """The shipped SmolLM2 recipe with `extra` lines appended, as the family's recipe."""
     def mutate(config: dict, workdir: Path) -> None:
@@ -90,6 +101,14 @@ CASES: list[tuple[str, Mutate, str]] = [
                                       _set("generators.smollm2.model", "mystery"),
                                       _set("generators.smollm2.generation", {"backend": "litellm", "budget_usd": 5})),
      "config: generators.smollm2.generation.budget_usd: needs prices, and litellm's cost map does not know"),
+    ("max_new_tokens of 10^20", _set("teachers.smollm2.generation.max_new_tokens", 10**20),
+     "config: teachers.smollm2.generation.max_new_tokens: Input should be less than or equal to 1048576"),
+    ("a seed numpy cannot take", _set("build_st.seed", 2**32), "config: build_st.seed: Input should be less than or "
+                                                               "equal to 4294967295"),
+    ("a random model absurdly wide",
+     _set("models.tiny", {"source": "random", "architecture": "llama", "tokenizer_from": "smollm2",
+                          "hidden_size": 10**8}),
+     "config: models.tiny.hidden_size: Input should be less than or equal to 65536"),
     ("too many shards", _set("teachers.smollm2.shards", 200000), "config: teachers.smollm2.shards: Input should be "
                                                                 "less than or equal to 1024"),
     ("unknown generation key in a benchmark", _set("benchmarks.arith_test.generation", {"tempreature": 0}),
@@ -151,6 +170,16 @@ CASES: list[tuple[str, Mutate, str]] = [
     ("missing JSONL file", _set("datasets.arith_train", {"source": "jsonl", "split": "train", "path": "nope.jsonl",
                                                           "fields": {"question": "q", "answer": "a"}}),
      "config: datasets.arith_train.path: file not found: nope.jsonl"),
+    ("JSONL path is a directory", _set("datasets.arith_train", {"source": "jsonl", "split": "train", "path": "prompts",
+                                                               "fields": {"question": "q", "answer": "a"}}),
+     "config: datasets.arith_train.path: is a directory, not a file: prompts"),
+    ("JSONL row without a mapped field", _jsonl_dataset('{"q": "1+1?", "a": "2"}\n\n{"q": "2+2?"}\n'),
+     "config: datasets.arith_train: data.jsonl:3: missing key 'a' (fields.answer)"),
+    ("field map naming a column the file lacks", _jsonl_dataset('{"q": "1+1?", "a": "2"}\n', id="uid"),
+     "config: datasets.arith_train: data.jsonl:1: missing key 'uid' (fields.id)"),
+    ("JSONL row that is not an object", _jsonl_dataset('{"q": "1+1?", "a": "2"}\n["q", "a"]\n'),
+     "config: datasets.arith_train: data.jsonl:2: expected an object, got list"),
+    ("JSONL file without rows", _jsonl_dataset("\n"), "config: datasets.arith_train: data.jsonl: no problems"),
     ("answer pattern with two groups",
      _set("datasets.arith_train", {"source": "jsonl", "split": "train", "path": "config.yaml",
                                    "answer_pattern": "(a)(b)", "fields": {"question": "q", "answer": "a"}}),
@@ -158,6 +187,10 @@ CASES: list[tuple[str, Mutate, str]] = [
     # prompts
     ("missing prompt file", _set("teachers.smollm2.prompt", "prompts/nope.yaml"),
      "config: teachers.smollm2.prompt: prompts/nope.yaml: prompt file not found"),
+    ("prompt is a directory", _set("teachers.smollm2.prompt", "prompts"),
+     "config: teachers.smollm2.prompt: prompts: is a directory, not a prompt file"),
+    ("variant prompt is a directory", _set("variants.SBS.prompt", "prompts"),
+     "config: variants.SBS.prompt: prompts: is a directory, not a prompt file"),
     ("prompt without {question}", _file("prompts/bad.yaml", "user: 'Solve it.'\n", "teachers.smollm2.prompt"),
      "config: teachers.smollm2.prompt: prompts/bad.yaml: template must use placeholder(s) ['question']"),
     ("prompt with an unknown placeholder", _file("prompts/bad.yaml", "user: '{question} {hint}'\n",
@@ -197,6 +230,12 @@ CASES: list[tuple[str, Mutate, str]] = [
      "config: families.smollm2.sft: key 'deepspeed': file recipes/ds_nope.json not found"),
     ("DeepSpeed config that is not JSON", _file("recipes/ds.json", "{zero: 2", "families.smollm2.sft.deepspeed"),
      "config: families.smollm2.sft: key 'deepspeed': recipes/ds.json: not valid JSON"),
+    ("recipe is a directory", _set("families.smollm2.recipe", "recipes"),
+     "config: families.smollm2.recipe: recipes: is a directory, not a recipe file"),
+    ("DeepSpeed config is a directory", _set("families.smollm2.sft.deepspeed", "recipes/deepspeed"),
+     "config: families.smollm2.sft: key 'deepspeed': recipes/deepspeed: is a directory, not a file"),
+    ("chat template is a directory", _set("families.smollm2.sft.chat_template", "recipes"),
+     "config: families.smollm2.sft: key 'chat_template': recipes: is a directory, not a file"),
     ("unknown compute dtype", _set("families.smollm2.sft.dtype", "fp8"), "config: families.smollm2.sft.dtype:"),
     ("unknown attention", _set("families.smollm2.sft.attention", "flash"), "config: families.smollm2.sft.attention:"),
     ("LoRA with ZeRO-3", _both(_set("families.smollm2.sft.lora_rank", 8),
@@ -219,6 +258,8 @@ CASES: list[tuple[str, Mutate, str]] = [
      "config: features.position_rules: 'oops' is not a phrase of the lexicon"),
     ("uninstalled spaCy model", _set("features.spacy_model", "en_core_web_trf"),
      "config: features.spacy_model: 'en_core_web_trf' is not an installed spaCy package"),
+    ("discovery reference is a directory", _set("features.discover", {"reference": "prompts"}),
+     "config: features.discover.reference: is a directory, not a file: prompts (or 'answers')"),
     ("min_types above 4", _set("features.min_types", 5), "config: features.min_types: Input should be less"),
     # files Snakemake would read leniently
     ("a benchmark entry written twice", _raw(_default_text().replace(
@@ -226,6 +267,14 @@ CASES: list[tuple[str, Mutate, str]] = [
      "config: config.yaml: not valid YAML: line"),
     ("YAML syntax error", _raw(_default_text().replace("study:", "study: [", 1)),
      "config: config.yaml: not valid YAML"),
+    ("empty config.yaml", _raw("# nothing yet\n"),
+     "config: config.yaml: is empty (a config file needs keys at top level)"),
+    ("config.yaml a list", _raw("- study\n"),
+     "config: config.yaml: must be a mapping of keys at top level, got a list"),
+    ("imported traces path is a directory",
+     _both(_set("teachers.r1", {"source": "import", "format": "jsonl", "path": "prompts", "layout": "think",
+                                "fields": {"question": "q", "response": "r"}}), _set("study.teachers", ["r1"])),
+     "config: teachers.r1: path: is a directory, not a file: prompts"),
 ]
 
 
@@ -252,6 +301,88 @@ def test_a_key_written_twice_in_an_overlay(tmp_path):
     assert result.returncode != 0 and len(lines) == 1
     assert lines[0] == (f"config: {overlay}: not valid YAML: line 3, column 3: key 'max_size' appears twice in one "
                         "mapping (first at line 2)")
+
+
+def check_cli(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m styledistill.cli.check` in the workflow's directory, as the README tells."""
+    return subprocess.run([sys.executable, "-m", "styledistill.cli.check", *args], cwd=workdir, capture_output=True,
+                          text=True, timeout=300)
+
+
+# Overlays Snakemake cannot load at all: it reads --configfile files before our Snakefile runs (ConfigSettings, in its
+# argument handling), so `snakemake -n` stops with its own message, which names no file (or with a traceback, for a
+# missing or directory overlay). `python -m styledistill.cli.check --configfile FILE` names the file and line.
+OVERLAYS: list[tuple[str, Callable[[Path], Path], str]] = [
+    ("syntax error", lambda tmp: _write(tmp / "o.yaml", "build_st:\n  max_size: [3\n  seed: 1\n"),
+     "not valid YAML: line 3, column 7: expected ',' or ']', but got ':'"),
+    ("empty", lambda tmp: _write(tmp / "o.yaml", "# overlay\n"), "is empty (a config file needs keys at top level)"),
+    ("a list", lambda tmp: _write(tmp / "o.yaml", "- build_st\n"),
+     "must be a mapping of keys at top level, got a list"),
+    ("missing", lambda tmp: tmp / "o.yaml", "config file not found"),
+    ("a directory", lambda tmp: _mkdir(tmp / "o.yaml"), "is a directory, not a config file"),
+]
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir()
+    return path
+
+
+@pytest.mark.parametrize("name, make, message", OVERLAYS, ids=[o[0] for o in OVERLAYS])
+def test_an_overlay_snakemake_cannot_load_is_one_line_from_the_check_command(name, make, message, tmp_path):
+    workdir = copy_workflow(tmp_path / "wf")
+    overlay = make(tmp_path)
+    result = snakemake(workdir, "-n", "--configfile", str(overlay), check=False)
+    assert result.returncode != 0  # Snakemake's own message: it stops before our Snakefile runs
+    assert not (workdir / "results").exists() and not (workdir / "logs").exists()
+    result = check_cli(workdir, "--configfile", str(overlay))
+    assert result.returncode == 2 and result.stdout == "", result.stderr[-2000:]
+    assert result.stderr.splitlines() == [f"error: config: {overlay}: {message}"]
+
+
+def test_the_check_command_names_every_bad_overlay_and_passes_a_good_config(tmp_path):
+    workdir = copy_workflow(tmp_path / "wf")
+    empty, listed = _write(tmp_path / "a.yaml", ""), _write(tmp_path / "b.yaml", "[1]\n")
+    result = check_cli(workdir, "--configfile", str(empty), str(listed))
+    assert result.returncode == 2
+    assert [line.split(": ")[2] for line in result.stderr.splitlines()] == [str(empty), str(listed)]
+    good = _write(tmp_path / "good.yaml", "build_st:\n  seed: 3\n")
+    result = check_cli(workdir, "--configfile", str(good))
+    assert result.returncode == 0 and result.stderr == "", result.stderr[-2000:]
+    variants = len(default_config()["study"]["variants"])
+    assert result.stdout.splitlines() == [f"config OK: 1 teachers, 1 datasets, {variants} variants, 1 families, "
+                                          f"1 benchmarks (config.yaml + {good})"]
+
+
+# The check command runs the same checks as `snakemake -n` on the merged config: the same line, for a sample of cases.
+SAME = ["unknown top-level key", "prompt is a directory", "JSONL row without a mapped field", "max_new_tokens of 10^20",
+        "a benchmark entry written twice"]
+
+
+@pytest.mark.parametrize("name", SAME)
+def test_the_check_command_says_what_the_dry_run_says(name, tmp_path):
+    _, mutate, message = next(case for case in CASES if case[0] == name)
+    workdir = copy_workflow(tmp_path / "wf")
+    config = default_config()
+    if mutate(config, workdir) != "raw":
+        write_config(workdir, config)
+    result = check_cli(workdir)
+    assert result.returncode == 2 and message in result.stderr
+    assert result.stderr.splitlines() == [f"error: {snakemake(workdir, '-n', check=False).stderr.strip()}"]
+
+
+def test_an_overlay_merges_as_snakemake_merges_it(tmp_path):
+    workdir = copy_workflow(tmp_path / "wf")
+    overlay = _write(tmp_path / "o.yaml", "teachers:\n  smollm2:\n    n_samples: 100000\n")
+    expected = "config: teachers.smollm2.n_samples: Input should be less than or equal to 10000"
+    dry = snakemake(workdir, "-n", "--configfile", str(overlay), check=False)
+    assert dry.returncode != 0 and expected in dry.stderr
+    assert check_cli(workdir, "--configfile", str(overlay)).stderr.splitlines() == [f"error: {dry.stderr.strip()}"]
 
 
 def test_the_suite_is_large():

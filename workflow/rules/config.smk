@@ -9,8 +9,8 @@ from pathlib import Path
 _SRC = str(Path(workflow.basedir) / "src")
 sys.path.insert(0, _SRC)
 
+from styledistill.config.checks import config_file
 from styledistill.errors import UserError
-from styledistill.io import read_yaml
 
 
 def _fail(message):
@@ -19,10 +19,12 @@ def _fail(message):
 
 
 # Snakemake would read config.yaml leniently (a duplicated key silently wins): read it and every --configfile
-# strictly first. (A syntax error in a --configfile stops Snakemake before this runs, with its own message.)
+# strictly first. A --configfile that Snakemake cannot load at all (missing, empty, not YAML, not a mapping) stops
+# it before this runs, with its own message naming no file: `python -m styledistill.cli.check --configfile FILE`
+# names the file and line.
 try:
     for _path in ["config.yaml", *workflow.config_settings.configfiles]:
-        read_yaml(_path, "config file")
+        config_file(_path)
 except UserError as exc:
     _fail(f"config: {exc}")
 

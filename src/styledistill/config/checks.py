@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from styledistill.errors import UserError
 from styledistill.generation.settings import GenerationConfig
+from styledistill.io import read_yaml
 from styledistill.problems.sources import SOURCES as PROBLEM_SOURCES
 from styledistill.prompting import load_prompt
 from styledistill.sft.recipe import Recipe, chat_template, deepspeed_config, load_recipe, merge
@@ -19,6 +20,16 @@ if TYPE_CHECKING:
 
 RESERVED_VARIANTS = frozenset({"base"})  # the untuned student's column
 MAX_JOBS = 20_000  # a study larger than this is almost surely a mistake (and would take minutes to plan)
+
+
+def config_file(path: str | Path) -> dict[str, Any]:
+    """config.yaml or a --configfile overlay, read strictly (a key written twice is an error): keys at top level."""
+    data = read_yaml(path, "config file")
+    if data is None:
+        raise UserError(f"{path}: is empty (a config file needs keys at top level)")
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: must be a mapping of keys at top level, got a {type(data).__name__}")
+    return data
 
 
 def _known(study: Study, registry: str, key: str, where: str) -> None:
@@ -131,12 +142,26 @@ def size(study: Study) -> None:
                         f"benchmarks, plus shards); more than {MAX_JOBS:,} is refused as a likely mistake")
 
 
+def _not_a_file(path: str) -> str | None:
+    """What keeps a path the config names from being read as a file (missing, a directory), if anything."""
+    if Path(path).is_dir():
+        return "is a directory, not a file"
+    return None if Path(path).is_file() else "file not found"
+
+
 def _readable_traces(spec: Any) -> None:
     from styledistill.traces.importing import read_traces
 
-    if not Path(spec.path).is_file():
-        raise UserError(f"path: file not found: {spec.path}")
+    if problem := _not_a_file(spec.path):
+        raise UserError(f"path: {problem}: {spec.path}")
     read_traces(spec)
+
+
+def _recipe_files(recipe: Recipe) -> None:
+    """The DeepSpeed config and chat template a recipe names are files (a missing one is the readers' to name)."""
+    for key in ("deepspeed", "chat_template"):
+        if recipe[key] is not None and Path(recipe[key]).is_dir():
+            raise recipe.error(key, f"{recipe[key]}: is a directory, not a file")
 
 
 def _in_config(where: str, check: Callable[[], Any]) -> Any:
@@ -164,21 +189,24 @@ def files(study: Study) -> dict[str, Recipe]:
             _in_config(f"variants.{name}.prompt",
                        lambda v=variant, r=required, a=allowed: load_prompt(v.prompt, r, a))
     for name, dataset in study.datasets.items():
-        for path in PROBLEM_SOURCES[dataset.source].local_files(dataset):
-            if not Path(path).is_file():
-                raise UserError(f"config: datasets.{name}.path: file not found: {path}")
+        source = PROBLEM_SOURCES[dataset.source]
+        for path in source.local_files(dataset):
+            if problem := _not_a_file(path):
+                raise UserError(f"config: datasets.{name}.path: {problem}: {path}")
+        _in_config(f"datasets.{name}", lambda s=source, d=dataset: s.check(d))
     recipes = {}
     for name, family in study.families.items():
         where = f"families.{name}.recipe"
         data = _in_config(where, lambda f=family: load_recipe(f.recipe))
         recipe = merge(data, {**family.sft, "system_prompt": family.system_prompt}, family.recipe,
                        where=f"config: families.{name}.sft", label=f"config: {where}: {family.recipe}")
+        _recipe_files(recipe)
         deepspeed_config(recipe)  # its errors name where the path was set
         chat_template(recipe)
         recipes[name] = recipe
     discover = study.features.discover
-    if discover is not None and discover.reference != "answers" and not Path(discover.reference).is_file():
-        raise UserError(f"config: features.discover.reference: file not found: {discover.reference} (or 'answers')")
+    if discover is not None and discover.reference != "answers" and (problem := _not_a_file(discover.reference)):
+        raise UserError(f"config: features.discover.reference: {problem}: {discover.reference} (or 'answers')")
     missing = study.features.missing_pipeline()
     if missing:
         raise UserError(f"config: features.spacy_model: {missing}")

@@ -19,10 +19,10 @@ class FeatureSettings(Settings):
     # phrase -> position rules a match must meet to count (opens, comma); from the preset or the inline entries
     position_rules: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     spacy_model: Text = "blank:en"  # "blank:<lang>" or the name of an installed spaCy package
-    batch_size: int = Field(64, ge=1)
+    batch_size: int = Field(64, ge=1, le=65_536)
     min_types: int = Field(3, ge=1, le=len(lex.PIVOT_TYPES))  # a trace "has the style" with this many pivot types
-    bootstrap: int = Field(2000, ge=100)  # resamples of the bootstrap intervals of Cliff's delta
-    seed: int = Field(0, ge=0)  # seed of the bootstrap resamples
+    bootstrap: int = Field(2000, ge=100, le=1_000_000)  # resamples of the bootstrap intervals of Cliff's delta
+    seed: int = Field(0, ge=0, le=2**32 - 1)  # seed of the bootstrap resamples
 
     @model_validator(mode="before")
     @classmethod

@@ -15,10 +15,10 @@ if TYPE_CHECKING:
 class Sampling(Settings):
     """How one request is sampled; all four values enter the request's content key."""
 
-    max_new_tokens: int = Field(256, ge=1)
+    max_new_tokens: int = Field(256, ge=1, le=1_048_576)
     temperature: Float = Field(0.0, ge=0)  # 0 = greedy
     top_p: Float = Field(1.0, gt=0, le=1)
-    seed: int = 0
+    seed: int = Field(0, ge=0, le=2**32 - 1)
 
 
 class CommonSettings(Sampling):

@@ -43,7 +43,7 @@ class LocalSettings(CommonSettings):
 
 class TransformersSettings(LocalSettings):
     backend: Literal["transformers"] = "transformers"
-    batch_size: int = Field(16, ge=1)
+    batch_size: int = Field(16, ge=1, le=65_536)
 
     def open(self, model_dir: str | Path | None, provider: ProviderSettings | None, gpus: int) -> Backend:
         from styledistill.generation.transformers_backend import TransformersBackend
@@ -53,11 +53,11 @@ class TransformersSettings(LocalSettings):
 
 class VllmSettings(LocalSettings):
     backend: Literal["vllm"] = "vllm"
-    chunk_size: int = Field(64, ge=1)
+    chunk_size: int = Field(64, ge=1, le=65_536)
     enforce_eager: bool = False
     gpu_memory_utilization: Float = Field(0.9, gt=0, le=1)
-    max_model_len: int | None = Field(None, ge=1)
-    tensor_parallel_size: int | None = Field(None, ge=1)
+    max_model_len: int | None = Field(None, ge=1, le=16_777_216)
+    tensor_parallel_size: int | None = Field(None, ge=1, le=1024)
 
     def open(self, model_dir: str | Path | None, provider: ProviderSettings | None, gpus: int) -> Backend:
         from styledistill.generation.vllm_backend import VllmBackend
@@ -74,7 +74,7 @@ class GenerationConfig(TransformersSettings, VllmSettings, LitellmSettings):
     """A config `generation` block: every backend's keys, plus the job's GPUs (a Snakemake resource)."""
 
     backend: Annotated[str, one_of(BACKENDS, "backend")] = "transformers"
-    gpus: int = Field(0, ge=0)
+    gpus: int = Field(0, ge=0, le=1024)
 
     @model_validator(mode="after")
     def _tensor_parallel_fits(self) -> GenerationConfig:

@@ -36,13 +36,13 @@ class RandomSource(Settings):
 
     source: Literal["random"]
     architecture: Literal["llama", "qwen2", "mistral"]
-    hidden_size: int = Field(64, ge=8)
-    intermediate_size: int = Field(128, ge=8)
-    num_layers: int = Field(2, ge=1)
-    num_heads: int = Field(4, ge=1)
-    num_kv_heads: int | None = Field(None, ge=1)  # null: as many as num_heads
-    max_position_embeddings: int = Field(2048, ge=16)
-    seed: int = Field(0, ge=0)
+    hidden_size: int = Field(64, ge=8, le=65_536)
+    intermediate_size: int = Field(128, ge=8, le=262_144)
+    num_layers: int = Field(2, ge=1, le=1024)
+    num_heads: int = Field(4, ge=1, le=1024)
+    num_kv_heads: int | None = Field(None, ge=1, le=1024)  # null: as many as num_heads
+    max_position_embeddings: int = Field(2048, ge=16, le=16_777_216)
+    seed: int = Field(0, ge=0, le=2**32 - 1)
     dtype: Literal["float32", "bfloat16"] = "float32"
 
 

@@ -17,11 +17,11 @@ import hashlib
 import math
 import re
 from collections.abc import Iterable
-from pathlib import Path
+from itertools import islice
 from typing import Any
 
 from styledistill.errors import UserError
-from styledistill.io import read_jsonl_rows
+from styledistill.io import read_jsonl_rows, require_file
 from styledistill.problems.settings import JsonlSource, MappedSource
 
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -73,15 +73,25 @@ def _level(value: Any) -> int | None:
     raise ValueError(f"must be an integer, got {value!r}")
 
 
-def problem_from_row(row: Any, spec: MappedSource, where: str, source: str) -> dict[str, Any]:
-    """One problem record from one mapped row; `where` names the file and line (or row) in errors."""
+def _object(row: Any, where: str) -> dict[str, Any]:
     if not isinstance(row, dict):
         raise UserError(f"{where}: expected an object, got {type(row).__name__}")
+    return row
+
+
+def _field(row: dict[str, Any], role: str, column: str, where: str) -> Any:
+    """The row's value of the column mapped to `role` (question, answer, id, level)."""
+    if column not in row:
+        raise UserError(f"{where}: missing key {column!r} (fields.{role})")
+    return row[column]
+
+
+def problem_from_row(row: Any, spec: MappedSource, where: str, source: str) -> dict[str, Any]:
+    """One problem record from one mapped row; `where` names the file and line (or row) in errors."""
+    row = _object(row, where)
 
     def get(role: str, column: str) -> Any:
-        if column not in row:
-            raise UserError(f"{where}: missing key {column!r} (fields.{role})")
-        return row[column]
+        return _field(row, role, column, where)
 
     fmap, split = spec.fields, spec.split
     question = get("question", fmap.question)
@@ -134,10 +144,21 @@ def from_rows(rows: Iterable[tuple[str, Any]], spec: MappedSource, source: str) 
     return problems
 
 
+def check_fields(spec: JsonlSource) -> None:
+    """Every row the job will read is an object with every mapped field (the dry run's check: cheap, values are the
+    job's to check). Only the first `limit` rows are surely read, so only they are checked."""
+    mapped = {role: column for role, column in spec.fields.model_dump().items() if column is not None}
+    empty = True
+    for where, row in islice(read_jsonl_rows(require_file(spec.path)), spec.limit):
+        row, empty = _object(row, where), False
+        for role, column in mapped.items():
+            _field(row, role, column, where)
+    if empty:
+        raise UserError(f"{spec.path}: no problems (the file has no rows)")
+
+
 def load(spec: JsonlSource, cache_dir: str | None = None) -> list[dict[str, Any]]:
-    path = Path(spec.path)
-    if not path.is_file():
-        raise UserError(f"{path}: file not found")
+    path = require_file(spec.path)
     problems = from_rows(read_jsonl_rows(path), spec, spec.path)
     if not problems:
         raise UserError(f"{path}: no problems (the file has no rows)")

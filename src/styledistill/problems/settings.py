@@ -22,7 +22,7 @@ class BuiltinSource(Settings):
     source: Literal["builtin"]
     split: Split
     n: int = Field(ge=1, le=1_000_000)  # number of problems
-    seed: int = Field(ge=0)
+    seed: int = Field(ge=0, le=2**32 - 1)
     levels: list[Level] = Field([1, 2, 3], min_length=1)
 
     @field_validator("levels")
@@ -95,4 +95,4 @@ class PresetSource(Settings):
     path: Text | None = None  # a local copy (JSONL, CSV or Parquet) with the hub's fields; null: read the hub
     revision: Text | None = None  # of the hub copy
     limit: int | None = Field(None, ge=1)
-    option_seed: int = Field(0, ge=0)  # multiple choice: options are shuffled per question with this seed
+    option_seed: int = Field(0, ge=0, le=2**32 - 1)  # multiple choice: options are shuffled per question with this seed

@@ -23,6 +23,12 @@ def _jsonl(spec: JsonlSource, cache_dir: str | None) -> list[dict[str, Any]]:
     return files.load(spec)
 
 
+def _jsonl_check(spec: JsonlSource) -> None:
+    from styledistill.problems import files
+
+    files.check_fields(spec)
+
+
 def _hub(spec: HubSource, cache_dir: str | None) -> list[dict[str, Any]]:
     from styledistill.problems import hub
 
@@ -48,11 +54,13 @@ class ProblemSource:
     # The local file the spec names and the job reads (a rule input); none for generated and hub problems.
     local_files: Callable[[Any], list[str]] = lambda spec: []
     grader: Callable[[Any], str] = lambda spec: DEFAULT_GRADER  # when the entry does not name one
+    # Reads the local file at the dry run, so a row without a mapped field fails before any job runs.
+    check: Callable[[Any], None] = lambda spec: None
 
 
 SOURCES: dict[str, ProblemSource] = {literal_of(source.settings, "source"): source for source in (
     ProblemSource(BuiltinSource, _builtin),
-    ProblemSource(JsonlSource, _jsonl, local_files=lambda spec: [spec.path]),
+    ProblemSource(JsonlSource, _jsonl, local_files=lambda spec: [spec.path], check=_jsonl_check),
     ProblemSource(HubSource, _hub),
     ProblemSource(PresetSource, _preset, local_files=lambda spec: [spec.path] if spec.path else [],
                   grader=_preset_grader),

@@ -53,7 +53,7 @@ class TraceImport(Settings):
     fields: ImportFields
     filters: ImportFilters = Field(default_factory=ImportFilters)
     problems: int | None = Field(None, ge=1)  # keep a seeded sample of N problems (all their samples)
-    seed: int = Field(0, ge=0)
+    seed: int = Field(0, ge=0, le=2**32 - 1)
     # An imported trace belongs to the paired dataset's problem with the same id (fields.id mapped) or the same
     # question; `drop` leaves out traces of other problems (counted), `error` refuses them.
     unmatched: Literal["drop", "error"] = "drop"

@@ -41,7 +41,7 @@ class SyntheticVariant(GeneratedVariant):
     kind: Literal["synthetic"]
     show_answer: bool = True  # the prompt tells the generator the gold answer ({answer}, {answer_hint})
     style_check: StyleCheck | None = StyleCheck()  # null: keep every trace that reaches the gold answer
-    retries: int = Field(2, ge=0)  # a rejected trace is regenerated (a new sample) up to this many times
+    retries: int = Field(2, ge=0, le=100)  # a rejected trace is regenerated (a new sample) up to this many times
 
 
 class SyntheticWrongVariant(GeneratedVariant):
@@ -49,7 +49,8 @@ class SyntheticWrongVariant(GeneratedVariant):
 
     kind: Literal["synthetic_wrong"]
     input: Key  # the variant whose accepted traces are altered (ST-HC)
-    wrong_seed: int = Field(0, ge=0)  # picks each problem's wrong answer; independent of the generator's sampling
+    # picks each problem's wrong answer; independent of the generator's sampling
+    wrong_seed: int = Field(0, ge=0, le=2**32 - 1)
     rewrite_share: float = Field(0.25, gt=0, lt=1)  # share of the text rewritten at its end (cut at a sentence)
     # A rewrite that misses the wrong answer falls back to the trace with the wrong value put in its final step
     # (counted); false: such problems are dropped.
@@ -72,7 +73,7 @@ class StageShuffledVariant(VariantSettings):
     """Ablation: the input's traces with their stage spans put in a seeded random order."""
 
     kind: Literal["stage_shuffled"]
-    seed: int = Field(0, ge=0)
+    seed: int = Field(0, ge=0, le=2**32 - 1)
 
 
 class LengthMatchedVariant(VariantSettings):
@@ -93,7 +94,7 @@ class GeneratorSettings(Settings):
 class AlignSettings(Settings):
     size: int | None = Field(None, ge=1)  # cap on aligned problems per variant
     min_size: int = Field(1, ge=1)  # fail if fewer problems are built in every variant
-    seed: int = Field(0, ge=0)  # of the sample the size cap takes
+    seed: int = Field(0, ge=0, le=2**32 - 1)  # of the sample the size cap takes
 
 
 def _kinds(cls: type[VariantSettings]) -> Iterator[type[VariantSettings]]:

@@ -66,11 +66,11 @@ class LitellmSettings(CommonSettings):
     """Call limits of the API backend."""
 
     backend: Literal["litellm"] = "litellm"
-    max_concurrency: int = Field(4, ge=1)  # requests in flight at once
+    max_concurrency: int = Field(4, ge=1, le=4096)  # requests in flight at once
     rpm: int | None = Field(None, ge=1)  # requests per minute (attempts count)
     tpm: int | None = Field(None, ge=1)  # tokens per minute (estimated prompt tokens + max_new_tokens per attempt)
     timeout: Float = Field(600.0, gt=0)  # seconds per attempt
-    max_retries: int = Field(5, ge=0)  # retries after the first attempt
+    max_retries: int = Field(5, ge=0, le=100)  # retries after the first attempt
     retry_wait: Float = Field(1.0, gt=0)  # first backoff in seconds; doubles per retry, up to 60 s, plus jitter
     budget_usd: Float | None = Field(None, gt=0)  # hard cap on one job's spending
 
