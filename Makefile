@@ -9,7 +9,7 @@ VLLM_VENV ?= .venv-vllm
 CORES ?= all
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: demo test test-fast install vllm-env browser report clean
+.PHONY: demo test test-fast lint install vllm-env browser report clean
 
 install: $(STAMP)
 
@@ -33,13 +33,21 @@ vllm-env:
 browser:
 	scripts/install-chromium.sh
 
-test: $(STAMP) vllm-env browser
+# Lint: ruff on the Python, snakefmt on the rules, and the generated reference pages current (settings in pyproject).
+lint: $(STAMP)
+	ruff check .
+	snakefmt --check Snakefile workflow/rules
+	python -m styledistill.reference --check
+
+test: $(STAMP) lint vllm-env browser
 	pytest
 
-# The quick loop while developing: pure unit tests and the dry-run checks (about two minutes), none of the slow,
-# SLURM or multi-process tests (select those with `pytest -m slurm`, `pytest -m multiprocess`, `pytest -m slow`).
-test-fast: $(STAMP)
-	pytest -q -m "not slow" tests/unit tests/workflow/test_static.py
+# The quick loop while developing (under three minutes): lint, then every test that needs no model and runs no
+# workflow for real -- unit tests, the CLIs on small fixtures, dry runs and the bad-input suites. Markers pick them
+# (`model` is set by the model fixtures); select the others with `pytest -m model`, `-m slow`, `-m slurm`,
+# `-m multiprocess`.
+test-fast: lint
+	pytest -q -m "not slow and not model and not slurm and not multiprocess"
 
 report: $(STAMP)
 	snakemake --report results/report.html

@@ -28,9 +28,9 @@ report: wiring.landing_page()
 
 
 rule all:
+    default_target: True
     input:
         paths.SUMMARY.values(),
         wiring.study_features(STUDY, ("features", "stats_md")),
         wiring.study_comparisons(STUDY),
         wiring.study_candidates(STUDY),
-    default_target: True

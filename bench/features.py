@@ -59,8 +59,9 @@ def main() -> None:
     p.add_argument("--lexicon", default="r1", help="lexicon preset (r1 has position rules; paper has none)")
     args = p.parse_args()
 
-    from styledistill.features import extract, nlp, profile, stats
+    from styledistill.features import stats
     from styledistill.features.settings import FeatureSettings
+    from styledistill.style import extract, nlp, profile
 
     traces = load(args.traces)
     texts = traces["reasoning"].tolist()

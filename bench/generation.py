@@ -172,7 +172,8 @@ def cached_rerun(directory: Path, n: int) -> None:
                                  "split": "test"})
         write_table(problems, tmp / "problems.parquet", "problem", "make_problems", 1)
         spec = {"stage": {"n_samples": 1}, "generation": generation}
-        argv = [sys.executable, "-m", "styledistill.cli.generate_traces", "generate", "--spec", json.dumps(spec), "--problems",
+        argv = [sys.executable, "-m", "styledistill.cli.generate_traces", "generate", "--spec", json.dumps(spec),
+                "--problems",
                 str(tmp / "problems.parquet"), "--model", str(directory), "--prompt", str(PROMPT), "--store",
                 str(tmp / "store"), "--out", str(tmp / "traces.parquet"), "--threads", "2"]
         start = time.perf_counter()

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from styledistill.features.extract import extract
-from styledistill.features.lexicon import resolve
-from styledistill.features.precision import precision
 from styledistill.features.settings import FeatureSettings
+from styledistill.style.extract import extract
+from styledistill.style.lexicon import resolve
+from styledistill.style.precision import precision
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data"
@@ -66,7 +66,8 @@ def main() -> None:
                 table.append({"lexicon": label, "type": kind, **p})
         print(f"\nPrecision on the gold set ({len(gold)} labelled matches, tests/data/pivot_gold.md)\n")
         print(pd.DataFrame(table).to_markdown(index=False))
-    from styledistill.features import length_control, profile, stats
+    from styledistill.features import length_control, stats
+    from styledistill.style import profile
 
     r1 = FeatureSettings.from_spec({"lexicon": "r1"})
     print("\nCorrect vs incorrect (r1): significant raw (q < 0.05) and surviving the length control\n")

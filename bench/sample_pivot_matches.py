@@ -13,8 +13,8 @@ import json
 import random
 from pathlib import Path
 
-from styledistill.features.lexicon import PIVOT_TYPES, resolve
-from styledistill.features.pivots import PivotMatcher
+from styledistill.style.lexicon import PIVOT_TYPES, resolve
+from styledistill.style.pivots import PivotMatcher
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 FILES = ("traces_thoughtanchors_cots_math.jsonl", "traces_thoughtanchors_site.jsonl")

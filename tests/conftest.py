@@ -25,6 +25,17 @@ SMOLLM2_SPEC = {
 }
 
 
+# Fixtures that prepare a model (the real embedded one, or tiny random ones built with its tokenizer): a test that uses
+# one, directly or through another fixture, is marked `model` (minutes on a fresh machine, torch in the process).
+MODEL_FIXTURES = {"smollm2_dir", "tiny_llama_dir", "tiny_qwen2_dir", "vllm_env"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
+
+
 def run_cli(stage: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     """Run a stage CLI the way a Snakemake rule does."""
     cmd = [sys.executable, "-m", f"styledistill.cli.{stage}", *args]

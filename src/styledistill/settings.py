@@ -13,9 +13,21 @@ import re
 import types
 import typing
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    ValidationError,
+)
+from pydantic_core import core_schema
 
 from styledistill.errors import UserError
 
@@ -33,8 +45,16 @@ def _yaml_number(value: Any) -> Any:
     return value
 
 
+class _NumericText:
+    """JSON schema of a Float: a number, or text that reads as one (what YAML 1.1 makes of 5e-5)."""
+
+    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        return {"anyOf": [handler(schema), {"type": "string", "pattern": r"^[-+]?[0-9.]+([eE][-+]?[0-9]+)?$"}]}
+
+
 # A float field that also takes numeric text (see _yaml_number); non-finite values are refused by the model config.
-Float = Annotated[float, BeforeValidator(_yaml_number)]
+Float = Annotated[float, BeforeValidator(_yaml_number), _NumericText()]
 # A registry key: it becomes a wildcard value and a path component.
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN)]
@@ -55,17 +75,31 @@ def _distinct(values: list[Any]) -> list[Any]:
 Distinct = AfterValidator(_distinct)
 
 
-def one_of(choices: Collection[str], what: str) -> AfterValidator:
-    """A validator: the value must be one of `choices` (all named when they are few, else the first three)."""
-    names = list(choices)
-    shown = ", ".join(names) if len(names) <= 12 else ", ".join(names[:3]) + ", ..."
+@dataclass(frozen=True)
+class _OneOf:
+    """Annotation: the value must be one of `choices` (all named when they are few, else the first three); the JSON
+    schema lists them as an enum."""
 
-    def check(value: str) -> str:
-        if value not in choices:
-            raise ValueError(f"unknown {what} {value!r} (one of {shown})")
+    choices: tuple[str, ...]
+    what: str
+
+    def _check(self, value: str) -> str:
+        if value not in self.choices:
+            shown = ", ".join(self.choices) if len(self.choices) <= 12 else ", ".join(self.choices[:3]) + ", ..."
+            raise ValueError(f"unknown {self.what} {value!r} (one of {shown})")
         return value
 
-    return AfterValidator(check)
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        return {**handler(schema), "enum": list(self.choices)}
+
+
+def one_of(choices: Collection[str], what: str) -> _OneOf:
+    """An annotation: the value must be one of `choices` (e.g. `Annotated[str, one_of(BACKENDS, "backend")]`)."""
+    return _OneOf(tuple(choices), what)
 
 
 class Settings(BaseModel):
@@ -122,7 +156,10 @@ def _allowed_at(cls: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
         if model is None or not isinstance(part, str) or part not in model.model_fields:
             return None
         model = _model_of(model.model_fields[part].annotation)
-    return list(model.model_fields) if model is not None else None
+    if model is None:
+        return None
+    own = model.__dict__.get("__annotations__", {})  # a class's own keys before those it inherits from mixins
+    return sorted(model.model_fields, key=lambda key: key not in own)
 
 
 # A key whose value may be a secret someone pasted (api_key_env, token, ...): its value is never repeated.

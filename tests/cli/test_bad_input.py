@@ -76,8 +76,8 @@ def _traces_generation(tmp: Path, spec: str, prompt_text: str | None = None,
     prompt.write_text(prompt_text or "user: '{question}'\n")
     problems = problems if problems is not None else fixtures.problems(tmp / "problems.parquet")
     out = tmp / "t.parquet"
-    return (["generate_traces", "generate", "--spec", spec, "--problems", str(problems), "--model", str(tmp / "no-model"),
-             "--prompt", str(prompt), "--store", str(tmp / "store"), "--out", str(out)], [out])
+    return (["generate_traces", "generate", "--spec", spec, "--problems", str(problems), "--model",
+             str(tmp / "no-model"), "--prompt", str(prompt), "--store", str(tmp / "store"), "--out", str(out)], [out])
 
 
 def _make_variant(tmp: Path, stage: dict, prompt_text: str | None = None,

@@ -11,7 +11,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from styledistill.records import columns, schema
-from styledistill.rules import version
 from tests.cli import fixtures
 from tests.cli.fixtures import job
 from tests.conftest import run_cli

@@ -18,7 +18,8 @@ def test_generate_traces_resumes_from_the_store(tmp_path, smollm2_dir):
     args = ["--problems", str(problems), "--model", str(smollm2_dir), "--prompt", "prompts/teacher.yaml",
             "--store", str(tmp_path / "store"), "--threads", "2"]
     stage = {"n_samples": 2}
-    run_cli("generate_traces", "generate", "--spec", job(stage, generation=GEN), "--out", str(tmp_path / "a.parquet"), *args)
+    run_cli("generate_traces", "generate", "--spec", job(stage, generation=GEN), "--out",
+            str(tmp_path / "a.parquet"), *args)
     traces = pd.read_parquet(tmp_path / "a.parquet")
     assert len(traces) == 6 and set(traces["sample"]) == {0, 1}
     assert (traces["n_completion_tokens"] > 0).all()
@@ -26,7 +27,8 @@ def test_generate_traces_resumes_from_the_store(tmp_path, smollm2_dir):
     assert json.loads((tmp_path / "a.manifest.json").read_text())["rows"] == 6
     # Raising n from 2 to 3 sends only the 3 new requests; the 6 finished ones come from the store.
     stage["n_samples"] = 3
-    result = run_cli("generate_traces", "generate", "--spec", job(stage, generation=GEN), "--out", str(tmp_path / "b.parquet"),
+    result = run_cli("generate_traces", "generate", "--spec", job(stage, generation=GEN), "--out",
+                     str(tmp_path / "b.parquet"),
                      *args)
     assert "9 request(s): 6 cached, 3 to generate" in result.stderr
     again = pd.read_parquet(tmp_path / "b.parquet")
@@ -34,7 +36,8 @@ def test_generate_traces_resumes_from_the_store(tmp_path, smollm2_dir):
 
 
 def test_generate_traces_rejects_bad_input(tmp_path, smollm2_dir):
-    result = run_cli("generate_traces", "generate", "--spec", job({"n_sample": 2}), "--problems", "missing.parquet", "--model",
+    result = run_cli("generate_traces", "generate", "--spec", job({"n_sample": 2}), "--problems", "missing.parquet",
+                     "--model",
                      str(smollm2_dir), "--prompt", "prompts/teacher.yaml", "--out", str(tmp_path / "t.parquet"),
                      "--store", str(tmp_path / "store"), check=False)
     assert result.returncode == 2
@@ -140,7 +143,8 @@ def test_shards_split_the_problems_and_merge_back(tmp_path, tiny_llama_dir):
             "--store", str(store)]
     generation = {**GEN, "max_new_tokens": 8}
     whole = tmp_path / "whole.parquet"
-    run_cli("generate_traces", "generate", "--spec", job({"n_samples": 2}, generation=generation), "--out", str(whole), *base)
+    run_cli("generate_traces", "generate", "--spec", job({"n_samples": 2}, generation=generation), "--out",
+            str(whole), *base)
     shards = [tmp_path / "shards" / f"{i}.parquet" for i in range(2)]
     for i, out in enumerate(shards):
         result = run_cli("generate_traces", "generate", "--spec", job({"n_samples": 2, "shard": i, "shards": 2},
@@ -160,7 +164,8 @@ def test_shards_split_the_problems_and_merge_back(tmp_path, tiny_llama_dir):
 def test_merge_refuses_overlapping_shards(tmp_path, tiny_llama_dir):
     problems = fixtures.problems(tmp_path / "problems.parquet")
     out = tmp_path / "s.parquet"
-    run_cli("generate_traces", "generate", "--spec", job(generation={**GEN, "max_new_tokens": 4}), "--problems", str(problems),
+    run_cli("generate_traces", "generate", "--spec", job(generation={**GEN, "max_new_tokens": 4}), "--problems",
+            str(problems),
             "--model", str(tiny_llama_dir), "--prompt", "prompts/teacher.yaml", "--store", str(tmp_path / "store"),
             "--out", str(out))
     result = run_cli("generate_traces", "merge", "--shards", str(out), str(out), "--out", str(tmp_path / "m.parquet"),

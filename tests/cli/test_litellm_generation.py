@@ -51,7 +51,8 @@ def _generator(spec: dict, store: Path):
 
 def _cli(spec: dict, problems: Path, out: Path, store: Path, *extra: str) -> list[str]:
     job = fixtures.trace_job(spec)
-    return [sys.executable, "-m", "styledistill.cli.generate_traces", "generate", "--spec", json.dumps(job), "--problems",
+    return [sys.executable, "-m", "styledistill.cli.generate_traces", "generate", "--spec", json.dumps(job),
+            "--problems",
             str(problems), "--prompt", PROMPT, "--store", str(store), "--out", str(out), *extra]
 
 
@@ -193,6 +194,7 @@ def test_canary_key_reaches_no_file(tmp_path):
         assert not any(f in data for f in fragments), f"{path} holds (part of) the API key"
 
 
+@pytest.mark.slow  # 40 s: kills and restarts the job many times
 def test_kill_9_at_random_points_never_loses_or_repays(tmp_path):
     """kill -9 the CLI at >= 10 random points (seeded), restart each time, then count the server's hits.
 

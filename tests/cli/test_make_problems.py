@@ -13,8 +13,8 @@ from tests.conftest import run_cli
 
 
 def _make(spec: dict, out: Path, *extra: str, check: bool = True):
-    return run_cli("make_problems", "--spec", json.dumps({"stage": spec}, sort_keys=True), "--out", str(out), *extra,
-                   check=check)
+    job = {"version": version("make_problems"), "stage": spec}
+    return run_cli("make_problems", "--spec", json.dumps(job, sort_keys=True), "--out", str(out), *extra, check=check)
 
 
 def test_builtin_train_and_test(tmp_path: Path) -> None:

@@ -81,9 +81,9 @@ def _st(path: Path) -> Path:
 
 
 def _profile(tmp_path: Path, st: Path) -> Path:
-    from styledistill.features import profile
-    from styledistill.features.extract import extract
     from styledistill.features.settings import FeatureSettings
+    from styledistill.style import profile
+    from styledistill.style.extract import extract
 
     df = pd.read_parquet(st).assign(correct=True, truncated=False)
     built = profile.build(extract(df, FeatureSettings(), progress=False), FeatureSettings())
@@ -91,6 +91,7 @@ def _profile(tmp_path: Path, st: Path) -> Path:
     return tmp_path / "profile.json"
 
 
+@pytest.mark.slow  # 30 s: every step of the stage, one CLI call each
 def test_ablations_align_select_publish_and_compare(tmp_path):
     st = _st(tmp_path / "st.parquet")
     profile = _profile(tmp_path, st)

@@ -22,7 +22,8 @@ VLLM = {"backend": "vllm", "enforce_eager": True, "max_new_tokens": 24, "tempera
 
 
 def _generate(spec: dict, problems, model, store, out, env) -> subprocess.CompletedProcess[str]:
-    argv = [sys.executable, "-m", "styledistill.cli.generate_traces", "generate", "--spec", json.dumps(fixtures.trace_job(spec)),
+    argv = [sys.executable, "-m", "styledistill.cli.generate_traces", "generate", "--spec",
+            json.dumps(fixtures.trace_job(spec)),
             "--problems", str(problems), "--prompt", "prompts/teacher.yaml", "--store", str(store), "--out", str(out),
             "--threads", "2"]
     if model is not None:
@@ -105,7 +106,8 @@ def test_litellm_against_the_vllm_server(tmp_path, vllm_server, vllm_env):
 def test_a_missing_vllm_python_is_one_line(tmp_path, tiny_llama_dir):
     problems = fixtures.problems(tmp_path / "problems.parquet")
     env = {**os.environ, "STYLEDISTILL_VLLM_PYTHON": str(tmp_path / "nowhere" / "python")}
-    argv = [sys.executable, "-m", "styledistill.cli.generate_traces", "generate", "--spec", json.dumps(fixtures.trace_job(VLLM)),
+    argv = [sys.executable, "-m", "styledistill.cli.generate_traces", "generate", "--spec",
+            json.dumps(fixtures.trace_job(VLLM)),
             "--problems",
             str(problems), "--model", str(tiny_llama_dir), "--prompt", "prompts/teacher.yaml", "--store",
             str(tmp_path / "store"), "--out", str(tmp_path / "t.parquet")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from styledistill.features.discovery import discover, log_odds, nearest_type, openings
-from styledistill.features.lexicon import resolve
+from styledistill.style.lexicon import resolve
 
 FILLER = ["the sum is {n}", "we multiply by {n}", "so the total is {n}", "then we add {n}", "this gives {n}"]
 

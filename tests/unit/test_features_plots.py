@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from styledistill.features import plots
-from styledistill.features.extract import extract
 from styledistill.features.settings import FeatureSettings
+from styledistill.style.extract import extract
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

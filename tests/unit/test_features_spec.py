@@ -8,9 +8,9 @@ import sys
 import pytest
 
 from styledistill.errors import UserError
-from styledistill.features import lexicon
 from styledistill.features.settings import FeatureSettings
 from styledistill.records import columns
+from styledistill.style import lexicon
 
 DEFAULT = {kind: list(phrases) for kind, phrases in lexicon.default().items()}
 
@@ -100,7 +100,7 @@ def test_bad_spec_is_one_line(spec, message):
 
 
 def test_unknown_spacy_model_is_a_user_error():
-    from styledistill.features import nlp
+    from styledistill.style import nlp
 
     with pytest.raises(UserError, match="not an installed spaCy package"):
         nlp.load("no_such_spacy_pipeline_xyz")
@@ -115,7 +115,7 @@ def test_record_has_a_count_and_density_per_pivot_type():
 
 
 def test_package_import_is_light():
-    code = ("import sys, styledistill.features, styledistill.features.extract, styledistill.features.profile, "
+    code = ("import sys, styledistill.features, styledistill.style.extract, styledistill.style.profile, "
             "styledistill.cli.extract_features, styledistill.config.study; "
             "assert 'spacy' not in sys.modules, 'spacy imported'; assert 'torch' not in sys.modules, 'torch imported'")
     subprocess.run([sys.executable, "-c", code], check=True)

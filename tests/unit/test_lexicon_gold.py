@@ -8,10 +8,10 @@ import json
 import pandas as pd
 import pytest
 
-from styledistill.features.extract import extract
-from styledistill.features.lexicon import PIVOT_TYPES, canonical
-from styledistill.features.precision import precision
 from styledistill.features.settings import FeatureSettings
+from styledistill.style.extract import extract
+from styledistill.style.lexicon import PIVOT_TYPES, canonical
+from styledistill.style.precision import precision
 from tests.conftest import REPO
 
 GOLD = [json.loads(line) for line in (REPO / "tests" / "data" / "pivot_gold.jsonl").open()]

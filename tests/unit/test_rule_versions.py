@@ -37,7 +37,7 @@ def test_rule_sources_are_a_rules_own_closure():
     assert {"generation/transformers_backend.py", "generation/vllm_worker.py",
             "generation/api/backend.py"} <= names["generate_traces"]
     assert {"problems/builtin.py", "problems/hub.py", "problems/settings.py"} <= names["make_problems"]
-    assert {"variants/style_brief.py", "features/lexicon.py"} <= names["make_variant"]
+    assert {"variants/style_brief.py", "style/lexicon.py"} <= names["make_variant"]
     assert not any(name.startswith("sft/") for name in names["evaluate_sft"])
     assert "rules.py" not in names["grade"] and "config/study.py" not in names["grade"]
     # a subcommand's closure, not the whole CLI's: publishing a variant runs none of the builders' code

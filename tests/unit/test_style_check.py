@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from styledistill.errors import UserError
-from styledistill.features import profile as style_profile
-from styledistill.features.extract import extract
-from styledistill.features.settings import FeatureSettings, StyleCheck
-from styledistill.features.style_check import profile_settings, style_distance, z_scores
+from styledistill.style import profile as style_profile
+from styledistill.style.extract import extract
+from styledistill.style.settings import MeasureSettings, StyleCheck
+from styledistill.style.style_check import profile_settings, style_distance, z_scores
 
 PROFILE = {"features": {"words": {"q1": 99.0, "median": 199.0, "q3": 399.0},
                         "pivot_types": {"q1": 2.0, "median": 3.0, "q3": 4.0},
@@ -64,14 +64,14 @@ def real_features(shared_data):
     df = pd.DataFrame([{"problem_id": r["id"], "sample": 0, "reasoning": r["thinking"],
                         "answer_text": r.get("answer_text") or "", "correct": r["correct"], "truncated": False}
                        for r in rows if r["correct"] is True])
-    return extract(df, FeatureSettings(), progress=False)
+    return extract(df, MeasureSettings(), progress=False)
 
 
 def test_accepts_held_out_real_traces_and_rejects_an_off_style_one(real_features):
     """Profile from every other correct R1 trace; the held-out half is accepted at the documented rate (61 of 65,
     93.8%, with the default check); a trace with no pivots at a tenth of the median length is rejected."""
     built, held = real_features.iloc[::2], real_features.iloc[1::2]
-    profile = style_profile.build(built, FeatureSettings())
+    profile = style_profile.build(built, MeasureSettings())
     accepted = style_distance(held, profile, StyleCheck())["style_accepted"]
     assert len(held) == 65 and accepted.mean() >= 0.9
     words = profile["features"]["words"]["median"]

@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from styledistill.features.extract import extract
-from styledistill.features.lengths import sentence_cuts
-from styledistill.features.lexicon import default
-from styledistill.features.pivots import PivotMatcher
 from styledistill.features.settings import FeatureSettings
+from styledistill.style.extract import extract
+from styledistill.style.lengths import sentence_cuts
+from styledistill.style.lexicon import default
+from styledistill.style.pivots import PivotMatcher
 from styledistill.variants.ablations import length_targets
 from styledistill.variants.edits import (
     prefix_share,

@@ -42,6 +42,7 @@ def _config(url: str) -> dict:
     }
 
 
+@pytest.mark.slow  # runs the workflow for real
 def test_api_teacher_runs_resumes_and_keeps_the_key_secret(tmp_path, monkeypatch):
     workdir = copy_workflow(tmp_path / "wf")
     target = "results/traces/remote/easy/graded.parquet"
@@ -73,6 +74,7 @@ def _sum_answer(question: str) -> str:
     return str(int(match.group(1)) + int(match.group(2))) if match else "42"
 
 
+@pytest.mark.slow  # runs the workflow for real
 def test_an_api_generator_writes_a_synthetic_variant(tmp_path, monkeypatch):
     workdir = copy_workflow(tmp_path / "wf")
     target = "results/variants/remote/easy/raw/ST-HC.parquet"

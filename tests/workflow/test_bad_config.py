@@ -224,8 +224,8 @@ CASES: list[tuple[str, Mutate, str]] = [
      "config: families.smollm2.sft.learning_rate: Input should be a valid number"),
     ("recipe key written twice", _recipe("epochs: 2\n"),
      "config: families.smollm2.recipe: recipes/bad.yaml: not valid YAML: line"),
-    ("recipe missing a required key", _file("recipes/bad.yaml", "learning_rate: 1.0e-4\n", "families.smollm2.recipe"),
-     "config: families.smollm2.recipe: recipes/bad.yaml: 'per_device_batch_size' is required"),
+    ("recipe value out of range", _file("recipes/bad.yaml", "warmup_ratio: 1.5\n", "families.smollm2.recipe"),
+     "config: families.smollm2.recipe: recipes/bad.yaml.warmup_ratio: Input should be less than 1, got 1.5"),
     ("missing DeepSpeed config", _set("families.smollm2.sft.deepspeed", "recipes/ds_nope.json"),
      "config: families.smollm2.sft: key 'deepspeed': file recipes/ds_nope.json not found"),
     ("DeepSpeed config that is not JSON", _file("recipes/ds.json", "{zero: 2", "families.smollm2.sft.deepspeed"),
@@ -278,12 +278,30 @@ CASES: list[tuple[str, Mutate, str]] = [
 ]
 
 
-@pytest.mark.parametrize("name, mutate, message", CASES, ids=[c[0] for c in CASES])
-def test_bad_config_fails_at_dry_run_in_one_line(name, mutate, message, tmp_path):
+def _bad_workdir(mutate: Mutate, tmp_path: Path) -> Path:
     workdir = copy_workflow(tmp_path / "wf")
     config = default_config()
     if mutate(config, workdir) != "raw":
         write_config(workdir, config)
+    return workdir
+
+
+@pytest.mark.parametrize("name, mutate, message", CASES, ids=[c[0] for c in CASES])
+def test_bad_config_is_one_line_from_the_checks_the_dry_run_runs(name, mutate, message, tmp_path, monkeypatch):
+    """In this process, through the check command's code (the same reader and loader as config.smk): quick."""
+    from styledistill.cli.check import check
+
+    workdir = _bad_workdir(mutate, tmp_path)
+    monkeypatch.chdir(workdir)
+    study, problems = check(["config.yaml"])
+    assert study is None and len(problems) == 1 and message in problems[0], problems
+    assert "sk-live" not in problems[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, mutate, message", CASES, ids=[c[0] for c in CASES])
+def test_bad_config_fails_at_dry_run_in_one_line(name, mutate, message, tmp_path):
+    workdir = _bad_workdir(mutate, tmp_path)
     result = snakemake(workdir, "-n", check=False)
     lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
     assert result.returncode != 0, result.stdout[-2000:]

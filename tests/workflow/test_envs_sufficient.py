@@ -120,7 +120,7 @@ STAGE_PACKAGES = {
     "prepare_model": ("styledistill.models",),
     "generate_traces": ("styledistill.traces", "styledistill.generation"),
     "build_variants": ("styledistill.variants", "styledistill.generation", "styledistill.grading",
-                       "styledistill.features"),
+                       "styledistill.style"),
     "train_sft": ("styledistill.sft",),
     "evaluate": ("styledistill.evaluation", "styledistill.generation", "styledistill.grading"),
 }
@@ -149,8 +149,13 @@ def _imports(path: Path, lazy: bool) -> set[str]:
 
 def import_closure(stage: str) -> set[str]:
     """Top-level third-party modules the stage's CLI reaches through styledistill's own modules."""
+    from styledistill.rule_sources import cli_file
+    from styledistill.rules import RULES
+
     own = (f"styledistill.cli.{stage}", "styledistill.cli._common", *STAGE_PACKAGES[stage])
-    seen, todo, outside = set(), [f"styledistill.cli.{stage}"], set()
+    # the CLI names its rules' entry modules as text (importlib): they are where its code starts
+    entries = [f"styledistill.{RULES[rule].entry}" for rule in RULES if cli_file(rule).stem == stage]
+    seen, todo, outside = set(), [f"styledistill.cli.{stage}", *entries], set()
     while todo:
         name = todo.pop()
         if name in seen:

@@ -42,6 +42,7 @@ def _config(traces: Path) -> dict:
     }
 
 
+@pytest.mark.slow  # runs the workflow for real
 def test_a_study_starts_from_imported_r1_traces(tmp_path: Path, shared_data: Path) -> None:
     workdir = copy_workflow(tmp_path / "wf")
     config = _config(shared_data / SHARED)

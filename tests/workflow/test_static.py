@@ -36,7 +36,7 @@ def test_config_typo_is_one_line_before_any_job(workdir):
     assert result.returncode != 0
     lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
     assert lines == ["config: families.smollm2: unknown key(s) ['lerning_rate'] (allowed: model, recipe, sft, "
-                     "system_prompt, answer_marker, generation, threads)"]
+                     "generation, threads, answer_marker)"]
     assert not (workdir / "results").exists()
 
 

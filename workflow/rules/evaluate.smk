@@ -9,20 +9,20 @@ rule evaluate_base:
         samples=paths.EVAL_BASE["samples"],
         scores=paths.EVAL_BASE["scores"],
         audit=paths.EVAL_BASE["audit"],
-    params:
-        spec=lambda w: specs.evaluate_base(STUDY, w.family, w.benchmark, wiring.eval_labels(w)),
-        store=WORK.requests,
     log:
         "logs/evaluate/{family}/base/{benchmark}.log",
     benchmark:
         "benchmarks/evaluate/{family}/base/{benchmark}.tsv"
+    conda:
+        "../../envs/evaluate.yaml"
     threads: lambda w: STUDY.families[w.family].threads
     resources:
         mem_mb=mem_mb("evaluate_base"),
         runtime=runtime("evaluate_base"),
         gpu=lambda w: STUDY.family_generation(w.family, w.benchmark).gpus,
-    conda:
-        "../../envs/evaluate.yaml"
+    params:
+        spec=lambda w: specs.evaluate_base(STUDY, w.family, w.benchmark, wiring.eval_labels(w)),
+        store=WORK.requests,
     shell:
         "python -m styledistill.cli.evaluate --spec {params.spec:q} --problems {input.problems}"
         " --model {input.model} --out {output.samples} --scores {output.scores} --audit {output.audit}"
@@ -38,9 +38,6 @@ use rule evaluate_base as evaluate_sft with:
         samples=paths.EVAL_SFT["samples"],
         scores=paths.EVAL_SFT["scores"],
         audit=paths.EVAL_SFT["audit"],
-    params:
-        spec=lambda w: specs.evaluate_sft(STUDY, w.family, w.benchmark, wiring.eval_labels(w)),
-        store=WORK.requests,
     log:
         "logs/evaluate/{family}/{teacher}/{dataset}/{variant}/{benchmark}.log",
     benchmark:
@@ -49,3 +46,6 @@ use rule evaluate_base as evaluate_sft with:
         mem_mb=mem_mb("evaluate_sft"),
         runtime=runtime("evaluate_sft"),
         gpu=lambda w: STUDY.family_generation(w.family, w.benchmark).gpus,
+    params:
+        spec=lambda w: specs.evaluate_sft(STUDY, w.family, w.benchmark, wiring.eval_labels(w)),
+        store=WORK.requests,

@@ -8,23 +8,32 @@ rule extract_features:
     output:
         features=paths.FEATURES["features"],
         profile=paths.FEATURES["profile"],
-        stats=report(paths.FEATURES["stats"], caption="../report/features_stats.rst", category="Style",
-                     subcategory="{teacher}/{dataset}"),
+        stats=report(
+            paths.FEATURES["stats"],
+            caption="../report/features_stats.rst",
+            category="Style",
+            subcategory="{teacher}/{dataset}",
+        ),
         stats_md=paths.FEATURES["stats_md"],
-        plots=report(directory(paths.FEATURES["plots"]), patterns=["{name}.png"], caption="../report/features_plots.rst",
-                     category="Style", subcategory="{teacher}/{dataset}"),
-    params:
-        spec=lambda w: specs.extract_features(STUDY),
-    resources:
-        mem_mb=mem_mb("extract_features"),
-        runtime=runtime("extract_features"),
+        plots=report(
+            directory(paths.FEATURES["plots"]),
+            patterns=["{name}.png"],
+            caption="../report/features_plots.rst",
+            category="Style",
+            subcategory="{teacher}/{dataset}",
+        ),
     log:
         "logs/extract_features/{teacher}/{dataset}.log",
     benchmark:
         "benchmarks/extract_features/{teacher}/{dataset}.tsv"
-    threads: STUDY.features.threads
     conda:
         "../../envs/extract_features.yaml"
+    threads: STUDY.features.threads
+    resources:
+        mem_mb=mem_mb("extract_features"),
+        runtime=runtime("extract_features"),
+    params:
+        spec=lambda w: specs.extract_features(STUDY),
     shell:
         "python -m styledistill.cli.extract_features --threads {threads} measure --spec {params.spec:q}"
         " --traces {input}"
@@ -38,21 +47,25 @@ rule discover_pivots:
         traces=paths.GRADED,
         reference=lambda w: wiring.discovery_reference(STUDY),
     output:
-        csv=report(paths.FEATURES["candidates"], caption="../report/pivot_candidates.rst", category="Style",
-                   subcategory="{teacher}/{dataset}"),
+        csv=report(
+            paths.FEATURES["candidates"],
+            caption="../report/pivot_candidates.rst",
+            category="Style",
+            subcategory="{teacher}/{dataset}",
+        ),
         markdown=paths.FEATURES["candidates_md"],
-    params:
-        spec=lambda w: specs.discover_pivots(STUDY),
-    threads: 1
-    resources:
-        mem_mb=mem_mb("discover_pivots"),
-        runtime=runtime("discover_pivots"),
     log:
         "logs/discover_pivots/{teacher}/{dataset}.log",
     benchmark:
         "benchmarks/discover_pivots/{teacher}/{dataset}.tsv"
     conda:
         "../../envs/extract_features.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_mb("discover_pivots"),
+        runtime=runtime("discover_pivots"),
+    params:
+        spec=lambda w: specs.discover_pivots(STUDY),
     shell:
         "python -m styledistill.cli.extract_features discover --spec {params.spec:q} --traces {input.traces}"
         " --out {output.csv} > {log} 2>&1"
@@ -67,20 +80,20 @@ rule measure_student_style:
     output:
         features=paths.STUDENT_STYLE["features"],
         summary=paths.STUDENT_STYLE["summary"],
-    wildcard_constraints:
-        variant=_alternatives(["base", *STUDY.variants]),
-    params:
-        spec=lambda w: specs.measure_student_style(STUDY, wiring.eval_labels(w)),
-    threads: 1
-    resources:
-        mem_mb=mem_mb("measure_student_style"),
-        runtime=runtime("measure_student_style"),
     log:
         "logs/measure_student_style/{family}/{teacher}/{dataset}/{variant}/{benchmark}.log",
     benchmark:
         "benchmarks/measure_student_style/{family}/{teacher}/{dataset}/{variant}/{benchmark}.tsv"
+    wildcard_constraints:
+        variant=_alternatives(["base", *STUDY.variants]),
     conda:
         "../../envs/extract_features.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_mb("measure_student_style"),
+        runtime=runtime("measure_student_style"),
+    params:
+        spec=lambda w: specs.measure_student_style(STUDY, wiring.eval_labels(w)),
     shell:
         "python -m styledistill.cli.extract_features students --spec {params.spec:q} --samples {input.samples}"
         " --profile {input.profile} --out {output.features} --summary {output.summary} > {log} 2>&1"

@@ -6,19 +6,19 @@ rule prepare_model:
         tokenizer=lambda w: wiring.tokenizer_source(STUDY, w),
     output:
         directory(paths.MODEL),
-    params:
-        spec=lambda w: specs.prepare_model(STUDY, w.model),
-        cache=WORK.model_cache,
-    resources:
-        mem_mb=mem_mb("prepare_model"),
-        runtime=runtime("prepare_model"),
     log:
         "logs/prepare_model/{model}.log",
     benchmark:
         "benchmarks/prepare_model/{model}.tsv"
-    threads: 2
     conda:
         "../../envs/prepare_model.yaml"
+    threads: 2
+    resources:
+        mem_mb=mem_mb("prepare_model"),
+        runtime=runtime("prepare_model"),
+    params:
+        spec=lambda w: specs.prepare_model(STUDY, w.model),
+        cache=WORK.model_cache,
     shell:
         "python -m styledistill.cli.prepare_model --spec {params.spec:q} --out {output}"
         " --tokenizer-from '{input.tokenizer}' --cache-dir {params.cache:q} --threads {threads} > {log} 2>&1"

@@ -6,15 +6,15 @@ rule make_problems:
         lambda w: wiring.dataset_files(STUDY, w),
     output:
         paths.PROBLEMS,
-    params:
-        spec=lambda w: specs.make_problems(STUDY, w.dataset),
-    threads: 1
-    resources:
-        mem_mb=mem_mb("make_problems"),
-        runtime=runtime("make_problems"),
     log:
         "logs/make_problems/{dataset}.log",
     conda:
         "../../envs/make_problems.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_mb("make_problems"),
+        runtime=runtime("make_problems"),
+    params:
+        spec=lambda w: specs.make_problems(STUDY, w.dataset),
     shell:
         "python -m styledistill.cli.make_problems --spec {params.spec:q} --out {output} > {log} 2>&1"

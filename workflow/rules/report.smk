@@ -12,25 +12,27 @@ rule report:
         markdown=report(paths.SUMMARY["markdown"], caption="../report/scores_md.rst", category="Scores"),
         plot=report(paths.SUMMARY["plot"], caption="../report/scores_png.rst", category="Scores"),
         lengths_plot=report(paths.SUMMARY["lengths_plot"], caption="../report/lengths_png.rst", category="Scores"),
-        style_csv=report(paths.SUMMARY["style_csv"], caption="../report/style_transfer_csv.rst",
-                         category="Style transfer"),
-        style_plot=report(paths.SUMMARY["style_plot"], caption="../report/style_transfer_png.rst",
-                          category="Style transfer"),
+        style_csv=report(
+            paths.SUMMARY["style_csv"], caption="../report/style_transfer_csv.rst", category="Style transfer"
+        ),
+        style_plot=report(
+            paths.SUMMARY["style_plot"], caption="../report/style_transfer_png.rst", category="Style transfer"
+        ),
         audit=paths.SUMMARY["audit"],
         audit_md=report(paths.SUMMARY["audit_md"], caption="../report/grading_audit.rst", category="Grading"),
         landing=paths.SUMMARY["landing"],
-    params:
-        spec=lambda w: specs.report(STUDY),
-    threads: 1
-    resources:
-        mem_mb=mem_mb("report"),
-        runtime=runtime("report"),
     log:
         "logs/report/report.log",
     benchmark:
         "benchmarks/report/report.tsv"
     conda:
         "../../envs/report.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_mb("report"),
+        runtime=runtime("report"),
+    params:
+        spec=lambda w: specs.report(STUDY),
     shell:
         "python -m styledistill.cli.report --spec {params.spec:q} --scores {input.scores} --audits {input.audits}"
         " --styles {input.styles} --csv {output.csv} --markdown {output.markdown} --plot {output.plot}"

@@ -10,21 +10,21 @@ rule train_sft:
         recipe_files=lambda w: wiring.recipe_files(STUDY, w.family),
     output:
         directory(paths.SFT_MODEL),
-    params:
-        spec=lambda w: specs.train_sft(STUDY, w.family),
-        work_dir=lambda w: WORK.sft_job(w),
-        launch=lambda w: wiring.sft_launcher(STUDY, w.family),
     log:
         "logs/train_sft/{family}/{teacher}/{dataset}/{variant}.log",
     benchmark:
         "benchmarks/train_sft/{family}/{teacher}/{dataset}/{variant}.tsv"
+    conda:
+        "../../envs/train_sft.yaml"
     threads: lambda w: STUDY.families[w.family].threads
     resources:
         mem_mb=mem_mb("train_sft"),
         runtime=runtime("train_sft"),
         gpu=lambda w: wiring.sft_gpus(STUDY, w.family),
-    conda:
-        "../../envs/train_sft.yaml"
+    params:
+        spec=lambda w: specs.train_sft(STUDY, w.family),
+        work_dir=lambda w: WORK.sft_job(w),
+        launch=lambda w: wiring.sft_launcher(STUDY, w.family),
     shell:
         "{params.launch} styledistill.cli.train_sft --spec {params.spec:q} --examples {input.examples}"
         " --model {input.model} --recipe {input.recipe:q} --out {output}"

@@ -13,24 +13,24 @@ rule generate_traces:
         prompt=lambda w: STUDY.teachers[w.teacher].prompt,
     output:
         paths.TRACE_SHARD,
-    wildcard_constraints:
-        teacher=MODEL_TEACHERS,
-    params:
-        spec=lambda w: specs.generate_traces(STUDY, w.teacher, int(w.shard)),
-        store=WORK.requests,
     log:
         "logs/generate_traces/{teacher}/{dataset}/{shard}.log",
     benchmark:
         "benchmarks/generate_traces/{teacher}/{dataset}/{shard}.tsv"
-    threads: lambda w: STUDY.teachers[w.teacher].threads
+    wildcard_constraints:
+        teacher=MODEL_TEACHERS,
     localrule: STUDY.resources.api_jobs_on_submit_host
+    conda:
+        "../../envs/generate_traces.yaml"
+    threads: lambda w: STUDY.teachers[w.teacher].threads
     resources:
         mem_mb=mem_mb("generate_traces"),
         runtime=runtime("generate_traces"),
         api=lambda w: wiring.teacher_api(STUDY, w.teacher),
         gpu=lambda w: STUDY.teachers[w.teacher].generation.gpus,
-    conda:
-        "../../envs/generate_traces.yaml"
+    params:
+        spec=lambda w: specs.generate_traces(STUDY, w.teacher, int(w.shard)),
+        store=WORK.requests,
     shell:
         "python -m styledistill.cli.generate_traces generate --spec {params.spec:q} --problems {input.problems}"
         " --model '{input.model}' --prompt {input.prompt:q} --out {output} --store {params.store:q}"
@@ -42,18 +42,18 @@ rule merge_traces:
         lambda w: wiring.trace_shards(STUDY, w),
     output:
         paths.TRACES,
+    log:
+        "logs/merge_traces/{teacher}/{dataset}.log",
     wildcard_constraints:
         teacher=MODEL_TEACHERS,
-    params:
-        spec=lambda w: specs.merge_traces(),
+    conda:
+        "../../envs/generate_traces.yaml"
     threads: 1
     resources:
         mem_mb=mem_mb("merge_traces"),
         runtime=runtime("merge_traces"),
-    log:
-        "logs/merge_traces/{teacher}/{dataset}.log",
-    conda:
-        "../../envs/generate_traces.yaml"
+    params:
+        spec=lambda w: specs.merge_traces(),
     shell:
         "python -m styledistill.cli.generate_traces merge --spec {params.spec:q} --shards {input} --out {output}"
         " > {log} 2>&1"
@@ -65,21 +65,25 @@ rule import_traces:
         traces=lambda w: wiring.import_files(STUDY, w),
     output:
         traces=paths.TRACES,
-        provenance=report(paths.IMPORT_PROVENANCE, caption="../report/import_provenance.rst", category="Teachers",
-                          subcategory="{teacher}/{dataset}"),
+        provenance=report(
+            paths.IMPORT_PROVENANCE,
+            caption="../report/import_provenance.rst",
+            category="Teachers",
+            subcategory="{teacher}/{dataset}",
+        ),
+    log:
+        "logs/import_traces/{teacher}/{dataset}.log",
     wildcard_constraints:
         teacher=IMPORTED_TEACHERS,
-    params:
-        spec=lambda w: specs.import_traces(STUDY, w.teacher),
-        cache=WORK.datasets_cache,
+    conda:
+        "../../envs/import_traces.yaml"
     threads: 1
     resources:
         mem_mb=mem_mb("import_traces"),
         runtime=runtime("import_traces"),
-    log:
-        "logs/import_traces/{teacher}/{dataset}.log",
-    conda:
-        "../../envs/import_traces.yaml"
+    params:
+        spec=lambda w: specs.import_traces(STUDY, w.teacher),
+        cache=WORK.datasets_cache,
     shell:
         "python -m styledistill.cli.import_traces --spec {params.spec:q} --problems {input.problems}"
         " --out {output.traces} --provenance {output.provenance} --teacher {wildcards.teacher}"

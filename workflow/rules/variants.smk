@@ -13,23 +13,23 @@ rule make_variant:
         unpack(lambda w: wiring.variant_inputs(STUDY, w)),
     output:
         paths.VARIANT_RAW,
-    params:
-        spec=lambda w: specs.make_variant(STUDY, w.variant, w.dataset),
-        files=lambda w, input: wiring.variant_args(input),
-        store=WORK.requests,
     log:
         "logs/make_variant/{teacher}/{dataset}/{variant}.log",
     benchmark:
         "benchmarks/make_variant/{teacher}/{dataset}/{variant}.tsv"
-    threads: lambda w: wiring.variant_resources(STUDY, w.variant)[0]
     localrule: STUDY.resources.api_jobs_on_submit_host
+    conda:
+        "../../envs/build_variants.yaml"
+    threads: lambda w: wiring.variant_resources(STUDY, w.variant)[0]
     resources:
         mem_mb=mem_mb("make_variant"),
         runtime=runtime("make_variant"),
         api=lambda w: wiring.variant_api(STUDY, w.variant),
         gpu=lambda w: wiring.variant_resources(STUDY, w.variant)[1],
-    conda:
-        "../../envs/build_variants.yaml"
+    params:
+        spec=lambda w: specs.make_variant(STUDY, w.variant, w.dataset),
+        files=lambda w, input: wiring.variant_args(input),
+        store=WORK.requests,
     shell:
         "python -m styledistill.cli.build_variants --threads {threads} make --spec {params.spec:q}"
         " --variant {wildcards.variant} --input {input.input} {params.files} --store {params.store:q}"
@@ -41,18 +41,18 @@ checkpoint align_variants:
         expand(paths.VARIANT_RAW, variant=STUDY.study.variants, allow_missing=True),
     output:
         directory(paths.ALIGNMENT),
-    params:
-        spec=lambda w: specs.align_variants(STUDY),
-    threads: 1
-    resources:
-        mem_mb=mem_mb("align_variants"),
-        runtime=runtime("align_variants"),
     log:
         "logs/align_variants/{teacher}/{dataset}.log",
     benchmark:
         "benchmarks/align_variants/{teacher}/{dataset}.tsv"
     conda:
         "../../envs/build_variants.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_mb("align_variants"),
+        runtime=runtime("align_variants"),
+    params:
+        spec=lambda w: specs.align_variants(STUDY),
     shell:
         "python -m styledistill.cli.build_variants align --spec {params.spec:q} --raw {input}"
         " --out {output} > {log} 2>&1"
@@ -64,18 +64,18 @@ rule select_variant:
         problems=lambda w: wiring.aligned_problems(checkpoints, w),
     output:
         paths.VARIANT_TRAIN,
-    params:
-        spec=lambda w: specs.select_variant(),
-    threads: 1
-    resources:
-        mem_mb=mem_mb("select_variant"),
-        runtime=runtime("select_variant"),
     log:
         "logs/select_variant/{teacher}/{dataset}/{variant}.log",
     benchmark:
         "benchmarks/select_variant/{teacher}/{dataset}/{variant}.tsv"
     conda:
         "../../envs/build_variants.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_mb("select_variant"),
+        runtime=runtime("select_variant"),
+    params:
+        spec=lambda w: specs.select_variant(),
     shell:
         "python -m styledistill.cli.build_variants select --spec {params.spec:q} --raw {input.raw}"
         " --problems {input.problems}"
@@ -88,19 +88,19 @@ rule publish_variant:
         train=wiring.once_aligned(checkpoints, paths.VARIANT_TRAIN),
     output:
         directory(paths.VARIANT_PUBLISHED),
-    params:
-        spec=lambda w: specs.publish_variant(STUDY, w),
-        prompt=lambda w, input: f"--prompt {input.prompt}" if "prompt" in input.keys() else "",
-    threads: 1
-    resources:
-        mem_mb=mem_mb("publish_variant"),
-        runtime=runtime("publish_variant"),
     log:
         "logs/publish_variant/{teacher}/{dataset}/{variant}.log",
     benchmark:
         "benchmarks/publish_variant/{teacher}/{dataset}/{variant}.tsv"
     conda:
         "../../envs/build_variants.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_mb("publish_variant"),
+        runtime=runtime("publish_variant"),
+    params:
+        spec=lambda w: specs.publish_variant(STUDY, w),
+        prompt=lambda w, input: f"--prompt {input.prompt}" if "prompt" in input.keys() else "",
     shell:
         "python -m styledistill.cli.build_variants publish --spec {params.spec:q} --variant {wildcards.variant}"
         " --train {input.train} --raw {input.raw} --st {input.st} --profile {input.profile} {params.prompt}"
@@ -112,23 +112,31 @@ rule compare_variants:
         published=expand(paths.VARIANT_PUBLISHED, variant=STUDY.study.variants, allow_missing=True),
         alignment=paths.ALIGNMENT,
     output:
-        csv=report(paths.COMPARISON["csv"], caption="../report/variants_table.rst", category="Variants",
-                   subcategory="{teacher}/{dataset}"),
+        csv=report(
+            paths.COMPARISON["csv"],
+            caption="../report/variants_table.rst",
+            category="Variants",
+            subcategory="{teacher}/{dataset}",
+        ),
         markdown=paths.COMPARISON["markdown"],
-        plot=report(paths.COMPARISON["plot"], caption="../report/variants_plot.rst", category="Variants",
-                    subcategory="{teacher}/{dataset}"),
-    params:
-        spec=lambda w: specs.compare_variants(),
-    threads: 1
-    resources:
-        mem_mb=mem_mb("compare_variants"),
-        runtime=runtime("compare_variants"),
+        plot=report(
+            paths.COMPARISON["plot"],
+            caption="../report/variants_plot.rst",
+            category="Variants",
+            subcategory="{teacher}/{dataset}",
+        ),
     log:
         "logs/compare_variants/{teacher}/{dataset}.log",
     benchmark:
         "benchmarks/compare_variants/{teacher}/{dataset}.tsv"
     conda:
         "../../envs/build_variants.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_mb("compare_variants"),
+        runtime=runtime("compare_variants"),
+    params:
+        spec=lambda w: specs.compare_variants(),
     shell:
         "python -m styledistill.cli.build_variants compare --spec {params.spec:q} --published {input.published}"
         " --alignment {input.alignment} --csv {output.csv} --markdown {output.markdown} --plot {output.plot}"

@@ -35,6 +35,9 @@ class Job:
     def __getitem__(self, part: str) -> Any:
         return self.parts[part]
 
+    def get(self, part: str, default: Any = None) -> Any:
+        return self.parts.get(part, default)
+
 
 def load_job(text: str, parts: set[str] = frozenset({"stage"})) -> Job:
     """Parse --spec: {"version": N, "stage": {...}, and the other parts this rule takes}; others are errors.

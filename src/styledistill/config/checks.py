@@ -198,7 +198,7 @@ def files(study: Study) -> dict[str, Recipe]:
     for name, family in study.families.items():
         where = f"families.{name}.recipe"
         data = _in_config(where, lambda f=family: load_recipe(f.recipe))
-        recipe = merge(data, {**family.sft, "system_prompt": family.system_prompt}, family.recipe,
+        recipe = merge(data, family.sft, family.recipe,
                        where=f"config: families.{name}.sft", label=f"config: {where}: {family.recipe}")
         _recipe_files(recipe)
         deepspeed_config(recipe)  # its errors name where the path was set

@@ -10,37 +10,46 @@ from functools import cache
 from typing import Annotated, Any, Literal
 
 from styledistill.evaluation.settings import BenchmarkSettings
-from styledistill.features.settings import DiscoverySettings, FeatureSettings, StyleCheck
+from styledistill.features.settings import DiscoverySettings, FeatureSettings
 from styledistill.generation.settings import GenerationConfig
 from styledistill.grading.settings import GradeLimits, GraderChoice, GraderName
 from styledistill.report.settings import ReportSettings
 from styledistill.settings import Distinct, Field, Key, Settings, Text
+from styledistill.sft.recipe import overrides_schema
+from styledistill.shared_settings import AnswerMarker
 from styledistill.st.settings import BuildStSettings
+from styledistill.style.settings import StyleCheck
 from styledistill.traces.import_settings import TraceImport
 from styledistill.traces.settings import TraceSettings
 from styledistill.variants.settings import AlignSettings, GeneratorSettings
 
-Threads = Field(2, ge=1, le=1024)  # CPU threads of each of the entry's jobs (Snakemake threads)
+
+class Threads(Settings):
+    threads: int = Field(2, ge=1, le=1024, description="CPU threads of each of its jobs (Snakemake threads)")
 
 
 class StudyEntry(Settings):
     """Which registry entries the run covers; rule all expands over these."""
 
-    teachers: Annotated[list[Key], Distinct] = Field(min_length=1)
-    datasets: Annotated[list[Key], Distinct] = Field(min_length=1)
-    variants: Annotated[list[Key], Distinct] = Field(min_length=1)
-    families: Annotated[list[Key], Distinct] = Field(min_length=1)
-    benchmarks: Annotated[list[Key], Distinct] = Field(min_length=1)
+    teachers: Annotated[list[Key], Distinct] = Field(min_length=1, description="teachers that answer the seed problems")
+    datasets: Annotated[list[Key], Distinct] = Field(
+        min_length=1, description="seed-problem datasets the teachers answer")
+    variants: Annotated[list[Key], Distinct] = Field(
+        min_length=1, description="training-set variants built from each ST set")
+    families: Annotated[list[Key], Distinct] = Field(
+        min_length=1, description="student families fine-tuned on each variant")
+    benchmarks: Annotated[list[Key], Distinct] = Field(
+        min_length=1, description="benchmarks every student is scored on")
 
 
-class TeacherEntry(TraceSettings):
+class TeacherEntry(TraceSettings, Threads):
     """A teacher model that answers the dataset's problems."""
 
     source: Literal["model"] = "model"
-    model: Key
-    prompt: Text  # prompt template YAML with a {question} placeholder
-    generation: GenerationConfig = Field(default_factory=GenerationConfig)
-    threads: int = Threads
+    model: Key = Field(description="key in models")
+    prompt: Text = Field(description="prompt template YAML with a {question} placeholder")
+    generation: GenerationConfig = Field(default_factory=GenerationConfig,
+                                         description="how the model generates: backend, sampling, batching")
 
 
 # A teacher whose traces are imported from a trace dataset (a JSONL/Parquet file or a hub dataset) instead of
@@ -49,40 +58,56 @@ ImportTeacherEntry = TraceImport
 TEACHER_SOURCES: dict[str, type[Settings]] = {"model": TeacherEntry, "import": ImportTeacherEntry}
 
 
-class GeneratorEntry(GeneratorSettings):
-    model: Key
-    generation: GenerationConfig = Field(default_factory=GenerationConfig)
-    threads: int = Threads
+class GeneratorEntry(GeneratorSettings, Threads):
+    """A model that writes synthetic traces (ST-HC, ST-HC-W, SBS)."""
+
+    model: Key = Field(description="key in models")
+    generation: GenerationConfig = Field(default_factory=GenerationConfig,
+                                         description="how the model generates: backend, sampling, batching")
 
 
-class FamilyEntry(Settings):
-    model: Key  # the base student
-    recipe: Text  # SFT recipe YAML (recipes/)
-    sft: dict[str, Any] = Field(default_factory=dict)  # overrides of the recipe's keys (checked with the recipe)
-    system_prompt: Text | None = None  # system message in training and evaluation
-    answer_marker: Text | None = None
-    generation: GenerationConfig = Field(default_factory=GenerationConfig)
-    threads: int = Threads
+class FamilyEntry(AnswerMarker, Threads):
+    """A student family: its base model, its SFT recipe (the recipe's `system_prompt` is used in evaluation too) and
+    how it generates on the benchmarks."""
+
+    model: Key = Field(description="key in models (the base student)")
+    recipe: Text = Field(description="SFT recipe YAML in recipes/")
+    sft: dict[str, Any] = Field(
+        default_factory=dict, description="overrides of the recipe's keys for this family (e.g. learning_rate, "
+        "system_prompt); see recipes/README.md", json_schema_extra=overrides_schema)
+    generation: GenerationConfig = Field(default_factory=GenerationConfig,
+                                         description="how the model generates: backend, sampling, batching")
 
 
 class BenchmarkEntry(BenchmarkSettings):
-    dataset: Key
-    grader: GraderName | None = None  # null: the dataset's grader
-    # Overrides of the family's generation settings: only the keys written here count.
-    generation: GenerationConfig = Field(default_factory=GenerationConfig)
+    """A benchmark: a test dataset, how many samples per problem, and how the students are asked."""
+
+    dataset: Key = Field(description="key in datasets")
+    grader: GraderName | None = Field(None, description="overrides the dataset's grader (null: the dataset's)")
+    generation: GenerationConfig = Field(
+        default_factory=GenerationConfig, description="overrides of the family's generation settings: only the keys "
+        "written here count")
 
 
 class FeaturesEntry(FeatureSettings):
-    threads: int = Field(1, ge=1, le=1024)
-    # how each student's benchmark outputs are compared with the teacher's ST profile (rule measure_student_style)
-    style_check: StyleCheck = Field(default_factory=StyleCheck)
-    discover: DiscoverySettings | None = None  # set: rank pivot candidates (rule discover_pivots)
+    """Style features (rule extract_features): the pivot lexicon, the spaCy pipeline, the statistics; how students'
+    outputs are compared with the teacher's style; pivot discovery."""
+
+    threads: int = Field(1, ge=1, le=1024, description="CPU threads of each extract_features job")
+    style_check: StyleCheck = Field(
+        default_factory=StyleCheck, description="how each student's benchmark outputs are compared with the teacher's "
+        "ST profile (rule measure_student_style, the report's style-transfer table): the same robust z-scores as a "
+        "variant's check")
+    discover: DiscoverySettings | None = Field(
+        None, description="set: rank pivot candidates (rule discover_pivots, "
+        "results/features/<teacher>/<dataset>/pivot_candidates): sentence- and clause-initial 1-4-grams of the "
+        "reasoning over-represented against a reference corpus")
 
 
 class GradeEntry(GradeLimits):
     """The time limit of every grade (the grader itself is chosen per dataset and benchmark)."""
 
-    threads: int = Field(1, ge=1, le=1024)
+    threads: int = Field(1, ge=1, le=1024, description="CPU processes of each grade job")
 
 
 @cache
@@ -100,4 +125,5 @@ ReportEntry = ReportSettings
 class WorkflowEntry(Settings):
     """Top-level keys of the workflow itself."""
 
-    work: Text = "work"  # root of restartable state: the request store, SFT checkpoints, download caches
+    work: Text = Field(
+        "work", description="root of restartable state (the request store, SFT checkpoints, download caches)")

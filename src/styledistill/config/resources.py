@@ -27,18 +27,23 @@ DEFAULTS: dict[str, RuleResources] = {name: RuleResources(mem_mb=rule.mem_mb, ru
 
 
 class Overrides(Settings):
-    mem_mb: int | None = Field(None, ge=1)
-    runtime: int | None = Field(None, ge=1)
+    """A rule's resources instead of its defaults (rules.py); null: the default."""
+
+    mem_mb: int | None = Field(None, ge=1, description="memory of one job (MB)")
+    runtime: int | None = Field(None, ge=1, description="wall time of one job (minutes)")
 
 
 class ResourcesEntry(Settings):
-    """The `resources` block: per-rule overrides of DEFAULTS and how retries grow them."""
+    """Cluster resources per rule (defaults in rules.py): memory and wall time of its jobs, what profiles/slurm asks
+    SLURM for; a retry after a failure asks for more."""
 
-    growth: float = Field(1.5, ge=1.0, le=10.0)  # attempt n asks for growth**(n-1) x the base values
-    rules: dict[Key, Overrides] = Field(default_factory=dict)
-    # Run the jobs that may call a paid API (API teachers, API generators) on the submitting host: compute nodes
-    # often have no internet. They also take the `api` resource (`--resources api=1` throttles them).
-    api_jobs_on_submit_host: bool = False
+    growth: float = Field(1.5, ge=1.0, le=10.0, description="attempt n asks for growth^(n-1) x the base values")
+    rules: dict[Key, Overrides] = Field(
+        default_factory=dict, description="rule name -> {mem_mb, runtime}: overrides of that rule's defaults")
+    api_jobs_on_submit_host: bool = Field(
+        False, description="run the jobs that may call a paid API (generate_traces, make_variant) on the submitting "
+        "host (compute nodes often have no internet); they also take the `api` resource (`--resources api=1` "
+        "throttles them)")
 
     @field_validator("rules")
     @classmethod

@@ -18,11 +18,11 @@ from styledistill.grading.settings import GradeSettings
 from styledistill.models.sources import SOURCES as MODEL_SOURCES
 from styledistill.problems.sources import SOURCES as PROBLEM_SOURCES
 from styledistill.report.settings import ReportSettings
+from styledistill.rules import version
 from styledistill.settings import only_keys
 from styledistill.traces.settings import TraceJob, TraceSettings
 from styledistill.variants.kinds import KINDS
 from styledistill.variants.settings import GeneratorSettings
-from styledistill.rules import version
 
 
 def spec_json(rule: str, /, **parts: Any) -> str:
@@ -88,13 +88,14 @@ def publish_variant(study: Study, wildcards: Any) -> str:
 
 def train_sft(study: Study, family: str) -> str:
     entry = study.families[family]
-    return spec_json("train_sft", stage={**entry.sft, "system_prompt": entry.system_prompt})
+    return spec_json("train_sft", stage=entry.sft)
 
 
 def _evaluate(rule: str, study: Study, family: str, benchmark: str, labels: dict[str, str]) -> str:
     entry = study.families[family]
     stage = EvalSettings.model_validate({**only_keys(study.benchmarks[benchmark], BenchmarkSettings).to_spec(),
-                                         "system_prompt": entry.system_prompt, "answer_marker": entry.answer_marker})
+                                         "system_prompt": study.recipes[family]["system_prompt"],
+                                         "answer_marker": entry.answer_marker})
     return spec_json(rule, stage=stage.to_spec(), labels=labels,
                      grading=grading(study, study.benchmark_grader(benchmark)),
                      **generation_parts(study, entry.model, study.family_generation(family, benchmark)))

@@ -4,7 +4,7 @@ every file the config names read and checked, contradictions between entries ref
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -31,13 +31,49 @@ from styledistill.problems.sources import SOURCES as PROBLEM_SOURCES
 from styledistill.settings import KEY_PATTERN, Settings, literal_of, pick
 from styledistill.sft.recipe import Recipe
 from styledistill.traces.import_settings import TraceImport
-from styledistill.variants.kinds import KINDS
-from styledistill.variants.settings import VariantSettings
+from styledistill.variants.settings import KIND_SETTINGS, VariantSettings
 
-REGISTRIES = ("models", "datasets", "teachers", "generators", "variants", "families", "benchmarks")
-REQUIRED = ("study", "models", "datasets", "teachers", "variants", "families", "benchmarks")
+
+@dataclass(frozen=True)
+class Registry:
+    """A config registry: entries by key (the keys become wildcards), each of the settings class its discriminator
+    names (or of one class)."""
+
+    description: str
+    classes: Mapping[str, type[Settings]]  # by discriminator value; {"": cls} for a registry of one class
+    discriminator: str | None = None
+    default: str | None = None  # the discriminator's value when an entry leaves it out
+    required: bool = True  # the config must have at least one entry
+
+    def build(self, value: Any, where: str) -> Settings:
+        if self.discriminator is None:
+            return self.classes[""].from_spec(value, where)
+        if self.default is not None and isinstance(value, Mapping):
+            value = {self.discriminator: self.default, **value}
+        return pick(self.classes, value, self.discriminator, where).from_spec(value, where)
+
+
+REGISTRIES: dict[str, Registry] = {
+    "models": Registry("Model sources, by key. Teachers, generators and families refer to these keys.",
+                       {name: source.config_entry for name, source in MODEL_SOURCES.items()}, "source"),
+    "datasets": Registry("Problem sources, by key: seed problems for teachers (split train) and benchmark problems "
+                         "(split test).",
+                         {name: dataset_entry(source.settings) for name, source in PROBLEM_SOURCES.items()}, "source"),
+    "teachers": Registry("Teachers whose correct traces form ST: a model that answers the seed problems (source model, "
+                         "the default), or traces imported from a trace dataset (source import), paired with each "
+                         "study dataset's problems by id or question.", TEACHER_SOURCES, "source",
+                         default=literal_of(TeacherEntry, "source")),
+    "generators": Registry("Non-reasoning models that write the synthetic variants.", {"": GeneratorEntry},
+                           required=False),
+    "variants": Registry("Training-set variants built from each ST set (or from another variant's accepted examples, "
+                         "`input`), aligned to the same problems; `kind` picks how (variants/kinds.py).",
+                         KIND_SETTINGS, "kind"),
+    "families": Registry("Student families fine-tuned on each variant and evaluated.", {"": FamilyEntry}),
+    "benchmarks": Registry("Benchmarks every student answers.", {"": BenchmarkEntry}),
+}
 BLOCKS = {"build_st": BuildStEntry, "features": FeaturesEntry, "build_variants": AlignEntry, "grade": GradeEntry,
           "report": ReportEntry, "resources": ResourcesEntry}
+REQUIRED = ("study", *(name for name, registry in REGISTRIES.items() if registry.required))
 
 
 @dataclass(frozen=True)
@@ -101,40 +137,17 @@ def _mapping(value: Any, where: str) -> Mapping[str, Any]:
     return value
 
 
-def _registry(raw: Mapping[str, Any], name: str, build: Callable[[Any, str], Settings]) -> dict[str, Any]:
+def _registry(raw: Mapping[str, Any], name: str) -> dict[str, Any]:
     entries = _mapping(raw.get(name) or {}, f"config: {name}")
-    if name in REQUIRED and not entries:
+    if REGISTRIES[name].required and not entries:
         raise UserError(f"config: {name}: needs at least one entry")
     out = {}
     for key, value in entries.items():
         if not isinstance(key, str) or not re.fullmatch(KEY_PATTERN, key):
             raise UserError(f"config: {name}: key {key!r} must be letters, digits, '_', '.' or '-' (it becomes a "
                             "path component)")
-        out[key] = build(value, f"config: {name}.{key}")
+        out[key] = REGISTRIES[name].build(value, f"config: {name}.{key}")
     return out
-
-
-def _model(value: Any, where: str) -> Settings:
-    return pick(MODEL_SOURCES, value, "source", where).config_entry.from_spec(value, where)
-
-
-def _dataset(value: Any, where: str) -> Settings:
-    return dataset_entry(pick(PROBLEM_SOURCES, value, "source", where).settings).from_spec(value, where)
-
-
-def _teacher(value: Any, where: str) -> Settings:
-    """A model teacher (`source: model`, the default) or an imported one (`source: import`)."""
-    default = {"source": literal_of(TeacherEntry, "source")}
-    entry = {**default, **value} if isinstance(value, Mapping) else value
-    return pick(TEACHER_SOURCES, entry, "source", where).from_spec(entry, where)
-
-
-def _variant(value: Any, where: str) -> VariantSettings:
-    return pick(KINDS, value, "kind", where).settings.from_spec(value, where)
-
-
-def _entry(cls: type[Settings]) -> Callable[[Any, str], Settings]:
-    return lambda value, where: cls.from_spec(value, where)
 
 
 def load(raw: Mapping[str, Any]) -> Study:
@@ -152,13 +165,13 @@ def load(raw: Mapping[str, Any]) -> Study:
     study = Study(
         workflow=WorkflowEntry.from_spec({k: raw[k] for k in WorkflowEntry.model_fields if k in raw}, "config"),
         study=StudyEntry.from_spec(raw["study"], "config: study"),
-        models=_registry(raw, "models", _model),
-        datasets=_registry(raw, "datasets", _dataset),
-        teachers=_registry(raw, "teachers", _teacher),
-        generators=_registry(raw, "generators", _entry(GeneratorEntry)),
-        variants=_registry(raw, "variants", _variant),
-        families=_registry(raw, "families", _entry(FamilyEntry)),
-        benchmarks=_registry(raw, "benchmarks", _entry(BenchmarkEntry)),
+        models=_registry(raw, "models"),
+        datasets=_registry(raw, "datasets"),
+        teachers=_registry(raw, "teachers"),
+        generators=_registry(raw, "generators"),
+        variants=_registry(raw, "variants"),
+        families=_registry(raw, "families"),
+        benchmarks=_registry(raw, "benchmarks"),
         **{name: cls.from_spec(raw.get(name), f"config: {name}") for name, cls in BLOCKS.items()},
     )
     checks.references(study)

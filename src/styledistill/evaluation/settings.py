@@ -6,19 +6,19 @@ from typing import Annotated
 
 from pydantic import field_validator, model_validator
 
-from styledistill.settings import Distinct, Field, Settings, Text
+from styledistill.settings import Distinct, Field, Text
+from styledistill.shared_settings import AnswerMarker, Limit, Samples, SystemPrompt
 
 PROMPT_FIELDS = {"question"}
 
 
-class BenchmarkSettings(Settings):
-    n_samples: int = Field(1, ge=1, le=10_000)  # samples per problem
-    # unbiased pass@k for each k (k <= n_samples)
-    pass_k: Annotated[list[Annotated[int, Field(ge=1)]], Distinct] = Field([1], min_length=1)
-    limit: int | None = Field(None, ge=1)  # use only the first N problems
-    # The user message: a template with {question} (e.g. "{question}\n\nPut your final answer in \\boxed{{}}.");
-    # literal braces doubled. The default is what the students are fine-tuned on: the question alone.
-    prompt: Text = "{question}"
+class BenchmarkSettings(Samples, Limit):
+    pass_k: Annotated[list[Annotated[int, Field(ge=1)]], Distinct] = Field(
+        [1], min_length=1, description="unbiased pass@k for each k (every k <= n_samples)")
+    prompt: Text = Field(
+        "{question}", description="the user message, a template with {question} (e.g. \"{question}\\n\\nPut your final "
+        "answer in \\\\boxed{{}}.\"; literal braces doubled); the default is what the students are fine-tuned on: the "
+        "question alone")
 
     @field_validator("prompt")
     @classmethod
@@ -43,8 +43,6 @@ class BenchmarkSettings(Settings):
         return self
 
 
-class EvalSettings(BenchmarkSettings):
-    """One evaluation job: the benchmark's settings and how the family prompts and answers."""
-
-    system_prompt: Text | None = None  # the family's system message (the same as in its training)
-    answer_marker: Text | None = None  # text that starts the final answer when there are no <think> tags
+class EvalSettings(BenchmarkSettings, SystemPrompt, AnswerMarker):
+    """One evaluation job: the benchmark's settings and how the family prompts (its recipe's system prompt, as in
+    its training) and answers."""

@@ -1,4 +1,3 @@
-"""Stage extract_features: measure the style of reasoning traces (pivots, steps, length) and build a style profile.
-
-Nothing heavy is imported here; spaCy is loaded only when a pipeline is built (`features.nlp.load`).
+"""Stage extract_features: the style of every graded trace (measured with `styledistill.style`), the style profile
+of the correct ones, correct vs incorrect traces compared, pivot discovery, and the students' style.
 """

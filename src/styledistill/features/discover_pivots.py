@@ -15,10 +15,10 @@ import pandas as pd
 from styledistill.cli._common import load_job, set_threads
 from styledistill.errors import UserError
 from styledistill.features.discovery import discover
-from styledistill.features.lexicon import Lexicon
 from styledistill.features.settings import DiscoverySettings, FeatureSettings
 from styledistill.io import all_or_none, atomic_write_text, read_jsonl_rows
 from styledistill.markdown import table as markdown_table
+from styledistill.style.lexicon import Lexicon
 
 TEXT_FIELDS = ("reasoning", "thinking", "solution", "text", "answer")
 

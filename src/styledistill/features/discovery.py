@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from styledistill.features.lexicon import Lexicon, canonical
+from styledistill.style.lexicon import Lexicon, canonical
 
 # Where a sentence or clause starts: the text's start, a line break, or after . ! ? ; : or a comma.
 _SEGMENT = re.compile(r"(?:^|\n+|[.!?;:,]\s+)\s*")

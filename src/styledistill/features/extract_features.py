@@ -29,7 +29,7 @@ class Outputs:
 
 def run(traces_path: str, out: Outputs, settings: FeatureSettings, threads: int, title: str,
         version: int | None) -> None:
-    from styledistill.features import extract, nlp, profile
+    from styledistill.style import extract, nlp, profile
 
     traces = read_table(traces_path, "graded_trace")
     extract.check_traces(traces, traces_path)

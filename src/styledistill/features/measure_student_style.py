@@ -1,6 +1,7 @@
-"""Rule measure_student_style: did the student copy the teacher's style? A student's benchmark outputs measured the way the teacher's traces
-were (the same lexicon and spaCy pipeline, read from the ST profile), each output's style distance to that profile,
-and whether the copied style goes with correct answers at a fixed length (features/length_control.py)."""
+"""Rule measure_student_style: did the student copy the teacher's style? A student's benchmark outputs measured the
+way the teacher's traces were (the same lexicon and spaCy pipeline, read from the ST profile), each output's style
+distance to that profile, and whether the copied style goes with correct answers at a fixed length
+(features/length_control.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import pandas as pd
 
 from styledistill.cli._common import load_job, set_threads
 from styledistill.features.length_control import adjusted
-from styledistill.features.settings import StyleCheck
-from styledistill.features.style_check import measure, style_distance
+from styledistill.style.settings import StyleCheck
+from styledistill.style.style_check import measure, style_distance
 
 RULE = "measure_student_style"
 # Summarised as the median over outputs, like the profile's reference values (plus coverage as a mean and share).

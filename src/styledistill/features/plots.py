@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from styledistill.features.lexicon import PIVOT_TYPES
-from styledistill.features.stages import STAGES
 from styledistill.features.stats import groups
 from styledistill.io import staged_dir
+from styledistill.style.lexicon import PIVOT_TYPES
+from styledistill.style.stages import STAGES
 
 KEY_FEATURES: tuple[str, ...] = (
     "reasoning_tokens", "steps", "pivots_total", "pivot_types", "pivot_diversity", "backtracking",

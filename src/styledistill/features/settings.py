@@ -1,128 +1,27 @@
-"""extract_features settings: the lexicon, the spaCy pipeline, and the statistics' knobs."""
+"""extract_features settings: how traces are measured (style/settings.py), the statistics' knobs, and pivot
+discovery."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
-
-from pydantic import ValidationInfo, field_validator, model_validator
-
-from styledistill.features import lexicon as lex
-from styledistill.settings import Distinct, Field, Settings, Text
-
-BLANK = "blank:"  # spacy_model prefix of a blank pipeline: blank:<lang>
+from styledistill.settings import Field, Settings, Text
+from styledistill.style.settings import MeasureSettings
 
 
-class FeatureSettings(Settings):
-    # A preset name (features/lexicons/: paper, r1) or pivot type -> phrases (case-insensitive, word-bounded,
-    # multi-word across line breaks; an entry may be {phrase, position, why}). Resolved to the phrases here.
-    lexicon: dict[str, tuple[str, ...]] = Field(lex.DEFAULT_PRESET, validate_default=True)
-    # phrase -> position rules a match must meet to count (opens, comma); from the preset or the inline entries
-    position_rules: dict[str, tuple[str, ...]] = Field(default_factory=dict)
-    spacy_model: Text = "blank:en"  # "blank:<lang>" or the name of an installed spaCy package
-    batch_size: int = Field(64, ge=1, le=65_536)
-    min_types: int = Field(3, ge=1, le=len(lex.PIVOT_TYPES))  # a trace "has the style" with this many pivot types
-    bootstrap: int = Field(2000, ge=100, le=1_000_000)  # resamples of the bootstrap intervals of Cliff's delta
-    seed: int = Field(0, ge=0, le=2**32 - 1)  # seed of the bootstrap resamples
+class FeatureSettings(MeasureSettings):
+    """The extract_features stage: how traces are measured, and the statistics comparing correct with incorrect ones."""
 
-    @model_validator(mode="before")
-    @classmethod
-    def _resolve_lexicon(cls, data: Any) -> Any:
-        """A preset name or entries with position rules become phrases plus rules (a lexicon that does not
-        resolve is left for the field validator, which reports it under its key)."""
-        if not isinstance(data, dict):
-            return data
-        try:
-            lexicon, rules = lex.resolve(data.get("lexicon", lex.DEFAULT_PRESET))
-        except ValueError:
-            return data
-        resolved = {kind: list(phrases) for kind, phrases in lexicon.items()}
-        return {**data, "lexicon": resolved, "position_rules": data.get("position_rules", rules)}
-
-    @field_validator("lexicon", mode="before")
-    @classmethod
-    def _lexicon(cls, value: Any) -> dict[str, tuple[str, ...]]:
-        return lex.resolve(value)[0]
-
-    @field_validator("position_rules", mode="before")
-    @classmethod
-    def _rules(cls, value: Any, info: ValidationInfo) -> dict[str, tuple[str, ...]]:
-        return lex.check_rules(value, info.data.get("lexicon") or {})
-
-    @field_validator("spacy_model")
-    @classmethod
-    def _model(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must be 'blank:<lang>' or an installed spaCy package")
-        return value.strip()
-
-    def missing_pipeline(self) -> str | None:
-        """Why the spaCy pipeline cannot be loaded here, found without importing spaCy (which takes seconds);
-        None when it can, or when spaCy is not installed here (a dry run in an env without the stage's packages)."""
-        import importlib.util
-        from pathlib import Path
-
-        spacy = importlib.util.find_spec("spacy")
-        if spacy is None or spacy.origin is None:
-            return None
-        if self.spacy_model.startswith(BLANK):
-            lang = self.spacy_model[len(BLANK):]
-            if lang.isidentifier() and (Path(spacy.origin).parent / "lang" / lang / "__init__.py").is_file():
-                return None
-            return f"spaCy has no blank {lang!r} pipeline (e.g. blank:en)"
-        if self.spacy_model.isidentifier() and importlib.util.find_spec(self.spacy_model) is not None:
-            return None
-        return f"{self.spacy_model!r} is not an installed spaCy package (install it, or use 'blank:en')"
-
-
-# What the style check compares by default: length, pivot density per type, type coverage, stage proportions and
-# backtracking (feature columns of the `features` record).
-STYLE_FEATURES = (
-    "words",
-    "realization_per_1k",
-    "verification_per_1k",
-    "exploration_per_1k",
-    "integration_per_1k",
-    "pivot_types",
-    "stage_framing",
-    "stage_exploration",
-    "stage_verification",
-    "stage_synthesis",
-    "backtracking",
-)
-
-
-class StyleCheck(Settings):
-    """How far a trace may sit from a style profile: per feature a robust z-score, (x - median) / scale with scale
-    = IQR / 1.349 (the standard deviation of a normal sample), floored; the traces' distance aggregates them."""
-
-    features: Annotated[list[Text], Distinct] = Field(list(STYLE_FEATURES), min_length=1)
-    # compared on a log scale (lengths: a trace half as long is as far off as one twice as long)
-    log_features: Annotated[list[Text], Distinct] = ["words"]
-    aggregate: Literal["max", "mean"] = "mean"  # of the absolute z-scores
-    threshold: float = Field(1.5, gt=0)  # accepted when the distance is at most this
-    # Floor of the scale, as a share of |median| and absolutely (a profile with IQR 0, e.g. no pivots at all,
-    # still admits small deviations).
-    min_scale_share: float = Field(0.1, ge=0)
-    min_scale: float = Field(0.05, gt=0)
-
-    @field_validator("features", "log_features")
-    @classmethod
-    def _known(cls, value: list[str]) -> list[str]:
-        from styledistill.features.profile import NUMERIC_FEATURES
-
-        unknown = [name for name in value if name not in NUMERIC_FEATURES]
-        if unknown:
-            raise ValueError(f"unknown feature(s) {', '.join(unknown)} (numeric features: "
-                             f"{', '.join(NUMERIC_FEATURES)})")
-        return value
+    bootstrap: int = Field(
+        2000, ge=100, le=1_000_000, description="resamples of the bootstrap 95% intervals of Cliff's delta (stats.csv)")
+    seed: int = Field(0, ge=0, le=2**32 - 1, description="seed of the bootstrap resamples")
 
 
 class DiscoverySettings(Settings):
     """Pivot discovery (features/discovery.py): the reference corpus and the ranking's knobs."""
 
-    # "answers" (the traces' own final answers) or a Parquet / JSONL / text file of reference texts
-    reference: Text = "answers"
-    reference_field: Text | None = None  # its text field; null: the first of reasoning, thinking, solution, text
-    min_count: int = Field(5, ge=1)  # candidates seen fewer times in the traces are left out
-    prior: float = Field(100.0, gt=0)  # pseudo-counts of the informative Dirichlet prior
-    top: int = Field(200, ge=1)  # candidates kept
+    reference: Text = Field(
+        "answers", description="answers (the traces' final answers) or a Parquet / JSONL / text file")
+    reference_field: Text | None = Field(
+        None, description="its text field (null: the first of reasoning, thinking, solution, text)")
+    min_count: int = Field(5, ge=1, description="candidates seen fewer times in the traces are left out")
+    prior: float = Field(100.0, gt=0, description="pseudo-counts of the informative Dirichlet prior")
+    top: int = Field(200, ge=1, description="candidates kept")

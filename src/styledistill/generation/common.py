@@ -15,18 +15,21 @@ if TYPE_CHECKING:
 class Sampling(Settings):
     """How one request is sampled; all four values enter the request's content key."""
 
-    max_new_tokens: int = Field(256, ge=1, le=1_048_576)
-    temperature: Float = Field(0.0, ge=0)  # 0 = greedy
-    top_p: Float = Field(1.0, gt=0, le=1)
-    seed: int = Field(0, ge=0, le=2**32 - 1)
+    max_new_tokens: int = Field(256, ge=1, le=1_048_576, description="tokens generated per answer at most (a longer "
+                                "answer is kept, labelled truncated)")
+    temperature: Float = Field(0.0, ge=0, description="0 = greedy")
+    top_p: Float = Field(1.0, gt=0, le=1, description="nucleus sampling: the smallest set of tokens with this much "
+                         "probability")
+    seed: int = Field(0, ge=0, le=2**32 - 1,
+                      description="sampling seed (with the sample index, part of every request's key)")
 
 
 class CommonSettings(Sampling):
     """Sampling plus what every backend shares; subclasses name their backend and add their own keys."""
 
     backend: str
-    # Above this share of failed requests the job fails (what finished is kept in the store).
-    max_failure_rate: Float = Field(0.05, ge=0, le=1)
+    max_failure_rate: Float = Field(
+        0.05, ge=0, le=1, description="above this share of failed requests the job fails (what finished is kept)")
 
     def sampling(self) -> Sampling:
         return Sampling.model_validate(self.model_dump(include=set(Sampling.model_fields)))

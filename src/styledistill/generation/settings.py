@@ -27,7 +27,8 @@ __all__ = ["Sampling", "CommonSettings", "TransformersSettings", "VllmSettings",
 class LocalSettings(CommonSettings):
     """A backend that runs a prepared model directory in this machine's processes."""
 
-    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
+        "auto", description="transformers, vllm: weights dtype; auto = bf16 where the CPU supports it")
 
     def identity(self, model_dir: str | Path | None, provider: ProviderSettings | None) -> str:
         from styledistill.models.loading import model_identity
@@ -43,7 +44,7 @@ class LocalSettings(CommonSettings):
 
 class TransformersSettings(LocalSettings):
     backend: Literal["transformers"] = "transformers"
-    batch_size: int = Field(16, ge=1, le=65_536)
+    batch_size: int = Field(16, ge=1, le=65_536, description="transformers: prompts per forward batch")
 
     def open(self, model_dir: str | Path | None, provider: ProviderSettings | None, gpus: int) -> Backend:
         from styledistill.generation.transformers_backend import TransformersBackend
@@ -53,11 +54,16 @@ class TransformersSettings(LocalSettings):
 
 class VllmSettings(LocalSettings):
     backend: Literal["vllm"] = "vllm"
-    chunk_size: int = Field(64, ge=1, le=65_536)
-    enforce_eager: bool = False
-    gpu_memory_utilization: Float = Field(0.9, gt=0, le=1)
-    max_model_len: int | None = Field(None, ge=1, le=16_777_216)
-    tensor_parallel_size: int | None = Field(None, ge=1, le=1024)
+    chunk_size: int = Field(
+        64, ge=1, le=65_536, description="vllm: prompts per engine call; each chunk is stored as soon as it returns")
+    enforce_eager: bool = Field(
+        False, description="vllm: skip graph capture/compilation (faster start, slower decoding)")
+    gpu_memory_utilization: Float = Field(
+        0.9, gt=0, le=1, description="vllm: share of GPU memory for weights and KV cache")
+    max_model_len: int | None = Field(None, ge=1, le=16_777_216,
+                                      description="vllm: context length (null = the model's)")
+    tensor_parallel_size: int | None = Field(None, ge=1, le=1024,
+                                             description="vllm: null = the job's gpus (1 on CPU)")
 
     def open(self, model_dir: str | Path | None, provider: ProviderSettings | None, gpus: int) -> Backend:
         from styledistill.generation.vllm_backend import VllmBackend
@@ -73,8 +79,12 @@ BACKENDS: dict[str, type[CommonSettings]] = {
 class GenerationConfig(TransformersSettings, VllmSettings, LitellmSettings):
     """A config `generation` block: every backend's keys, plus the job's GPUs (a Snakemake resource)."""
 
-    backend: Annotated[str, one_of(BACKENDS, "backend")] = "transformers"
-    gpus: int = Field(0, ge=0, le=1024)
+    backend: Annotated[str, one_of(BACKENDS, "backend")] = Field(
+        "transformers", description="transformers or vllm (a prepared local model), litellm (a models entry of source "
+        "api)")
+    gpus: int = Field(
+        0, ge=0, le=1024, description="GPUs the job asks for (resources.gpu; a cluster profile may override); not a "
+        "rerun trigger")
 
     @model_validator(mode="after")
     def _tensor_parallel_fits(self) -> GenerationConfig:

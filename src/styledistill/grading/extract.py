@@ -118,9 +118,9 @@ def boxed(text: str) -> str | None:
 
 _MARKER = re.compile(
     r"(?:\banswer\b[ \t]*\**[ \t]*(?:is\b|:|=)|^[ \t]*#{4}(?!#))[ \t]*\**[ \t]*:?", re.IGNORECASE | re.MULTILINE)
-_MATH_SPAN = re.compile(  # `\$` inside a span is an escaped dollar, not its end
-    r"\$\$(?P<d>(?:\\.|[^$\\]){1,%d})\$\$|\$(?P<i>(?:\\.|[^$\\]){1,%d})\$|\\\((?P<p>.{1,%d}?)\\\)"
-    r"|\\\[(?P<b>.{1,%d}?)\\\]" % ((MATH_SPAN_CHARS,) * 4), re.DOTALL)
+_MATH_SPAN = re.compile((  # `\$` inside a span is an escaped dollar, not its end
+    r"\$\$(?P<d>(?:\\.|[^$\\]){1,<N>})\$\$|\$(?P<i>(?:\\.|[^$\\]){1,<N>})\$|\\\((?P<p>.{1,<N>}?)\\\)"
+    r"|\\\[(?P<b>.{1,<N>}?)\\\]").replace("<N>", str(MATH_SPAN_CHARS)), re.DOTALL)
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:/\d+)?"  # 12, 1,234, 0.5, 3/4
 _NUMBER = re.compile(r"(?<![\w.])[-−]?\$?" + _DIGITS + r"(?![\w/])")
 _VALUE = re.compile(r"[-−]?\\[dt]?frac\{[^{}]{1,40}\}\{[^{}]{1,40}\}|" + _NUMBER.pattern)  # a bare \frac{14}{3} is one

@@ -13,13 +13,15 @@ GraderName = Annotated[str, one_of(GRADERS, "grader")]
 class GraderChoice(Settings):
     """How a dataset's answers are graded (a dataset entry is its problem source's settings plus this)."""
 
-    # math, integer, number or choice (grading/graders.py); null: the source's (a preset's own, else math)
-    grader: GraderName | None = None
+    grader: GraderName | None = Field(
+        None, description="how answers are graded (grading/graders.py): math, integer (AIME/AMC), number (GSM8K), "
+        "choice (multiple choice); null: the source's grader (a preset's own, else math)")
 
 
 class GradeLimits(Settings):
-    # per answer; a grade over it is False with status timeout (counted in the stage's summary)
-    seconds: Float = Field(10.0, gt=0, le=3600)
+    seconds: Float = Field(
+        10.0, gt=0, le=3600, description="time limit of one grade; over it the grade is wrong, with status timeout "
+        "(counted)")
 
 
 class GradeSettings(GradeLimits):

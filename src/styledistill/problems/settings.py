@@ -10,6 +10,7 @@ from pydantic import field_validator
 
 from styledistill.problems.presets import PRESETS
 from styledistill.settings import Field, Settings, Text, one_of
+from styledistill.shared_settings import Limit
 
 Split = Literal["train", "test"]
 LEVELS = (0, 1, 2, 3, 4)
@@ -20,10 +21,11 @@ class BuiltinSource(Settings):
     """The project's seeded arithmetic/algebra word problems (problems/builtin.py)."""
 
     source: Literal["builtin"]
-    split: Split
-    n: int = Field(ge=1, le=1_000_000)  # number of problems
-    seed: int = Field(ge=0, le=2**32 - 1)
-    levels: list[Level] = Field([1, 2, 3], min_length=1)
+    split: Split = Field(description="train or test: the two never share a question (problems/builtin.py)")
+    n: int = Field(ge=1, le=1_000_000, description="number of problems")
+    seed: int = Field(ge=0, le=2**32 - 1, description="seed of the generator")
+    levels: list[Level] = Field([1, 2, 3], min_length=1, description="difficulty levels drawn in turn (0: plain "
+                                "arithmetic, 1-3: one to three steps, 4: harder multi-step problems)")
 
     @field_validator("levels")
     @classmethod
@@ -36,19 +38,20 @@ class BuiltinSource(Settings):
 class Fields(Settings):
     """Which source field holds each problem field."""
 
-    question: Text
-    answer: Text
-    id: Text | None = None  # null: the id is a hash of the question
-    level: Text | None = None
+    question: Text = Field(description="the problem statement")
+    answer: Text = Field(description="the gold final answer")
+    id: Text | None = Field(None, description="null: the id is a hash of the question")
+    level: Text | None = Field(None, description="the difficulty level (an integer, or text ending in one)")
 
 
-class MappedSource(Settings):
+class MappedSource(Limit):
     """A source of rows whose fields are mapped onto problems (a JSONL file, a `datasets` split)."""
 
-    split: Split
-    fields: Fields
-    answer_pattern: str | None = None  # a regex with one group, searched in the answer field (multi-line mode)
-    limit: int | None = Field(None, ge=1)
+    split: Split = Field(description="train (seed problems for teachers) or test (a benchmark)")
+    fields: Fields = Field(description="which source field holds each problem field")
+    answer_pattern: str | None = Field(
+        None, description="a regex with one group, searched in the answer field (multi-line mode); null: the whole "
+        "field")
 
     @field_validator("answer_pattern")
     @classmethod
@@ -72,27 +75,30 @@ class JsonlSource(MappedSource):
     """A local JSONL file (an input of the job)."""
 
     source: Literal["jsonl"]
-    path: Text
+    path: Text = Field(description="local JSONL file (an input of the job)")
 
 
 class HubSource(MappedSource):
     """`datasets.load_dataset(path, name, split=hf_split, data_files=..., revision=...)`."""
 
     source: Literal["hf"]
-    path: Text  # a hub id, a local dataset directory, or a packaged loader such as json
-    name: Text | None = None
-    hf_split: Text | None = None  # null: the same as split
-    revision: Text | None = None
-    data_files: Text | list[Text] | dict[str, Text | list[Text]] | None = None
+    path: Text = Field(description="a hub id, a local dataset directory, or a packaged loader such as json")
+    name: Text | None = Field(None, description="the dataset configuration")
+    hf_split: Text | None = Field(None, description="split name in the hub dataset (null: the same as split)")
+    revision: Text | None = Field(None, description="a commit, tag or branch of the hub dataset")
+    data_files: Text | list[Text] | dict[str, Text | list[Text]] | None = Field(
+        None, description="files for a packaged loader such as json")
 
 
-class PresetSource(Settings):
+class PresetSource(Limit):
     """A named benchmark (problems/presets.py): its hub copy, or a local copy with the same fields."""
 
     source: Literal["preset"]
-    preset: Annotated[str, one_of(PRESETS, "preset")]
-    split: Split = "test"
-    path: Text | None = None  # a local copy (JSONL, CSV or Parquet) with the hub's fields; null: read the hub
-    revision: Text | None = None  # of the hub copy
-    limit: int | None = Field(None, ge=1)
-    option_seed: int = Field(0, ge=0, le=2**32 - 1)  # multiple choice: options are shuffled per question with this seed
+    preset: Annotated[str, one_of(PRESETS, "preset")] = Field(
+        description="a named benchmark (problems/presets.py): its hub id, field map and grader")
+    split: Split = Field("test", description="train or test (a preset is a benchmark: test)")
+    path: Text | None = Field(
+        None, description="a local copy (JSONL, CSV or Parquet) with the hub's fields; null: read the hub")
+    revision: Text | None = Field(None, description="of the hub copy")
+    option_seed: int = Field(0, ge=0, le=2**32 - 1,
+                             description="multiple choice: options are shuffled per question with this seed")

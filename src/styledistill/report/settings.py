@@ -8,5 +8,8 @@ from styledistill.settings import Distinct, Field, Key, Settings
 
 
 class ReportSettings(Settings):
-    # Variants in this order after `base` (null: the study's order); every name must be a variant of the study.
-    variant_order: Annotated[list[Key], Distinct] | None = Field(None, min_length=1)
+    """The report (rule report): the scores table, the style-transfer table, plots, the landing page."""
+
+    variant_order: Annotated[list[Key], Distinct] | None = Field(
+        None, min_length=1, description="column order of the scores table (null: the study's order); each a variant "
+        "of the study")

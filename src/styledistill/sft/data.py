@@ -71,7 +71,7 @@ def end_of_turn_tokens(tokenizer: Any, extra_ids: Sequence[int] = ()) -> list[st
 def _render(tokenizer: Any, messages: list[dict[str, str]], add_generation_prompt: bool) -> str:
     try:
         text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=add_generation_prompt)
-    except Exception as exc:  # no template, or the template raises on this conversation
+    except Exception as exc:  # noqa: BLE001 -- no template, or the template raises on this conversation
         first = (str(exc).splitlines() or [type(exc).__name__])[0]
         raise UserError(f"student chat template: cannot render a conversation: {first}") from None
     if not isinstance(text, str):

@@ -21,34 +21,36 @@ from pydantic import ValidationError
 
 from styledistill.errors import UserError
 from styledistill.io import read_json, read_yaml, sha256_file
-from styledistill.settings import Field, Float, Settings, Text, describe_error, one_of
+from styledistill.settings import Field, Float, Text, describe_error, one_of
 from styledistill.sft.hf_names import OPTIMIZERS, SCHEDULERS
+from styledistill.shared_settings import SystemPrompt
 
 # Keys whose change does not restart training (checkpoints made under another value are resumed from).
 NO_RESTART = {"json_schema_extra": {"resume": False}}
 
 
-class RecipeSettings(Settings):
-    learning_rate: Float = Field(gt=0, description="peak learning rate (AdamW)")
-    epochs: Float = Field(gt=0, description="passes over the examples (fractions allowed); max_steps, when set, wins")
-    per_device_batch_size: int = Field(ge=1, description="examples per forward pass per process")
-    gradient_accumulation_steps: int = Field(ge=1, description="forward passes per optimizer step")
-    max_length: int = Field(ge=8, description="token limit per conversation: longer ones are cut at the end; an "
-                            "example whose prompt alone reaches it is dropped (and counted)")
+class RecipeSettings(SystemPrompt):
+    learning_rate: Float = Field(1.0e-5, gt=0, description="peak learning rate (AdamW)")
+    epochs: Float = Field(3, gt=0, description="passes over the examples (fractions allowed); max_steps, when set, "
+                          "wins")
+    per_device_batch_size: int = Field(1, ge=1, description="examples per forward pass per process")
+    gradient_accumulation_steps: int = Field(1, ge=1, description="forward passes per optimizer step")
+    max_length: int = Field(4096, ge=8, description="token limit per conversation: longer ones are cut at the end; "
+                            "an example whose prompt alone reaches it is dropped (and counted)")
     lr_scheduler: Annotated[Text, one_of(SCHEDULERS, "scheduler")] = Field(
-        description="Hugging Face scheduler name (cosine, linear, constant, ...)")
-    warmup_ratio: Float = Field(ge=0, lt=1, description="fraction of the optimizer steps spent warming the learning "
-                                "rate up")
-    weight_decay: Float = Field(ge=0, description="AdamW weight decay")
+        "cosine", description="Hugging Face scheduler name (cosine, linear, constant, ...)")
+    warmup_ratio: Float = Field(0.03, ge=0, lt=1, description="fraction of the optimizer steps spent warming the "
+                                "learning rate up")
+    weight_decay: Float = Field(0.0, ge=0, description="AdamW weight decay")
     optimizer: Annotated[Text, one_of(OPTIMIZERS, "optimizer")] = Field(
-        description="Hugging Face optimizer name (adamw_torch, adamw_torch_fused, adafactor, ...)")
-    seed: int = Field(ge=0, description="seed of the data order and dropout (the weights come from --model)")
+        "adamw_torch", description="Hugging Face optimizer name (adamw_torch, adamw_torch_fused, adafactor, ...)")
+    seed: int = Field(42, ge=0, description="seed of the data order and dropout (the weights come from --model)")
     dtype: Literal["auto", "float32", "bfloat16"] = Field(
-        description="compute dtype: float32, bfloat16 (fp32 master weights + bf16 autocast) or auto (bfloat16 on a "
-        "GPU that supports it, float32 on CPU); the saved model keeps the input model's dtype")
-    save_steps: int = Field(ge=1, description="checkpoint every N optimizer steps under the work dir (and at the "
-                            "end)", **NO_RESTART)
-    logging_steps: int = Field(ge=1, description="log loss, learning rate and tokens/s every N optimizer steps",
+        "auto", description="compute dtype: float32, bfloat16 (fp32 master weights + bf16 autocast) or auto (bfloat16 "
+        "on a GPU that supports it, float32 on CPU); the saved model keeps the input model's dtype")
+    save_steps: int = Field(200, ge=1, description="checkpoint every N optimizer steps under the work dir (and at "
+                            "the end)", **NO_RESTART)
+    logging_steps: int = Field(5, ge=1, description="log loss, learning rate and tokens/s every N optimizer steps",
                                **NO_RESTART)
     max_steps: int | None = Field(None, ge=1, description="stop after N optimizer steps in total (null: run all "
                                   "epochs); raising it continues from the last checkpoint", **NO_RESTART)
@@ -86,12 +88,18 @@ class RecipeSettings(Settings):
         "(every linear layer but the output head)")
     base_model: Text | None = Field(None, description="the hub id this recipe is written for (documentation: the "
                                     "family's `model` entry supplies the weights)", **NO_RESTART)
-    system_prompt: Text | None = Field(None, description="system message of every training conversation (null: "
-                                       "none, so the chat template's default applies); evaluation must use the same")
 
     @classmethod
     def restarts_training(cls, key: str) -> bool:
         return (cls.model_fields[key].json_schema_extra or {}).get("resume", True)
+
+
+def overrides_schema(schema: dict[str, Any]) -> None:
+    """The JSON schema of a family's `sft` overrides: any recipe key, none required, no defaults of their own."""
+    keys = RecipeSettings.model_json_schema()["properties"]
+    schema["additionalProperties"] = False
+    schema["properties"] = {key: {k: v for k, v in node.items() if k not in ("default", "title")}
+                            for key, node in keys.items()}
 
 
 @dataclass
@@ -216,13 +224,12 @@ def zero_stage(config: dict[str, Any]) -> int | None:
 
 
 def markdown() -> str:
-    """The recipe keys as a Markdown table (recipes/README.md carries the same list)."""
-    rows = ["| key | type | required | changing it | meaning |", "|---|---|---|---|---|"]
+    """The recipe keys as a Markdown table (generated into recipes/README.md)."""
+    rows = ["| key | type | default | changing it | meaning |", "|---|---|---|---|---|"]
     for key, info in RecipeSettings.model_fields.items():
-        kind = _kind(info.annotation)
-        required = "yes" if info.is_required() else f"no (default {json.dumps(info.default)})"
         change = "restarts training" if RecipeSettings.restarts_training(key) else "resumes"
-        rows.append(f"| `{key}` | {kind} | {required} | {change} | {info.description} |")
+        rows.append(f"| `{key}` | {_kind(info.annotation)} | `{json.dumps(info.default)}` | {change} | "
+                    f"{info.description} |")
     return "\n".join(rows)
 
 

@@ -8,7 +8,10 @@ from styledistill.settings import Field, Settings
 
 
 class BuildStSettings(Settings):
-    max_size: int | None = Field(None, ge=1)  # cap on ST problems (the paper: 1,000)
-    pick: Literal["first", "shortest", "random"] = "first"  # which correct sample represents a problem
-    min_size: int = Field(1, ge=1)  # fail if fewer problems have a correct trace
-    seed: int = Field(0, ge=0, le=2**32 - 1)  # of the random pick and of the size cap's sample
+    """The ST set (rule build_st): the correct teacher traces, one per problem."""
+
+    max_size: int | None = Field(None, ge=1, description="cap on ST problems")
+    pick: Literal["first", "shortest", "random"] = Field(
+        "first", description="which correct sample represents a problem")
+    min_size: int = Field(1, ge=1, description="fail if fewer problems have a correct trace")
+    seed: int = Field(0, ge=0, le=2**32 - 1, description="of the random pick and of the size cap's sample")

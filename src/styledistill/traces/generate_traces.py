@@ -14,7 +14,6 @@ import pandas as pd
 
 from styledistill.cli._common import load_job, set_threads
 from styledistill.cli._generation import GENERATION_PARTS, add_generation_args, generator
-from styledistill.errors import UserError
 from styledistill.generation.generator import Generator
 from styledistill.prompting import PromptTemplate
 from styledistill.records import columns

@@ -20,43 +20,51 @@ LAYOUT_FIELDS = {"fields": ("reasoning",), "think": ("response",), "messages": (
 class ImportFields(Settings):
     """Which field of a row holds each part of a trace (null: the row has none)."""
 
-    id: Text | None = None  # the problem's id; null: a hash of the question (what `datasets` entries do too)
-    question: Text | None = None  # required unless the layout is messages
-    reasoning: Text | None = None  # layout fields
-    answer: Text | None = None  # layout fields: the final-answer text (null or empty: a truncated trace)
-    response: Text | None = None  # layout think: text (or a list of texts: one sample each)
-    messages: Text | None = None  # layout messages
-    gold: Text | None = None  # the gold answer; null: the paired dataset's answer
-    label: Text | None = None  # the source's own correctness label (a boolean, or a list aligned with response)
-    sample: Text | None = None  # the sample index, for files holding several samples of a problem as rows
-    source: Text | None = None  # the row's source, for `filters.sources`
-    domain: Text | None = None  # the row's domain, for `filters.domains`
+    id: Text | None = Field(None, description="the problem's id; null: a hash of the question (what `datasets` "
+                             "entries do too)")
+    question: Text | None = Field(None, description="required unless the layout is messages")
+    reasoning: Text | None = Field(None, description="layout fields")
+    answer: Text | None = Field(None, description="layout fields: the final-answer text (null or empty: a truncated "
+                                 "trace)")
+    response: Text | None = Field(None, description="layout think: text (or a list of texts: one sample each)")
+    messages: Text | None = Field(None, description="layout messages")
+    gold: Text | None = Field(None, description="the gold answer; null: the paired dataset's answer")
+    label: Text | None = Field(None, description="the source's own correctness label (a boolean, or a list aligned "
+                                "with response)")
+    sample: Text | None = Field(None, description="the sample index, for files holding several samples of a problem "
+                                 "as rows")
+    source: Text | None = Field(None, description="the row's source, for `filters.sources`")
+    domain: Text | None = Field(None, description="the row's domain, for `filters.domains`")
 
 
 class ImportFilters(Settings):
-    sources: list[Text] | None = None  # keep rows whose `fields.source` is one of these
-    domains: list[Text] | None = None  # keep rows whose `fields.domain` is one of these
-    max_reasoning_chars: int | None = Field(None, ge=1)  # drop traces with a longer reasoning (counted)
+    sources: list[Text] | None = Field(None, description="keep rows whose `fields.source` is one of these")
+    domains: list[Text] | None = Field(None, description="keep rows whose `fields.domain` is one of these")
+    max_reasoning_chars: int | None = Field(None, ge=1, description="drop traces with a longer reasoning (counted)")
 
 
 class TraceImport(Settings):
     """A trace dataset: a local JSONL or Parquet file, or a hub dataset through `datasets.load_dataset`."""
 
     source: Literal["import"]
-    format: Literal["jsonl", "parquet", "hf"]
-    path: Text  # the file, or the hub id (or a packaged loader such as json) for format hf
-    name: Text | None = None  # hf: the dataset configuration
-    hf_split: Text = "train"  # hf: the split to load
-    revision: Text | None = None  # hf: a commit, tag or branch (recorded in the provenance)
-    data_files: Text | list[Text] | None = None  # hf: files for a packaged loader
-    layout: Layout = "fields"
-    fields: ImportFields
-    filters: ImportFilters = Field(default_factory=ImportFilters)
-    problems: int | None = Field(None, ge=1)  # keep a seeded sample of N problems (all their samples)
-    seed: int = Field(0, ge=0, le=2**32 - 1)
-    # An imported trace belongs to the paired dataset's problem with the same id (fields.id mapped) or the same
-    # question; `drop` leaves out traces of other problems (counted), `error` refuses them.
-    unmatched: Literal["drop", "error"] = "drop"
+    format: Literal["jsonl", "parquet", "hf"] = Field(description="a local file, or a hub dataset")
+    path: Text = Field(description="the file (an input of the job), or the hub id (or a packaged loader such as json) "
+                             "for format hf")
+    name: Text | None = Field(None, description="hf: the dataset configuration")
+    hf_split: Text = Field("train", description="hf: the split to load")
+    revision: Text | None = Field(None, description="hf: a commit, tag or branch (recorded in the provenance)")
+    data_files: Text | list[Text] | None = Field(None, description="hf: files for a packaged loader")
+    layout: Layout = Field(
+        "fields", description="fields: reasoning and final answer in their own fields; think: "
+        "<think>reasoning</think>answer in a response field (a list of responses: several samples); messages: a chat "
+        "(user turn = question)")
+    fields: ImportFields = Field(description="which field of a row holds each part of a trace")
+    filters: ImportFilters = Field(default_factory=ImportFilters, description="which rows to keep")
+    problems: int | None = Field(None, ge=1, description="keep a seeded sample of N problems (all their samples)")
+    seed: int = Field(0, ge=0, le=2**32 - 1, description="seed of the sample of `problems`")
+    unmatched: Literal["drop", "error"] = Field(
+        "drop", description="an imported trace belongs to the paired dataset's problem with the same id (fields.id "
+        "mapped) or the same question; drop: traces of other problems are left out (counted); error: refused")
 
     @model_validator(mode="after")
     def _layout_fields(self) -> TraceImport:

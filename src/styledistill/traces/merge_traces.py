@@ -8,7 +8,6 @@ import argparse
 import pandas as pd
 
 from styledistill.cli._common import load_job
-
 from styledistill.errors import UserError
 from styledistill.generation.generator import failures_path
 from styledistill.io import all_or_none, atomic_write_text, read_table, write_table

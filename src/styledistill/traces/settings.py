@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from pydantic import model_validator
 
-from styledistill.settings import Field, Settings, Text
+from styledistill.settings import Field
+from styledistill.shared_settings import AnswerMarker, Limit, Samples
 
 MAX_SHARDS = 1024  # one job each: more would make the dry run build for minutes without a word
 PROMPT_FIELDS = frozenset({"question"})  # what a teacher prompt must use, and all it may use
 
 
-class TraceSettings(Settings):
-    n_samples: int = Field(1, ge=1, le=10_000)  # samples per problem
-    answer_marker: Text | None = None  # text that starts the final answer when there are no <think> tags
-    limit: int | None = Field(None, ge=1)  # use only the first N problems
-    # Generation jobs the problems are split into (problem i goes to shard i mod shards); they share the store.
-    shards: int = Field(1, ge=1, le=MAX_SHARDS)
+class TraceSettings(Samples, AnswerMarker, Limit):
+    shards: int = Field(
+        1, ge=1, le=MAX_SHARDS, description="split the problems into this many generation jobs (problem i goes to "
+        "shard i mod shards), which a cluster runs in parallel; all shards share the request store, so changing the "
+        "number re-sends nothing")
 
 
 class TraceJob(TraceSettings):

@@ -10,9 +10,9 @@ import logging
 import numpy as np
 import pandas as pd
 
-from styledistill.features.lengths import sentence_cuts
-from styledistill.features.pivots import PivotMatcher
-from styledistill.features.style_check import measure, profile_settings
+from styledistill.style.lengths import sentence_cuts
+from styledistill.style.pivots import PivotMatcher
+from styledistill.style.style_check import measure, profile_settings
 from styledistill.variants.context import BuildContext
 from styledistill.variants.edits import shuffle_spans, strip_pivots, trim_at
 from styledistill.variants.rows import OK, example_row

@@ -1,5 +1,6 @@
-"""Rule compare_variants: the variants of a run side by side: their style features against ST's (does ST-HC match ST's style? does pivot
-stripping remove the pivots? does stage shuffling keep the length?), as a table and a plot for the report."""
+"""Rule compare_variants: the variants of a run side by side, their style features against ST's (does ST-HC match
+ST's style? does pivot stripping remove the pivots? does stage shuffling keep the length?), as a table and a plot
+for the report."""
 
 from __future__ import annotations
 

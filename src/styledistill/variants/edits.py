@@ -8,8 +8,8 @@ import random
 import re
 from collections.abc import Sequence
 
-from styledistill.features.pivots import PivotMatcher
-from styledistill.features.steps import split_spans, step_spans
+from styledistill.style.pivots import PivotMatcher
+from styledistill.style.steps import split_spans, step_spans
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 

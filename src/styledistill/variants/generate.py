@@ -9,10 +9,10 @@ from typing import Any
 
 import pandas as pd
 
-from styledistill.features.settings import StyleCheck
-from styledistill.features.style_check import measure, style_distance
 from styledistill.generation.completions import Completion
 from styledistill.grading.extract import graded_part
+from styledistill.style.settings import StyleCheck
+from styledistill.style.style_check import measure, style_distance
 from styledistill.variants.context import BuildContext
 from styledistill.variants.rows import ENFORCED_ANSWER, OK, example_row, reaches
 from styledistill.variants.style_brief import prompt_fields

@@ -1,5 +1,5 @@
-"""Rule publish_variant: one variant's training set as chat messages in Parquet and as a Hugging Face dataset directory, with a
-dataset card and its feature summary next to ST's. The directory appears whole or not at all."""
+"""Rule publish_variant: one variant's training set as chat messages in Parquet and as a Hugging Face dataset
+directory, with a dataset card and its feature summary next to ST's. The directory appears whole or not at all."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from typing import Any
 import pandas as pd
 
 from styledistill.cli._common import load_job
-from styledistill.features.settings import StyleCheck
 from styledistill.io import read_json, read_table, staged_dir, write_json, write_manifest
 from styledistill.prompting import assistant_target, student_messages
+from styledistill.style.settings import StyleCheck
 from styledistill.variants.card import card
 from styledistill.variants.settings import VariantSettings, variant_settings
 from styledistill.variants.summary import summarize

@@ -6,14 +6,15 @@ import typing
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
-from styledistill.features.settings import StyleCheck
 from styledistill.settings import Field, Key, Settings, Text, pick
+from styledistill.shared_settings import AnswerMarker
+from styledistill.style.settings import StyleCheck
 
 
 class VariantSettings(Settings):
     kind: str
-    # Null: the variant is built from the ST set; a variant key: from that variant's accepted examples.
-    input: Key | None = None
+    input: Key | None = Field(
+        None, description="null: built from the ST set; a variant key: from that variant's accepted examples")
 
 
 class StVariant(VariantSettings):
@@ -31,30 +32,40 @@ class NoTraceVariant(VariantSettings):
 class GeneratedVariant(VariantSettings):
     """A variant a generator writes, with a prompt template from prompts/."""
 
-    generator: Key
-    prompt: Text
+    generator: Key = Field(description="key in generators")
+    prompt: Text = Field(description="the generator's prompt template YAML (prompts/; the placeholders it may use "
+                                     "depend on the kind)")
 
 
 class SyntheticVariant(GeneratedVariant):
     """ST-HC: a trace in the measured style that reaches the gold answer, checked against the style profile."""
 
     kind: Literal["synthetic"]
-    show_answer: bool = True  # the prompt tells the generator the gold answer ({answer}, {answer_hint})
-    style_check: StyleCheck | None = StyleCheck()  # null: keep every trace that reaches the gold answer
-    retries: int = Field(2, ge=0, le=100)  # a rejected trace is regenerated (a new sample) up to this many times
+    show_answer: bool = Field(
+        True, description="the prompt tells the generator the gold answer ({answer}, {answer_hint}); false: those are "
+        "refused")
+    style_check: StyleCheck | None = Field(
+        StyleCheck(), description="null: no style check. Per feature a robust z-score against the ST profile, (x - "
+        "median) / scale, scale = IQR / 1.349 floored at max(min_scale_share * |median|, min_scale); a trace is "
+        "accepted when the aggregate of the absolute z-scores is at most the threshold.")
+    retries: int = Field(
+        2, ge=0, le=100, description="a trace the answer or style check rejects is regenerated (a new sample) up to "
+        "this many times")
 
 
 class SyntheticWrongVariant(GeneratedVariant):
     """ST-HC-W: the input variant's traces (ST-HC) with only their ending rewritten to reach a wrong answer."""
 
     kind: Literal["synthetic_wrong"]
-    input: Key  # the variant whose accepted traces are altered (ST-HC)
-    # picks each problem's wrong answer; independent of the generator's sampling
-    wrong_seed: int = Field(0, ge=0, le=2**32 - 1)
-    rewrite_share: float = Field(0.25, gt=0, lt=1)  # share of the text rewritten at its end (cut at a sentence)
-    # A rewrite that misses the wrong answer falls back to the trace with the wrong value put in its final step
-    # (counted); false: such problems are dropped.
-    fallback: bool = True
+    input: Key = Field(description="the variant whose accepted traces are altered (ST-HC)")
+    wrong_seed: int = Field(0, ge=0, le=2**32 - 1, description="picks each problem's wrong answer; independent of the "
+                            "generator's sampling seed")
+    rewrite_share: float = Field(
+        0.25, gt=0, lt=1, description="share of the trace's text rewritten at its end (cut at the nearest sentence or "
+        "line start)")
+    fallback: bool = Field(
+        True, description="a rewrite that misses the wrong answer falls back to the trace with the wrong value in its "
+        "final step (counted in the card); false: such problems are dropped")
 
 
 class StepByStepVariant(GeneratedVariant):
@@ -73,28 +84,32 @@ class StageShuffledVariant(VariantSettings):
     """Ablation: the input's traces with their stage spans put in a seeded random order."""
 
     kind: Literal["stage_shuffled"]
-    seed: int = Field(0, ge=0, le=2**32 - 1)
+    seed: int = Field(0, ge=0, le=2**32 - 1, description="of the order each trace's stages get")
 
 
 class LengthMatchedVariant(VariantSettings):
     """Ablation: the input variant's traces (ST-HC) trimmed at sentence ends so their lengths follow ST's."""
 
     kind: Literal["length_matched"]
-    input: Key  # the variant whose traces are trimmed (ST-HC)
+    input: Key = Field(description="the variant whose accepted traces are trimmed (ST-HC)")
 
 
-class GeneratorSettings(Settings):
-    # require: keep a synthetic trace only if its final answer is the intended one;
-    # enforce: keep the generated reasoning and replace a missed final answer by the intended one (weak generators).
-    # (ST-HC-W does not enforce: a missed wrong answer falls back, see its `fallback`.)
-    answer_check: Literal["require", "enforce"] = "require"
-    answer_marker: Text | None = None  # text that starts the final answer when there are no <think> tags
+class GeneratorSettings(AnswerMarker):
+    """How a generator's outputs are read and checked."""
+
+    answer_check: Literal["require", "enforce"] = Field(
+        "require", description="require: keep a synthetic trace only if its final answer is the gold one; enforce: "
+        "keep the generated reasoning and replace a missed final answer by the gold one (for weak generators such as "
+        "the embedded model). ST-HC-W does not enforce: a rewrite that misses its wrong answer falls back (its "
+        "`fallback`).")
 
 
 class AlignSettings(Settings):
-    size: int | None = Field(None, ge=1)  # cap on aligned problems per variant
-    min_size: int = Field(1, ge=1)  # fail if fewer problems are built in every variant
-    seed: int = Field(0, ge=0, le=2**32 - 1)  # of the sample the size cap takes
+    """Alignment (rule align_variants): every variant covers the same problems, the same number of them."""
+
+    size: int | None = Field(None, ge=1, description="cap on aligned problems per variant")
+    min_size: int = Field(1, ge=1, description="fail if fewer problems are built in every variant")
+    seed: int = Field(0, ge=0, le=2**32 - 1, description="of the sample the size cap takes")
 
 
 def _kinds(cls: type[VariantSettings]) -> Iterator[type[VariantSettings]]:

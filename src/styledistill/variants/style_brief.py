@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from styledistill.features.lexicon import PIVOT_TYPES
-from styledistill.features.stages import LETTER
+from styledistill.style.lexicon import PIVOT_TYPES
+from styledistill.style.stages import LETTER
 
 # The brief leaves out pivot types rarer than this (share of traces) and calls those below OFTEN "occasional".
 RARE, OFTEN = 0.1, 0.5

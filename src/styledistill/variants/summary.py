@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from styledistill.features.settings import STYLE_FEATURES, StyleCheck
-from styledistill.features.style_check import measure, style_distance
+from styledistill.style.settings import STYLE_FEATURES, StyleCheck
+from styledistill.style.style_check import measure, style_distance
 
 # What the summary and the comparison show of each variant's features (style features, plus pivots in all).
 SHOWN = ("words", "pivots_total", *(f for f in STYLE_FEATURES if f != "words"))

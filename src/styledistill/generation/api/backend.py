@@ -61,7 +61,7 @@ def litellm_prices(provider: str) -> tuple[float | None, float | None]:
     """USD per token (input, output) in litellm's cost map; (None, None) for a model it does not know."""
     try:
         info = _import_litellm().get_model_info(provider)
-    except Exception:
+    except Exception:  # noqa: BLE001 -- litellm raises several types for a model it does not know
         return None, None
     price_in, price_out = info.get("input_cost_per_token"), info.get("output_cost_per_token")
     if price_in is None or price_out is None:
@@ -110,7 +110,7 @@ class LiteLLMBackend:
         """An estimate on the safe side: tiktoken's count plus 10% and a few tokens per message."""
         try:
             counted = self.litellm.token_counter(model=self.provider.provider, messages=request.message_dicts())
-        except Exception:
+        except Exception:  # noqa: BLE001 -- an estimate: any tokenizer failure falls back to bytes / 3
             counted = sum(len(content.encode()) // 3 for _, content in request.messages)
         return int(counted * 1.1) + 8 * len(request.messages)
 
@@ -119,7 +119,7 @@ class LiteLLMBackend:
             return prompt_tokens * self.price_in + completion_tokens * self.price_out
         try:
             return float(self.litellm.completion_cost(completion_response=raw))
-        except Exception:
+        except Exception:  # noqa: BLE001 -- a cost litellm cannot compute is unknown, not an error
             if self.price_in is not None:
                 return prompt_tokens * self.price_in + completion_tokens * self.price_out
             return None
@@ -225,7 +225,7 @@ class LiteLLMBackend:
             return retrying(attempt)
         except NotSent:
             return None
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 -- whatever the provider raised is recorded as this item's failure
             message = scrub(str(exc), self.secrets)[:2000]
             log.warning("%s: failed after %d attempt(s): %s: %s", request.tag or request.key[:12], attempts,
                         type(exc).__name__, message[:300])

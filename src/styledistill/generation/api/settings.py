@@ -29,17 +29,18 @@ def api_identity(provider: str, api_base: str | None) -> str:
 class Prices(Settings):
     """USD per million tokens; wins over litellm's price map."""
 
-    input_per_1m: Float = Field(ge=0)
-    output_per_1m: Float = Field(ge=0)
+    input_per_1m: Float = Field(ge=0, description="USD per million prompt tokens")
+    output_per_1m: Float = Field(ge=0, description="USD per million completion tokens")
 
 
 class ProviderSettings(Settings):
     """Which API model answers: a litellm provider string, an optional endpoint, the key's environment variable."""
 
-    provider: str
-    api_base: str | None = None
-    api_key_env: str | None = None  # the name of the variable holding the key, never the key
-    prices: Prices | None = None
+    provider: str = Field(description="litellm provider string, e.g. deepseek/deepseek-reasoner")
+    api_base: str | None = Field(None, description="URL of an OpenAI-compatible server")
+    api_key_env: str | None = Field(
+        None, description="name of the environment variable holding the key (never the key)")
+    prices: Prices | None = Field(None, description="USD per million tokens; wins over litellm's price map")
 
     @field_validator("provider")
     @classmethod
@@ -66,13 +67,15 @@ class LitellmSettings(CommonSettings):
     """Call limits of the API backend."""
 
     backend: Literal["litellm"] = "litellm"
-    max_concurrency: int = Field(4, ge=1, le=4096)  # requests in flight at once
-    rpm: int | None = Field(None, ge=1)  # requests per minute (attempts count)
-    tpm: int | None = Field(None, ge=1)  # tokens per minute (estimated prompt tokens + max_new_tokens per attempt)
-    timeout: Float = Field(600.0, gt=0)  # seconds per attempt
-    max_retries: int = Field(5, ge=0, le=100)  # retries after the first attempt
-    retry_wait: Float = Field(1.0, gt=0)  # first backoff in seconds; doubles per retry, up to 60 s, plus jitter
-    budget_usd: Float | None = Field(None, gt=0)  # hard cap on one job's spending
+    max_concurrency: int = Field(4, ge=1, le=4096, description="litellm: requests in flight at once")
+    rpm: int | None = Field(None, ge=1, description="litellm: requests per minute")
+    tpm: int | None = Field(None, ge=1, description="litellm: tokens per minute")
+    timeout: Float = Field(600.0, gt=0, description="litellm: seconds per attempt")
+    max_retries: int = Field(
+        5, ge=0, le=100, description="litellm: retries on 429/5xx/timeouts, exponential backoff, Retry-After honoured")
+    retry_wait: Float = Field(1.0, gt=0, description="litellm: first backoff (s)")
+    budget_usd: Float | None = Field(
+        None, gt=0, description="litellm: hard cap on one job's spending; it stops before exceeding it")
 
     def identity(self, model_dir: str | Path | None, provider: ProviderSettings | None) -> str:
         if model_dir is not None:

@@ -7,11 +7,11 @@ import json
 import numpy as np
 import pytest
 
-from styledistill.features import lexicon
-from styledistill.features.extract import features_of
-from styledistill.features.pivots import PivotMatcher
-from styledistill.features.stages import STAGES, label, score_units, segment
-from styledistill.features.steps import step_spans
+from styledistill.style import lexicon
+from styledistill.style.extract import features_of
+from styledistill.style.pivots import PivotMatcher
+from styledistill.style.stages import STAGES, label, score_units, segment
+from styledistill.style.steps import step_spans
 
 FOUR_STAGES = (
     "We need to find x given that 2x + 1 = 7. The problem asks for x.\n\n"

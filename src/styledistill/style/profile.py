@@ -8,11 +8,11 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from styledistill.features.lexicon import PIVOT_TYPES
-from styledistill.features.pivots import decode_spans
-from styledistill.features.settings import FeatureSettings
-from styledistill.features.stages import STAGES
 from styledistill.records import RECORDS
+from styledistill.style.lexicon import PIVOT_TYPES
+from styledistill.style.pivots import decode_spans
+from styledistill.style.settings import MeasureSettings
+from styledistill.style.stages import STAGES
 
 # Every integer or float column of the features record except the sample index.
 NUMERIC_FEATURES: tuple[str, ...] = tuple(
@@ -39,7 +39,7 @@ def _share(mask: pd.Series) -> float:
     return _num(mask.mean()) if len(mask) else 0.0
 
 
-def build(features: pd.DataFrame, spec: FeatureSettings) -> dict[str, Any]:
+def build(features: pd.DataFrame, spec: MeasureSettings) -> dict[str, Any]:
     """The profile of the correct traces in a features table (of all traces when none is correct)."""
     correct = features["correct"].eq(True).fillna(False).astype(bool)
     source = "correct" if correct.any() else "all"

@@ -11,12 +11,12 @@ from typing import Any
 import pandas as pd
 
 from styledistill.errors import UserError
-from styledistill.features import nlp as nlp_mod
-from styledistill.features import tokens
-from styledistill.features.measure import measure
-from styledistill.features.pivots import PivotMatcher
-from styledistill.features.settings import FeatureSettings
 from styledistill.records import columns
+from styledistill.style import nlp as nlp_mod
+from styledistill.style import tokens
+from styledistill.style.measure import measure
+from styledistill.style.pivots import PivotMatcher
+from styledistill.style.settings import MeasureSettings
 
 INPUT_COLUMNS = ("problem_id", "sample", "reasoning", "answer_text", "correct", "truncated")
 # Below this many texts per process, starting worker processes costs more than it saves.
@@ -49,7 +49,7 @@ def _processes(n_texts: int, processes: int) -> int:
     return max(1, min(processes, n_texts // _MIN_TEXTS_PER_PROCESS))
 
 
-def _measure_chunk(chunk: tuple[list[str], list[str], FeatureSettings]) -> list[dict[str, Any]]:
+def _measure_chunk(chunk: tuple[list[str], list[str], MeasureSettings]) -> list[dict[str, Any]]:
     """Features of a chunk of (reasoning, answer) texts; runs in a worker process when threads > 1."""
     texts, answers, spec = chunk
     pipeline = nlp_mod.load(spec.spacy_model)
@@ -63,7 +63,7 @@ def _measure_chunk(chunk: tuple[list[str], list[str], FeatureSettings]) -> list[
     ]
 
 
-def _measured(texts: list[str], answers: list[str], spec: FeatureSettings, processes: int) -> Iterator[list[dict]]:
+def _measured(texts: list[str], answers: list[str], spec: MeasureSettings, processes: int) -> Iterator[list[dict]]:
     """Feature rows chunk by chunk, in input order. With several processes, each measures whole chunks (tokenizing
     and measuring both), so nothing but texts and rows crosses between processes."""
     processes = _processes(len(texts), processes)
@@ -78,7 +78,7 @@ def _measured(texts: list[str], answers: list[str], spec: FeatureSettings, proce
         yield from pool.map(_measure_chunk, chunks)
 
 
-def extract(traces: pd.DataFrame, spec: FeatureSettings, workers: int = 1, progress: bool = True) -> pd.DataFrame:
+def extract(traces: pd.DataFrame, spec: MeasureSettings, workers: int = 1, progress: bool = True) -> pd.DataFrame:
     """One row of features per trace, in input order, with the `features` record's columns."""
     from tqdm import tqdm
 
@@ -102,11 +102,11 @@ def extract(traces: pd.DataFrame, spec: FeatureSettings, workers: int = 1, progr
     return pd.DataFrame(rows, columns=columns("features"))
 
 
-def features_of(reasoning: str, answer_text: str = "", spec: FeatureSettings | None = None) -> dict[str, Any]:
+def features_of(reasoning: str, answer_text: str = "", spec: MeasureSettings | None = None) -> dict[str, Any]:
     """The features of one text (for tests and for measuring other stages' outputs)."""
     frame = pd.DataFrame([{"problem_id": "-", "sample": 0, "reasoning": reasoning, "answer_text": answer_text,
                            "correct": None, "truncated": None}])
-    row = extract(frame, spec or FeatureSettings(), progress=False).iloc[0].to_dict()
+    row = extract(frame, spec or MeasureSettings(), progress=False).iloc[0].to_dict()
     return {key: _plain(value) for key, value in row.items()}
 
 

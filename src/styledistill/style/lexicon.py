@@ -1,6 +1,6 @@
 """The pivot lexicon: the four pivot types of the paper and the phrases that signal each one.
 
-Presets are YAML files in `features/lexicons/` (`paper`, `r1`): per type, a list of phrases, each a string or a
+Presets are YAML files in `style/lexicons/` (`paper`, `r1`): per type, a list of phrases, each a string or a
 mapping {phrase, position, why}. `position` lists rules a match must meet to count (`POSITION_RULES`); `why` says
 why the phrase is there (for people; not used). A config may name a preset or give such a mapping inline.
 """
@@ -21,6 +21,26 @@ _ENTRY_KEYS = {"phrase", "position", "why"}
 
 Lexicon = dict[str, tuple[str, ...]]  # pivot type -> phrases
 Rules = dict[str, tuple[str, ...]]  # canonical phrase -> position rules it must meet
+
+
+def config_schema(schema: dict[str, Any]) -> None:
+    """The JSON schema of what a config may write for a lexicon (pydantic sees only the resolved phrases)."""
+    entry = {"oneOf": [{"type": "string", "minLength": 1},
+                       {"type": "object", "additionalProperties": False, "required": ["phrase"],
+                        "properties": {"phrase": {"type": "string", "minLength": 1},
+                                       "position": {"type": "array", "items": {"enum": list(POSITION_RULES)}},
+                                       "why": {"type": "string"}}}]}
+    entries = {"type": "array", "minItems": 1, "items": entry}
+    inline = {"type": "object", "additionalProperties": False, "required": list(PIVOT_TYPES),
+              "properties": {"description": {"type": "string"}, **{kind: entries for kind in PIVOT_TYPES}}}
+    for key in ("type", "additionalProperties"):
+        schema.pop(key, None)
+    schema["oneOf"] = [{"enum": presets()}, inline]
+
+
+def rules_schema(schema: dict[str, Any]) -> None:
+    """The JSON schema of position rules: phrase -> list of rules."""
+    schema["additionalProperties"] = {"type": "array", "items": {"enum": list(POSITION_RULES)}}
 
 
 def canonical(phrase: str) -> str:

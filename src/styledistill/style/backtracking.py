@@ -18,8 +18,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
-from styledistill.features.phrases import compile_phrases
-from styledistill.features.pivots import Pivot
+from styledistill.style.phrases import compile_phrases
+from styledistill.style.pivots import Pivot
 
 REVISION_CUES: tuple[str, ...] = (
     "instead", "should be", "should have been", "scratch that", "correction", "not right", "not correct",

@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from styledistill.features import backtracking, stages, tokens
-from styledistill.features.lexicon import PIVOT_TYPES, canonical
-from styledistill.features.nlp import Pipeline
-from styledistill.features.pivots import PivotMatcher
-from styledistill.features.steps import coherence, step_spans
+from styledistill.style import backtracking, stages, tokens
+from styledistill.style.lexicon import PIVOT_TYPES, canonical
+from styledistill.style.nlp import Pipeline
+from styledistill.style.pivots import PivotMatcher
+from styledistill.style.steps import coherence, step_spans
 
 
 def _units(text: str, steps: list[tuple[int, int]], sentence_starts: list[int]) -> list[tuple[int, int]]:

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from styledistill.features import lexicon
-from styledistill.features.pivots import PivotMatcher, decode_spans
+from styledistill.style import lexicon
+from styledistill.style.pivots import PivotMatcher, decode_spans
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from styledistill.features.backtracking import opens_revision
-from styledistill.features.extract import features_of
+from styledistill.style.backtracking import opens_revision
+from styledistill.style.extract import features_of
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from styledistill.features.lexicon import PIVOT_TYPES, Lexicon, Rules, canonical
-from styledistill.features.pivots import RULES
+from styledistill.style.lexicon import PIVOT_TYPES, Lexicon, Rules, canonical
+from styledistill.style.pivots import RULES
 
 
 def counted(item: dict[str, Any], lexicon: Lexicon, rules: Rules) -> bool:

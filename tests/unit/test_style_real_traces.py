@@ -13,12 +13,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from styledistill.features import profile, stats, tables
-from styledistill.features.extract import extract
-from styledistill.features.lexicon import PIVOT_TYPES
+from styledistill.features import stats, tables
 from styledistill.features.settings import FeatureSettings
-from styledistill.features.stages import STAGES
 from styledistill.records import RECORDS
+from styledistill.style import profile
+from styledistill.style.extract import extract
+from styledistill.style.lexicon import PIVOT_TYPES
+from styledistill.style.stages import STAGES
 from styledistill.variants import style_brief
 
 FILES = {"cots_math": "traces_thoughtanchors_cots_math.jsonl", "site": "traces_thoughtanchors_site.jsonl"}

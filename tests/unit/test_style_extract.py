@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from styledistill.errors import UserError
-from styledistill.features.extract import check_traces, extract, features_of
 from styledistill.features.settings import FeatureSettings
 from styledistill.records import columns
+from styledistill.style.extract import check_traces, extract, features_of
 
 
 def test_counts_steps_sentences_and_words():

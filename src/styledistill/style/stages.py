@@ -37,9 +37,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from styledistill.features.lexicon import PRESET_DIR, canonical
-from styledistill.features.phrases import compile_phrases
-from styledistill.features.pivots import Pivot
+from styledistill.style.lexicon import PRESET_DIR, canonical
+from styledistill.style.phrases import compile_phrases
+from styledistill.style.pivots import Pivot
 
 STAGES: tuple[str, ...] = ("framing", "exploration", "verification", "synthesis")
 LETTER = {"framing": "F", "exploration": "E", "verification": "V", "synthesis": "S"}
@@ -50,7 +50,7 @@ PIVOT_WEIGHT = 2
 PIVOT_STAGE = {"exploration": "exploration", "verification": "verification", "integration": "synthesis"}
 
 def _cues() -> dict[str, tuple[str, ...]]:
-    """The stage cues, from their data file (features/lexicons/stage_cues.yaml)."""
+    """The stage cues, from their data file (style/lexicons/stage_cues.yaml)."""
     from styledistill.io import read_yaml
 
     data = read_yaml(PRESET_DIR / "stage_cues.yaml", "stage cues")

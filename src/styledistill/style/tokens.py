@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from styledistill.features.nlp import Pipeline
+from styledistill.style.nlp import Pipeline
 
 
 @dataclass(frozen=True)

@@ -12,18 +12,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from styledistill.features.extract import extract
-from styledistill.features.settings import FeatureSettings, StyleCheck
+from styledistill.style.extract import extract
+from styledistill.style.settings import MeasureSettings, StyleCheck
 
 IQR_TO_SD = 1.349  # the IQR of a normal sample, in standard deviations
 
 
-def profile_settings(profile: dict[str, Any]) -> FeatureSettings:
+def profile_settings(profile: dict[str, Any]) -> MeasureSettings:
     """The feature settings a profile was measured with (lexicon, spaCy pipeline, coverage threshold), so traces
     are measured against it the same way."""
     measured = {"lexicon": profile["lexicon"], "position_rules": profile.get("position_rules") or {},
                 "spacy_model": profile["spacy_model"], "min_types": profile["min_types"]}
-    return FeatureSettings.from_spec(measured, "style profile")
+    return MeasureSettings.from_spec(measured, "style profile")
 
 
 def _scaled(values: Any, name: str, check: StyleCheck) -> Any:

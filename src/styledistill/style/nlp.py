@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from styledistill.errors import UserError
-from styledistill.features.settings import BLANK
+from styledistill.style.settings import BLANK
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from styledistill.features.lexicon import PIVOT_TYPES, canonical
-from styledistill.features.phrases import compile_phrases
+from styledistill.style.lexicon import PIVOT_TYPES, canonical
+from styledistill.style.phrases import compile_phrases
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from styledistill.features import nlp as nlp_mod
-from styledistill.features import tokens
+from styledistill.style import nlp as nlp_mod
+from styledistill.style import tokens
 
 
 def sentence_cuts(texts: list[str], spacy_model: str) -> list[list[tuple[int, int]]]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from styledistill.features import profile
-from styledistill.features.extract import extract
-from styledistill.features.lexicon import PIVOT_TYPES
 from styledistill.features.settings import FeatureSettings
+from styledistill.style import profile
+from styledistill.style.extract import extract
+from styledistill.style.lexicon import PIVOT_TYPES
 from styledistill.variants import style_brief
 
 CORRECT = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from styledistill.features.lexicon import canonical
+from styledistill.style.lexicon import canonical
 
 _END = ""
 
