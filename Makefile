@@ -47,7 +47,7 @@ test: $(STAMP) lint vllm-env browser
 # (`model` is set by the model fixtures); select the others with `pytest -m model`, `-m slow`, `-m slurm`,
 # `-m multiprocess`.
 test-fast: lint
-	pytest -q -m "not slow and not model and not slurm and not multiprocess"
+	pytest -q -n 2 -m "not slow and not model and not slurm and not multiprocess"
 
 report: $(STAMP)
 	snakemake --report results/report.html

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from styledistill.rules import RULES
+from tests.conftest import REPO
 from tests.workflow.conftest import (
     copy_workflow,
     executed_jobs,
@@ -260,3 +264,66 @@ def test_a_lexicon_edit_reruns_the_features_and_the_variants_that_use_the_style(
     rules = {rule for rule, _ in jobs}
     assert "extract_features" in rules and "measure_student_style" in rules
     assert not {"generate_traces", "grade", "build_st", "evaluate_base"} & rules
+
+
+@contextmanager
+def bumped(workdir: Path, rule: str):
+    """The workflow copy runs with `rule`'s version one higher, in a copy of the sources (its src/ is a link to this
+    checkout's otherwise)."""
+    src = workdir / "src"
+    src.unlink()
+    shutil.copytree(REPO / "src", src, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    table = src / "styledistill" / "rules.py"
+    text, count = re.subn(rf'("{rule}": Rule\()(\d+)', lambda m: f"{m.group(1)}{int(m.group(2)) + 1}",
+                          table.read_text())
+    assert count == 1, rule
+    table.write_text(text)
+    try:
+        yield
+    finally:
+        shutil.rmtree(src)
+        src.symlink_to(REPO / "src")
+
+
+def test_bumping_the_publish_rule_reruns_only_the_published_sets_and_their_comparison(finished_run):
+    """A change to the dataset card's code: no variant is rebuilt, no student retrained or evaluated again."""
+    workdir, _ = finished_run
+    with bumped(workdir, "publish_variant"):
+        assert planned_jobs(workdir) == {"publish_variant": len(VARIANTS), "compare_variants": 1, "all": 1}
+    assert planned_jobs(workdir) == {}
+
+
+def test_bumping_the_select_rule_reruns_the_training_sets_and_what_reads_them(finished_run):
+    workdir, _ = finished_run
+    n, students = len(VARIANTS), 2 * len(VARIANTS)
+    with bumped(workdir, "select_variant"):
+        assert planned_jobs(workdir) == {
+            "select_variant": n, "publish_variant": n, "compare_variants": 1, "train_sft": students,
+            "evaluate_sft": students, "measure_student_style": students, "report": 1, "all": 1}
+
+
+def _specs_by_rule(printed: str) -> dict[str, list[dict]]:
+    """The --spec of every job a dry run with -p prints, by rule."""
+    out: dict[str, list[dict]] = {}
+    rule = None
+    for line in printed.splitlines():
+        if match := re.match(r"^(?:local)?(?:rule|checkpoint) (\w+):$", line.strip()):
+            rule = match.group(1)
+        elif rule and "styledistill.cli." in line:
+            words = shlex.split(line.split(" > ")[0])
+            out.setdefault(rule, []).append(json.loads(words[words.index("--spec") + 1]))
+            rule = None
+    return out
+
+
+def test_every_rule_passes_its_own_version(finished_run):
+    """Every rule of the workflow, walked through two dry runs of the finished study (all jobs up to the alignment
+    checkpoint, then those after it): each job's spec carries its own rule's version."""
+    workdir, _ = finished_run
+    specs = _specs_by_rule(snakemake(workdir, "-n", "-p", "--forceall").stdout)
+    for rule, found in _specs_by_rule(snakemake(workdir, "-n", "-p", "--forcerun", "select_variant").stdout).items():
+        specs.setdefault(rule, found)
+    assert set(specs) == set(RULES) - {"discover_pivots"}  # pivot discovery is off in the tiny study
+    wrong = {rule: sorted({s.get("version") for s in found}) for rule, found in specs.items()
+             if {s.get("version") for s in found} != {RULES[rule].version}}
+    assert not wrong, wrong
