@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shlex
 
+from styledistill.rules import RULES
 from tests.workflow.conftest import default_config, planned_jobs, snakemake, write_config
 
 
@@ -91,6 +92,7 @@ def test_pivot_discovery_is_an_optional_rule(workdir):
     command = next(line for line in snakemake(workdir, "-n", "-p").stdout.splitlines()
                    if "extract_features discover" in line)
     assert json.loads(_arg(command, "--spec"))["stage"]["top"] == 50
+    assert json.loads(_arg(command, "--spec"))["version"] == RULES["discover_pivots"].version
     config["features"]["discover"] = {"reference": "missing.jsonl"}
     write_config(workdir, config)
     result = snakemake(workdir, "-n", check=False)
@@ -141,3 +143,12 @@ def test_the_paper_config_validates_and_dry_runs(workdir):
     assert counts["generate_traces"] == 4 and counts["make_variant"] == variants and counts["prepare_model"] == 3
     printed = snakemake(workdir, "-n", "--configfile", "experiments/paper.yaml").stdout
     assert "gpu=1" in printed and "api=1" in printed  # vLLM evaluation on a GPU; the API jobs take the api resource
+
+
+def test_an_imported_teacher_passes_its_rules_version(workdir, shared_data):
+    from tests.workflow.test_imported_teacher import SHARED, _config
+
+    write_config(workdir, _config(shared_data / SHARED))
+    command = next(line for line in snakemake(workdir, "-n", "-p").stdout.splitlines()
+                   if "styledistill.cli.import_traces" in line)
+    assert json.loads(_arg(command, "--spec"))["version"] == RULES["import_traces"].version
