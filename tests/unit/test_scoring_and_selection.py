@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from styledistill.evaluation.scoring import majority_correct, pass_at_k, score
+from styledistill.report.settings import ReportSettings
 from styledistill.st.select import select_st
 from styledistill.st.settings import BuildStSettings
 
@@ -100,7 +101,8 @@ def test_paper_layout_explains_every_cell():
         {"family": "f", "teacher": "t", "dataset": "d", "variant": "ST-PS", "benchmark": "b", "pass@1": float("nan"),
          "pass@1_stderr": float("nan"), "failed": 8},
     ])
-    row = paper_layout(scores, ["ST", "ST-PS"]).iloc[0].to_dict()
+    row = paper_layout(scores, ["ST", "ST-PS"], ReportSettings().decimals).iloc[0].to_dict()
     assert row == {"family": "f", "benchmark": "b", "base": "10.0 ± 1.0", "ST": "30.0 ± 2.0 (3 failed)",
                    "ST-HC": "n/s", "ST-HC-W": "n/s", "ST-NT": "n/s", "SBS": "n/s",
                    "ST-PS": "failed (8 failed, none answered)"}
+    assert paper_layout(scores, ["ST"], decimals=2).iloc[0]["ST"] == "30.00 ± 2.00 (3 failed)"

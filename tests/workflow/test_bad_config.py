@@ -224,6 +224,8 @@ CASES: list[tuple[str, Mutate, str]] = [
      "config: families.smollm2.sft.learning_rate: Input should be a valid number"),
     ("recipe key written twice", _recipe("epochs: 2\n"),
      "config: families.smollm2.recipe: recipes/bad.yaml: not valid YAML: line"),
+    ("report decimals out of range", _set("report", {"decimals": 9}),
+     "config: report.decimals: Input should be less than or equal to 4, got 9"),
     ("recipe value out of range", _file("recipes/bad.yaml", "warmup_ratio: 1.5\n", "families.smollm2.recipe"),
      "config: families.smollm2.recipe: recipes/bad.yaml.warmup_ratio: Input should be less than 1, got 1.5"),
     ("missing DeepSpeed config", _set("families.smollm2.sft.deepspeed", "recipes/ds_nope.json"),

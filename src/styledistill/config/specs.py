@@ -17,7 +17,6 @@ from styledistill.generation.settings import GenerationConfig
 from styledistill.grading.settings import GradeSettings
 from styledistill.models.sources import SOURCES as MODEL_SOURCES
 from styledistill.problems.sources import SOURCES as PROBLEM_SOURCES
-from styledistill.report.settings import ReportSettings
 from styledistill.rules import version
 from styledistill.settings import only_keys
 from styledistill.traces.settings import TraceJob, TraceSettings
@@ -154,5 +153,5 @@ def report(study: Study) -> str:
     benchmarks = {b: getattr(study.datasets[study.benchmarks[b].dataset], "preset", None)
                   for b in study.study.benchmarks}
     families = {f: Path(study.families[f].recipe).stem for f in study.study.families}
-    return spec_json("report", stage=ReportSettings(variant_order=order).to_spec(),
+    return spec_json("report", stage=study.report.model_copy(update={"variant_order": order}).to_spec(),
                      study={"families": families, "benchmarks": benchmarks})

@@ -66,7 +66,7 @@ def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, vers
     if missing:
         raise UserError(f"{inputs.scores[0]}: scores lack {sorted(missing)}")
     order = settings.variant_order or []
-    layout = paper_layout(scores, order)
+    layout = paper_layout(scores, order, settings.decimals)
     style = style_frame([read_json(path) for path in inputs.styles])
     families, benchmarks = _study_keys(keys)
     paper_scores = paper.load()

@@ -13,3 +13,4 @@ class ReportSettings(Settings):
     variant_order: Annotated[list[Key], Distinct] | None = Field(
         None, min_length=1, description="column order of the scores table (null: the study's order); each a variant "
         "of the study")
+    decimals: int = Field(1, ge=0, le=4, description="decimals of pass@1 ± its standard error in the scores tables")

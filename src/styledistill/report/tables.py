@@ -29,16 +29,17 @@ def variant_columns(variant_order: list[str]) -> list[str]:
     return PAPER_VARIANTS + [v for v in variant_order if v not in PAPER_VARIANTS]
 
 
-def _cell(mean: float, stderr: float, failed: int) -> str:
+def _cell(mean: float, stderr: float, failed: int, decimals: int) -> str:
     if pd.isna(mean):
         return f"failed ({failed} failed, none answered)"
-    return f"{mean:.1f} ± {stderr:.1f}" + (f" ({failed} failed)" if failed else "")
+    return f"{mean:.{decimals}f} ± {stderr:.{decimals}f}" + (f" ({failed} failed)" if failed else "")
 
 
-def paper_layout(scores: pd.DataFrame, variant_order: list[str]) -> pd.DataFrame:
+def paper_layout(scores: pd.DataFrame, variant_order: list[str], decimals: int) -> pd.DataFrame:
     """One row per family × benchmark (× teacher/dataset when several), one column per variant: 'mean ± stderr'."""
     failed = scores["failed"].fillna(0).astype(int) if "failed" in scores else pd.Series(0, index=scores.index)
-    cell = scores.assign(cell=[_cell(m, s, k) for m, s, k in zip(scores["pass@1"], scores["pass@1_stderr"], failed)])
+    cell = scores.assign(cell=[_cell(m, s, k, decimals) for m, s, k in zip(scores["pass@1"], scores["pass@1_stderr"],
+                                                                          failed)])
     # The base model has no teacher/dataset; repeat its cell on every teacher/dataset row of its family.
     base = cell[cell["variant"] == "base"][["family", "benchmark", "cell"]].rename(columns={"cell": "base"})
     tuned = cell[cell["variant"] != "base"]
