@@ -171,8 +171,11 @@ def test_over_length_examples_are_counted_in_the_log_and_the_frozen_recipe(
     frozen = tmp_path / "results" / "model" / "recipe.yaml"
     text = frozen.read_text()
     assert f"#   {'dropped_too_long' if overlong == 'drop' else 'truncated'}: {over}\n" in text
-    # the frozen recipe is a recipe: training again from it resolves to the same settings
-    from styledistill.sft.recipe import resolve
+    # the frozen recipe is a recipe that lists every key (a recipe file lists only what it changes): training again
+    # from it resolves to the same settings
+    from styledistill.sft.recipe import RecipeSettings, load_recipe, resolve
+
+    assert set(load_recipe(frozen)) == set(RecipeSettings.model_fields)
 
     again = resolve(str(frozen), {})
     assert again.values == resolve(RECIPE, {"max_steps": 1, "max_length": limit, "overlong": overlong}).values
