@@ -82,6 +82,17 @@ RECORDS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("status", _STR, "ok, or why the problem has no example (missed_target, style_rejected, truncated, ...)"),
         ("method", _STR, "how it was built (copied, generated, rewrite, fallback, pivots_stripped, ...)"),
     ],
+    "contamination": [
+        ("problem_id", _STR, "the training problem"),
+        ("benchmark", _STR, "the benchmark it matches (for a duplicate: the training set's own key)"),
+        ("benchmark_id", _STR, "the benchmark problem it matches (for a duplicate: the training problem kept)"),
+        ("method", _STR, "exact (the same normalised text), ngram, fuzzy, or duplicate (inside the training set)"),
+        ("evidence", _STR, "the shared word n-gram, the fuzzy ratio, or the normalised text"),
+        ("score", _FLOAT, "the fuzzy ratio (0-100; null for the other methods)"),
+        ("dropped", _BOOL, "left out of the cleaned problems (action drop), or only reported"),
+        ("question", _STR, "the training problem's text"),
+        ("benchmark_question", _STR, "the benchmark problem's text"),
+    ],
     "eval_sample": [
         ("problem_id", _STR, "benchmark problem"),
         ("sample", _INT, "sample index"),

@@ -328,3 +328,17 @@ def test_every_rule_passes_its_own_version(finished_run):
     wrong = {rule: sorted({s.get("version") for s in found}) for rule, found in specs.items()
              if {s.get("version") for s in found} != {RULES[rule].version}}
     assert not wrong, wrong
+
+
+def test_a_decontamination_setting_resends_no_teacher_request(finished_run, tmp_path):
+    """Another n-gram length and no fuzzy pass: the problems are checked again and the teacher answers the cleaned
+    set again, but every request of a kept problem is in the store (last: the run then holds this setting)."""
+    workdir, config = finished_run
+    overlay = _with(config, ("decontaminate",), {"ngram": 12, "fuzzy": None}, tmp_path)
+    traces = "results/traces/smol/tiny_train/traces.parquet"
+    assert planned_jobs(workdir, "--configfile", overlay, traces) == {
+        "decontaminate": 1, "generate_traces": 2, "merge_traces": 1}
+    snakemake(workdir, "--cores", "2", "--configfile", overlay, traces)
+    for shard in range(2):
+        log = (workdir / f"logs/generate_traces/smol/tiny_train/{shard}.log").read_text()
+        assert re.search(r"\d+ request\(s\): \d+ cached, 0 to generate", log), log[-2000:]

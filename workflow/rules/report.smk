@@ -7,6 +7,7 @@ rule report:
         scores=wiring.all_scores(STUDY),
         audits=wiring.all_scores(STUDY, "audit"),
         styles=wiring.all_styles(STUDY),
+        decontamination=wiring.study_decontamination(STUDY),
     output:
         csv=report(paths.SUMMARY["csv"], caption="../report/scores_csv.rst", category="Scores"),
         markdown=report(paths.SUMMARY["markdown"], caption="../report/scores_md.rst", category="Scores"),
@@ -35,6 +36,7 @@ rule report:
         spec=lambda w: specs.report(STUDY),
     shell:
         "python -m styledistill.cli.report --spec {params.spec:q} --scores {input.scores} --audits {input.audits}"
-        " --styles {input.styles} --csv {output.csv} --markdown {output.markdown} --plot {output.plot}"
+        " --styles {input.styles} --decontamination {input.decontamination}"
+        " --csv {output.csv} --markdown {output.markdown} --plot {output.plot}"
         " --lengths-plot {output.lengths_plot} --style-csv {output.style_csv} --style-plot {output.style_plot}"
         " --audit {output.audit} --audit-md {output.audit_md} --landing {output.landing} > {log} 2>&1"

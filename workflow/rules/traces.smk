@@ -8,7 +8,7 @@ IMPORTED_TEACHERS = _alternatives(set(STUDY.teachers) - set(STUDY.model_teachers
 
 rule generate_traces:
     input:
-        problems=paths.PROBLEMS,
+        problems=lambda w: wiring.seed_problems(STUDY, w),
         model=lambda w: wiring.model_input(STUDY, STUDY.teachers[w.teacher].model),
         prompt=lambda w: STUDY.teachers[w.teacher].prompt,
     output:
@@ -61,7 +61,7 @@ rule merge_traces:
 
 rule import_traces:
     input:
-        problems=paths.PROBLEMS,
+        problems=lambda w: wiring.seed_problems(STUDY, w),
         traces=lambda w: wiring.import_files(STUDY, w),
     output:
         traces=paths.TRACES,

@@ -101,9 +101,13 @@ rule publish_variant:
     params:
         spec=lambda w: specs.publish_variant(STUDY, w),
         prompt=lambda w, input: f"--prompt {input.prompt}" if "prompt" in input.keys() else "",
+        decontamination=lambda w, input: (
+            f"--decontamination {input.decontamination}" if "decontamination" in input.keys() else ""
+        ),
     shell:
         "python -m styledistill.cli.build_variants publish --spec {params.spec:q} --variant {wildcards.variant}"
         " --train {input.train} --raw {input.raw} --st {input.st} --profile {input.profile} {params.prompt}"
+        " {params.decontamination}"
         " --out {output} > {log} 2>&1"
 
 

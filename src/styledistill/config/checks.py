@@ -96,6 +96,8 @@ def references(study: Study) -> None:
             if not KINDS[source.kind].has_traces:
                 raise UserError(f"config: variants.{name}.input: {variant.input!r} (kind {source.kind}) has no "
                                 "reasoning traces to build from")
+    for key in study.decontaminate.benchmarks or []:
+        _known(study, "benchmarks", key, "decontaminate.benchmarks")
     _inputs_acyclic(study)
     for key in study.report.variant_order or []:
         if key not in study.study.variants:
@@ -136,7 +138,7 @@ def size(study: Study) -> None:
     shards = sum(study.shards(t) for t in s.teachers) * len(s.datasets)
     tuned = len(s.families) * len(s.variants) * sources
     jobs = shards + sources * (6 + 3 * len(s.variants)) + tuned * (1 + len(s.benchmarks))
-    jobs += len(s.families) * len(s.benchmarks) + len(study.models) + len(study.datasets)
+    jobs += len(s.families) * len(s.benchmarks) + len(study.models) + 2 * len(study.datasets)  # + decontaminate
     if jobs > MAX_JOBS:
         raise UserError(f"config: study: about {jobs:,} jobs (teachers x datasets x variants x families x "
                         f"benchmarks, plus shards); more than {MAX_JOBS:,} is refused as a likely mistake")

@@ -8,6 +8,11 @@ from typing import Any
 
 MODEL = "results/models/{model}"
 PROBLEMS = "results/problems/{dataset}/problems.parquet"
+# A training set's problems checked against the benchmarks: what the teachers answer (rule decontaminate).
+CLEAN_PROBLEMS = "results/problems/{dataset}/clean.parquet"
+DECONTAMINATION = {"matches": "results/problems/{dataset}/decontamination.parquet",
+                   "summary": "results/problems/{dataset}/decontamination.json",
+                   "markdown": "results/problems/{dataset}/decontamination.md"}
 TRACE_SHARD = "results/traces/{teacher}/{dataset}/shards/{shard}.parquet"
 TRACES = "results/traces/{teacher}/{dataset}/traces.parquet"
 IMPORT_PROVENANCE = "results/traces/{teacher}/{dataset}/import.md"

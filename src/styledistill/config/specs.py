@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from styledistill.config.study import Study
+from styledistill.decontamination.settings import MatchSettings
 from styledistill.evaluation.settings import BenchmarkSettings, EvalSettings
 from styledistill.features.settings import FeatureSettings
 from styledistill.generation.api.settings import ProviderSettings
@@ -114,6 +115,10 @@ def measure_student_style(study: Study, labels: dict[str, str]) -> str:
 
 def grade(study: Study, dataset: str) -> str:
     return spec_json("grade", stage=grading(study, study.grader(dataset)))
+
+
+def decontaminate(study: Study) -> str:
+    return spec_json("decontaminate", stage=only_keys(study.decontaminate, MatchSettings).to_spec())
 
 
 def build_st(study: Study) -> str:

@@ -24,6 +24,7 @@ from styledistill.config.entries import (
     dataset_entry,
 )
 from styledistill.config.resources import ResourcesEntry
+from styledistill.decontamination.settings import DecontaminationSettings
 from styledistill.errors import UserError
 from styledistill.generation.settings import GenerationConfig
 from styledistill.models.sources import SOURCES as MODEL_SOURCES
@@ -71,8 +72,8 @@ REGISTRIES: dict[str, Registry] = {
     "families": Registry("Student families fine-tuned on each variant and evaluated.", {"": FamilyEntry}),
     "benchmarks": Registry("Benchmarks every student answers.", {"": BenchmarkEntry}),
 }
-BLOCKS = {"build_st": BuildStEntry, "features": FeaturesEntry, "build_variants": AlignEntry, "grade": GradeEntry,
-          "report": ReportEntry, "resources": ResourcesEntry}
+BLOCKS = {"decontaminate": DecontaminationSettings, "build_st": BuildStEntry, "features": FeaturesEntry,
+          "build_variants": AlignEntry, "grade": GradeEntry, "report": ReportEntry, "resources": ResourcesEntry}
 REQUIRED = ("study", *(name for name, registry in REGISTRIES.items() if registry.required))
 
 
@@ -89,6 +90,7 @@ class Study:
     variants: dict[str, VariantSettings]
     families: dict[str, FamilyEntry]
     benchmarks: dict[str, BenchmarkEntry]
+    decontaminate: DecontaminationSettings
     build_st: BuildStEntry
     features: FeaturesEntry
     build_variants: AlignEntry
@@ -125,6 +127,11 @@ class Study:
     def grader(self, dataset: str) -> str:
         entry = self.datasets[dataset]
         return entry.grader or PROBLEM_SOURCES[entry.source].grader(entry)
+
+    def decontamination_benchmarks(self) -> list[str]:
+        """The benchmarks the training problems are checked against (none when decontamination is off)."""
+        settings = self.decontaminate
+        return [] if not settings.enabled else list(settings.benchmarks or self.study.benchmarks)
 
     def benchmark_grader(self, benchmark: str) -> str:
         entry = self.benchmarks[benchmark]

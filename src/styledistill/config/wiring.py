@@ -27,6 +27,30 @@ def dataset_files(study: Study, wildcards: Any) -> list[str]:
     return PROBLEM_SOURCES[dataset.source].local_files(dataset)
 
 
+def seed_problems(study: Study, wildcards: Any) -> str:
+    """The problems a teacher answers (or its imported traces are paired with): the cleaned ones when
+    decontamination is on."""
+    pattern = paths.CLEAN_PROBLEMS if study.decontaminate.enabled else paths.PROBLEMS
+    return pattern.format(dataset=wildcards.dataset)
+
+
+def decontamination_inputs(study: Study) -> dict[str, str]:
+    """Each benchmark checked against, by name: its dataset's problems."""
+    return {name: paths.PROBLEMS.format(dataset=study.benchmarks[name].dataset)
+            for name in study.decontamination_benchmarks()}
+
+
+def decontamination_args(inputs: dict[str, str]) -> str:
+    return " ".join(f"{name}={path}" for name, path in inputs.items())
+
+
+def study_decontamination(study: Study, output: str = "summary") -> list[str]:
+    """The decontamination outputs of the study's training sets (none when it is off)."""
+    if not study.decontaminate.enabled:
+        return []
+    return [paths.DECONTAMINATION[output].format(dataset=d) for d in study.study.datasets]
+
+
 def import_files(study: Study, wildcards: Any) -> list[str]:
     """The local trace file an imported teacher reads (a rule input); none for a hub dataset."""
     spec = study.teachers[wildcards.teacher]
@@ -96,6 +120,8 @@ def publish_inputs(study: Study, wildcards: Any) -> dict[str, str]:
               "st": paths.ST.format(**where), "profile": paths.FEATURES["profile"].format(**where)}
     if KINDS[study.variants[wildcards.variant].kind].generated:
         inputs["prompt"] = study.variants[wildcards.variant].prompt
+    if study.decontaminate.enabled:
+        inputs["decontamination"] = paths.DECONTAMINATION["summary"].format(dataset=wildcards.dataset)
     return inputs
 
 

@@ -5,7 +5,7 @@ style-transfer table and plots, output lengths, the grading audit of every evalu
 from __future__ import annotations
 
 import argparse
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -45,6 +45,7 @@ class Inputs:
     scores: list[str]
     audits: list[str]
     styles: list[str]
+    decontamination: list[str] = field(default_factory=list)  # each training set's decontamination.json
 
 
 def _study_keys(keys: dict) -> tuple[dict[str, str], dict[str, str | None]]:
@@ -52,7 +53,7 @@ def _study_keys(keys: dict) -> tuple[dict[str, str], dict[str, str | None]]:
 
 
 def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, version: int | None) -> None:
-    from styledistill.report import paper
+    from styledistill.report import decontamination, paper
     from styledistill.report.grading import write_audit
     from styledistill.report.landing import landing_rst
     from styledistill.report.plots import plot_lengths, plot_scores, plot_style
@@ -83,6 +84,7 @@ def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, vers
     style_view = style_table(style, order) if len(style) else pd.DataFrame()
     sections += ["## Style transfer", "", STYLE_INTRO, "", STYLE_COLUMNS_NOTE, "",
                  frame(style_view) if len(style_view) else "(no student outputs were measured)", ""]
+    sections += decontamination.section(inputs.decontamination, [read_json(p) for p in inputs.decontamination])
     with all_or_none(*astuple(out)):
         atomic_write_text(out.csv, scores.to_csv(index=False, float_format="%.4f"))
         atomic_write_text(out.markdown, "\n".join(sections))
@@ -101,6 +103,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--audits", nargs="+", required=True, help="audit.parquet files written by evaluate, in the "
                                                                "order of --scores")
     p.add_argument("--styles", nargs="*", default=[], help="style.json files written by measure_student_style")
+    p.add_argument("--decontamination", nargs="*", default=[], help="decontamination.json of each training set")
     p.add_argument("--csv", required=True, help="scores.csv to write")
     p.add_argument("--markdown", required=True, help="scores.md to write (scores, the paper's, style transfer)")
     p.add_argument("--plot", required=True, help="scores.png to write")
@@ -115,7 +118,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> None:
     job = load_job(args.spec, {"stage", "study"})
     settings = ReportSettings.from_spec(job["stage"], "--spec: stage")
-    inputs = Inputs(args.scores, args.audits, args.styles)
+    inputs = Inputs(args.scores, args.audits, args.styles, args.decontamination)
     outputs = Outputs(args.csv, args.markdown, args.plot, args.audit, args.audit_md, args.style_csv,
                       args.style_plot, args.lengths_plot, args.landing)
     run(inputs, outputs, settings, job["study"], job.version)

@@ -10,7 +10,8 @@ from styledistill.markdown import table
 from styledistill.variants.summary import SHOWN
 
 
-def card(summary: dict[str, Any], provenance: dict[str, Any], settings: dict[str, Any]) -> str:
+def card(summary: dict[str, Any], provenance: dict[str, Any], settings: dict[str, Any],
+         decontamination: dict[str, Any] | None = None) -> str:
     """The card's Markdown, with a YAML header the Hugging Face hub reads."""
     name = summary["variant"]
     out = [
@@ -50,8 +51,24 @@ def card(summary: dict[str, Any], provenance: dict[str, Any], settings: dict[str
     if summary.get("length_vs_st"):
         ks = summary["length_vs_st"]
         out += ["", f"Length (words) against ST: two-sample KS D = {ks['ks_statistic']}, p = {ks['ks_pvalue']}."]
+    out += _decontamination(decontamination)
     for key, title in (("prefix_share", "Share of the input trace kept verbatim as a prefix"),
                        ("attempts", "Generation attempts per kept example")):
         if summary.get(key):
             out += ["", f"## {title}", "", table(list(summary[key]), [list(summary[key].values())])]
     return "\n".join(out) + "\n"
+
+
+def _decontamination(info: dict[str, Any] | None) -> list[str]:
+    """What the card says of the problems' decontamination (results/problems/<dataset>/decontamination.md)."""
+    if info is None:
+        return ["", "## Decontamination", "", "The training problems were not checked against any benchmark."]
+    settings = info["settings"]
+    fuzzy = f", fuzzy ratio >= {settings['fuzzy']:g}" if settings.get("fuzzy") is not None else ""
+    rows = [[bench, b["benchmark_problems"], b["training_problems_matched"]] for bench, b in info["benchmarks"].items()]
+    return ["", "## Decontamination", "",
+            f"Before the teacher saw them, the {info['problems']} training problems were checked against the "
+            f"benchmarks (word {settings['ngram']}-grams after normalisation{fuzzy}) and against one another: "
+            f"{info['contaminated']} matched a benchmark problem, {info['duplicates']} repeated another; "
+            f"{info['dropped']} dropped ({settings['action']}).", "",
+            table(["benchmark", "its problems", "training problems matching it"], rows)]

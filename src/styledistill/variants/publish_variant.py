@@ -34,7 +34,8 @@ def with_messages(examples: pd.DataFrame) -> pd.DataFrame:
 
 
 def publish(variant: str, settings: VariantSettings, labels: dict[str, Any], train: str, raw: str, st: str,
-            profile: str, prompt: str | None, out: str, version: int | None) -> None:
+            profile: str, prompt: str | None, out: str, version: int | None,
+            decontamination: str | None = None) -> None:
     import datasets
 
     examples, built = read_table(train, "example"), read_table(raw, "example")
@@ -50,7 +51,8 @@ def publish(variant: str, settings: VariantSettings, labels: dict[str, Any], tra
         table.to_parquet(tmp / "data" / "train.parquet", index=False)
         datasets.Dataset.from_pandas(table, preserve_index=False).save_to_disk(str(tmp / "hf"))
         write_json(tmp / "features.json", summary)
-        (tmp / "README.md").write_text(card(summary, provenance, settings.to_spec()))
+        cleaned = read_json(decontamination, "decontamination summary") if decontamination else None
+        (tmp / "README.md").write_text(card(summary, provenance, settings.to_spec(), cleaned))
         write_manifest(tmp, RULE, version, len(table))
 
 
@@ -61,10 +63,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--st", required=True, help="st.parquet (the style reference)")
     p.add_argument("--profile", required=True, help="style_profile.json")
     p.add_argument("--prompt", help="the generator prompt (its path and hash go in the card)")
+    p.add_argument("--decontamination", help="decontamination.json of the training set (the card cites it)")
     p.add_argument("--out", required=True, help="published directory")
 
 
 def main(args: argparse.Namespace) -> None:
     job = load_job(args.spec, {"stage", "labels"})
     publish(args.variant, variant_settings(job["stage"]), job["labels"], args.train, args.raw, args.st,
-            args.profile, args.prompt, args.out, job.version)
+            args.profile, args.prompt, args.out, job.version, args.decontamination)
