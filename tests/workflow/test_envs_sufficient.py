@@ -1,7 +1,8 @@
 """Each stage's conda env (envs/<stage>.yaml) is enough for its stage. Conda cannot be installed here, so:
 
 - a stage whose env has no torch runs its CLI on real data in a virtualenv built from that env file's pins alone
-  (the chain make_problems -> import_traces -> grade -> build_st -> extract_features -> report, each in its own env);
+  (the chain make_problems -> decontaminate -> import_traces -> grade -> build_st -> extract_features -> report, each
+  in its own env);
 - for the torch stages, every third-party module the stage's code imports (its import closure, followed through
   styledistill's own modules) belongs to a package the env pins or one those pins depend on.
 """
@@ -75,6 +76,12 @@ def test_the_stages_without_torch_run_in_their_own_envs(shared_data: Path, tmp_p
     run_in_env("make_problems", "--spec", spec("make_problems", {
         "source": "preset", "preset": "math500", "path": str(shared_data / "math500.jsonl"), "limit": 5}),
         "--out", str(tmp_path / "math500.parquet"))
+    clean = tmp_path / "clean.parquet"
+    run_in_env("decontaminate", "--spec", spec("decontaminate", {"ngram": 8, "fuzzy": 90.0}), "--problems",
+               str(problems), "--benchmark", f"math500={tmp_path / 'math500.parquet'}", "--out", str(clean),
+               "--matches", str(tmp_path / "decontamination.parquet"), "--summary", str(tmp_path / "dc.json"),
+               "--markdown", str(tmp_path / "dc.md"))
+    problems = clean
     run_in_env("import_traces", "--spec", spec("import_traces", {
         "source": "import", "format": "jsonl", "path": traces_file,
         "fields": {"id": "id", "question": "question", "reasoning": "thinking", "answer": "answer_text",

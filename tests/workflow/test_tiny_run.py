@@ -336,9 +336,9 @@ def test_a_decontamination_setting_resends_no_teacher_request(finished_run, tmp_
     workdir, config = finished_run
     overlay = _with(config, ("decontaminate",), {"ngram": 12, "fuzzy": None}, tmp_path)
     traces = "results/traces/smol/tiny_train/traces.parquet"
-    assert planned_jobs(workdir, "--configfile", overlay, traces) == {
+    assert planned_jobs(workdir, traces, "--configfile", overlay) == {
         "decontaminate": 1, "generate_traces": 2, "merge_traces": 1}
-    snakemake(workdir, "--cores", "2", "--configfile", overlay, traces)
+    snakemake(workdir, traces, "--cores", "2", "--configfile", overlay)
     for shard in range(2):
         log = (workdir / f"logs/generate_traces/smol/tiny_train/{shard}.log").read_text()
         assert re.search(r"\d+ request\(s\): \d+ cached, 0 to generate", log), log[-2000:]

@@ -15,10 +15,12 @@ from pydantic import field_validator
 from styledistill.rules import RULES
 from styledistill.settings import Field, Key, Settings
 
+MAX_MEM_MB, MAX_RUNTIME = 16_777_216, 525_600  # 16 TB, a year: more is a typo
+
 
 class RuleResources(Settings):
-    mem_mb: int = Field(ge=1)  # memory of one job (MB)
-    runtime: int = Field(ge=1)  # wall time of one job (minutes)
+    mem_mb: int = Field(ge=1, le=MAX_MEM_MB)  # memory of one job (MB)
+    runtime: int = Field(ge=1, le=MAX_RUNTIME)  # wall time of one job (minutes)
 
 
 # The defaults, per rule (rules.py): the small bookkeeping jobs ask for little, model jobs for a node's share.
@@ -29,8 +31,8 @@ DEFAULTS: dict[str, RuleResources] = {name: RuleResources(mem_mb=rule.mem_mb, ru
 class Overrides(Settings):
     """A rule's resources instead of its defaults (rules.py); null: the default."""
 
-    mem_mb: int | None = Field(None, ge=1, description="memory of one job (MB)")
-    runtime: int | None = Field(None, ge=1, description="wall time of one job (minutes)")
+    mem_mb: int | None = Field(None, ge=1, le=MAX_MEM_MB, description="memory of one job (MB)")
+    runtime: int | None = Field(None, ge=1, le=MAX_RUNTIME, description="wall time of one job (minutes)")
 
 
 class ResourcesEntry(Settings):

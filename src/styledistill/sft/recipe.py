@@ -33,10 +33,10 @@ class RecipeSettings(SystemPrompt):
     learning_rate: Float = Field(1.0e-5, gt=0, description="peak learning rate (AdamW)")
     epochs: Float = Field(3, gt=0, description="passes over the examples (fractions allowed); max_steps, when set, "
                           "wins")
-    per_device_batch_size: int = Field(1, ge=1, description="examples per forward pass per process")
-    gradient_accumulation_steps: int = Field(1, ge=1, description="forward passes per optimizer step")
-    max_length: int = Field(4096, ge=8, description="token limit per conversation: longer ones are cut at the end; "
-                            "an example whose prompt alone reaches it is dropped (and counted)")
+    per_device_batch_size: int = Field(1, ge=1, le=65_536, description="examples per forward pass per process")
+    gradient_accumulation_steps: int = Field(1, ge=1, le=65_536, description="forward passes per optimizer step")
+    max_length: int = Field(4096, ge=8, le=16_777_216, description="token limit per conversation: longer ones are cut "
+                            "at the end; an example whose prompt alone reaches it is dropped (and counted)")
     lr_scheduler: Annotated[Text, one_of(SCHEDULERS, "scheduler")] = Field(
         "cosine", description="Hugging Face scheduler name (cosine, linear, constant, ...)")
     warmup_ratio: Float = Field(0.03, ge=0, lt=1, description="fraction of the optimizer steps spent warming the "
@@ -44,7 +44,8 @@ class RecipeSettings(SystemPrompt):
     weight_decay: Float = Field(0.0, ge=0, description="AdamW weight decay")
     optimizer: Annotated[Text, one_of(OPTIMIZERS, "optimizer")] = Field(
         "adamw_torch", description="Hugging Face optimizer name (adamw_torch, adamw_torch_fused, adafactor, ...)")
-    seed: int = Field(42, ge=0, description="seed of the data order and dropout (the weights come from --model)")
+    seed: int = Field(42, ge=0, le=2**32 - 1, description="seed of the data order and dropout (the weights come from "
+                      "--model)")
     dtype: Literal["auto", "float32", "bfloat16"] = Field(
         "auto", description="compute dtype: float32, bfloat16 (fp32 master weights + bf16 autocast) or auto (bfloat16 "
         "on a GPU that supports it, float32 on CPU); the saved model keeps the input model's dtype")
@@ -79,8 +80,8 @@ class RecipeSettings(SystemPrompt):
                                                   "cut at max_length, or left out (counted either way)")
     chat_template: Text | None = Field(None, description="path of a Jinja chat template that replaces the "
                                        "student's own (as open-r1 recipes do); a rule input; null: the student's")
-    lora_rank: int | None = Field(None, ge=1, description="LoRA rank (peft): train low-rank adapters only, merged "
-                                  "into the saved model; null: full fine-tuning")
+    lora_rank: int | None = Field(None, ge=1, le=65_536, description="LoRA rank (peft): train low-rank adapters "
+                                  "only, merged into the saved model; null: full fine-tuning")
     lora_alpha: int = Field(16, ge=1, description="LoRA scaling alpha")
     lora_dropout: Float = Field(0.05, ge=0, lt=1, description="dropout on the LoRA path")
     lora_target_modules: Text | list[Text] = Field(
