@@ -113,7 +113,8 @@ def test_report_shows_scores_paper_and_style_transfer(shared_data: Path, tmp_pat
             "--plot", str(out / "scores.png"), "--lengths-plot", str(out / "lengths.png"),
             "--style-csv", str(out / "style.csv"), "--style-plot", str(out / "style.png"),
             "--audit", str(out / "audit.parquet"), "--audit-md", str(out / "audit.md"),
-            "--landing", str(out / "landing.rst"))
+            "--landing", str(out / "landing.rst"), "--training-csv", str(out / "training.csv"),
+            "--training-plot", str(out / "training.png"))
     table = (out / "scores.md").read_text()
     # the paper's columns always, an ablation of the study after them; a column not in the study says so
     assert "| family | benchmark | base | ST | ST-HC | ST-HC-W | ST-NT | SBS | ST-PS |" in table
@@ -124,7 +125,8 @@ def test_report_shows_scores_paper_and_style_transfer(shared_data: Path, tmp_pat
     style = pd.read_csv(out / "style.csv")
     assert style["variant"].tolist() == ["base", "ST", "ST-NT"]
     assert style.set_index("variant")["style_distance"]["ST"] < style.set_index("variant")["style_distance"]["base"]
-    for plot in ("scores.png", "lengths.png", "style.png"):
+    assert "## Training" in table and "(no student was fine-tuned)" in table  # only scores were given
+    for plot in ("scores.png", "lengths.png", "style.png", "training.png"):
         assert (out / plot).stat().st_size > 5000, plot
     landing = (out / "landing.rst").read_text()
     # the landing page's headline: our row and the paper's (rst-escaped), and the plot inline

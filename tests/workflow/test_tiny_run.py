@@ -63,6 +63,20 @@ def test_tiny_run_writes_scores_table_and_plot(finished_run):
     assert not wrong["target_correct"].any() and aligned[VARIANTS.index("ST-HC")]["target_correct"].all()
 
 
+def test_the_report_shows_how_every_student_trained(finished_run):
+    """train_log.json of every SFT job: a table of final figures and the curves, in the report."""
+    workdir, _ = finished_run
+    summary = workdir / "results" / "summary"
+    trained = pd.read_csv(summary / "training.csv")
+    assert len(trained) == 2 * len(VARIANTS) and set(trained["family"]) == {"tllama", "tqwen"}
+    assert (trained["steps"] > 0).all() and trained["final_loss"].notna().all()
+    log = json.loads((workdir / "results/sft/tllama/smol/tiny_train/ST/model/train_log.json").read_text())
+    row = trained[(trained["family"] == "tllama") & (trained["variant"] == "ST")].iloc[0]
+    assert row["final_loss"] == pytest.approx(log["metrics"]["final_loss"], rel=1e-5)
+    assert (summary / "training.png").stat().st_size > 10_000
+    assert "## Training" in (summary / "scores.md").read_text()
+
+
 def test_a_family_trains_in_two_deepspeed_processes_through_the_rule(finished_run):
     workdir, _ = finished_run
     for variant in VARIANTS:

@@ -8,6 +8,7 @@ rule report:
         audits=wiring.all_scores(STUDY, "audit"),
         styles=wiring.all_styles(STUDY),
         decontamination=wiring.study_decontamination(STUDY),
+        models=wiring.all_models(STUDY),
     output:
         csv=report(paths.SUMMARY["csv"], caption="../report/scores_csv.rst", category="Scores"),
         markdown=report(paths.SUMMARY["markdown"], caption="../report/scores_md.rst", category="Scores"),
@@ -22,6 +23,8 @@ rule report:
         audit=paths.SUMMARY["audit"],
         audit_md=report(paths.SUMMARY["audit_md"], caption="../report/grading_audit.rst", category="Grading"),
         landing=paths.SUMMARY["landing"],
+        training_csv=report(paths.SUMMARY["training_csv"], caption="../report/training_csv.rst", category="Training"),
+        training_plot=report(paths.SUMMARY["training_plot"], caption="../report/training_png.rst", category="Training"),
     log:
         "logs/report/report.log",
     benchmark:
@@ -39,4 +42,6 @@ rule report:
         " --styles {input.styles} --decontamination {input.decontamination}"
         " --csv {output.csv} --markdown {output.markdown} --plot {output.plot}"
         " --lengths-plot {output.lengths_plot} --style-csv {output.style_csv} --style-plot {output.style_plot}"
-        " --audit {output.audit} --audit-md {output.audit_md} --landing {output.landing} > {log} 2>&1"
+        " --audit {output.audit} --audit-md {output.audit_md} --landing {output.landing}"
+        " --models {input.models} --training-csv {output.training_csv} --training-plot {output.training_plot}"
+        " > {log} 2>&1"

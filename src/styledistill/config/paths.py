@@ -51,6 +51,7 @@ SUMMARY = {"csv": "results/summary/scores.csv", "markdown": "results/summary/sco
            "plot": "results/summary/scores.png", "audit": "results/summary/grading_audit.parquet",
            "audit_md": "results/summary/grading_audit.md", "style_csv": "results/summary/style_transfer.csv",
            "style_plot": "results/summary/style_transfer.png", "lengths_plot": "results/summary/lengths.png",
+           "training_csv": "results/summary/training.csv", "training_plot": "results/summary/training.png",
            "landing": "results/summary/landing.rst"}
 
 

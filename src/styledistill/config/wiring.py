@@ -178,6 +178,13 @@ def style_samples(checkpoints: Any) -> Any:
     return inputs
 
 
+def all_models(study: Study) -> list[str]:
+    """Every fine-tuned student of the study (its directory holds train_log.json)."""
+    s = study.study
+    return [paths.SFT_MODEL.format(family=f, teacher=t, dataset=d, variant=v)
+            for f, t, d, v in product(s.families, s.teachers, s.datasets, s.variants)]
+
+
 def all_styles(study: Study) -> list[str]:
     """Every evaluation's style summary: each student (base and tuned) against each teacher x dataset profile."""
     s = study.study

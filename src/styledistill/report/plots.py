@@ -40,7 +40,7 @@ def _variant_bars(scores: pd.DataFrame, variant_order: list[str], out: str | Pat
     axes[0][-1].legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), title="variant")
     fig.suptitle(title, fontsize="medium")
     fig.tight_layout()
-    _save(fig, out)
+    save(fig, out)
     plt.close(fig)
 
 
@@ -49,7 +49,8 @@ def plot_scores(scores: pd.DataFrame, variant_order: list[str], out: str | Path)
                   "Students before (base) and after SFT on each variant", (0, 100))
 
 
-def _save(fig: Any, out: str | Path) -> None:
+def save(fig: Any, out: str | Path) -> None:
+    """Write a figure atomically (PNG)."""
     tmp = Path(out).with_suffix(".tmp.png")
     fig.savefig(tmp, dpi=120)
     tmp.replace(out)
@@ -66,7 +67,7 @@ def plot_style(style: pd.DataFrame, variant_order: list[str], out: str | Path) -
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
     if style.empty:
         left.text(0.5, 0.5, "no student outputs were measured", ha="center", va="center")
-        _save(fig, out)
+        save(fig, out)
         plt.close(fig)
         return
     variants = ["base"] + [v for v in variant_order if v in set(style["variant"])]
@@ -99,7 +100,7 @@ def plot_style(style: pd.DataFrame, variant_order: list[str], out: str | Path) -
     right.set_title("Did the student copy the pivots?", fontsize="medium")
     right.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
-    _save(fig, out)
+    save(fig, out)
     plt.close(fig)
 
 

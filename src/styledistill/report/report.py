@@ -19,6 +19,8 @@ from styledistill.report.settings import ReportSettings
 RULE = "report"
 INTRO = ("pass@1 (%) ± standard error over problems; rows: student family × benchmark; "
          "columns: the base student, then the student fine-tuned on each variant.")
+TRAINING_INTRO = ("Each SFT job's first and final training loss, optimizer steps, tokens trained, wall time and "
+                  "throughput (train_log.json next to each model); the curves: results/summary/training.png.")
 STYLE_INTRO = ("Did the student copy the teacher's style, and did it get better? Each student's benchmark outputs "
                "measured like the teacher's traces (medians over outputs), against the teacher's ST profile (the "
                "reference row). *distance to ST*: median robust z-distance to the profile (0 = the teacher's "
@@ -38,6 +40,8 @@ class Outputs:
     style_plot: str
     lengths_plot: str
     landing: str
+    training_csv: str
+    training_plot: str
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class Inputs:
     audits: list[str]
     styles: list[str]
     decontamination: list[str] = field(default_factory=list)  # each training set's decontamination.json
+    models: list[str] = field(default_factory=list)  # each fine-tuned student's directory (train_log.json)
 
 
 def _study_keys(keys: dict) -> tuple[dict[str, str], dict[str, str | None]]:
@@ -53,7 +58,7 @@ def _study_keys(keys: dict) -> tuple[dict[str, str], dict[str, str | None]]:
 
 
 def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, version: int | None) -> None:
-    from styledistill.report import decontamination, paper
+    from styledistill.report import decontamination, paper, training
     from styledistill.report.grading import write_audit
     from styledistill.report.landing import landing_rst
     from styledistill.report.plots import plot_lengths, plot_scores, plot_style
@@ -85,6 +90,9 @@ def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, vers
     sections += ["## Style transfer", "", STYLE_INTRO, "", STYLE_COLUMNS_NOTE, "",
                  frame(style_view) if len(style_view) else "(no student outputs were measured)", ""]
     sections += decontamination.section(inputs.decontamination, [read_json(p) for p in inputs.decontamination])
+    trained, steps = training.summary(inputs.models), training.history(inputs.models)
+    sections += ["## Training", "", TRAINING_INTRO, "",
+                 frame(trained.round(4)) if len(trained) else "(no student was fine-tuned)", ""]
     with all_or_none(*astuple(out)):
         atomic_write_text(out.csv, scores.to_csv(index=False, float_format="%.4f"))
         atomic_write_text(out.markdown, "\n".join(sections))
@@ -92,6 +100,8 @@ def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, vers
         plot_lengths(scores, order, out.lengths_plot)
         atomic_write_text(out.style_csv, long_form(style).to_csv(index=False, float_format="%.4f"))
         plot_style(style, order, out.style_plot)
+        atomic_write_text(out.training_csv, trained.to_csv(index=False, float_format="%.6g"))
+        training.plot(steps, variants, out.training_plot)
         notes = [INTRO, LEGEND.replace("`", "")] + ([f"Paper rows: {paper.source()}"] if len(side) else [])
         atomic_write_text(out.landing, landing_rst(side if len(side) else layout, notes, Path(out.plot).read_bytes()))
         write_manifest(out.csv, RULE, version, rows=len(scores))
@@ -113,12 +123,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--audit", required=True, help="grading_audit.parquet to write (every evaluation's disagreements)")
     p.add_argument("--audit-md", required=True, help="grading_audit.md to write")
     p.add_argument("--landing", required=True, help="landing.rst to write (the headline table of the HTML report)")
+    p.add_argument("--models", nargs="*", default=[], help="fine-tuned model directories (their train_log.json)")
+    p.add_argument("--training-csv", required=True, help="training.csv to write (final figures of every SFT job)")
+    p.add_argument("--training-plot", required=True, help="training.png to write (curves of every SFT job)")
 
 
 def main(args: argparse.Namespace) -> None:
     job = load_job(args.spec, {"stage", "study"})
     settings = ReportSettings.from_spec(job["stage"], "--spec: stage")
-    inputs = Inputs(args.scores, args.audits, args.styles, args.decontamination)
+    inputs = Inputs(args.scores, args.audits, args.styles, args.decontamination, args.models)
     outputs = Outputs(args.csv, args.markdown, args.plot, args.audit, args.audit_md, args.style_csv,
-                      args.style_plot, args.lengths_plot, args.landing)
+                      args.style_plot, args.lengths_plot, args.landing, args.training_csv, args.training_plot)
     run(inputs, outputs, settings, job["study"], job.version)
