@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from styledistill.io import write_table
 from tests.cli import fixtures
@@ -114,7 +115,10 @@ def test_report_shows_scores_paper_and_style_transfer(shared_data: Path, tmp_pat
             "--style-csv", str(out / "style.csv"), "--style-plot", str(out / "style.png"),
             "--audit", str(out / "audit.parquet"), "--audit-md", str(out / "audit.md"),
             "--landing", str(out / "landing.rst"), "--training-csv", str(out / "training.csv"),
-            "--training-plot", str(out / "training.png"))
+            "--training-plot", str(out / "training.png"),
+            "--samples", *[str(tmp_path / f"{v}.samples.parquet") for v in ("base", "ST", "ST-NT")],
+            "--style-features", *[str(tmp_path / v / "features.parquet") for v in ("base", "ST", "ST-NT")],
+            "--samples-md", str(out / "samples.md"), "--samples-html", str(out / "samples.html"))
     table = (out / "scores.md").read_text()
     # the paper's columns always, an ablation of the study after them; a column not in the study says so
     assert "| family | benchmark | base | ST | ST-HC | ST-HC-W | ST-NT | SBS | ST-PS |" in table
@@ -126,6 +130,13 @@ def test_report_shows_scores_paper_and_style_transfer(shared_data: Path, tmp_pat
     assert style["variant"].tolist() == ["base", "ST", "ST-NT"]
     assert style.set_index("variant")["style_distance"]["ST"] < style.set_index("variant")["style_distance"]["base"]
     assert "## Training" in table and "(no student was fine-tuned)" in table  # only scores were given
+    # side by side: the same problem, the base student's output first, the tuned ones after, pivots marked
+    page = (out / "samples.md").read_text()
+    first = page.split("\n## ")[1]
+    assert first.index("**base**") < first.index("**ST**") < first.index("**ST-NT**")
+    assert "<sup>R</sup>" in page or "<sup>V</sup>" in page
+    html = (out / "samples.html").read_text()
+    assert html.count("<mark class=") >= 3 and "data-who='base'" in html
     for plot in ("scores.png", "lengths.png", "style.png", "training.png"):
         assert (out / plot).stat().st_size > 5000, plot
     landing = (out / "landing.rst").read_text()
@@ -133,3 +144,22 @@ def test_report_shows_scores_paper_and_style_transfer(shared_data: Path, tmp_pat
     assert ".. list-table::" in landing and "data:image/png;base64," in landing
     assert "30\\.0 ± 1\\.5" in landing and "paper \\(llama3\\.2\\-3b\\)" in landing
     assert "| f | t | d | ST | b | q1 | 5 | -5 | right | -5 | wrong |" in (out / "audit.md").read_text()
+
+
+def test_the_samples_page_shows_a_pivot_and_a_student_beside_the_base_in_a_browser(shared_data, tmp_path):
+    """headless Chromium: a highlighted pivot is on screen, and a tuned student's output sits in the same row as the
+    base student's for the same problem."""
+    from tests.report_browser import find_chromium, open_in_browser
+
+    if find_chromium() is None:
+        pytest.skip("chromium is not installed (make browser, or scripts/install-chromium.sh)")
+    test_report_shows_scores_paper_and_style_transfer(shared_data, tmp_path)
+    probe = ("document.body.insertAdjacentText('beforeend', ' MARKS=' + Array.from(document.querySelectorAll("
+             "'.card mark'))"
+             ".filter(m => m.getBoundingClientRect().height > 0 && getComputedStyle(m).backgroundColor !== "
+             "'rgba(0, 0, 0, 0)').length + ' BESIDE=' + Array.from(document.querySelectorAll('.grid')).some(g => "
+             "g.querySelector(\"[data-who='base']\") && g.querySelector(\"[data-who='ST']\")))")
+    seen = open_in_browser(tmp_path / "summary" / "samples.html", tmp_path / "samples.png", script=probe)
+    assert seen.errors == []
+    marks = int(seen.text.split("MARKS=")[1].split()[0])
+    assert marks > 0 and "BESIDE=true" in seen.text

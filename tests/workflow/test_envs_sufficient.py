@@ -117,7 +117,8 @@ def test_the_stages_without_torch_run_in_their_own_envs(shared_data: Path, tmp_p
                "--style-csv", str(summary / "style.csv"), "--style-plot", str(summary / "style.png"),
                "--audit", str(summary / "grading_audit.parquet"), "--audit-md", str(summary / "grading_audit.md"),
                "--landing", str(summary / "landing.rst"), "--training-csv", str(summary / "training.csv"),
-               "--training-plot", str(summary / "training.png"))
+               "--training-plot", str(summary / "training.png"), "--samples-md", str(summary / "samples.md"),
+               "--samples-html", str(summary / "samples.html"))
     assert "## Style transfer" in (summary / "scores.md").read_text()
 
 

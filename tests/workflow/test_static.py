@@ -18,14 +18,14 @@ def test_lint_is_clean(workdir):
 def test_dry_run_plans_the_whole_study(workdir):
     counts = planned_jobs(workdir)
     n_variants = len(default_config()["study"]["variants"])
-    # Selecting each variant's problems waits for the alignment checkpoint: a dry run of a fresh study lists the jobs
-    # around it (train_sft, evaluate_sft, publish_variant) with the checkpoint as their input.
+    # Selecting each variant's problems and training on them wait for the alignment checkpoint: a dry run of a fresh
+    # study lists the jobs around them (evaluate_sft, publish_variant) with the checkpoint as their input.
     assert counts == {
         "all": 1, "prepare_model": 1, "make_problems": 2, "decontaminate": 1, "generate_traces": 1, "merge_traces": 1,
         "grade": 1,
         "build_st": 1,
         "extract_features": 1, "make_variant": n_variants, "align_variants": 1,
-        "publish_variant": n_variants, "compare_variants": 1, "train_sft": n_variants,
+        "publish_variant": n_variants, "compare_variants": 1,
         "evaluate_base": 1, "evaluate_sft": n_variants, "measure_student_style": 1 + n_variants, "report": 1,
     }
 

@@ -77,6 +77,16 @@ def test_the_report_shows_how_every_student_trained(finished_run):
     assert "## Training" in (summary / "scores.md").read_text()
 
 
+def test_the_report_shows_what_the_students_and_the_variants_wrote(finished_run):
+    workdir, _ = finished_run
+    page = (workdir / "results" / "summary" / "samples.md").read_text()
+    student = next(part for part in page.split("\n## ")[1:] if part.startswith("tiny_test: "))
+    assert student.index("### tllama") < student.index("**base**") < student.index("**ST**")
+    examples = next(part for part in page.split("\n## ")[1:] if part.startswith("smol/tiny_train: "))
+    assert "**teacher (ST source)**" in examples and all(f"**{v}**" in examples for v in VARIANTS)
+    assert "data-who='base'" in (workdir / "results" / "summary" / "samples.html").read_text()
+
+
 def test_a_family_trains_in_two_deepspeed_processes_through_the_rule(finished_run):
     workdir, _ = finished_run
     for variant in VARIANTS:

@@ -8,7 +8,13 @@ rule report:
         audits=wiring.all_scores(STUDY, "audit"),
         styles=wiring.all_styles(STUDY),
         decontamination=wiring.study_decontamination(STUDY),
-        models=wiring.all_models(STUDY),
+        models=wiring.all_aligned(STUDY, checkpoints, paths.SFT_MODEL),
+        samples=wiring.all_scores(STUDY, "samples"),
+        style_features=wiring.all_styles(STUDY, "features"),
+        st=wiring.all_sources(STUDY, paths.ST),
+        teacher_features=wiring.all_sources(STUDY, paths.FEATURES["features"]),
+        profiles=wiring.all_sources(STUDY, paths.FEATURES["profile"]),
+        examples=wiring.all_aligned(STUDY, checkpoints, paths.VARIANT_TRAIN),
     output:
         csv=report(paths.SUMMARY["csv"], caption="../report/scores_csv.rst", category="Scores"),
         markdown=report(paths.SUMMARY["markdown"], caption="../report/scores_md.rst", category="Scores"),
@@ -25,6 +31,8 @@ rule report:
         landing=paths.SUMMARY["landing"],
         training_csv=report(paths.SUMMARY["training_csv"], caption="../report/training_csv.rst", category="Training"),
         training_plot=report(paths.SUMMARY["training_plot"], caption="../report/training_png.rst", category="Training"),
+        samples_md=paths.SUMMARY["samples_md"],
+        samples_html=report(paths.SUMMARY["samples_html"], caption="../report/samples.rst", category="Samples"),
     log:
         "logs/report/report.log",
     benchmark:
@@ -44,4 +52,7 @@ rule report:
         " --lengths-plot {output.lengths_plot} --style-csv {output.style_csv} --style-plot {output.style_plot}"
         " --audit {output.audit} --audit-md {output.audit_md} --landing {output.landing}"
         " --models {input.models} --training-csv {output.training_csv} --training-plot {output.training_plot}"
+        " --samples {input.samples} --style-features {input.style_features} --st {input.st}"
+        " --teacher-features {input.teacher_features} --profiles {input.profiles} --examples {input.examples}"
+        " --samples-md {output.samples_md} --samples-html {output.samples_html}"
         " > {log} 2>&1"

@@ -52,6 +52,7 @@ SUMMARY = {"csv": "results/summary/scores.csv", "markdown": "results/summary/sco
            "audit_md": "results/summary/grading_audit.md", "style_csv": "results/summary/style_transfer.csv",
            "style_plot": "results/summary/style_transfer.png", "lengths_plot": "results/summary/lengths.png",
            "training_csv": "results/summary/training.csv", "training_plot": "results/summary/training.png",
+           "samples_md": "results/summary/samples.md", "samples_html": "results/summary/samples.html",
            "landing": "results/summary/landing.rst"}
 
 

@@ -178,18 +178,30 @@ def style_samples(checkpoints: Any) -> Any:
     return inputs
 
 
-def all_models(study: Study) -> list[str]:
-    """Every fine-tuned student of the study (its directory holds train_log.json)."""
+def all_aligned(study: Study, checkpoints: Any, pattern: str) -> Any:
+    """An input function: `pattern` for every family x teacher x dataset x variant of the study (fine-tuned models,
+    training sets), evaluated once every align checkpoint is done (see once_aligned)."""
     s = study.study
-    return [paths.SFT_MODEL.format(family=f, teacher=t, dataset=d, variant=v)
-            for f, t, d, v in product(s.families, s.teachers, s.datasets, s.variants)]
+
+    def inputs(wildcards: Any) -> list[str]:
+        for teacher, dataset in product(s.teachers, s.datasets):
+            checkpoints.align_variants.get(teacher=teacher, dataset=dataset)
+        return sorted({pattern.format(family=f, teacher=t, dataset=d, variant=v)
+                       for f, t, d, v in product(s.families, s.teachers, s.datasets, s.variants)})
+    return inputs
 
 
-def all_styles(study: Study) -> list[str]:
-    """Every evaluation's style summary: each student (base and tuned) against each teacher x dataset profile."""
+def all_styles(study: Study, output: str = "summary") -> list[str]:
+    """Every evaluation's style `output` (summary or features): each student (base and tuned) against each teacher x
+    dataset profile."""
     s = study.study
-    return [paths.STUDENT_STYLE["summary"].format(family=f, teacher=t, dataset=d, variant=v, benchmark=b)
+    return [paths.STUDENT_STYLE[output].format(family=f, teacher=t, dataset=d, variant=v, benchmark=b)
             for f, t, d, v, b in product(s.families, s.teachers, s.datasets, ["base", *s.variants], s.benchmarks)]
+
+
+def all_sources(study: Study, pattern: str) -> list[str]:
+    """`pattern` for every teacher x dataset of the study (its ST set, features, profile)."""
+    return [pattern.format(teacher=t, dataset=d) for t, d in product(study.study.teachers, study.study.datasets)]
 
 
 def study_comparisons(study: Study) -> list[str]:

@@ -19,6 +19,7 @@ from styledistill.report.settings import ReportSettings
 RULE = "report"
 INTRO = ("pass@1 (%) ± standard error over problems; rows: student family × benchmark; "
          "columns: the base student, then the student fine-tuned on each variant.")
+SAMPLES_TITLE = "What the models wrote: students side by side, and the training examples of each variant"
 TRAINING_INTRO = ("Each SFT job's first and final training loss, optimizer steps, tokens trained, wall time and "
                   "throughput (train_log.json next to each model); the curves: results/summary/training.png.")
 STYLE_INTRO = ("Did the student copy the teacher's style, and did it get better? Each student's benchmark outputs "
@@ -42,6 +43,8 @@ class Outputs:
     landing: str
     training_csv: str
     training_plot: str
+    samples_md: str
+    samples_html: str
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,12 @@ class Inputs:
     styles: list[str]
     decontamination: list[str] = field(default_factory=list)  # each training set's decontamination.json
     models: list[str] = field(default_factory=list)  # each fine-tuned student's directory (train_log.json)
+    samples: list[str] = field(default_factory=list)  # each evaluation's samples.parquet, in the order of scores
+    style_features: list[str] = field(default_factory=list)  # each measured student's features.parquet
+    st: list[str] = field(default_factory=list)  # per teacher x dataset: its ST set, features and profile
+    teacher_features: list[str] = field(default_factory=list)
+    profiles: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)  # every variant's train.parquet
 
 
 def _study_keys(keys: dict) -> tuple[dict[str, str], dict[str, str | None]]:
@@ -58,7 +67,7 @@ def _study_keys(keys: dict) -> tuple[dict[str, str], dict[str, str | None]]:
 
 
 def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, version: int | None) -> None:
-    from styledistill.report import decontamination, paper, training
+    from styledistill.report import decontamination, paper, samples, training
     from styledistill.report.grading import write_audit
     from styledistill.report.landing import landing_rst
     from styledistill.report.plots import plot_lengths, plot_scores, plot_style
@@ -102,6 +111,12 @@ def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, vers
         plot_style(style, order, out.style_plot)
         atomic_write_text(out.training_csv, trained.to_csv(index=False, float_format="%.6g"))
         training.plot(steps, variants, out.training_plot)
+        shown = samples.student_blocks(samples.evaluations(inputs.samples, inputs.style_features, inputs.scores,
+                                                           order), settings.sample_problems, settings.sample_seed)
+        shown += samples.training_sets(inputs.st, inputs.teacher_features, inputs.profiles, inputs.examples, order,
+                                       settings.sample_problems, settings.sample_seed)
+        atomic_write_text(out.samples_md, samples.markdown(SAMPLES_TITLE, shown))
+        atomic_write_text(out.samples_html, samples.page(SAMPLES_TITLE, shown))
         notes = [INTRO, LEGEND.replace("`", "")] + ([f"Paper rows: {paper.source()}"] if len(side) else [])
         atomic_write_text(out.landing, landing_rst(side if len(side) else layout, notes, Path(out.plot).read_bytes()))
         write_manifest(out.csv, RULE, version, rows=len(scores))
@@ -126,12 +141,22 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--models", nargs="*", default=[], help="fine-tuned model directories (their train_log.json)")
     p.add_argument("--training-csv", required=True, help="training.csv to write (final figures of every SFT job)")
     p.add_argument("--training-plot", required=True, help="training.png to write (curves of every SFT job)")
+    p.add_argument("--samples", nargs="*", default=[], help="each evaluation's samples.parquet (order of --scores)")
+    p.add_argument("--style-features", nargs="*", default=[], help="each measured student's features.parquet")
+    p.add_argument("--st", nargs="*", default=[], help="each teacher x dataset's st.parquet")
+    p.add_argument("--teacher-features", nargs="*", default=[], help="their features.parquet, in the order of --st")
+    p.add_argument("--profiles", nargs="*", default=[], help="their style_profile.json, in the order of --st")
+    p.add_argument("--examples", nargs="*", default=[], help="every variant's train.parquet")
+    p.add_argument("--samples-md", required=True, help="samples.md to write (outputs side by side)")
+    p.add_argument("--samples-html", required=True, help="samples.html to write (the same, for a browser)")
 
 
 def main(args: argparse.Namespace) -> None:
     job = load_job(args.spec, {"stage", "study"})
     settings = ReportSettings.from_spec(job["stage"], "--spec: stage")
-    inputs = Inputs(args.scores, args.audits, args.styles, args.decontamination, args.models)
+    inputs = Inputs(args.scores, args.audits, args.styles, args.decontamination, args.models, args.samples,
+                    args.style_features, args.st, args.teacher_features, args.profiles, args.examples)
     outputs = Outputs(args.csv, args.markdown, args.plot, args.audit, args.audit_md, args.style_csv,
-                      args.style_plot, args.lengths_plot, args.landing, args.training_csv, args.training_plot)
+                      args.style_plot, args.lengths_plot, args.landing, args.training_csv, args.training_plot,
+                      args.samples_md, args.samples_html)
     run(inputs, outputs, settings, job["study"], job.version)
