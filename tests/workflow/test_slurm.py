@@ -37,6 +37,9 @@ def _config(smollm2_dir: Path, broken: Path) -> dict:
     config["datasets"]["broken"] = {"source": "jsonl", "split": "test", "path": str(broken),
                                     "fields": {"id": "id", "question": "problem", "answer": "answer"}}
     config["benchmarks"]["broken"] = {"dataset": "broken", "n_samples": 1}
+    # training problems are checked against tiny_test only: a benchmark that cannot be read would hold every teacher
+    # back (nothing trains on data that was not checked), where this test wants its failure to stop its jobs alone
+    config["decontaminate"] = {"benchmarks": ["tiny_test"]}
     # this machine is the cluster's only node: every job asks for what it has (the defaults are a GPU node's)
     config["resources"] = {"rules": {rule: {"mem_mb": 2000, "runtime": 30} for rule in DEFAULTS}}
     return config
