@@ -13,14 +13,16 @@ class MatchSettings(Settings):
     ngram: int = Field(8, ge=3, le=50, description="a training problem that shares a word n-gram of this length with a "
                        "benchmark problem matches it (after normalisation: case, spacing, LaTeX spellings, number "
                        "formats, figures out; open-r1 and s1 use 8, lm-eval 13)")
-    fuzzy: Float | None = Field(90.0, gt=0, le=100, description="also match a pair whose normalised texts have a "
-                                "fuzzy ratio (rapidfuzz, 0-100) at least this high (null: n-grams only)")
+    fuzzy: Float | None = Field(90.0, gt=0, le=100, description="also match a pair with the same numbers whose "
+                                "normalised texts have a fuzzy ratio (rapidfuzz, 0-100) at least this high (a template "
+                                "sibling with other numbers is another problem); null: no fuzzy pass")
     boilerplate: int = Field(3, ge=2, le=10_000, description="a sentence or n-gram found in this many benchmark "
                              "problems is boilerplate (\"Express your answer as a common fraction.\"): it flags "
                              "nothing on its own")
     action: Literal["drop", "report"] = Field("drop", description="drop: matched problems are left out of the "
                                               "cleaned set; report: listed only")
-    dedup: bool = Field(True, description="drop a training problem whose normalised text an earlier one has")
+    dedup: bool = Field(True, description="also find training problems whose normalised text an earlier one has "
+                        "(dropped or listed, as `action` says)")
 
 
 class DecontaminationSettings(MatchSettings):
