@@ -85,7 +85,7 @@ class _OneOf:
 
     def _check(self, value: str) -> str:
         if value not in self.choices:
-            shown = ", ".join(self.choices) if len(self.choices) <= 12 else ", ".join(self.choices[:3]) + ", ..."
+            shown = ", ".join(self.choices) if len(self.choices) <= 16 else ", ".join(self.choices[:3]) + ", ..."
             raise ValueError(f"unknown {self.what} {value!r} (one of {shown})")
         return value
 

@@ -144,8 +144,9 @@ def test_paper_recipes_train_tiny_models_of_their_architecture(family: str, smol
     assert recipe["epochs"] == 5 and recipe["gpus"] == 8 and recipe["dtype"] == "bfloat16"
     assert recipe["base_model"].split("/")[0] in ("meta-llama", "mistralai", "Qwen")
     from styledistill.sft.train import training_arguments
+    from styledistill.tracking import Reporting
 
-    args = training_arguments(recipe, tmp_path / "args", __import__("torch").bfloat16)
+    args = training_arguments(recipe, tmp_path / "args", __import__("torch").bfloat16, Reporting())
     assert args.activation_checkpointing and args.num_train_epochs == 5 and args.deepspeed == recipe["deepspeed"]
     # the same recipe, on CPU in one process and a few short steps
     overrides = {"gpus": 0, "max_steps": 2, "max_length": 256, "gradient_accumulation_steps": 1}

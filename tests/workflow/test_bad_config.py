@@ -232,6 +232,9 @@ CASES: list[tuple[str, Mutate, str]] = [
      "config: decontaminate.fuzzy: Input should be less than or equal to 100"),
     ("decontamination fuzzy threshold of 0", _set("decontaminate.fuzzy", 0),
      "config: decontaminate.fuzzy: Input should be greater than 0"),
+    ("an unknown experiment tracker", _set("tracking.report_to", ["tensorbored"]),
+     "config: tracking.report_to.0: unknown tracker 'tensorbored' (one of azure_ml, clearml, codecarbon, "
+     "comet_ml, dagshub,"),
     ("report decimals out of range", _set("report", {"decimals": 9}),
      "config: report.decimals: Input should be less than or equal to 4, got 9"),
     ("recipe value out of range", _file("recipes/bad.yaml", "warmup_ratio: 1.5\n", "families.smollm2.recipe"),

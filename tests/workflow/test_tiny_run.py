@@ -239,6 +239,13 @@ def test_a_benchmark_sample_count_reruns_only_its_evaluations_and_the_report(fin
         "all": 1}
 
 
+def test_experiment_trackers_rerun_nothing(finished_run, tmp_path):
+    """Trackers reach the jobs through the environment: what is trained does not change, so nothing reruns."""
+    workdir, config = finished_run
+    overlay = _with(config, ("tracking",), {"report_to": ["tensorboard", "mlflow"]}, tmp_path)
+    assert planned_jobs(workdir, "--configfile", overlay) == {}
+
+
 def test_a_report_setting_reruns_only_the_report(finished_run, tmp_path):
     workdir, config = finished_run
     overlay = _with(config, ("report",), {"variant_order": list(reversed(VARIANTS))}, tmp_path)

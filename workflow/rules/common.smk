@@ -2,6 +2,7 @@
 # the job specs (config/specs.py) and the input functions (config/wiring.py), all built from the typed STUDY.
 
 import re
+import shlex
 
 from styledistill.config import paths, specs, wiring
 
@@ -9,7 +10,12 @@ from styledistill.config import paths, specs, wiring
 # `--rerun-triggers mtime input code software-env` moves it without rerunning.
 WORK = paths.Work(STUDY.workflow.work)
 
-shell.prefix(f'set -euo pipefail; export PYTHONPATH="{_SRC}${{{{PYTHONPATH:+:$PYTHONPATH}}}}"; ')  # formatted twice
+# The experiment trackers reach the jobs through the environment: changing them reruns nothing (styledistill.tracking).
+_TRACKING = shlex.quote(STUDY.tracking.environment()).replace("{", "{{").replace("}", "}}")
+shell.prefix(  # formatted twice
+    f'set -euo pipefail; export PYTHONPATH="{_SRC}${{{{PYTHONPATH:+:$PYTHONPATH}}}}"; '
+    f"export STYLEDISTILL_TRACKING={_TRACKING}; "
+)
 
 
 def _alternatives(keys):

@@ -32,6 +32,7 @@ from styledistill.problems.sources import SOURCES as PROBLEM_SOURCES
 from styledistill.settings import KEY_PATTERN, Settings, literal_of, pick
 from styledistill.sft.recipe import Recipe
 from styledistill.traces.import_settings import TraceImport
+from styledistill.tracking import TrackingSettings
 from styledistill.variants.settings import KIND_SETTINGS, VariantSettings
 
 
@@ -73,7 +74,8 @@ REGISTRIES: dict[str, Registry] = {
     "benchmarks": Registry("Benchmarks every student answers.", {"": BenchmarkEntry}),
 }
 BLOCKS = {"decontaminate": DecontaminationSettings, "build_st": BuildStEntry, "features": FeaturesEntry,
-          "build_variants": AlignEntry, "grade": GradeEntry, "report": ReportEntry, "resources": ResourcesEntry}
+          "build_variants": AlignEntry, "grade": GradeEntry, "report": ReportEntry, "resources": ResourcesEntry,
+          "tracking": TrackingSettings}
 REQUIRED = ("study", *(name for name, registry in REGISTRIES.items() if registry.required))
 
 
@@ -97,6 +99,7 @@ class Study:
     grade: GradeEntry
     report: ReportEntry
     resources: ResourcesEntry
+    tracking: TrackingSettings
     recipes: dict[str, Recipe] = field(default_factory=dict)  # each family's recipe, resolved
 
     def is_api(self, model: str) -> bool:

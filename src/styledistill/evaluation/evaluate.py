@@ -17,8 +17,10 @@ from styledistill.grading.settings import GradeSettings
 from styledistill.io import all_or_none, write_json, write_table
 from styledistill.problems.table import read_problems
 from styledistill.prompting import student_messages
+from styledistill.tracking import check_installed, evaluation_run_name, from_environment, log_evaluation
 
 RULE = "evaluate"  # evaluate_base and evaluate_sft run the same code
+TRACKED_SAMPLES = 20  # rows of the sample table an experiment tracker gets
 
 
 def evaluate(problems_path: str, out: str, scores_path: str, audit_path: str, settings: EvalSettings,
@@ -57,13 +59,17 @@ def evaluate(problems_path: str, out: str, scores_path: str, audit_path: str, se
     ])
     samples = audit.add_grades(samples, graded, grading.grader)
     summary = audit.counts(graded)
+    scores = {**labels, **score(samples, tuple(settings.pass_k)), "requested": len(chats) * settings.n_samples,
+              "failed": len(chats) * settings.n_samples - len(completions),
+              "grading": {"grader": grading.grader, **summary}}
     with all_or_none(out, scores_path, audit_path):
         write_table(samples, out, "eval_sample", RULE, version, **summary)
         write_table(audit.audit(samples, texts, "gold"), audit_path, "grade_audit", RULE, version)
-        write_json(scores_path, {**labels, **score(samples, tuple(settings.pass_k)),
-                                 "requested": len(chats) * settings.n_samples,
-                                 "failed": len(chats) * settings.n_samples - len(completions),
-                                 "grading": {"grader": grading.grader, **summary}})
+        write_json(scores_path, scores)
+    tracking = from_environment()
+    if tracking.report_to:
+        shown = samples[["problem_id", "sample", "answer_text", "gold", "correct"]].head(TRACKED_SAMPLES)
+        log_evaluation(tracking, evaluation_run_name(labels), scores, shown)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -78,6 +84,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> None:
     job = load_job(args.spec, GENERATION_PARTS | {"labels", "grading"})
+    check_installed(from_environment())
     settings = EvalSettings.from_spec(job["stage"], "--spec: stage")
     grading = GradeSettings.from_spec(job["grading"], "--spec: grading")
     student = generator(args, job)

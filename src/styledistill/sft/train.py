@@ -27,6 +27,7 @@ from styledistill.sft import attention
 from styledistill.sft.data import IGNORE_INDEX, PackingCollator, PaddingCollator
 from styledistill.sft.recipe import Recipe, deepspeed_config, launch_processes, zero_stage
 from styledistill.sft.world import world
+from styledistill.tracking import Reporting
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +132,8 @@ def _deepspeed_config(recipe: Recipe) -> dict[str, Any] | None:
     return config
 
 
-def training_arguments(recipe: Recipe, work_dir: Path, compute_dtype: torch.dtype) -> TrainingArguments:
+def training_arguments(recipe: Recipe, work_dir: Path, compute_dtype: torch.dtype,
+                       reporting: Reporting) -> TrainingArguments:
     cpu = not torch.cuda.is_available()
     return TrainingArguments(
         output_dir=str(work_dir / "checkpoints"),
@@ -155,7 +157,8 @@ def training_arguments(recipe: Recipe, work_dir: Path, compute_dtype: torch.dtyp
         logging_steps=recipe["logging_steps"],
         logging_first_step=True,
         include_num_input_tokens_seen="non_padding",
-        report_to=[],
+        report_to=list(reporting.report_to),
+        run_name=reporting.run_name,
         disable_tqdm=False,
         dataloader_num_workers=0,
         remove_unused_columns=False,
@@ -243,7 +246,7 @@ def _save(trainer: Trainer, recipe: Recipe, save_dir: Path, saved_dtype: torch.d
 
 
 def train(recipe: Recipe, features: list[dict[str, list[int]]], tokenizer: Any, model_dir: Path, work_dir: Path,
-          save_dir: Path, threads: int, run_fingerprint: str) -> RunResult:
+          save_dir: Path, threads: int, run_fingerprint: str, reporting: Reporting) -> RunResult:
     """Train (resuming when possible) and save model + tokenizer into `save_dir` (all ranks must call this)."""
     torch.set_num_threads(max(1, threads))
     ds_config = _deepspeed_config(recipe)
@@ -253,7 +256,7 @@ def train(recipe: Recipe, features: list[dict[str, list[int]]], tokenizer: Any, 
         log.warning("the recipe asks for %d process(es), this run has %d: was it launched by hand?",
                     launch_processes(recipe), world_size)
     compute_dtype = _compute_dtype(recipe)
-    args = training_arguments(recipe, work_dir, compute_dtype)
+    args = training_arguments(recipe, work_dir, compute_dtype, reporting)
     if ds_config and zero_stage(ds_config) == 3 and args.use_cpu:
         import deepspeed
 

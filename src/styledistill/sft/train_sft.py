@@ -30,6 +30,7 @@ from styledistill.io import (
     write_manifest,
 )
 from styledistill.sft.recipe import Recipe, chat_template, resolve
+from styledistill.tracking import Reporting, check_installed, from_environment, training_reporting
 
 RULE = "train_sft"
 
@@ -68,7 +69,7 @@ def _staging(out: Path, rank: int, world_size: int) -> Path:
 
 
 def run(recipe: Recipe, recipe_file: str, examples: Path, model_dir: Path, out: Path, work_dir: Path, threads: int,
-        version: int | None) -> None:
+        version: int | None, reporting: Reporting) -> None:
     """Train the student in `model_dir` on `examples` with `recipe`; publish it at `out`."""
     started = time.perf_counter()
     # Everything checkable without torch is checked first: bad input fails in about a second.
@@ -101,7 +102,7 @@ def run(recipe: Recipe, recipe_file: str, examples: Path, model_dir: Path, out: 
     staging = _staging(out, rank, world_size)
     try:
         result = train(recipe, features, tokenizer, model_dir, work_dir, staging, threads,
-                       fingerprint(recipe, examples_sha, identity, version, world_size))
+                       fingerprint(recipe, examples_sha, identity, version, world_size), reporting)
         if rank != 0:
             return
         metrics = {**result.metrics, "wall_seconds": round(time.perf_counter() - started, 2)}
@@ -138,5 +139,8 @@ def main(args: argparse.Namespace) -> None:
     die_with_launcher()
     set_threads(max(1, args.threads // world()[1]))  # --threads is the job's: shared by its processes
     recipe = resolve(args.recipe, job["stage"])
+    tracking = from_environment()
+    check_installed(tracking)
+    reporting = training_reporting(tracking, args.out)  # out: results/sft/<family>/<teacher>/<dataset>/<variant>/model
     run(recipe, str(args.recipe), Path(args.examples), Path(args.model), Path(args.out), Path(args.work_dir),
-        args.threads, job.version)
+        args.threads, job.version, reporting)
