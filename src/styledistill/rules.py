@@ -45,7 +45,7 @@ RULES: dict[str, Rule] = {
     "evaluate_base": Rule(5, "evaluation.evaluate", 32_000, 720),
     "evaluate_sft": Rule(5, "evaluation.evaluate", 32_000, 720),
     "measure_student_style": Rule(3, "features.measure_student_style", 8_000, 60),
-    "report": Rule(5, "report.report", 8_000, 60),
+    "report": Rule(6, "report.report", 8_000, 60),
 }
 
 

@@ -107,7 +107,8 @@ def test_report_shows_scores_paper_and_style_transfer(shared_data: Path, tmp_pat
         styles.append(str(tmp_path / variant / "style.json"))
     pairs = [_scores(tmp_path, v, x) for v, x in [("base", 10.0), ("ST", 30.0), ("ST-NT", 20.0)]]
     out = tmp_path / "summary"
-    spec = job({"variant_order": ["ST", "ST-NT", "ST-PS"]},
+    contrasts = [{"a": "ST", "b": "base", "claim": "better"}, {"a": "ST-NT", "b": "ST", "claim": "equivalent"}]
+    spec = job({"variant_order": ["ST", "ST-NT", "ST-PS"], "contrasts": contrasts},
                study={"families": {"f": "llama3.2-3b"}, "benchmarks": {"b": "math500"}})
     run_cli("report", "--spec", spec, "--scores", *[s for s, _ in pairs], "--audits", *[a for _, a in pairs],
             "--styles", *styles, "--csv", str(out / "scores.csv"), "--markdown", str(out / "scores.md"),
@@ -118,8 +119,20 @@ def test_report_shows_scores_paper_and_style_transfer(shared_data: Path, tmp_pat
             "--training-plot", str(out / "training.png"),
             "--samples", *[str(tmp_path / f"{v}.samples.parquet") for v in ("base", "ST", "ST-NT")],
             "--style-features", *[str(tmp_path / v / "features.parquet") for v in ("base", "ST", "ST-NT")],
-            "--samples-md", str(out / "samples.md"), "--samples-html", str(out / "samples.html"))
+            "--samples-md", str(out / "samples.md"), "--samples-html", str(out / "samples.html"),
+            "--comparisons-csv", str(out / "comparisons.csv"), "--comparisons-md", str(out / "comparisons.md"),
+            "--claims", str(out / "claims.rst"))
     table = (out / "scores.md").read_text()
+    # the three students answered alike (the same R1 outputs): no difference, and equivalence within ±3 points
+    compared = pd.read_csv(out / "comparisons.csv").set_index("contrast")
+    assert compared.loc["ST − base", "difference"] == 0 and compared.loc["ST − base", "p"] == 1
+    assert compared["verdict"].tolist() == ["equivalent within ±3"] * 2
+    assert "| f | b | ST − base | > | +0.0 [+0.0, +0.0] | 1/1 |" in (out / "comparisons.md").read_text()
+    # the claims the landing page opens with: ST > base, with the paper's +32.0 beside ours
+    claims = (out / "claims.rst").read_text()
+    assert "* - ST \\> base\n     - f\n     - b\n" in claims and "- \\+32\\.0" in claims
+    # strict scores: every output here ends in a stated answer ("boxed"), so strict equals lenient
+    assert "## Strict scores" in table
     # the paper's columns always, an ablation of the study after them; a column not in the study says so
     assert "| family | benchmark | base | ST | ST-HC | ST-HC-W | ST-NT | SBS | ST-PS |" in table
     assert "| f | b | 10.0 ± 1.5 | 30.0 ± 1.5 | n/s | n/s | 20.0 ± 1.5 | n/s | n/s |" in table

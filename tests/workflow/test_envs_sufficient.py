@@ -118,8 +118,11 @@ def test_the_stages_without_torch_run_in_their_own_envs(shared_data: Path, tmp_p
                "--audit", str(summary / "grading_audit.parquet"), "--audit-md", str(summary / "grading_audit.md"),
                "--landing", str(summary / "landing.rst"), "--training-csv", str(summary / "training.csv"),
                "--training-plot", str(summary / "training.png"), "--samples-md", str(summary / "samples.md"),
-               "--samples-html", str(summary / "samples.html"))
+               "--samples-html", str(summary / "samples.html"), "--samples", str(tmp_path / "samples.parquet"),
+               "--comparisons-csv", str(summary / "comparisons.csv"),
+               "--comparisons-md", str(summary / "comparisons.md"), "--claims", str(summary / "claims.rst"))
     assert "## Style transfer" in (summary / "scores.md").read_text()
+    assert "## Strict scores" in (summary / "scores.md").read_text()  # scipy and statsmodels are in the env
 
 
 # What each torch stage runs: its own packages, whose lazy imports (inside functions) it may call. Outside them only

@@ -33,6 +33,13 @@ rule report:
         training_plot=report(paths.SUMMARY["training_plot"], caption="../report/training_png.rst", category="Training"),
         samples_md=paths.SUMMARY["samples_md"],
         samples_html=report(paths.SUMMARY["samples_html"], caption="../report/samples.rst", category="Samples"),
+        comparisons_csv=report(
+            paths.SUMMARY["comparisons_csv"], caption="../report/comparisons_csv.rst", category="Comparisons"
+        ),
+        comparisons_md=report(
+            paths.SUMMARY["comparisons_md"], caption="../report/comparisons_md.rst", category="Comparisons"
+        ),
+        claims=paths.SUMMARY["claims"],
     log:
         "logs/report/report.log",
     benchmark:
@@ -55,4 +62,5 @@ rule report:
         " --samples {input.samples} --style-features {input.style_features} --st {input.st}"
         " --teacher-features {input.teacher_features} --profiles {input.profiles} --examples {input.examples}"
         " --samples-md {output.samples_md} --samples-html {output.samples_html}"
+        " --comparisons-csv {output.comparisons_csv} --comparisons-md {output.comparisons_md} --claims {output.claims}"
         " > {log} 2>&1"

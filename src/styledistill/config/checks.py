@@ -11,6 +11,7 @@ from styledistill.generation.settings import GenerationConfig
 from styledistill.io import read_yaml
 from styledistill.problems.sources import SOURCES as PROBLEM_SOURCES
 from styledistill.prompting import load_prompt
+from styledistill.report.settings import BASE
 from styledistill.sft.recipe import Recipe, chat_template, deepspeed_config, load_recipe, merge
 from styledistill.traces.settings import PROMPT_FIELDS
 from styledistill.variants.kinds import KINDS
@@ -18,7 +19,7 @@ from styledistill.variants.kinds import KINDS
 if TYPE_CHECKING:
     from styledistill.config.study import Study
 
-RESERVED_VARIANTS = frozenset({"base"})  # the untuned student's column
+RESERVED_VARIANTS = frozenset({BASE})  # the untuned student's column
 MAX_JOBS = 20_000  # a study larger than this is almost surely a mistake (and would take minutes to plan)
 
 
@@ -103,6 +104,26 @@ def references(study: Study) -> None:
         if key not in study.study.variants:
             raise UserError(f"config: report.variant_order: {key!r} is not a variant of the study (study.variants: "
                             f"{', '.join(study.study.variants)})")
+    _report_comparisons(study)
+
+
+def _report_comparisons(study: Study) -> None:
+    trained = [BASE, *study.study.variants]
+    for i, contrast in enumerate(study.report.contrasts or []):
+        for side in ("a", "b"):
+            key = getattr(contrast, side)
+            if key not in trained:
+                raise UserError(f"config: report.contrasts.{i}.{side}: {key!r} is not a variant of the study (base or "
+                                f"study.variants: {', '.join(study.study.variants)})")
+        if contrast.a == contrast.b:
+            raise UserError(f"config: report.contrasts.{i}: compares {contrast.a!r} with itself")
+    for name, members in study.report.suites.items():
+        if name in study.study.benchmarks:
+            raise UserError(f"config: report.suites.{name}: the name of a benchmark; name the suite otherwise")
+        for key in members:
+            if key not in study.study.benchmarks:
+                raise UserError(f"config: report.suites.{name}: {key!r} is not a benchmark of the study "
+                                f"(study.benchmarks: {', '.join(study.study.benchmarks)})")
 
 
 def _inputs_acyclic(study: Study) -> None:

@@ -53,7 +53,8 @@ SUMMARY = {"csv": "results/summary/scores.csv", "markdown": "results/summary/sco
            "style_plot": "results/summary/style_transfer.png", "lengths_plot": "results/summary/lengths.png",
            "training_csv": "results/summary/training.csv", "training_plot": "results/summary/training.png",
            "samples_md": "results/summary/samples.md", "samples_html": "results/summary/samples.html",
-           "landing": "results/summary/landing.rst"}
+           "landing": "results/summary/landing.rst", "comparisons_csv": "results/summary/comparisons.csv",
+           "comparisons_md": "results/summary/comparisons.md", "claims": "results/summary/claims.rst"}
 
 
 @dataclass(frozen=True)

@@ -104,11 +104,11 @@ def _sections(full: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
     while todo:
         path, node = todo.pop(0)
         refs = []
-        if "$ref" in node:
-            refs.append((path, _section(node["$ref"])))
-        for option in node.get("anyOf", []):
+        for option in [node, *node.get("anyOf", [])]:
             if "$ref" in option:
                 refs.append((path, _section(option["$ref"])))
+            if "$ref" in option.get("items", {}):  # a list of sections: report.contrasts[]
+                refs.append((f"{path}[]", _section(option["items"]["$ref"])))
         values = node.get("additionalProperties")
         if isinstance(values, dict):
             if "$ref" in values:

@@ -18,6 +18,7 @@ from styledistill.generation.settings import GenerationConfig
 from styledistill.grading.settings import GradeSettings
 from styledistill.models.sources import SOURCES as MODEL_SOURCES
 from styledistill.problems.sources import SOURCES as PROBLEM_SOURCES
+from styledistill.report.settings import ABLATION_CLAIM, BASE, PAPER_CONTRASTS, Contrast
 from styledistill.rules import version
 from styledistill.settings import only_keys
 from styledistill.traces.settings import TraceJob, TraceSettings
@@ -151,12 +152,29 @@ def compare_variants() -> str:
     return spec_json("compare_variants")
 
 
+def contrasts(study: Study) -> list[Contrast]:
+    """The study's comparisons: report.contrasts, or the paper's for the variants it trains and each ablation − its
+    input (null input: the ST set, i.e. the study's variant of kind st)."""
+    if study.report.contrasts is not None:
+        return study.report.contrasts
+    trained = {BASE, *study.study.variants}
+    chosen = [Contrast(a=a, b=b, claim=claim) for a, b, claim in PAPER_CONTRASTS if {a, b} <= trained]
+    st = [v for v in study.study.variants if study.variants[v].kind == "st"]
+    for name in study.study.variants:
+        variant = study.variants[name]
+        source = variant.input or (st[0] if st else None)
+        if KINDS[variant.kind].ablation and source in trained:
+            chosen.append(Contrast(a=name, b=source, claim=ABLATION_CLAIM))
+    return chosen
+
+
 def report(study: Study) -> str:
-    """The report's settings, and what matches the study to the paper's table: each family's recipe name and each
-    benchmark's preset."""
+    """The report's settings (contrasts resolved for the study), and what matches the study to the paper's table:
+    each family's recipe name and each benchmark's preset."""
     order = study.report.variant_order or study.study.variants
     benchmarks = {b: getattr(study.datasets[study.benchmarks[b].dataset], "preset", None)
                   for b in study.study.benchmarks}
     families = {f: Path(study.families[f].recipe).stem for f in study.study.families}
-    return spec_json("report", stage=study.report.model_copy(update={"variant_order": order}).to_spec(),
+    return spec_json("report", stage=study.report.model_copy(update={"variant_order": order,
+                                                                             "contrasts": contrasts(study)}).to_spec(),
                      study={"families": families, "benchmarks": benchmarks})

@@ -22,6 +22,14 @@ INTRO = ("pass@1 (%) ± standard error over problems; rows: student family × be
 SAMPLES_TITLE = "What the models wrote: students side by side, and the training examples of each variant"
 TRAINING_INTRO = ("Each SFT job's first and final training loss, optimizer steps, tokens trained, wall time and "
                   "throughput (train_log.json next to each model); the curves: results/summary/training.png.")
+STRICT_INTRO = ("Strict pass@1 (%) ± standard error: a truncated output is wrong, and so is an answer found only by a "
+                "fallback (the last number or expression of the output); after the dot, the share of outputs with no "
+                "answer the grader could extract. Leniency flatters the variants whose students run to the token cap.")
+TRAINED_ON_INTRO = ("What each tuned cell trained on: examples kept, target (assistant) tokens of one epoch, and "
+                    "examples dropped for length (train_log.json).")
+CLAIMS_NOTE = ("Δ: points of pass@1, ours from results/summary/comparisons.csv (paired hierarchical bootstrap, "
+               "adjusted tests; ≈ is tested at ±{margin} points), the paper's from its table (n/r: it reports no such "
+               "pair); seeds: training seeds of each side.")
 STYLE_INTRO = ("Did the student copy the teacher's style, and did it get better? Each student's benchmark outputs "
                "measured like the teacher's traces (medians over outputs), against the teacher's ST profile (the "
                "reference row). *distance to ST*: median robust z-distance to the profile (0 = the teacher's "
@@ -45,6 +53,9 @@ class Outputs:
     training_plot: str
     samples_md: str
     samples_html: str
+    comparisons_csv: str
+    comparisons_md: str
+    claims: str
 
 
 @dataclass(frozen=True)
@@ -68,11 +79,14 @@ def _study_keys(keys: dict) -> tuple[dict[str, str], dict[str, str | None]]:
 
 def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, version: int | None) -> None:
     from styledistill.report import decontamination, paper, samples, training
+    from styledistill.report.claims import claims
+    from styledistill.report.comparisons import comparisons, comparisons_markdown
     from styledistill.report.grading import write_audit
     from styledistill.report.landing import landing_rst
     from styledistill.report.plots import plot_lengths, plot_scores, plot_style
+    from styledistill.report.strict import STRICT, strict_scores, with_strict
     from styledistill.report.style_transfer import STYLE_COLUMNS_NOTE, long_form, style_frame, style_table
-    from styledistill.report.tables import LEGEND, paper_layout, scores_frame, variant_columns
+    from styledistill.report.tables import ID_COLUMNS, LEGEND, paper_layout, scores_frame, variant_columns
 
     if len(inputs.audits) != len(inputs.scores):
         raise UserError(f"report: {len(inputs.scores)} scores files but {len(inputs.audits)} audit tables")
@@ -81,13 +95,27 @@ def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, vers
     if missing:
         raise UserError(f"{inputs.scores[0]}: scores lack {sorted(missing)}")
     order = settings.variant_order or []
-    layout = paper_layout(scores, order, settings.decimals)
-    style = style_frame([read_json(path) for path in inputs.styles])
     families, benchmarks = _study_keys(keys)
     paper_scores = paper.load()
+    evaluated = samples.evaluations(inputs.samples, inputs.style_features, inputs.scores, order)
+    for evaluation in evaluated:
+        evaluation["samples"] = with_strict(evaluation["samples"])
+    if evaluated:
+        scores = scores.merge(strict_scores(evaluated), on=ID_COLUMNS, how="left")
+    layout = paper_layout(scores, order, settings.decimals)
+    compared = comparisons(evaluated, settings, STRICT if settings.comparison_score == "strict" else "correct")
+    style = style_frame([read_json(path) for path in inputs.styles])
     variants = variant_columns(order)
     side = paper.beside(layout, paper_scores, families, benchmarks, variants)
     sections = ["# Scores", "", INTRO, "", frame(layout), LEGEND, ""]
+    if "pass@1_strict" in scores:
+        strict = paper_layout(scores, order, settings.decimals, "pass@1_strict", "no_answer_share")
+        sections += ["## Strict scores", "", STRICT_INTRO, "", frame(strict), ""]
+    trained, steps = training.summary(inputs.models), training.history(inputs.models)
+    if len(trained):
+        sections += ["## What each cell trained on", "", TRAINED_ON_INTRO, "",
+                     frame(training.trained_on(trained, order)), ""]
+    claimed = claims(compared, paper_scores, families, benchmarks, settings.decimals)
     if len(side):
         sections += ["## Beside the paper", "", f"Source: {paper.source()}", "", frame(side)]
     else:
@@ -99,7 +127,6 @@ def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, vers
     sections += ["## Style transfer", "", STYLE_INTRO, "", STYLE_COLUMNS_NOTE, "",
                  frame(style_view) if len(style_view) else "(no student outputs were measured)", ""]
     sections += decontamination.section(inputs.decontamination, [read_json(p) for p in inputs.decontamination])
-    trained, steps = training.summary(inputs.models), training.history(inputs.models)
     sections += ["## Training", "", TRAINING_INTRO, "",
                  frame(trained.round(4)) if len(trained) else "(no student was fine-tuned)", ""]
     with all_or_none(*astuple(out)):
@@ -111,8 +138,11 @@ def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, vers
         plot_style(style, order, out.style_plot)
         atomic_write_text(out.training_csv, trained.to_csv(index=False, float_format="%.6g"))
         training.plot(steps, variants, out.training_plot)
-        shown = samples.student_blocks(samples.evaluations(inputs.samples, inputs.style_features, inputs.scores,
-                                                           order), settings.sample_problems, settings.sample_seed)
+        atomic_write_text(out.comparisons_csv, compared.to_csv(index=False, float_format="%.6g"))
+        atomic_write_text(out.comparisons_md, comparisons_markdown(compared, settings))
+        margin = f"{settings.equivalence_margin:g}"
+        atomic_write_text(out.claims, landing_rst(claimed, [CLAIMS_NOTE.format(margin=margin)]))
+        shown = samples.student_blocks(evaluated, settings.sample_problems, settings.sample_seed)
         shown += samples.training_sets(inputs.st, inputs.teacher_features, inputs.profiles, inputs.examples, order,
                                        settings.sample_problems, settings.sample_seed)
         atomic_write_text(out.samples_md, samples.markdown(SAMPLES_TITLE, shown))
@@ -149,6 +179,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--examples", nargs="*", default=[], help="every variant's train.parquet")
     p.add_argument("--samples-md", required=True, help="samples.md to write (outputs side by side)")
     p.add_argument("--samples-html", required=True, help="samples.html to write (the same, for a browser)")
+    p.add_argument("--comparisons-csv", required=True, help="comparisons.csv to write (every contrast, its tests)")
+    p.add_argument("--comparisons-md", required=True, help="comparisons.md to write (the same, to read)")
+    p.add_argument("--claims", required=True, help="claims.rst to write (the paper's claims, our verdicts)")
 
 
 def main(args: argparse.Namespace) -> None:
@@ -158,5 +191,5 @@ def main(args: argparse.Namespace) -> None:
                     args.style_features, args.st, args.teacher_features, args.profiles, args.examples)
     outputs = Outputs(args.csv, args.markdown, args.plot, args.audit, args.audit_md, args.style_csv,
                       args.style_plot, args.lengths_plot, args.landing, args.training_csv, args.training_plot,
-                      args.samples_md, args.samples_html)
+                      args.samples_md, args.samples_html, args.comparisons_csv, args.comparisons_md, args.claims)
     run(inputs, outputs, settings, job["study"], job.version)

@@ -29,17 +29,21 @@ def variant_columns(variant_order: list[str]) -> list[str]:
     return PAPER_VARIANTS + [v for v in variant_order if v not in PAPER_VARIANTS]
 
 
-def _cell(mean: float, stderr: float, failed: int, decimals: int) -> str:
+def _cell(mean: float, stderr: float, failed: int, decimals: int, share: float | None = None) -> str:
     if pd.isna(mean):
         return f"failed ({failed} failed, none answered)"
-    return f"{mean:.{decimals}f} ± {stderr:.{decimals}f}" + (f" ({failed} failed)" if failed else "")
+    text = f"{mean:.{decimals}f} ± {stderr:.{decimals}f}" + (f" ({failed} failed)" if failed else "")
+    return text if share is None or pd.isna(share) else f"{text} · {share:.0f}% none"
 
 
-def paper_layout(scores: pd.DataFrame, variant_order: list[str], decimals: int) -> pd.DataFrame:
-    """One row per family × benchmark (× teacher/dataset when several), one column per variant: 'mean ± stderr'."""
+def paper_layout(scores: pd.DataFrame, variant_order: list[str], decimals: int, metric: str = "pass@1",
+                 share: str | None = None) -> pd.DataFrame:
+    """One row per family × benchmark (× teacher/dataset when several), one column per variant: 'mean ± stderr'
+    of `metric` (and, when given, the `share` column in % after it)."""
     failed = scores["failed"].fillna(0).astype(int) if "failed" in scores else pd.Series(0, index=scores.index)
-    cell = scores.assign(cell=[_cell(m, s, k, decimals) for m, s, k in zip(scores["pass@1"], scores["pass@1_stderr"],
-                                                                          failed)])
+    shares = scores[share] if share else [None] * len(scores)
+    cell = scores.assign(cell=[_cell(m, s, k, decimals, h) for m, s, k, h in
+                               zip(scores[metric], scores[f"{metric}_stderr"], failed, shares)])
     # The base model has no teacher/dataset; repeat its cell on every teacher/dataset row of its family.
     base = cell[cell["variant"] == "base"][["family", "benchmark", "cell"]].rename(columns={"cell": "base"})
     tuned = cell[cell["variant"] != "base"]

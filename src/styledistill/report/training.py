@@ -13,8 +13,8 @@ from styledistill.io import read_json
 LABELS = ("family", "teacher", "dataset", "variant")  # results/sft/<family>/<teacher>/<dataset>/<variant>/model
 CURVES = (("loss", "training loss"), ("learning_rate", "learning rate"), ("grad_norm", "gradient norm"),
           ("train_tokens_per_second", "tokens / s"))
-SUMMARY = ["family", "teacher", "dataset", "variant", "first_loss", "final_loss", "steps", "tokens_trained",
-           "wall_seconds", "tokens_per_s", "world_size"]
+SUMMARY = ["family", "teacher", "dataset", "variant", "examples", "dropped", "cut", "target_tokens", "first_loss",
+           "final_loss", "steps", "tokens_trained", "wall_seconds", "tokens_per_s", "world_size"]
 
 
 def _labels(model_dir: str) -> dict[str, str]:
@@ -35,12 +35,35 @@ def summary(model_dirs: list[str]) -> pd.DataFrame:
     """One row per job: first and final loss, optimizer steps, tokens trained, wall time, throughput."""
     rows = []
     for model_dir in model_dirs:
-        metrics: dict[str, Any] = read_json(Path(model_dir) / "train_log.json", "training log")["metrics"]
-        rows.append({**_labels(model_dir), "first_loss": metrics.get("first_loss"),
+        log = read_json(Path(model_dir) / "train_log.json", "training log")
+        metrics: dict[str, Any] = log["metrics"]
+        data: dict[str, Any] = log.get("data", {})
+        rows.append({**_labels(model_dir), "examples": data.get("examples_kept"),
+                     "dropped": (data.get("dropped_prompt_too_long") or 0) + (data.get("dropped_too_long") or 0),
+                     "cut": data.get("truncated"), "target_tokens": data.get("label_tokens_per_epoch"),
+                     "first_loss": metrics.get("first_loss"),
                      "final_loss": metrics.get("final_loss"), "steps": metrics.get("global_step"),
                      "tokens_trained": metrics.get("tokens_trained"), "wall_seconds": metrics.get("wall_seconds"),
                      "tokens_per_s": metrics.get("tokens_per_s"), "world_size": metrics.get("world_size")})
     return pd.DataFrame(rows, columns=SUMMARY)
+
+
+def trained_on(trained: pd.DataFrame, variant_order: list[str]) -> pd.DataFrame:
+    """What each cell of the scores table trained on: rows as the scores table's, a column per variant with its
+    examples, the target (assistant) tokens of one epoch, and the examples dropped for length."""
+    if trained.empty:
+        return pd.DataFrame()
+    cell = trained.assign(cell=[f"{e} ex · {t:,} tok" + (f" · {d} dropped" if d else "")
+                                for e, t, d in zip(trained["examples"].fillna(0).astype(int),
+                                                   trained["target_tokens"].fillna(0).astype(int),
+                                                   trained["dropped"].fillna(0).astype(int))])
+    wide = cell.pivot_table(index=["family", "teacher", "dataset"], columns="variant", values="cell",
+                            aggfunc="first").reset_index()
+    ids = ["family"] if wide[["teacher", "dataset"]].drop_duplicates().shape[0] == 1 else ["family", "teacher",
+                                                                                            "dataset"]
+    columns = [v for v in variant_order if v in wide] + [v for v in wide.columns if v not in variant_order
+                                                         and v not in ("family", "teacher", "dataset")]
+    return wide[ids + columns].fillna("")
 
 
 def plot(steps: pd.DataFrame, variant_order: list[str], out: str | Path) -> None:

@@ -40,6 +40,7 @@ class Kind:
     uses_profile: bool = False  # the ST style profile (style brief, style check, lexicon, stages)
     uses_reference: bool = False  # the ST set
     has_traces: bool = True  # its examples have reasoning (another variant can be built from it)
+    ablation: bool = False  # its input's traces with one part of the style taken out (the report compares the two)
 
     def placeholders(self, settings: VariantSettings) -> tuple[frozenset[str], frozenset[str]]:
         """(required, allowed) placeholders of the prompt, for these settings."""
@@ -56,7 +57,8 @@ KINDS: dict[str, Kind] = {literal_of(kind.settings, "kind"): kind for kind in (
     Kind(SyntheticWrongVariant, rewrite.synthetic_wrong, generated=True, required=QUESTION | {"kept", "answer"},
          allowed=QUESTION | TRACE | {"answer"}),
     Kind(StepByStepVariant, generate.step_by_step, generated=True, required=QUESTION, allowed=QUESTION | GOLD),
-    Kind(PivotStrippedVariant, ablations.pivot_stripped, uses_profile=True),
-    Kind(StageShuffledVariant, ablations.stage_shuffled, uses_profile=True),
-    Kind(LengthMatchedVariant, ablations.length_matched, uses_profile=True, uses_reference=True),
+    Kind(PivotStrippedVariant, ablations.pivot_stripped, uses_profile=True, ablation=True),
+    Kind(StageShuffledVariant, ablations.stage_shuffled, uses_profile=True, ablation=True),
+    Kind(LengthMatchedVariant, ablations.length_matched, uses_profile=True, uses_reference=True,
+         ablation=True),
 )}
