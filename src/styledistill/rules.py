@@ -33,7 +33,7 @@ RULES: dict[str, Rule] = {
     "import_traces": Rule(1, "traces.import_traces", 8_000, 60),
     "grade": Rule(3, "grading.grade", 8_000, 60),
     "build_st": Rule(1, "st.build_st", 4_000, 30),
-    "extract_features": Rule(3, "features.extract_features", 8_000, 120),
+    "extract_features": Rule(4, "features.extract_features", 8_000, 120),
     "discover_pivots": Rule(3, "features.discover_pivots", 8_000, 120),
     "make_variant": Rule(7, "variants.make_variant", 32_000, 720),
     "align_variants": Rule(7, "variants.align_variants", 4_000, 30),
@@ -41,10 +41,11 @@ RULES: dict[str, Rule] = {
     "publish_variant": Rule(8, "variants.publish_variant", 4_000, 30),
     "compare_variants": Rule(1, "variants.compare_variants", 4_000, 30),
     "train_sft": Rule(3, "sft.train_sft", 128_000, 1440),
-    # one rule in two forms (the base student's model, a fine-tuned one): the same code, a version each
+    # one rule in two forms (the base student, a fine-tuned one): the same code, a version each
     "evaluate_base": Rule(5, "evaluation.evaluate", 32_000, 720),
     "evaluate_sft": Rule(5, "evaluation.evaluate", 32_000, 720),
-    "measure_student_style": Rule(3, "features.measure_student_style", 8_000, 60),
+    "measure_student_style": Rule(4, "features.measure_student_style", 8_000, 60),
+    "measure_base_style": Rule(4, "features.measure_student_style", 8_000, 60),
     "report": Rule(6, "report.report", 8_000, 60),
 }
 

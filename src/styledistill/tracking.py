@@ -76,10 +76,11 @@ def run_name(output: str | Path, depth: int) -> str:
 
 
 def training_reporting(settings: TrackingSettings, model_out: str | Path) -> Reporting:
-    """A training job's trackers, run name (<family>/<teacher>/<dataset>/<variant>, from its output path) and group
-    (<family>/<teacher>/<dataset>: the variants trained side by side), the group set as the trackers read it."""
-    name = run_name(model_out, 4)
-    group = name.rsplit("/", 1)[0]
+    """A training job's trackers, run name (<family>/<teacher>/<dataset>/<variant>/seed-<n>, from its output path
+    results/sft/.../model) and group (<family>/<teacher>/<dataset>: the variants and seeds trained side by side), the
+    group set as the trackers read it."""
+    name = run_name(model_out, 5)
+    group = "/".join(name.split("/")[:3])
     if settings.report_to:
         os.environ.setdefault("WANDB_RUN_GROUP", group)
         tags = json.loads(os.environ.get("MLFLOW_TAGS", "{}"))
@@ -89,8 +90,9 @@ def training_reporting(settings: TrackingSettings, model_out: str | Path) -> Rep
 
 def evaluation_run_name(labels: dict[str, Any]) -> str:
     """An evaluation's name in the trackers: its training run's name, then the benchmark (base: family/base/bench)."""
-    keys = ("family", "teacher", "dataset", "variant", "benchmark")
-    return "/".join(str(labels[k]) for k in keys if labels.get(k))
+    parts = [str(labels[k]) for k in ("family", "teacher", "dataset", "variant") if labels.get(k)]
+    seed = [f"seed-{labels['seed']}"] if labels.get("seed") is not None else []
+    return "/".join([*parts, *seed, str(labels["benchmark"])])
 
 
 def _tensorboard(name: str, scores: dict[str, Any], samples: Any) -> None:

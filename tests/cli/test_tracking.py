@@ -86,18 +86,21 @@ def test_run_names_and_group_come_from_the_wildcards(monkeypatch):
     monkeypatch.delenv("WANDB_RUN_GROUP", raising=False)
     monkeypatch.setenv("MLFLOW_TAGS", json.dumps({"lab": "x"}))
     settings = TrackingSettings(report_to=["wandb", "mlflow"])
-    reporting = training_reporting(settings, "results/sft/smollm2/embedded/math/ST-HC/model")
-    assert reporting == Reporting(("wandb", "mlflow"), "smollm2/embedded/math/ST-HC")
+    reporting = training_reporting(settings, "results/sft/smollm2/embedded/math/ST-HC/seed-1/model")
+    assert reporting == Reporting(("wandb", "mlflow"), "smollm2/embedded/math/ST-HC/seed-1")
     assert os.environ["WANDB_RUN_GROUP"] == "smollm2/embedded/math"
     assert json.loads(os.environ["MLFLOW_TAGS"]) == {"group": "smollm2/embedded/math", "lab": "x"}
-    labels = {"family": "smollm2", "benchmark": "gsm8k", "variant": "ST", "teacher": "embedded", "dataset": "math"}
-    assert evaluation_run_name(labels) == "smollm2/embedded/math/ST/gsm8k"
-    assert evaluation_run_name({**labels, "variant": "base", "teacher": "", "dataset": ""}) == "smollm2/base/gsm8k"
+    labels = {"family": "smollm2", "benchmark": "gsm8k", "variant": "ST", "teacher": "embedded", "dataset": "math",
+              "seed": 0}
+    assert evaluation_run_name(labels) == "smollm2/embedded/math/ST/seed-0/gsm8k"
+    base = {"family": "smollm2", "benchmark": "gsm8k", "variant": "base", "teacher": "", "dataset": ""}
+    assert evaluation_run_name(base) == "smollm2/base/gsm8k"
 
 
 def test_no_tracker_sets_no_tracker_environment(monkeypatch):
     monkeypatch.delenv("WANDB_RUN_GROUP", raising=False)
-    assert training_reporting(TrackingSettings(), "results/sft/f/t/d/ST/model") == Reporting((), "f/t/d/ST")
+    reporting = training_reporting(TrackingSettings(), "results/sft/f/t/d/ST/seed-0/model")
+    assert reporting == Reporting((), "f/t/d/ST/seed-0")
     assert "WANDB_RUN_GROUP" not in os.environ
 
 
@@ -106,23 +109,23 @@ def test_a_training_and_an_evaluation_report_to_a_local_mlflow_store(tiny_llama_
     store = {"MLFLOW_TRACKING_URI": f"file://{tmp_path / 'mlruns'}", "MLFLOW_ALLOW_FILE_STORE": "true"}
     for key, value in store.items():
         monkeypatch.setenv(key, value)
-    out = tmp_path / "results" / "sft" / "tllama" / "embedded" / "math" / "ST-HC" / "model"
+    out = tmp_path / "results" / "sft" / "tllama" / "embedded" / "math" / "ST-HC" / "seed-0" / "model"
     argv = [sys.executable, "-m", "styledistill.cli.train_sft", *_argv({"max_steps": 2}, examples, tiny_llama_dir,
                                                                        tmp_path)]
     argv[argv.index("--out") + 1] = str(out)
     env = {**os.environ, ENV: json.dumps({"report_to": ["mlflow"]})}
     result = subprocess.run(argv, cwd=REPO, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
-    log_evaluation(TrackingSettings(report_to=["mlflow"]), "tllama/embedded/math/ST-HC/gsm8k",
+    log_evaluation(TrackingSettings(report_to=["mlflow"]), "tllama/embedded/math/ST-HC/seed-0/gsm8k",
                    {"pass@1": 25.0, "n_problems": 4}, pd.DataFrame({"problem_id": ["p1"], "correct": [False]}))
 
     import mlflow
 
     runs = mlflow.search_runs(search_all_experiments=True).set_index("tags.mlflow.runName")
-    training = runs.loc["tllama/embedded/math/ST-HC"]
+    training = runs.loc["tllama/embedded/math/ST-HC/seed-0"]
     assert training["tags.group"] == "tllama/embedded/math"
     history = mlflow.MlflowClient().get_metric_history(training["run_id"], "loss")
     log = json.loads((out / "train_log.json").read_text())
     assert [m.value for m in sorted(history, key=lambda m: m.step)] == pytest.approx(_losses(log), rel=1e-5)
-    assert runs.loc["tllama/embedded/math/ST-HC/gsm8k", "metrics.pass_at_1"] == 25.0
+    assert runs.loc["tllama/embedded/math/ST-HC/seed-0/gsm8k", "metrics.pass_at_1"] == 25.0
     assert list((tmp_path / "mlruns").rglob("samples.json"))

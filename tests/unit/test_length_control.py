@@ -47,3 +47,35 @@ def test_coverage_by_length_deciles():
     assert list(table["decile"]) == list(range(1, 11))
     assert (table["n_correct"] + table["n_incorrect"]).sum() == 600
     assert table["share_correct"].between(0, 1).all()
+
+
+def _confounded(problems: int = 150, samples: int = 4, within: float = 0.0, seed: int = 1) -> pd.DataFrame:
+    """Hard problems get longer-winded traces with more pivots and more wrong answers; within a problem, pivots do
+    nothing for correctness unless `within` says so."""
+    rng = np.random.default_rng(seed)
+    difficulty = np.repeat(rng.normal(0.0, 1.5, problems), samples)
+    pivots = 1.0 * difficulty + rng.normal(0.0, 1.0, problems * samples)
+    log_length = 7.0 + rng.normal(0.0, 0.3, problems * samples)
+    logit = -1.5 * difficulty + within * (pivots - difficulty)
+    correct = rng.random(problems * samples) < 1 / (1 + np.exp(-logit))
+    return pd.DataFrame({"problem_id": np.repeat([f"p{i}" for i in range(problems)], samples),
+                         "correct": correct, "reasoning_tokens": np.round(np.expm1(log_length)).astype(int),
+                         "pivot_types": pivots, "has_min_types": pivots > 0})
+
+
+def test_problem_fixed_effects_see_through_a_difficulty_confound():
+    """Between problems, more pivots go with more errors (both follow difficulty): a plain logistic fit calls
+    pivots predictive; within problems (fixed effects, used when problems have several samples) they are not. A real
+    within-problem effect is still found."""
+    confounded = _confounded()
+    plain = length_control.adjusted(confounded.drop(columns="problem_id"), "pivot_types")
+    assert plain["p_adj"] < 1e-6 and plain["odds_ratio_adj"] < 1 and plain["fit"] == "logit"
+    within = length_control.adjusted(confounded, "pivot_types")
+    assert within["fit"].startswith("problem fixed effects") and within["p_adj"] > 0.05
+    real = length_control.adjusted(_confounded(within=1.0), "pivot_types")
+    assert real["p_adj"] < 0.001 and real["odds_ratio_adj"] > 1.5
+
+
+def test_one_sample_per_problem_keeps_the_plain_fit():
+    features = _planted().assign(problem_id=[f"p{i}" for i in range(600)])
+    assert length_control.adjusted(features, "planted")["fit"] == "logit"

@@ -92,9 +92,9 @@ def test_the_tiny_study_runs_on_slurm_recovers_from_kill_9_and_a_failed_job_does
     assert not (workdir / "results" / "problems" / "broken" / "problems.parquet").exists()
     # everything that does not need the broken benchmark ran, as SLURM jobs
     for path in ("results/eval/tllama/base/tiny_test/scores.json",
-                 "results/eval/tllama/smol/tiny_train/ST/tiny_test/scores.json",
-                 "results/eval/tllama/smol/tiny_train/ST-NT/tiny_test/scores.json",
-                 "results/style/tllama/smol/tiny_train/ST/tiny_test/style.json",
+                 "results/eval/tllama/smol/tiny_train/ST/seed-0/tiny_test/scores.json",
+                 "results/eval/tllama/smol/tiny_train/ST-NT/seed-0/tiny_test/scores.json",
+                 "results/style/tllama/smol/tiny_train/ST/seed-0/tiny_test/style.json",
                  "results/variants/smol/tiny_train/comparison.md"):
         assert (workdir / path).exists(), path
     assert not (workdir / "results" / "summary" / "scores.md").exists()  # the report needs every benchmark

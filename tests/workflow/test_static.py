@@ -26,7 +26,8 @@ def test_dry_run_plans_the_whole_study(workdir):
         "build_st": 1,
         "extract_features": 1, "make_variant": n_variants, "align_variants": 1,
         "publish_variant": n_variants, "compare_variants": 1,
-        "evaluate_base": 1, "evaluate_sft": n_variants, "measure_student_style": 1 + n_variants, "report": 1,
+        "evaluate_base": 1, "evaluate_sft": n_variants, "measure_student_style": n_variants,
+        "measure_base_style": 1, "report": 1,
     }
 
 
@@ -140,7 +141,8 @@ def test_the_paper_config_validates_and_dry_runs(workdir):
     families, variants, benchmarks = 3, 8, 3
     assert counts["evaluate_base"] == families * benchmarks
     assert counts["evaluate_sft"] == families * variants * benchmarks
-    assert counts["measure_student_style"] == families * (1 + variants) * benchmarks
+    assert counts["measure_student_style"] == families * variants * benchmarks
+    assert counts["measure_base_style"] == families * benchmarks
     assert counts["generate_traces"] == 4 and counts["make_variant"] == variants and counts["prepare_model"] == 3
     printed = snakemake(workdir, "-n", "--configfile", "experiments/paper.yaml").stdout
     assert "gpu=1" in printed and "api=1" in printed  # vLLM evaluation on a GPU; the API jobs take the api resource

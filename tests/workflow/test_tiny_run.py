@@ -23,7 +23,7 @@ from tests.workflow.conftest import (
     snakemake,
     write_config,
 )
-from tests.workflow.tiny import VARIANTS, tiny_config
+from tests.workflow.tiny import PER_FAMILY, SEED_VARIANTS, VARIANTS, tiny_config, trained
 
 pytestmark = pytest.mark.slow
 
@@ -50,10 +50,11 @@ def test_tiny_run_writes_scores_table_and_plot(finished_run):
     headline = table.split("\n## ")[0]  # the scores table, before the paper's and the style-transfer sections
     cells = [c.strip() for line in headline.splitlines() if line.startswith(("| tllama ", "| tqwen "))
              for c in line.strip("| ").split(" | ")[2:]]
-    assert len(cells) == 2 * (1 + len(VARIANTS)) and all(re.fullmatch(r"\d+\.\d ± \d+\.\d", c) for c in cells), cells
+    assert len(cells) == 2 * (1 + len(VARIANTS)), cells
+    assert all(re.fullmatch(r"\d+\.\d ± \d+\.\d( ×2)?", c) for c in cells), cells  # ×2: the mean of two seeds
     # every student (base and tuned) measured against the teacher's ST profile
     style = pd.read_csv(summary / "style_transfer.csv")
-    assert len(style) == 2 * (1 + len(VARIANTS)) and style["pivot_coverage"].notna().all()
+    assert len(style) == 2 * (1 + PER_FAMILY) and style["pivot_coverage"].notna().all()
     assert (style["reference.reasoning_tokens"] > 0).all()  # the teacher's profile is the reference of every row
     assert "## Style transfer" in table and "| tllama | tiny_test | teacher ST profile |" in table
     assert (summary / "style_transfer.png").stat().st_size > 5_000 and (summary / "lengths.png").exists()
@@ -68,10 +69,10 @@ def test_the_report_shows_how_every_student_trained(finished_run):
     workdir, _ = finished_run
     summary = workdir / "results" / "summary"
     trained = pd.read_csv(summary / "training.csv")
-    assert len(trained) == 2 * len(VARIANTS) and set(trained["family"]) == {"tllama", "tqwen"}
+    assert len(trained) == 2 * PER_FAMILY and set(trained["family"]) == {"tllama", "tqwen"}
     assert (trained["steps"] > 0).all() and trained["final_loss"].notna().all()
-    log = json.loads((workdir / "results/sft/tllama/smol/tiny_train/ST/model/train_log.json").read_text())
-    row = trained[(trained["family"] == "tllama") & (trained["variant"] == "ST")].iloc[0]
+    log = json.loads((workdir / "results/sft/tllama/smol/tiny_train/ST/seed-1/model/train_log.json").read_text())
+    row = trained[(trained["family"] == "tllama") & (trained["variant"] == "ST") & (trained["seed"] == 1)].iloc[0]
     assert row["final_loss"] == pytest.approx(log["metrics"]["final_loss"], rel=1e-5)
     assert (summary / "training.png").stat().st_size > 10_000
     assert "## Training" in (summary / "scores.md").read_text()
@@ -81,7 +82,8 @@ def test_the_report_shows_what_the_students_and_the_variants_wrote(finished_run)
     workdir, _ = finished_run
     page = (workdir / "results" / "summary" / "samples.md").read_text()
     student = next(part for part in page.split("\n## ")[1:] if part.startswith("tiny_test: "))
-    assert student.index("### tllama") < student.index("**base**") < student.index("**ST**")
+    assert student.index("### tllama") < student.index("**base**") < student.index("**ST · seed 0**")
+    assert student.index("**ST · seed 1**") < student.index("**ST-HC-W**")  # one seed: no seed in its label
     examples = next(part for part in page.split("\n## ")[1:] if part.startswith("smol/tiny_train: "))
     assert "**teacher (ST source)**" in examples and all(f"**{v}**" in examples for v in VARIANTS)
     assert "data-who='base'" in (workdir / "results" / "summary" / "samples.html").read_text()
@@ -90,10 +92,11 @@ def test_the_report_shows_what_the_students_and_the_variants_wrote(finished_run)
 def test_a_family_trains_in_two_deepspeed_processes_through_the_rule(finished_run):
     workdir, _ = finished_run
     for variant in VARIANTS:
-        log = json.loads((workdir / f"results/sft/tqwen/smol/tiny_train/{variant}/model/train_log.json").read_text())
+        log = json.loads((workdir / f"results/sft/tqwen/smol/tiny_train/{variant}/seed-0/model/train_log.json")
+                         .read_text())
         assert log["metrics"]["processes"] == [{"rank": r, "engine": "DeepSpeedEngine", "zero_stage": 2}
                                                for r in (0, 1)]
-        single = json.loads((workdir / f"results/sft/tllama/smol/tiny_train/{variant}/model/train_log.json")
+        single = json.loads((workdir / f"results/sft/tllama/smol/tiny_train/{variant}/seed-0/model/train_log.json")
                             .read_text())
         assert single["metrics"]["world_size"] == 1
     printed = snakemake(workdir, "-n", "-p", "--forcerun", "train_sft").stdout
@@ -105,7 +108,7 @@ def test_editing_a_deepspeed_config_reruns_the_training_that_uses_it(finished_ru
     workdir, _ = finished_run
     with edited(workdir / "recipes" / "deepspeed" / "zero2.json", '"overlap_comm": true', '"overlap_comm": false'):
         counts = planned_jobs(workdir)
-    n = len(VARIANTS)
+    n = PER_FAMILY
     assert counts == {"train_sft": n, "evaluate_sft": n, "measure_student_style": n, "report": 1, "all": 1}
 
 
@@ -118,11 +121,11 @@ def test_learning_rate_edit_reruns_exactly_that_family(finished_run, tmp_path):
     workdir, config = finished_run
     overlay = _with(config, ("families", "tllama", "sft"), {"learning_rate": 5.0e-4}, tmp_path)
     counts = planned_jobs(workdir, "--configfile", overlay)
-    n = len(VARIANTS)
+    n = PER_FAMILY
     assert counts == {"train_sft": n, "evaluate_sft": n, "measure_student_style": n, "report": 1, "all": 1}
     jobs = planned_wildcards(workdir, "--configfile", overlay)
     tuned = [wildcards for rule, wildcards in jobs if rule in ("train_sft", "evaluate_sft")]
-    assert len(tuned) == 2 * len(VARIANTS) and all("family=tllama" in w for w in tuned)
+    assert len(tuned) == 2 * PER_FAMILY and all("family=tllama" in w for w in tuned)
 
 
 def test_teacher_shards_merge_and_gpus_are_no_rerun_trigger(finished_run, tmp_path):
@@ -155,11 +158,12 @@ def _aligned(workdir: Path) -> list[str]:
     return json.loads((workdir / "results/variants/smol/tiny_train/alignment/summary.json").read_text())["problem_ids"]
 
 
-def _descendants(variants: int, families: int = 2) -> dict[str, int]:
-    """The jobs a rebuild of `variants` variants runs when the aligned problems stay the same."""
-    return {"make_variant": variants, "align_variants": 1, "select_variant": variants, "publish_variant": variants,
-            "compare_variants": 1, "train_sft": variants * families, "evaluate_sft": variants * families,
-            "measure_student_style": variants * families, "report": 1, "all": 1}
+def _descendants(variants: list[str], families: int = 2) -> dict[str, int]:
+    """The jobs a rebuild of these variants runs when the aligned problems stay the same."""
+    n, students = len(variants), trained(variants) * families
+    return {"make_variant": n, "align_variants": 1, "select_variant": n, "publish_variant": n,
+            "compare_variants": 1, "train_sft": students, "evaluate_sft": students,
+            "measure_student_style": students, "report": 1, "all": 1}
 
 
 def test_variants_are_what_their_names_say(finished_run):
@@ -185,10 +189,10 @@ def test_editing_one_prompt_reruns_only_that_variant_and_its_descendants(finishe
     before = _aligned(workdir)
     sbs = workdir / "prompts" / "step_by_step.yaml"
     with edited(sbs, "Let's think step by step.", "Think it through, step by step."):
-        assert executed_jobs(workdir) == _descendants(1)
+        assert executed_jobs(workdir) == _descendants(["SBS"])
     assert _aligned(workdir) == before
     with edited(workdir / "prompts" / "synthetic_hc.yaml", "Write a solution", "Write a careful solution"):
-        assert executed_jobs(workdir) == _descendants(3)
+        assert executed_jobs(workdir) == _descendants(["ST-HC", "ST-HC-W", "ST-HC-LM"])
     assert _aligned(workdir) == before
 
 
@@ -216,6 +220,40 @@ def test_report_opens_in_a_browser_on_the_study_and_its_headline_table(finished_
         assert re.search(rf"{family}\ttiny_test\t\d+\.\d ± \d+\.\d\t", text), f"no score row for {family}"
     plots = [image for image in seen.rendered_images if image["src"].startswith("data:image/png")]
     assert plots, f"no embedded plot rendered on the landing page: {seen.images}"
+    # it opens with the paper's claims, tested: our difference and interval, seeds, verdict, the paper's difference
+    assert text.index("The paper's claims, tested") < text.index("Headline: pass@1")
+    interval = r"[+-]\d+\.\d \[[+-]\d+\.\d, [+-]\d+\.\d\]"
+    assert re.search(rf"ST > base\ttllama\ttiny_test\t{interval}\t2/1\t", text), text[:3000]
+    assert "ST-HC ≈ ST\ttqwen\ttiny_test" in text
+
+
+def test_training_seeds_reach_the_comparisons(finished_run):
+    """Two seeds of ST and ST-HC: their comparisons count both, with the seed-to-seed SD beside the problem SE; the
+    other variants have one seed, and no seed SD."""
+    workdir, _ = finished_run
+    compared = pd.read_csv(workdir / "results/summary/comparisons.csv")
+    assert set(compared["family"]) == {"tllama", "tqwen"}
+    st = compared[compared["contrast"] == "ST − ST-HC"]
+    assert len(st) == 2 and (st["seeds_a"] == 2).all() and (st["seeds_b"] == 2).all() and st["seed_sd"].notna().all()
+    base = compared[compared["contrast"] == "ST-HC-W − base"]
+    assert (base["seeds_a"] == 1).all() and base["seed_sd"].isna().all()
+    assert set(compared["verdict"]) <= {"better", "worse", "inconclusive", "equivalent within ±3"} | {
+        f"{v} (yet within ±3)" for v in ("better", "worse")}
+    assert {"ST-PS − ST", "ST-SS − ST", "ST-HC-LM − ST-HC"} <= set(compared["contrast"])  # each ablation − its input
+    table = (workdir / "results/summary/comparisons.md").read_text()
+    assert "| SD seeds |" in table and "| 2/2 |" in table
+    scores = pd.read_csv(workdir / "results/summary/scores.csv")
+    assert sorted(scores[(scores["family"] == "tllama") & (scores["variant"] == "ST")]["seed"]) == [0, 1]
+
+
+def test_adding_a_seed_reruns_only_that_seeds_jobs_and_the_report(finished_run, tmp_path):
+    workdir, config = finished_run
+    overlay = _with(config, ("study", "seeds"), [0, 1, 2], tmp_path)
+    n = 2 * len(SEED_VARIANTS)  # two families
+    assert planned_jobs(workdir, "--configfile", overlay) == {
+        "train_sft": n, "evaluate_sft": n, "measure_student_style": n, "report": 1, "all": 1}
+    jobs = planned_wildcards(workdir, "--configfile", overlay)
+    assert all("seed=2" in w for rule, w in jobs if rule == "train_sft")
 
 
 def _with(config: dict, path: tuple[str, ...], value, tmp_path: Path) -> str:
@@ -233,10 +271,9 @@ def _with(config: dict, path: tuple[str, ...], value, tmp_path: Path) -> str:
 def test_a_benchmark_sample_count_reruns_only_its_evaluations_and_the_report(finished_run, tmp_path):
     workdir, config = finished_run
     overlay = _with(config, ("benchmarks", "tiny_test", "n_samples"), 2, tmp_path)
-    students = 2 * (1 + len(VARIANTS))
     assert planned_jobs(workdir, "--configfile", overlay) == {
-        "evaluate_base": 2, "evaluate_sft": 2 * len(VARIANTS), "measure_student_style": students, "report": 1,
-        "all": 1}
+        "evaluate_base": 2, "evaluate_sft": 2 * PER_FAMILY, "measure_base_style": 2,
+        "measure_student_style": 2 * PER_FAMILY, "report": 1, "all": 1}
 
 
 def test_experiment_trackers_rerun_nothing(finished_run, tmp_path):
@@ -258,10 +295,10 @@ def test_adding_a_family_runs_only_its_jobs_and_the_report(finished_run, tmp_pat
     edited["families"]["tllama2"] = {**config["families"]["tllama"], "sft": {"learning_rate": 5.0e-4}}
     edited["study"]["families"] = [*config["study"]["families"], "tllama2"]
     (tmp_path / "edited.yaml").write_text(__import__("yaml").safe_dump(edited))
-    n = len(VARIANTS)
+    n = PER_FAMILY
     counts = planned_jobs(workdir, "--configfile", str(tmp_path / "edited.yaml"))
-    assert counts == {"train_sft": n, "evaluate_base": 1, "evaluate_sft": n, "measure_student_style": 1 + n,
-                      "report": 1, "all": 1}
+    assert counts == {"train_sft": n, "evaluate_base": 1, "evaluate_sft": n, "measure_student_style": n,
+                      "measure_base_style": 1, "report": 1, "all": 1}
 
 
 def test_a_teacher_sampling_edit_reruns_the_teacher_and_everything_downstream(finished_run, tmp_path):
@@ -274,7 +311,8 @@ def test_a_teacher_sampling_edit_reruns_the_teacher_and_everything_downstream(fi
     counts = planned_jobs(workdir, "--configfile", overlay)
     assert counts["generate_traces"] == 2 and counts["merge_traces"] == 1 and counts["grade"] == 1
     assert counts["extract_features"] == 1 and counts["make_variant"] == len(VARIANTS)
-    assert counts["measure_student_style"] == 2 * (1 + len(VARIANTS)) and counts["report"] == 1
+    assert counts["measure_student_style"] == 2 * PER_FAMILY and counts["measure_base_style"] == 2
+    assert counts["report"] == 1
     assert not {"make_problems", "prepare_model", "evaluate_base"} & set(counts)
 
 
@@ -326,7 +364,7 @@ def test_bumping_the_publish_rule_reruns_only_the_published_sets_and_their_compa
 
 def test_bumping_the_select_rule_reruns_the_training_sets_and_what_reads_them(finished_run):
     workdir, _ = finished_run
-    n, students = len(VARIANTS), 2 * len(VARIANTS)
+    n, students = len(VARIANTS), 2 * PER_FAMILY
     with bumped(workdir, "select_variant"):
         assert planned_jobs(workdir) == {
             "select_variant": n, "publish_variant": n, "compare_variants": 1, "train_sft": students,

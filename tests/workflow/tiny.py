@@ -5,6 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 VARIANTS = ["ST", "ST-HC", "ST-HC-W", "ST-NT", "SBS", "ST-PS", "ST-SS", "ST-HC-LM"]
+SEEDS = [0, 1]
+SEED_VARIANTS = ["ST", "ST-HC"]  # trained with every seed; the others with seed 0
+
+
+def trained(variants: list[str]) -> int:
+    """Training jobs (per family) of these variants: one per seed each."""
+    return sum(len(SEEDS) if v in SEED_VARIANTS else 1 for v in variants)
+
+
+PER_FAMILY = trained(VARIANTS)  # training jobs of one family
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -13,7 +23,8 @@ def tiny_config(smollm2_dir: Path) -> dict:
     student_gen = {"max_new_tokens": 24, "temperature": 0.0, "batch_size": 8}
     return {
         "study": {"teachers": ["smol"], "datasets": ["tiny_train"], "variants": VARIANTS,
-                  "families": ["tllama", "tqwen"], "benchmarks": ["tiny_test"]},
+                  "families": ["tllama", "tqwen"], "benchmarks": ["tiny_test"], "seeds": SEEDS,
+                  "seed_variants": SEED_VARIANTS},
         "models": {
             "smol": {"source": "hf", "path": str(smollm2_dir)},
             "tllama": {"source": "random", "architecture": "llama", "tokenizer_from": "smol"},

@@ -30,6 +30,7 @@ wildcard_constraints:
     family=_alternatives(STUDY.families),
     benchmark=_alternatives(STUDY.benchmarks),
     shard=r"\d+",
+    seed=r"\d+",
 
 
 def mem_mb(rule):

@@ -39,9 +39,9 @@ use rule evaluate_base as evaluate_sft with:
         scores=paths.EVAL_SFT["scores"],
         audit=paths.EVAL_SFT["audit"],
     log:
-        "logs/evaluate/{family}/{teacher}/{dataset}/{variant}/{benchmark}.log",
+        "logs/evaluate/{family}/{teacher}/{dataset}/{variant}/seed-{seed}/{benchmark}.log",
     benchmark:
-        "benchmarks/evaluate/{family}/{teacher}/{dataset}/{variant}/{benchmark}.tsv"
+        "benchmarks/evaluate/{family}/{teacher}/{dataset}/{variant}/seed-{seed}/{benchmark}.tsv"
     resources:  # replaces evaluate_base's set as a whole
         mem_mb=mem_mb("evaluate_sft"),
         runtime=runtime("evaluate_sft"),

@@ -71,21 +71,20 @@ rule discover_pivots:
         " --out {output.csv} > {log} 2>&1"
 
 
-# Did the student copy the style? Every student's benchmark outputs (the base student's too) measured against the
-# teacher's ST profile; the report gathers the summaries into the style-transfer table.
+# Did the student copy the style? Every student's benchmark outputs measured against the teacher's ST profile: each
+# tuned student (per training seed), and the base student (measure_base_style); the report gathers the summaries into
+# the style-transfer table.
 rule measure_student_style:
     input:
-        samples=wiring.style_samples(checkpoints),
+        samples=wiring.once_aligned(checkpoints, paths.EVAL_SFT["samples"]),
         profile=paths.FEATURES["profile"],
     output:
         features=paths.STUDENT_STYLE["features"],
         summary=paths.STUDENT_STYLE["summary"],
     log:
-        "logs/measure_student_style/{family}/{teacher}/{dataset}/{variant}/{benchmark}.log",
+        "logs/measure_student_style/{family}/{teacher}/{dataset}/{variant}/seed-{seed}/{benchmark}.log",
     benchmark:
-        "benchmarks/measure_student_style/{family}/{teacher}/{dataset}/{variant}/{benchmark}.tsv"
-    wildcard_constraints:
-        variant=_alternatives(["base", *STUDY.variants]),
+        "benchmarks/measure_student_style/{family}/{teacher}/{dataset}/{variant}/seed-{seed}/{benchmark}.tsv"
     conda:
         "../../envs/extract_features.yaml"
     threads: 1
@@ -97,3 +96,21 @@ rule measure_student_style:
     shell:
         "python -m styledistill.cli.extract_features students --spec {params.spec:q} --samples {input.samples}"
         " --profile {input.profile} --out {output.features} --summary {output.summary} > {log} 2>&1"
+
+
+use rule measure_student_style as measure_base_style with:
+    input:
+        samples=paths.EVAL_BASE["samples"],
+        profile=paths.FEATURES["profile"],
+    output:
+        features=paths.STUDENT_STYLE_BASE["features"],
+        summary=paths.STUDENT_STYLE_BASE["summary"],
+    log:
+        "logs/measure_student_style/{family}/{teacher}/{dataset}/base/{benchmark}.log",
+    benchmark:
+        "benchmarks/measure_student_style/{family}/{teacher}/{dataset}/base/{benchmark}.tsv"
+    resources:
+        mem_mb=mem_mb("measure_base_style"),
+        runtime=runtime("measure_base_style"),
+    params:
+        spec=lambda w: specs.measure_base_style(STUDY, wiring.eval_labels(w)),

@@ -1,4 +1,4 @@
-# Stage train_sft: one fine-tuning job per student family x variant (x teacher x dataset). One process, or one per
+# Stage train_sft: one fine-tuning job per student family x variant x training seed (x teacher x dataset). One process, or one per
 # GPU (the recipe's `gpus`, requested as the `gpu` resource) or per CPU process (`processes`) through torchrun.
 
 
@@ -11,9 +11,9 @@ rule train_sft:
     output:
         directory(paths.SFT_MODEL),
     log:
-        "logs/train_sft/{family}/{teacher}/{dataset}/{variant}.log",
+        "logs/train_sft/{family}/{teacher}/{dataset}/{variant}/seed-{seed}.log",
     benchmark:
-        "benchmarks/train_sft/{family}/{teacher}/{dataset}/{variant}.tsv"
+        "benchmarks/train_sft/{family}/{teacher}/{dataset}/{variant}/seed-{seed}.tsv"
     conda:
         "../../envs/train_sft.yaml"
     threads: lambda w: STUDY.families[w.family].threads
@@ -22,7 +22,7 @@ rule train_sft:
         runtime=runtime("train_sft"),
         gpu=lambda w: wiring.sft_gpus(STUDY, w.family),
     params:
-        spec=lambda w: specs.train_sft(STUDY, w.family),
+        spec=lambda w: specs.train_sft(STUDY, w.family, int(w.seed)),
         work_dir=lambda w: WORK.sft_job(w),
         launch=lambda w: wiring.sft_launcher(STUDY, w.family),
     shell:

@@ -97,6 +97,10 @@ def references(study: Study) -> None:
             if not KINDS[source.kind].has_traces:
                 raise UserError(f"config: variants.{name}.input: {variant.input!r} (kind {source.kind}) has no "
                                 "reasoning traces to build from")
+    for key in study.study.seed_variants or []:
+        if key not in study.study.variants:
+            raise UserError(f"config: study.seed_variants: {key!r} is not a variant of the study (study.variants: "
+                            f"{', '.join(study.study.variants)})")
     for key in study.decontaminate.benchmarks or []:
         _known(study, "benchmarks", key, "decontaminate.benchmarks")
     _inputs_acyclic(study)

@@ -40,6 +40,13 @@ class StudyEntry(Settings):
         min_length=1, description="student families fine-tuned on each variant")
     benchmarks: Annotated[list[Key], Distinct] = Field(
         min_length=1, description="benchmarks every student is scored on")
+    seeds: Annotated[list[Annotated[int, Field(ge=0, le=2**31 - 1)]], Distinct] = Field(
+        default_factory=lambda: [0], min_length=1, description="training seeds: each fine-tuning runs once per seed "
+        "(data order, dropout; added to the recipe's seed), so the report can tell a difference between variants "
+        "from seed-to-seed spread")
+    seed_variants: Annotated[list[Key], Distinct] | None = Field(
+        None, min_length=1, description="the variants trained with every seed (null: all); the others with the "
+        "first seed only")
 
 
 class TeacherEntry(TraceSettings, Threads):

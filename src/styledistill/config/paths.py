@@ -36,17 +36,21 @@ VARIANT_PUBLISHED = "results/variants/{teacher}/{dataset}/{variant}/published"
 COMPARISON = {"csv": "results/variants/{teacher}/{dataset}/comparison.csv",
               "markdown": "results/variants/{teacher}/{dataset}/comparison.md",
               "plot": "results/variants/{teacher}/{dataset}/comparison.png"}
-SFT_MODEL = "results/sft/{family}/{teacher}/{dataset}/{variant}/model"
+# {seed}: the training seed (study.seeds); the base student is not trained, so its paths have none.
+SFT_MODEL = "results/sft/{family}/{teacher}/{dataset}/{variant}/seed-{seed}/model"
 EVAL_BASE = {"samples": "results/eval/{family}/base/{benchmark}/samples.parquet",
              "scores": "results/eval/{family}/base/{benchmark}/scores.json",
              "audit": "results/eval/{family}/base/{benchmark}/audit.parquet"}
-EVAL_SFT = {"samples": "results/eval/{family}/{teacher}/{dataset}/{variant}/{benchmark}/samples.parquet",
-            "scores": "results/eval/{family}/{teacher}/{dataset}/{variant}/{benchmark}/scores.json",
-            "audit": "results/eval/{family}/{teacher}/{dataset}/{variant}/{benchmark}/audit.parquet"}
-# A student's outputs on a benchmark measured against its teacher's ST profile; {variant} is `base` for the untuned
-# student (measured against each teacher's profile of the study).
-STUDENT_STYLE = {"features": "results/style/{family}/{teacher}/{dataset}/{variant}/{benchmark}/features.parquet",
-                 "summary": "results/style/{family}/{teacher}/{dataset}/{variant}/{benchmark}/style.json"}
+EVAL_SFT = {"samples": "results/eval/{family}/{teacher}/{dataset}/{variant}/seed-{seed}/{benchmark}/samples.parquet",
+            "scores": "results/eval/{family}/{teacher}/{dataset}/{variant}/seed-{seed}/{benchmark}/scores.json",
+            "audit": "results/eval/{family}/{teacher}/{dataset}/{variant}/seed-{seed}/{benchmark}/audit.parquet"}
+# A student's outputs on a benchmark measured against its teacher's ST profile; the untuned student's against each
+# teacher's profile of the study.
+STUDENT_STYLE = {
+    "features": "results/style/{family}/{teacher}/{dataset}/{variant}/seed-{seed}/{benchmark}/features.parquet",
+    "summary": "results/style/{family}/{teacher}/{dataset}/{variant}/seed-{seed}/{benchmark}/style.json"}
+STUDENT_STYLE_BASE = {"features": "results/style/{family}/{teacher}/{dataset}/base/{benchmark}/features.parquet",
+                      "summary": "results/style/{family}/{teacher}/{dataset}/base/{benchmark}/style.json"}
 SUMMARY = {"csv": "results/summary/scores.csv", "markdown": "results/summary/scores.md",
            "plot": "results/summary/scores.png", "audit": "results/summary/grading_audit.parquet",
            "audit_md": "results/summary/grading_audit.md", "style_csv": "results/summary/style_transfer.csv",
@@ -80,4 +84,5 @@ class Work:
 
     def sft_job(self, wildcards: Any) -> str:
         """Checkpoints of one training job."""
-        return f"{self.root}/sft/{wildcards.family}/{wildcards.teacher}/{wildcards.dataset}/{wildcards.variant}"
+        return (f"{self.root}/sft/{wildcards.family}/{wildcards.teacher}/{wildcards.dataset}/{wildcards.variant}/"
+                f"seed-{wildcards.seed}")

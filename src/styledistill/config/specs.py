@@ -87,9 +87,13 @@ def publish_variant(study: Study, wildcards: Any) -> str:
     return spec_json("publish_variant", stage=settings.to_spec(), labels=labels)
 
 
-def train_sft(study: Study, family: str) -> str:
-    entry = study.families[family]
-    return spec_json("train_sft", stage=entry.sft)
+def train_sft(study: Study, family: str, seed: int) -> str:
+    """The family's recipe overrides; a training seed other than 0 is added to the recipe's seed (so seed 0 trains
+    exactly as a study without seeds did)."""
+    stage = dict(study.families[family].sft)
+    if seed:
+        stage["seed"] = study.recipes[family]["seed"] + seed
+    return spec_json("train_sft", stage=stage)
 
 
 def _evaluate(rule: str, study: Study, family: str, benchmark: str, labels: dict[str, str]) -> str:
@@ -110,8 +114,12 @@ def evaluate_sft(study: Study, family: str, benchmark: str, labels: dict[str, st
     return _evaluate("evaluate_sft", study, family, benchmark, labels)
 
 
-def measure_student_style(study: Study, labels: dict[str, str]) -> str:
+def measure_student_style(study: Study, labels: dict[str, Any]) -> str:
     return spec_json("measure_student_style", stage=study.features.style_check.to_spec(), labels=labels)
+
+
+def measure_base_style(study: Study, labels: dict[str, Any]) -> str:
+    return spec_json("measure_base_style", stage=study.features.style_check.to_spec(), labels=labels)
 
 
 def grade(study: Study, dataset: str) -> str:

@@ -102,6 +102,11 @@ class Study:
     tracking: TrackingSettings
     recipes: dict[str, Recipe] = field(default_factory=dict)  # each family's recipe, resolved
 
+    def seeds_of(self, variant: str) -> list[int]:
+        """The training seeds of a variant's students."""
+        chosen = self.study.seed_variants
+        return self.study.seeds if chosen is None or variant in chosen else self.study.seeds[:1]
+
     def is_api(self, model: str) -> bool:
         return self.models[model].source == "api"
 

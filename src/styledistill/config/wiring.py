@@ -151,43 +151,41 @@ def eval_problems(study: Study, wildcards: Any) -> str:
     return paths.PROBLEMS.format(dataset=study.benchmarks[wildcards.benchmark].dataset)
 
 
-def eval_labels(wildcards: Any) -> dict[str, str]:
-    """What a scores file says it scored (base students have no teacher, dataset or variant)."""
-    return {"family": wildcards.family, "benchmark": wildcards.benchmark,
-            "variant": wildcards.get("variant", "base"), "teacher": wildcards.get("teacher", ""),
-            "dataset": wildcards.get("dataset", "")}
+def eval_labels(wildcards: Any) -> dict[str, Any]:
+    """What a scores file says it scored (base students have no teacher, dataset, variant or training seed)."""
+    labels = {"family": wildcards.family, "benchmark": wildcards.benchmark,
+              "variant": wildcards.get("variant", "base"), "teacher": wildcards.get("teacher", ""),
+              "dataset": wildcards.get("dataset", "")}
+    return {**labels, "seed": int(wildcards.seed)} if "seed" in wildcards.keys() else labels
+
+
+def _trained(study: Study) -> list[tuple[str, str, str, str, int]]:
+    """Every training job's (family, teacher, dataset, variant, seed)."""
+    s = study.study
+    return [(f, t, d, v, seed) for f, t, d, v in product(s.families, s.teachers, s.datasets, s.variants)
+            for seed in study.seeds_of(v)]
 
 
 def all_scores(study: Study, output: str = "scores") -> list[str]:
     """Every evaluation's `output` (scores, samples or audit), base students first, in one order."""
     s = study.study
     base = [paths.EVAL_BASE[output].format(family=f, benchmark=b) for f, b in product(s.families, s.benchmarks)]
-    tuned = [paths.EVAL_SFT[output].format(family=f, teacher=t, dataset=d, variant=v, benchmark=b)
-             for f, t, d, v, b in product(s.families, s.teachers, s.datasets, s.variants, s.benchmarks)]
+    tuned = [paths.EVAL_SFT[output].format(family=f, teacher=t, dataset=d, variant=v, seed=seed, benchmark=b)
+             for f, t, d, v, seed in _trained(study) for b in s.benchmarks]
     return base + tuned
 
 
-def style_samples(checkpoints: Any) -> Any:
-    """An input function: the evaluation whose outputs a style job measures, the base student's or the variant's
-    student's (the latter deferred until the align checkpoint, as in `once_aligned`, so a rerun of the checkpoint
-    reruns only the style jobs whose evaluation changed)."""
-    def inputs(wildcards: Any) -> str:
-        if wildcards.variant == "base":
-            return paths.EVAL_BASE["samples"].format(family=wildcards.family, benchmark=wildcards.benchmark)
-        return once_aligned(checkpoints, paths.EVAL_SFT["samples"])(wildcards)
-    return inputs
-
-
 def all_aligned(study: Study, checkpoints: Any, pattern: str) -> Any:
-    """An input function: `pattern` for every family x teacher x dataset x variant of the study (fine-tuned models,
-    training sets), evaluated once every align checkpoint is done (see once_aligned)."""
+    """An input function: `pattern` for every training job of the study (family x teacher x dataset x variant x seed:
+    fine-tuned models; a pattern without a seed, training sets, once each), evaluated once every align checkpoint is
+    done (see once_aligned)."""
     s = study.study
 
     def inputs(wildcards: Any) -> list[str]:
         for teacher, dataset in product(s.teachers, s.datasets):
             checkpoints.align_variants.get(teacher=teacher, dataset=dataset)
-        return sorted({pattern.format(family=f, teacher=t, dataset=d, variant=v)
-                       for f, t, d, v in product(s.families, s.teachers, s.datasets, s.variants)})
+        return sorted({pattern.format(family=f, teacher=t, dataset=d, variant=v, seed=seed)
+                       for f, t, d, v, seed in _trained(study)})
     return inputs
 
 
@@ -195,8 +193,10 @@ def all_styles(study: Study, output: str = "summary") -> list[str]:
     """Every evaluation's style `output` (summary or features): each student (base and tuned) against each teacher x
     dataset profile."""
     s = study.study
-    return [paths.STUDENT_STYLE[output].format(family=f, teacher=t, dataset=d, variant=v, benchmark=b)
-            for f, t, d, v, b in product(s.families, s.teachers, s.datasets, ["base", *s.variants], s.benchmarks)]
+    base = [paths.STUDENT_STYLE_BASE[output].format(family=f, teacher=t, dataset=d, benchmark=b)
+            for f, t, d, b in product(s.families, s.teachers, s.datasets, s.benchmarks)]
+    return base + [paths.STUDENT_STYLE[output].format(family=f, teacher=t, dataset=d, variant=v, seed=seed, benchmark=b)
+                   for f, t, d, v, seed in _trained(study) for b in s.benchmarks]
 
 
 def all_sources(study: Study, pattern: str) -> list[str]:

@@ -62,7 +62,7 @@ def summarise(features: pd.DataFrame) -> dict[str, Any]:
     fit = adjusted(features, ASSOCIATION)
     out["coverage_vs_correct"] = {
         "odds_ratio_per_sd": _number(fit["odds_ratio_adj"]), "ci_low": _number(fit["or_ci_low"]),
-        "ci_high": _number(fit["or_ci_high"]), "p": _number(fit["p_adj"]), "note": fit["note_adj"],
+        "ci_high": _number(fit["or_ci_high"]), "p": _number(fit["p_adj"]), "note": fit["note_adj"], "fit": fit["fit"],
         "accuracy_with_min_types": _accuracy(features, features["has_min_types"].astype(bool)),
         "accuracy_without": _accuracy(features, ~features["has_min_types"].astype(bool)),
     }

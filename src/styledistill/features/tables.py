@@ -65,7 +65,7 @@ def markdown(stats: pd.DataFrame, title: str, resamples: int, min_types: int,
     control (when the table has its columns: features.length_control), and coverage by length decile."""
     from styledistill.features.length_control import COLUMNS
 
-    blank = {"note_adj": "", "survives_length_control": False}
+    blank = {"note_adj": "", "survives_length_control": False, "fit": ""}
     stats = stats.assign(**{c: blank.get(c, math.nan) for c in COLUMNS if c not in stats.columns})
     n_correct = int(stats["n_correct"].max()) if len(stats) else 0
     n_incorrect = int(stats["n_incorrect"].max()) if len(stats) else 0
@@ -80,6 +80,9 @@ def markdown(stats: pd.DataFrame, title: str, resamples: int, min_types: int,
         "at a fixed log length (logistic regression on both), its q across features; an effect survives when both "
         "tests are significant (q < 0.05) in the same direction.",
         "",
+        *([f"Length-control fit: {'; '.join(fits)}. (The raw tests treat samples as independent; where problems have "
+           "several samples, the fixed-effects fit compares samples of the same problem only, so problem difficulty "
+           "cannot make a feature look predictive.)", ""] if (fits := sorted(set(stats["fit"]) - {""})) else []),
         "| feature | median correct | median incorrect | Cliff's delta [95% CI] | p | q | OR at fixed length "
         "[95% CI] | q (length) | survives | note |",
         "|---|---:|---:|---|---:|---:|---|---:|---|---|",

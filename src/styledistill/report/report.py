@@ -35,7 +35,8 @@ STYLE_INTRO = ("Did the student copy the teacher's style, and did it get better?
                "reference row). *distance to ST*: median robust z-distance to the profile (0 = the teacher's "
                "median trace); *share in ST style*: outputs the style check accepts; the last column: odds ratio "
                "of a correct answer per standard deviation of pivot coverage at a fixed output length (logistic "
-               "regression, 95% interval).")
+               "regression, 95% interval; *within problems*: with problem fixed effects, where the benchmark has "
+               "several samples per problem, so hard problems cannot make pivots look predictive).")
 
 
 @dataclass(frozen=True)

@@ -203,16 +203,21 @@ def evaluations(samples_paths: list[str], style_paths: list[str], scores_paths: 
     styles: dict[tuple, str] = {}
     for path in style_paths:
         labels = read_json(Path(path).with_name("style.json"), "style summary")
-        styles.setdefault((labels["family"], labels["variant"], labels["benchmark"]), path)
+        styles.setdefault((labels["family"], labels["variant"], labels.get("seed"), labels["benchmark"]), path)
     order = {variant: i for i, variant in enumerate(["base", *variant_order])}
     labelled = [read_json(scores, "scores") for scores in scores_paths]
     sources = {(e.get("teacher"), e.get("dataset")) for e in labelled if e["variant"] != "base"}
+    seeds: dict[str, set] = {}
+    for e in labelled:
+        seeds.setdefault(e["variant"], set()).add(e.get("seed"))
     out = []
     for samples, labels in zip(samples_paths, labelled):
-        style = styles.get((labels["family"], labels["variant"], labels["benchmark"]))
+        style = styles.get((labels["family"], labels["variant"], labels.get("seed"), labels["benchmark"]))
         tuned_elsewhere = labels["variant"] != "base" and len(sources) > 1
         label = f"{labels['variant']} ({labels['teacher']}/{labels['dataset']})" if tuned_elsewhere else \
             labels["variant"]
+        if len(seeds[labels["variant"]]) > 1:  # a variant trained with several seeds
+            label += f" · seed {labels.get('seed')}"
         out.append({**labels, "label": label, "order": order.get(labels["variant"], len(order)),
                     "samples": read_table(samples, "eval_sample"),
                     "style": read_table(style, "features") if style else None})

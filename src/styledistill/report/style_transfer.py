@@ -51,8 +51,9 @@ def _association(row: pd.Series) -> str:
     ratio = row.get("coverage_vs_correct.odds_ratio_per_sd")
     if ratio is None or (isinstance(ratio, float) and not math.isfinite(ratio)):
         return str(row.get("coverage_vs_correct.note") or "–")
+    within = " within problems" if str(row.get("coverage_vs_correct.fit") or "").startswith("problem fixed") else ""
     return (f"{ratio:.2f} [{_fmt(row.get('coverage_vs_correct.ci_low'))}, "
-            f"{_fmt(row.get('coverage_vs_correct.ci_high'))}], p={_fmt(row.get('coverage_vs_correct.p'), 3)}")
+            f"{_fmt(row.get('coverage_vs_correct.ci_high'))}], p={_fmt(row.get('coverage_vs_correct.p'), 3)}{within}")
 
 
 def style_table(frame: pd.DataFrame, variant_order: list[str]) -> pd.DataFrame:
@@ -66,8 +67,12 @@ def style_table(frame: pd.DataFrame, variant_order: list[str]) -> pd.DataFrame:
                      **{header: _fmt(first.get(f"reference.{name}"), DIGITS.get(name, 2))
                         for name, header in COLUMNS.items()},
                      ASSOCIATION: ""})
-        for _, row in group.sort_values("variant", key=lambda s: s.map(order)).iterrows():
-            rows.append({**dict(zip(keys, key)), "student": row["variant"],
+        seeds = group["seed"] if "seed" in group else pd.Series(float("nan"), index=group.index)  # base: none
+        seeded = seeds.groupby(group["variant"]).nunique().max() > 1
+        ranked = group.assign(_rank=group["variant"].map(order), _seed=seeds)
+        for _, row in ranked.sort_values(["_rank", "_seed"]).iterrows():
+            label = row["variant"] + (f" · seed {int(row['_seed'])}" if seeded and row["variant"] != "base" else "")
+            rows.append({**dict(zip(keys, key)), "student": label,
                          **{header: _fmt(row.get(name), DIGITS.get(name, 2)) for name, header in COLUMNS.items()},
                          ASSOCIATION: _association(row)})
     table = pd.DataFrame(rows)

@@ -10,15 +10,17 @@ import pandas as pd
 
 from styledistill.io import read_json
 
-LABELS = ("family", "teacher", "dataset", "variant")  # results/sft/<family>/<teacher>/<dataset>/<variant>/model
+# results/sft/<family>/<teacher>/<dataset>/<variant>/seed-<seed>/model
+LABELS = ("family", "teacher", "dataset", "variant", "seed")
 CURVES = (("loss", "training loss"), ("learning_rate", "learning rate"), ("grad_norm", "gradient norm"),
           ("train_tokens_per_second", "tokens / s"))
-SUMMARY = ["family", "teacher", "dataset", "variant", "examples", "dropped", "cut", "target_tokens", "first_loss",
-           "final_loss", "steps", "tokens_trained", "wall_seconds", "tokens_per_s", "world_size"]
+SUMMARY = ["family", "teacher", "dataset", "variant", "seed", "examples", "dropped", "cut", "target_tokens",
+           "first_loss", "final_loss", "steps", "tokens_trained", "wall_seconds", "tokens_per_s", "world_size"]
 
 
-def _labels(model_dir: str) -> dict[str, str]:
-    return dict(zip(LABELS, Path(model_dir).parts[-5:-1]))
+def _labels(model_dir: str) -> dict[str, Any]:
+    *labels, seed = Path(model_dir).parts[-6:-1]
+    return {**dict(zip(LABELS, labels)), "seed": int(seed.removeprefix("seed-"))}
 
 
 def history(model_dirs: list[str]) -> pd.DataFrame:
@@ -57,8 +59,9 @@ def trained_on(trained: pd.DataFrame, variant_order: list[str]) -> pd.DataFrame:
                                 for e, t, d in zip(trained["examples"].fillna(0).astype(int),
                                                    trained["target_tokens"].fillna(0).astype(int),
                                                    trained["dropped"].fillna(0).astype(int))])
-    wide = cell.pivot_table(index=["family", "teacher", "dataset"], columns="variant", values="cell",
-                            aggfunc="first").reset_index()
+    # a variant's seeds train on the same examples: its first seed's row says what they all trained on
+    wide = cell.sort_values("seed").pivot_table(index=["family", "teacher", "dataset"], columns="variant",
+                                                values="cell", aggfunc="first").reset_index()
     ids = ["family"] if wide[["teacher", "dataset"]].drop_duplicates().shape[0] == 1 else ["family", "teacher",
                                                                                             "dataset"]
     columns = [v for v in variant_order if v in wide] + [v for v in wide.columns if v not in variant_order
@@ -80,14 +83,18 @@ def plot(steps: pd.DataFrame, variant_order: list[str], out: str | Path) -> None
                              squeeze=False)
     order = {variant: i for i, variant in enumerate(variant_order)}
     for row, family in zip(axes, families):
-        jobs = steps[steps["family"] == family].groupby(["teacher", "dataset", "variant"], sort=False)
-        for (teacher, dataset, variant), job in sorted(jobs, key=lambda kv: order.get(kv[0][2], len(order))):
+        jobs = steps[steps["family"] == family].groupby(["teacher", "dataset", "variant", "seed"], sort=False)
+        seeded = steps["seed"].nunique() > 1
+        for (teacher, dataset, variant, seed), job in sorted(jobs, key=lambda kv: (order.get(kv[0][2], len(order)),
+                                                                                   kv[0][3])):
             several = steps[["teacher", "dataset"]].drop_duplicates().shape[0] > 1
             label = f"{variant} ({teacher}/{dataset})" if several else variant
+            label += f" · seed {seed}" if seeded else ""
             color = f"C{order.get(variant, len(order)) % 10}"
             for ax, (name, _) in zip(row, CURVES):
                 if job[name].notna().any():
-                    ax.plot(job["step"], job[name], marker=".", label=label, color=color)
+                    ax.plot(job["step"], job[name], marker=".", label=label, color=color,
+                            linestyle=("-", "--", ":", "-.")[int(seed) % 4])  # a variant's seeds: one colour
         for ax, (_, title) in zip(row, CURVES):
             ax.set_title(f"{family}: {title}", fontsize="medium")
             ax.set_xlabel("optimizer step")

@@ -141,6 +141,6 @@ def main(args: argparse.Namespace) -> None:
     recipe = resolve(args.recipe, job["stage"])
     tracking = from_environment()
     check_installed(tracking)
-    reporting = training_reporting(tracking, args.out)  # out: results/sft/<family>/<teacher>/<dataset>/<variant>/model
+    reporting = training_reporting(tracking, args.out)
     run(recipe, str(args.recipe), Path(args.examples), Path(args.model), Path(args.out), Path(args.work_dir),
         args.threads, job.version, reporting)
