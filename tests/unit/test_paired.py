@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from styledistill.report.comparisons import comparisons
-from styledistill.report.paired import adjust, compare, seed_variance, verdict
+from styledistill.report.paired import adjust, compare, degrees_of_freedom, seed_variance, verdict
 from styledistill.report.settings import Contrast, ReportSettings
 
 RNG = np.random.default_rng(0)
@@ -23,9 +23,11 @@ def test_a_paired_difference_by_hand():
     # its (n-1)/n bias and resampling noise
     assert result.problem_se == pytest.approx(57.735 / 2, rel=1e-3)
     assert result.se == pytest.approx(28.87 * np.sqrt(3 / 4), rel=0.05)
-    assert result.ci_low == pytest.approx(50 - 1.959964 * result.se, abs=1e-4)
+    # one seed each: the problem part alone, 3 degrees of freedom (t quantile 3.182, 80% power 0.978)
+    assert degrees_of_freedom(a, b) == pytest.approx(3)
+    assert result.ci_low == pytest.approx(50 - 3.182446 * result.se, abs=1e-4)
     assert result.problems == 4 and result.seeds_a == result.seeds_b == 1 and np.isnan(result.seed_sd)
-    assert result.mde == pytest.approx((1.96 + 0.8416) * result.se, rel=1e-3)
+    assert result.mde == pytest.approx((3.182446 + 0.978472) * result.se, rel=1e-4)
 
 
 def test_the_holm_adjustment_by_hand():
@@ -43,8 +45,10 @@ def test_tost_decisions_on_a_constructed_table():
     a = np.where(np.arange(2000) % 2 == 0, 2.0, 0.0)[None, :]
     assert compare(a, b, 3.0, 2000, RNG, 0.05).p_equivalent < 1e-6
     assert compare(a, b, 0.5, 2000, RNG, 0.05).p_equivalent > 0.5
-    exact = compare(np.full((1, 5), 1.0), np.zeros((1, 5)), 3.0, 100, RNG, 0.05)
-    assert exact.se == 0 and exact.p_equivalent == 0 and exact.p_greater == 0 and exact.p_less == 1
+    # every problem scored alike on both sides (a tiny benchmark nobody solves): no test, whatever the difference
+    flat = compare(np.zeros((2, 4)), np.zeros((1, 4)), 3.0, 100, RNG, 0.05)
+    assert flat.se == 0 and np.isnan(flat.p_equivalent) and np.isnan(flat.p_two_sided)
+    assert verdict(flat.difference, flat.p_two_sided, flat.p_equivalent, "3", 0.05) == "inconclusive (no variation)"
 
 
 def test_verdicts():
