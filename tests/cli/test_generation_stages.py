@@ -172,3 +172,16 @@ def test_merge_refuses_overlapping_shards(tmp_path, tiny_llama_dir):
                      check=False)
     assert result.returncode == 2 and "shards overlap" in result.stderr.strip().splitlines()[-1]
     assert not (tmp_path / "m.parquet").exists()
+
+
+def test_a_gpu_job_without_a_gpu_stops_in_one_line(tmp_path, tiny_llama_dir):
+    """`--gpus 1` where torch sees no GPU: the job stops before its first request instead of running on the CPU."""
+    problems = fixtures.problems(tmp_path / "problems.parquet")
+    result = run_cli("generate_traces", "generate", "--spec", job({"n_samples": 1}, generation=GEN), "--problems",
+                     str(problems), "--model", str(tiny_llama_dir), "--prompt", "prompts/teacher.yaml",
+                     "--out", str(tmp_path / "t.parquet"), "--store", str(tmp_path / "store"), "--gpus", "1",
+                     check=False)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        "error: generation.gpus: the job asked for 1 GPU(s) and torch 2.13.0+cpu sees 0")
+    assert not (tmp_path / "t.parquet").exists()

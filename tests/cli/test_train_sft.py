@@ -107,6 +107,22 @@ def test_bad_spec_key_exits_2_in_one_line(tiny_llama_dir: Path, examples: Path, 
     assert not (tmp_path / "results").exists()
 
 
+def test_a_gpu_recipe_without_a_gpu_stops_in_one_line(tiny_llama_dir: Path, examples: Path, tmp_path: Path) -> None:
+    """gpus: 1 where torch sees none: no silent CPU training."""
+    result = run_cli("train_sft", *_argv({"gpus": 1}, examples, tiny_llama_dir, tmp_path), check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith("error: --spec: stage: the job asked for 1 GPU(s) and torch 2.13.0+cpu sees 0")
+    assert not (tmp_path / "results").exists()
+
+
+def test_models_go_to_the_jobs_gpus():
+    from styledistill.devices import placement
+
+    assert placement(0) == {} and placement(1) == {"device_map": {"": 0}}
+    assert placement(4) == {"device_map": "auto"}
+
+
 def _fails(argv: list[str], capsys: pytest.CaptureFixture[str], root: Path) -> str:
     assert run(main, argv) == 2
     err = capsys.readouterr().err.strip()

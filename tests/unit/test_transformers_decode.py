@@ -36,12 +36,12 @@ def _responses(backend: TransformersBackend, requests: list[Request]) -> dict[st
 @pytest.fixture(scope="module")
 def smollm2(smollm2_dir: Path) -> TransformersBackend:
     # float32: bf16 logits shift slightly with the batch size, which pruning changes as rows finish.
-    return TransformersBackend(smollm2_dir, TransformersSettings(batch_size=8, dtype="float32"))
+    return TransformersBackend(smollm2_dir, TransformersSettings(batch_size=8, dtype="float32"), 0)
 
 
 @pytest.fixture(scope="module")
 def tiny(tiny_llama_dir: Path) -> TransformersBackend:
-    return TransformersBackend(tiny_llama_dir, TransformersSettings(batch_size=8, dtype="float32"))
+    return TransformersBackend(tiny_llama_dir, TransformersSettings(batch_size=8, dtype="float32"), 0)
 
 
 @pytest.mark.parametrize("name", ["smollm2", "tiny"])

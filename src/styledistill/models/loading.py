@@ -44,9 +44,13 @@ def load_tokenizer(model_dir: str | Path, padding_side: str = "left") -> Any:
     return tokenizer
 
 
-def load_model(model_dir: str | Path, dtype: str) -> Any:
+def load_model(model_dir: str | Path, dtype: str, gpus: int) -> Any:
+    """The model for generation: on the CPU, or on the job's GPUs (checked first: never a silent CPU run)."""
     from transformers import AutoModelForCausalLM
 
-    model = AutoModelForCausalLM.from_pretrained(str(model_dir), dtype=best_dtype(dtype))
+    from styledistill.devices import placement, require_gpus
+
+    require_gpus(gpus, "generation.gpus")
+    model = AutoModelForCausalLM.from_pretrained(str(model_dir), dtype=best_dtype(dtype), **placement(gpus))
     model.eval()
     return model

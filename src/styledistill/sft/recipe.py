@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import ValidationError
+from pydantic import ValidationError, model_validator
 
 from styledistill.errors import UserError
 from styledistill.io import read_json, read_yaml, sha256_file
@@ -89,6 +89,16 @@ class RecipeSettings(SystemPrompt):
         "(every linear layer but the output head)")
     base_model: Text | None = Field(None, description="the hub id this recipe is written for (documentation: the "
                                     "family's `model` entry supplies the weights)", **NO_RESTART)
+
+    @model_validator(mode="after")
+    def _devices_fit(self) -> RecipeSettings:
+        if self.gpus and self.processes > 1:
+            raise ValueError(f"processes: {self.processes} is for CPU training (gpus: 0); with gpus: {self.gpus} the "
+                             "job runs one process per GPU")
+        if self.attention == "flash_attention_2" and not self.gpus:
+            raise ValueError("attention: flash_attention_2 needs GPUs (gpus: 0 here); packed_sdpa reads the same "
+                             "example bounds on the CPU")
+        return self
 
     @classmethod
     def restarts_training(cls, key: str) -> bool:
@@ -162,7 +172,9 @@ def merge(recipe: dict[str, Any], overrides: dict[str, Any], recipe_path: str | 
     try:
         settings = RecipeSettings.model_validate(merged)
     except ValidationError as exc:
-        key = exc.errors()[0]["loc"][0]
+        loc = exc.errors()[0]["loc"]
+        # a check across keys has no location: its message starts with the key it is about ("processes: ...")
+        key = loc[0] if loc else exc.errors()[0]["msg"].removeprefix("Value error, ").split(":")[0]
         raise UserError(describe_error(RecipeSettings, exc, origin.get(key, file))) from None
     return Recipe(settings, origin)
 

@@ -83,8 +83,11 @@ def run(recipe: Recipe, recipe_file: str, examples: Path, model_dir: Path, out: 
     identity = model_identity(model_dir)
     examples_sha = sha256_file(examples)
 
+    from styledistill.devices import require_gpus
     from styledistill.models.loading import load_tokenizer
     from styledistill.sft.data import encode_all, end_of_turn_tokens
+
+    require_gpus(recipe["gpus"], recipe.origin.get("gpus", "recipe: gpus"))  # not a silent CPU run
     from styledistill.sft.train import fingerprint, train
     from styledistill.sft.world import world
 
