@@ -150,3 +150,36 @@ def test_scheduler_and_optimizer_names_match_transformers() -> None:
     assert OPTIMIZERS == tuple(o.value for o in OptimizerNames)
     with pytest.raises(UserError, match=r"^--spec: stage.lr_scheduler: unknown scheduler 'cosine_annealing'"):
         resolve(RECIPES / "tiny.yaml", {"lr_scheduler": "cosine_annealing"})
+
+
+def test_the_scheduler_arguments_are_the_installed_schedulers():
+    import inspect
+
+    from transformers.optimization import TYPE_TO_SCHEDULER_FUNCTION
+    from transformers.trainer_utils import SchedulerType
+
+    from styledistill.sft.hf_names import SCHEDULER_KWARGS
+
+    assert set(SCHEDULER_KWARGS) == {s.value for s in SchedulerType}
+    common = {"optimizer", "num_warmup_steps", "num_training_steps", "last_epoch", "kwargs"}
+    for name, takes in SCHEDULER_KWARGS.items():
+        if name != "reduce_lr_on_plateau":  # its arguments go on to torch's ReduceLROnPlateau
+            found = set(inspect.signature(TYPE_TO_SCHEDULER_FUNCTION[SchedulerType(name)]).parameters) - common
+            assert set(takes) == found, name
+
+
+def test_scheduler_arguments_and_clipping_reach_the_trainer(tmp_path):
+    import torch
+
+    from styledistill.sft.train import training_arguments
+    from styledistill.tracking import Reporting
+
+    recipe = resolve("recipes/sft/tiny.yaml", {"lr_scheduler": "cosine_with_min_lr", "max_grad_norm": 0.5,
+                                                "lr_scheduler_kwargs": {"min_lr_rate": 0.1}})
+    args = training_arguments(recipe, tmp_path, torch.float32, Reporting())
+    assert args.max_grad_norm == 0.5 and args.lr_scheduler_kwargs == {"min_lr_rate": 0.1}
+    with pytest.raises(UserError, match=r"^--spec: stage: lr_scheduler_kwargs: \['min_lr_rate'\] not taken by "
+                                        r"scheduler cosine \(it takes: num_cycles\)"):
+        resolve("recipes/sft/tiny.yaml", {"lr_scheduler_kwargs": {"min_lr_rate": 0.1}})
+    with pytest.raises(UserError, match=r"^--spec: stage: lr_scheduler: cosine_with_min_lr needs min_lr or"):
+        resolve("recipes/sft/tiny.yaml", {"lr_scheduler": "cosine_with_min_lr"})

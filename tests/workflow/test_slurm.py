@@ -59,7 +59,8 @@ def test_the_tiny_study_runs_on_slurm_recovers_from_kill_9_and_a_failed_job_does
         with local_slurm(tmp_path / "slurm") as cluster:
             env = {**cluster.env, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{cluster.env['PATH']}"}
             # the GPU request of training is a per-rule override of the profile's, no rule edited
-            command = [snakemake, *cluster.profile_args(), "--set-resources", "train_sft:gpu=1", "--retries", "0"]
+            command = [snakemake, *cluster.profile_args(), "--set-resources", "train_sft:gpu=1", "train_sft:nodes=1",
+                       "--retries", "0"]
             # 1. kill -9 Snakemake while the teacher's SLURM job is storing answers; cancel what it left running
             # (that run targets the teacher's traces: no other job generates, so every stored answer is the teacher's)
             killed = subprocess.Popen([*command, TRACES], cwd=workdir, env=env, stdout=subprocess.DEVNULL,

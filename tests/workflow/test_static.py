@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import shlex
 
+import yaml
+
 from styledistill.rules import RULES
+from tests.conftest import REPO
 from tests.workflow.conftest import default_config, planned_jobs, snakemake, write_config
 
 
@@ -155,3 +158,9 @@ def test_an_imported_teacher_passes_its_rules_version(workdir, shared_data):
     command = next(line for line in snakemake(workdir, "-n", "-p").stdout.splitlines()
                    if "styledistill.cli.import_traces" in line)
     assert json.loads(_arg(command, "--spec"))["version"] == RULES["import_traces"].version
+
+
+def test_the_slurm_profile_keeps_a_training_job_on_one_node():
+    """torchrun --standalone is single-node: the profile asks SLURM for one node per SFT job (sbatch --nodes=1)."""
+    profile = yaml.safe_load((REPO / "profiles" / "slurm" / "config.yaml").read_text())
+    assert profile["set-resources"]["train_sft"]["nodes"] == 1

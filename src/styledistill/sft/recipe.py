@@ -21,8 +21,8 @@ from pydantic import ValidationError, model_validator
 
 from styledistill.errors import UserError
 from styledistill.io import read_json, read_yaml, sha256_file
-from styledistill.settings import Field, Float, Text, describe_error, one_of
-from styledistill.sft.hf_names import OPTIMIZERS, SCHEDULERS
+from styledistill.settings import Field, Float, Key, Text, describe_error, one_of
+from styledistill.sft.hf_names import OPTIMIZERS, SCHEDULER_KWARGS, SCHEDULERS
 from styledistill.shared_settings import SystemPrompt
 
 # Keys whose change does not restart training (checkpoints made under another value are resumed from).
@@ -41,6 +41,11 @@ class RecipeSettings(SystemPrompt):
         "cosine", description="Hugging Face scheduler name (cosine, linear, constant, ...)")
     warmup_ratio: Float = Field(0.03, ge=0, lt=1, description="fraction of the optimizer steps spent warming the "
                                 "learning rate up")
+    lr_scheduler_kwargs: dict[Key, Float | int | Text] = Field(
+        default_factory=dict, description="the scheduler's own arguments (e.g. cosine_with_min_lr: {min_lr_rate: 0.1}, "
+        "as open-r1's recipes set); each must be one the scheduler takes")
+    max_grad_norm: Float = Field(1.0, ge=0, description="gradient clipping: gradients are scaled down to this global "
+                                 "norm (0: no clipping)")
     weight_decay: Float = Field(0.0, ge=0, description="AdamW weight decay")
     optimizer: Annotated[Text, one_of(OPTIMIZERS, "optimizer")] = Field(
         "adamw_torch", description="Hugging Face optimizer name (adamw_torch, adamw_torch_fused, adafactor, ...)")
@@ -89,6 +94,17 @@ class RecipeSettings(SystemPrompt):
         "(every linear layer but the output head)")
     base_model: Text | None = Field(None, description="the hub id this recipe is written for (documentation: the "
                                     "family's `model` entry supplies the weights)", **NO_RESTART)
+
+    @model_validator(mode="after")
+    def _scheduler_arguments(self) -> RecipeSettings:
+        takes = SCHEDULER_KWARGS[self.lr_scheduler]
+        unknown = sorted(set(self.lr_scheduler_kwargs) - set(takes))
+        if unknown:
+            raise ValueError(f"lr_scheduler_kwargs: {unknown} not taken by scheduler {self.lr_scheduler} (it takes: "
+                             f"{', '.join(takes) or 'nothing'})")
+        if "min_lr" in takes and not {"min_lr", "min_lr_rate"} & set(self.lr_scheduler_kwargs):
+            raise ValueError(f"lr_scheduler: {self.lr_scheduler} needs min_lr or min_lr_rate in lr_scheduler_kwargs")
+        return self
 
     @model_validator(mode="after")
     def _devices_fit(self) -> RecipeSettings:
@@ -241,7 +257,8 @@ def markdown() -> str:
     rows = ["| key | type | default | changing it | meaning |", "|---|---|---|---|---|"]
     for key, info in RecipeSettings.model_fields.items():
         change = "restarts training" if RecipeSettings.restarts_training(key) else "resumes"
-        rows.append(f"| `{key}` | {_kind(info.annotation)} | `{json.dumps(info.default)}` | {change} | "
+        default = info.default_factory() if info.default_factory is not None else info.default
+        rows.append(f"| `{key}` | {_kind(info.annotation)} | `{json.dumps(default)}` | {change} | "
                     f"{info.description} |")
     return "\n".join(rows)
 
@@ -256,4 +273,6 @@ def _kind(annotation: Any) -> str:
         return _kind(args[0])
     if origin is Literal:
         return "one of " + ", ".join(str(arg) for arg in args)
+    if origin is dict:
+        return "mapping"
     return getattr(annotation, "__name__", str(annotation))

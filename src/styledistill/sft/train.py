@@ -144,6 +144,8 @@ def training_arguments(recipe: Recipe, work_dir: Path, compute_dtype: torch.dtyp
         num_train_epochs=recipe["epochs"],
         max_steps=recipe["max_steps"] if recipe["max_steps"] is not None else -1,
         lr_scheduler_type=recipe["lr_scheduler"],
+        lr_scheduler_kwargs=recipe["lr_scheduler_kwargs"],
+        max_grad_norm=recipe["max_grad_norm"],
         warmup_steps=recipe["warmup_ratio"],  # a value < 1 is a ratio of the total steps
         weight_decay=recipe["weight_decay"],
         optim=recipe["optimizer"],

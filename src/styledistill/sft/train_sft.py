@@ -87,7 +87,7 @@ def run(recipe: Recipe, recipe_file: str, examples: Path, model_dir: Path, out: 
     from styledistill.models.loading import load_tokenizer
     from styledistill.sft.data import encode_all, end_of_turn_tokens
 
-    require_gpus(recipe["gpus"], recipe.origin.get("gpus", "recipe: gpus"))  # not a silent CPU run
+    require_gpus(recipe["gpus"], recipe.origin["gpus"])  # not a silent CPU run
     from styledistill.sft.train import fingerprint, train
     from styledistill.sft.world import world
 
