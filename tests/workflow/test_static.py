@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 
 import yaml
@@ -133,7 +134,8 @@ def test_rules_files_declare_threads_and_resources():
         for block in text.split("\nrule ")[1:] + text.split("\ncheckpoint ")[1:]:
             name = block.split(":", 1)[0]
             assert "    threads:" in block, f"{path.name}: rule {name} declares no threads"
-            assert f'mem_mb=mem_mb("{name}")' in block and f'runtime=runtime("{name}")' in block, \
+            sized = "wiring.prepare_resources(STUDY, w.model, attempt)" in block  # config, above the model's size
+            assert sized or (f'mem_mb=mem_mb("{name}")' in block and f'runtime=runtime("{name}")' in block), \
                 f"{path.name}: rule {name} takes no mem_mb/runtime from config"
 
 
@@ -149,6 +151,12 @@ def test_the_paper_config_validates_and_dry_runs(workdir):
     assert counts["generate_traces"] == 4 and counts["make_variant"] == variants and counts["prepare_model"] == 3
     printed = snakemake(workdir, "-n", "--configfile", "experiments/paper.yaml").stdout
     assert "gpu=1" in printed and "api=1" in printed  # vLLM evaluation on a GPU; the API jobs take the api resource
+    # preparing a model asks for what its size needs: Qwen2.5-32B (65 GB of bf16 weights) far above the default
+    prepared = {block.split("wildcards: model=")[1].split()[0]: block
+                for block in printed.split("rule prepare_model:")[1:]}
+    memory = {model: int(re.search(r"mem_mb=(\d+)", block).group(1)) for model, block in prepared.items()}
+    assert memory["qwen2.5-32b"] >= 100_000 and memory["llama3.2-3b"] >= 16_000
+    assert memory["qwen2.5-32b"] > 4 * memory["llama3.2-3b"]
 
 
 def test_an_imported_teacher_passes_its_rules_version(workdir, shared_data):

@@ -13,9 +13,9 @@ rule prepare_model:
     conda:
         "../../envs/prepare_model.yaml"
     threads: 2
-    resources:
-        mem_mb=mem_mb("prepare_model"),
-        runtime=runtime("prepare_model"),
+    resources:  # from the model's size (models/size.py), at least the rule's default
+        mem_mb=lambda w, attempt: wiring.prepare_resources(STUDY, w.model, attempt).mem_mb,
+        runtime=lambda w, attempt: wiring.prepare_resources(STUDY, w.model, attempt).runtime,
     params:
         spec=lambda w: specs.prepare_model(STUDY, w.model),
         cache=WORK.model_cache,

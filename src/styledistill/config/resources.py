@@ -55,9 +55,10 @@ class ResourcesEntry(Settings):
             raise ValueError(f"unknown rule(s) {unknown} (rules: {', '.join(DEFAULTS)})")
         return value
 
-    def of(self, rule: str, attempt: int = 1) -> RuleResources:
-        """The rule's resources at this attempt (1 = the first run)."""
-        base, override = DEFAULTS[rule], self.rules.get(rule) or Overrides()
+    def of(self, rule: str, attempt: int = 1, base: RuleResources | None = None) -> RuleResources:
+        """The rule's resources at this attempt (1 = the first run); `base`: what this job needs instead of the
+        rule's default (a model's size), below any override of the config."""
+        base, override = base or DEFAULTS[rule], self.rules.get(rule) or Overrides()
         factor = self.growth ** (max(1, attempt) - 1)
         return RuleResources(mem_mb=int((override.mem_mb or base.mem_mb) * factor),
                              runtime=int((override.runtime or base.runtime) * factor))

@@ -7,7 +7,9 @@ from itertools import product
 from typing import Any
 
 from styledistill.config import paths
+from styledistill.config.resources import DEFAULTS, RuleResources
 from styledistill.config.study import Study
+from styledistill.models.size import parameters, prepare_needs
 from styledistill.problems.sources import SOURCES as PROBLEM_SOURCES
 from styledistill.variants.kinds import KINDS
 
@@ -253,3 +255,16 @@ def landing_page() -> str:
     if Path(paths.SUMMARY["landing"]).exists():
         return "workflow/report/workflow.rst"
     return "workflow/report/partial.rst"
+
+
+def prepare_resources(study: Study, model: str, attempt: int) -> RuleResources:
+    """prepare_model's memory and time for one model: from its size where its path says it (a local config.json, or
+    the size in a hub id), never below the rule's default; a `resources.rules.prepare_model` override wins."""
+    default = DEFAULTS["prepare_model"]
+    entry = study.models[model]
+    count = parameters(entry.path) if getattr(entry, "path", None) else None
+    if count is None:
+        return study.resources.of("prepare_model", attempt)
+    mem_mb, runtime = prepare_needs(count, entry.dtype)
+    base = RuleResources(mem_mb=max(default.mem_mb, mem_mb), runtime=max(default.runtime, runtime))
+    return study.resources.of("prepare_model", attempt, base)
