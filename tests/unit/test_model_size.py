@@ -41,3 +41,17 @@ def test_preparing_a_32b_model_asks_for_its_weights_and_more_and_the_config_stil
     assert ResourcesEntry().of("prepare_model", 2, base).mem_mb == int(mem_mb * 1.5)
     chosen = ResourcesEntry.from_spec({"rules": {"prepare_model": {"mem_mb": 50_000}}}, "config: resources")
     assert chosen.of("prepare_model", 1, base).mem_mb == 50_000
+
+
+def test_the_context_a_model_takes(tmp_path):
+    from styledistill.models.settings import HfSource, RandomSource
+    from styledistill.models.size import context_length
+
+    (tmp_path / "config.json").write_text(json.dumps({"max_position_embeddings": 32768}))
+    local = HfSource(source="hf", path=str(tmp_path))
+    assert context_length(local) == 32768
+    (tmp_path / "config.json").write_text(json.dumps({"max_position_embeddings": 32768, "rope_scaling": {
+        "rope_type": "yarn", "factor": 4.0, "original_max_position_embeddings": 32768}}))
+    assert context_length(local) == 131072  # Qwen2.5's documented YaRN set-up for 128k
+    assert context_length(HfSource(source="hf", path="Qwen/Qwen2.5-32B-Instruct")) is None  # not known offline
+    assert context_length(RandomSource(source="random", architecture="llama", max_position_embeddings=512)) == 512

