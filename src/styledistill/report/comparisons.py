@@ -25,8 +25,8 @@ INTRO = ("Each contrast A − B in points of {score} pass@1 on the same problems
          "the adjusted tests at alpha {alpha} (docs/statistics.md).")
 ROW_KEYS = ["family", "teacher", "dataset", "benchmark"]
 COLUMNS = [*ROW_KEYS, "pooled", "contrast", "a", "b", "claim", "seeds_a", "seeds_b", "problems", "difference",
-           "ci_low", "ci_high", "p", "p_adjusted", "p_difference_adjusted", "p_equivalent_adjusted", "problem_se",
-           "seed_sd", "mde", "verdict"]
+           "se", "ci_low", "ci_high", "p", "p_adjusted", "p_two_sided", "p_difference_adjusted", "p_equivalent",
+           "p_equivalent_adjusted", "problem_se", "seed_sd", "mde", "verdict"]
 # A cell's scores: per training seed, each problem's share of correct samples (in points).
 Cell = dict[int, pd.Series]
 
