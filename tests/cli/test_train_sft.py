@@ -195,3 +195,18 @@ def test_over_length_examples_are_counted_in_the_log_and_the_frozen_recipe(
 
     again = resolve(str(frozen), {})
     assert again.values == resolve(RECIPE, {"max_steps": 1, "max_length": limit, "overlong": overlong}).values
+
+
+def test_the_chunked_loss_trains_as_the_full_one(tiny_qwen2_dir: Path, examples: Path, tmp_path: Path) -> None:
+    """The same steps with `loss: chunked` (a few trained tokens per chunk): the same losses, and a saved model
+    whose output layer is back under its own name."""
+    full = _train({"max_steps": 3}, examples, tiny_qwen2_dir, tmp_path / "full")
+    chunked = _train({"max_steps": 3, "loss": "chunked", "loss_chunk_tokens": 7}, examples, tiny_qwen2_dir,
+                     tmp_path / "chunked")
+    assert _losses(chunked) == pytest.approx(_losses(full), rel=1e-5)
+    from safetensors import safe_open
+
+    with safe_open(str(tmp_path / "chunked" / "results" / "model" / "model.safetensors"), "pt") as saved:
+        names = set(saved.keys())
+    assert not any(".head." in name for name in names) and any(name.startswith("lm_head") or "embed" in name
+                                                               for name in names)

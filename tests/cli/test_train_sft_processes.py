@@ -157,3 +157,18 @@ def test_paper_recipes_train_tiny_models_of_their_architecture(family: str, smol
     assert log["metrics"]["global_step"] == 2 and log["metrics"]["packing"] and log["metrics"]["padding_share"] == 0
     assert log["metrics"]["attention"] == "packed_sdpa"
     assert log["metrics"]["processes"][0]["engine"] == "DeepSpeedEngine"
+
+
+def test_the_chunked_loss_under_zero3_in_two_processes_matches_one_full(tiny_llama_dir: Path, examples: Path,
+                                                                       tmp_path: Path) -> None:
+    """ZeRO-3 partitions the output layer: the chunked loss calls it as a module, so it is gathered for each chunk;
+    two processes then train as one process with the full loss, and the saved model is whole."""
+    spec = {"deepspeed": ZERO[3], "processes": 2, "max_steps": 3, "epochs": 3, "loss": "chunked",
+            "loss_chunk_tokens": 16, "save_steps": 1}
+    two = _run(spec, examples, tiny_llama_dir, tmp_path / "two")
+    one = _run({"per_device_batch_size": 8, "max_steps": 3, "epochs": 3}, examples, tiny_llama_dir, tmp_path / "one")
+    assert _losses(two) == pytest.approx(_losses(one), abs=1e-4) and len(_losses(two)) == 3
+    from transformers import AutoModelForCausalLM
+
+    saved = AutoModelForCausalLM.from_pretrained(str(tmp_path / "two" / "model"))
+    assert saved.num_parameters() == two["metrics"]["trainable_parameters"]

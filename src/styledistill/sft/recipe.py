@@ -76,6 +76,12 @@ class RecipeSettings(SystemPrompt):
     attention: Literal["auto", "packed_sdpa", "flash_attention_2", "sdpa", "eager"] = Field(
         "auto", description="attention implementation: auto is packed_sdpa (per-example SDPA, ours) with packing and "
         "sdpa without; flash_attention_2 needs the flash-attn package and a GPU")
+    loss: Literal["full", "chunked"] = Field(
+        "full", description="the cross-entropy over the whole batch's logits at once, or a chunk of trained tokens at "
+        "a time (the same value and gradients; the logits of one chunk in memory instead of the batch's: at 16k "
+        "tokens a 152k vocabulary's fp32 logits are ~9 GB per sequence)")
+    loss_chunk_tokens: int = Field(1024, ge=1, le=1_048_576, description="trained tokens per chunk of the chunked "
+                                   "loss")
     gradient_checkpointing: bool = Field(False, description="recompute activations in the backward pass (less "
                                          "memory, ~30% more compute)")
     reasoning_layout: Literal["think", "plain"] = Field("think", description="where the reasoning goes in the "

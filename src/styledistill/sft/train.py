@@ -23,7 +23,7 @@ from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
 from styledistill.io import read_json, write_json
 from styledistill.models.loading import best_dtype
-from styledistill.sft import attention
+from styledistill.sft import attention, chunked_loss
 from styledistill.sft.data import IGNORE_INDEX, PackingCollator, PaddingCollator
 from styledistill.sft.recipe import Recipe, deepspeed_config, launch_processes, zero_stage
 from styledistill.sft.world import world
@@ -102,6 +102,15 @@ class _SFTTrainer(Trainer):
         self.session_label_tokens = 0
         self.session_padding_tokens = 0
         self.session_start: float | None = None
+
+    def save_model(self, output_dir: str | None = None, _internal_call: bool = False) -> None:
+        """Checkpoints and the final model are saved with the output layer in its place (chunked loss)."""
+        chunk_tokens = chunked_loss.restore(self.model)
+        try:
+            super().save_model(output_dir, _internal_call)
+        finally:
+            if chunk_tokens is not None:
+                chunked_loss.install(self.model, chunk_tokens)
 
     def training_step(self, model: Any, inputs: dict[str, Any], num_items_in_batch: Any = None) -> Any:
         if self.session_start is None:
@@ -232,6 +241,7 @@ def engine_of(trainer: Trainer) -> dict[str, Any]:
 def _save(trainer: Trainer, recipe: Recipe, save_dir: Path, saved_dtype: torch.dtype, deepspeed: bool) -> None:
     """The trained model into `save_dir` (LoRA adapters merged into the base weights), and its tokenizer."""
     model = trainer.model
+    chunked_loss.restore(model)  # the output layer back in its place, under its own name
     if recipe["lora_rank"] is not None:
         merged = model.merge_and_unload()
         merged.config.use_cache = True
@@ -265,8 +275,11 @@ def train(recipe: Recipe, features: list[dict[str, list[int]]], tokenizer: Any, 
         deepspeed.init_distributed(dist_backend="gloo")  # before from_pretrained, or ZeRO-3 cannot partition
     with args.main_process_first(desc="checkpoint look-up", local=False):
         resume_from = prepare_work_dir(work_dir, run_fingerprint, is_main=rank == 0, world_size=world_size)
+    student = load_student(model_dir, recipe)
+    if recipe["loss"] == "chunked":
+        chunked_loss.install(student, recipe["loss_chunk_tokens"])
     trainer = _SFTTrainer(
-        model=load_student(model_dir, recipe),
+        model=student,
         args=args,
         train_dataset=features,
         data_collator=collator(recipe, tokenizer.pad_token_id),
