@@ -264,6 +264,8 @@ CASES: list[tuple[str, Mutate, str]] = [
      "config: report.equivalence_margin: Input should be greater than 0"),
     ("a suite naming an unknown benchmark", _set("report.suites", {"competition": ["arith_test", "aime24"]}),
      "config: report.suites.competition: 'aime24' is not a benchmark of the study"),
+    ("a suite named like a benchmark", _set("report.suites", {"arith_test": ["arith_test", "arith_test2"]}),
+     "config: report.suites.arith_test: the name of a benchmark; name the suite otherwise"),
     ("a suite of one benchmark", _set("report.suites", {"competition": ["arith_test"]}),
      "config: report: suites.competition: pools at least 2 benchmarks, got ['arith_test']"),
     ("report decimals out of range", _set("report", {"decimals": 9}),
