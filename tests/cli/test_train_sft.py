@@ -58,7 +58,7 @@ def test_trains_loads_and_resumes_exactly_after_a_kill(tiny_llama_dir: Path, exa
 
     from styledistill.models.loading import load_model, load_tokenizer
 
-    model, tok = load_model(out, "auto"), load_tokenizer(out)
+    model, tok = load_model(out, "auto", 0), load_tokenizer(out)
     assert model.config.use_cache
     assert AutoModelForCausalLM.from_pretrained(str(out)).config.architectures == ["LlamaForCausalLM"]
     prompt = tok.apply_chat_template([{"role": "user", "content": "2+2?"}], add_generation_prompt=True,
