@@ -64,7 +64,7 @@ def throughput(directory: Path, args: argparse.Namespace) -> None:
     sampling = Sampling(max_new_tokens=args.new_tokens, temperature=0.0)
     requests = [Request.chat("bench", template.messages(question=q), sampling, tag=str(i))
                 for i, q in enumerate(questions(args.prompts))]
-    backend = TransformersBackend(directory, TransformersSettings(batch_size=args.batch_size))
+    backend = TransformersBackend(directory, TransformersSettings(batch_size=args.batch_size), 0)
     model, tok = backend.model, backend.tokenizer
     print(f"model {directory.name}: dtype {model.dtype}, threads {torch.get_num_threads()}; {len(requests)} prompts "
           f"x {args.new_tokens} new tokens, batch {args.batch_size}, greedy")
