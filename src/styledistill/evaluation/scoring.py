@@ -38,7 +38,7 @@ def majority_correct(problem: pd.DataFrame) -> bool:
     return bool(voted.loc[keys == winner, "correct"].iloc[0])
 
 
-def _mean_stderr(values: np.ndarray) -> tuple[float, float]:
+def mean_stderr(values: np.ndarray) -> tuple[float, float]:
     """Mean and standard error of per-problem values, in %."""
     values = values[~np.isnan(values)]
     mean = float(values.mean()) * 100 if len(values) else float("nan")
@@ -58,7 +58,7 @@ def score(samples: pd.DataFrame, ks: tuple[int, ...] = (1,)) -> dict[str, float 
     }
     for k in ks:
         values = np.array([pass_at_k(int(n), int(c), k) for n, c in per_problem.itertuples(index=False)])
-        out[f"pass@{k}"], out[f"pass@{k}_stderr"] = _mean_stderr(values)
+        out[f"pass@{k}"], out[f"pass@{k}_stderr"] = mean_stderr(values)
     votes = np.array([majority_correct(group) for _, group in samples.groupby("problem_id")], dtype=float)
-    out["maj@n"], out["maj@n_stderr"] = _mean_stderr(votes)
+    out["maj@n"], out["maj@n_stderr"] = mean_stderr(votes)
     return out

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from styledistill.evaluation.scoring import mean_stderr
 from styledistill.report.tables import ID_COLUMNS, seed_label
 
 # grade_method values (grading/graders.py, grading/choice.py) that take an answer the output never stated as one
@@ -31,11 +31,9 @@ def strict_scores(evaluations: list[dict[str, Any]]) -> pd.DataFrame:
     rows = []
     for evaluation in evaluations:
         samples = evaluation["samples"]
-        per_problem = samples.groupby("problem_id")[STRICT].mean().to_numpy(dtype=float) * 100
-        stderr = float(per_problem.std(ddof=1) / np.sqrt(len(per_problem))) if len(per_problem) > 1 else 0.0
+        mean, stderr = mean_stderr(samples.groupby("problem_id")[STRICT].mean().to_numpy(dtype=float))
         rows.append({**{k: evaluation.get(k) or "" for k in ID_COLUMNS}, "seed": seed_label(evaluation.get("seed")),
-                     "pass@1_strict": float(per_problem.mean()) if len(per_problem) else float("nan"),
-                     "pass@1_strict_stderr": stderr,
+                     "pass@1_strict": mean, "pass@1_strict_stderr": stderr,
                      "no_answer_share": float((samples["grade_method"] == NO_ANSWER).mean() * 100)
                      if len(samples) else float("nan")})
     return pd.DataFrame(rows, columns=[*ID_COLUMNS, "pass@1_strict", "pass@1_strict_stderr", "no_answer_share"])
