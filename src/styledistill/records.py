@@ -24,6 +24,8 @@ RECORDS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("source", _STR, "where the problem came from (builtin:<seed>, a file, a hub id)"),
         ("split", _STR, "train or test"),
         ("options", _STR, "multiple choice: JSON list of the options in the order shown (A, B, ...), else null"),
+        ("solution", _STR, "worked solution as a JSON list of [expression, value] steps when the source knows it (the "
+                           "built-in generator), else null"),
     ],
     "trace": [
         ("problem_id", _STR, "problem answered"),
@@ -38,6 +40,16 @@ RECORDS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("finish_reason", _STR, "stop or length"),
         ("truncated", _BOOL, "output hit the token limit or left <think> unclosed"),
         ("n_completion_tokens", _INT, "tokens generated"),
+    ],
+    "planted": [
+        ("problem_id", _STR, "problem answered"),
+        ("sample", _INT, "sample index"),
+        ("correct", _BOOL, "the simulated trace ends on the gold answer (else on a planted slip in its last step)"),
+        ("final", _STR, "the value the trace ends on"),
+        ("target_words", _INT, "the length drawn for the trace, in words (its content may make it longer)"),
+        ("backtracking", _INT, "backtracking episodes planted (a wrong value, a realization pivot, the correction)"),
+        ("pivot_spans", _STR, "JSON list of the planted pivots: [start, end, type, phrase], offsets in the reasoning"),
+        ("stage_spans", _STR, "JSON list of the planted stages: [start, end, stage], offsets in the reasoning"),
     ],
     "grade": [
         ("correct", _BOOL, "final answer equals the gold answer (per the grader)"),

@@ -26,11 +26,12 @@ class Rule:
 
 RULES: dict[str, Rule] = {
     "prepare_model": Rule(1, "models.prepare_model", 16_000, 60),
-    "make_problems": Rule(2, "problems.make_problems", 4_000, 30),
-    "decontaminate": Rule(1, "decontamination.decontaminate", 8_000, 60),
+    "make_problems": Rule(3, "problems.make_problems", 4_000, 30),
+    "decontaminate": Rule(2, "decontamination.decontaminate", 8_000, 60),
     "generate_traces": Rule(2, "traces.generate_traces", 32_000, 720),
     "merge_traces": Rule(2, "traces.merge_traces", 4_000, 30),
     "import_traces": Rule(1, "traces.import_traces", 8_000, 60),
+    "simulate_traces": Rule(1, "simulation.simulate_traces", 4_000, 30),
     "grade": Rule(3, "grading.grade", 8_000, 60),
     "build_st": Rule(1, "st.build_st", 4_000, 30),
     "extract_features": Rule(4, "features.extract_features", 8_000, 120),

@@ -14,7 +14,7 @@ PROBLEMS = [("p1", "What is 3 + 4?", "7"), ("p2", "What is 10 - 7?", "3"), ("p3"
 
 def problems(path: Path) -> Path:
     df = pd.DataFrame([{"problem_id": i, "question": q, "answer": a, "level": 1, "source": "test", "split": "test",
-                        "options": None}
+                        "options": None, "solution": None}
                        for i, q, a in PROBLEMS])
     write_table(df, path, "problem", "make_problems", 1)
     return path

@@ -26,7 +26,7 @@ TRAIN = [("t1", "Daniel works at an electronics store and he claims that the pop
 
 def _problems(path: Path, rows: list[tuple[str, str]], split: str) -> Path:
     df = pd.DataFrame([{"problem_id": i, "question": q, "answer": "1", "level": None, "source": "test", "split": split,
-                        "options": None} for i, q in rows])
+                        "options": None, "solution": None} for i, q in rows])
     write_table(df, path, "problem", "make_problems", 1)
     return path
 

@@ -18,7 +18,7 @@ def _problems(shared_data: Path, out: Path, keep: int) -> Path:
     rows = [json.loads(line) for line in (shared_data / SHARED).read_text().splitlines()][:keep]
     write_table(pd.DataFrame({"problem_id": [r["id"] for r in rows], "question": [r["question"] for r in rows],
                               "answer": [r["gold"] for r in rows], "level": None, "source": "test",
-                              "split": "train", "options": None}), out, "problem", "make_problems", 1)
+                              "split": "train", "options": None, "solution": None}), out, "problem", "make_problems", 1)
     return out
 
 
@@ -47,7 +47,7 @@ def test_imports_the_dataset_problems_with_provenance(shared_data: Path, tmp_pat
 def test_no_trace_of_the_dataset_is_an_error_without_output(shared_data: Path, tmp_path: Path) -> None:
     problems = tmp_path / "problems.parquet"
     write_table(pd.DataFrame({"problem_id": ["other"], "question": ["?"], "answer": ["1"], "level": None,
-                              "source": "t", "split": "train", "options": None}),
+                              "source": "t", "split": "train", "options": None, "solution": None}),
                  problems, "problem", "make_problems", 1)
     result = run_cli("import_traces", "--spec", _spec(shared_data), "--problems", str(problems), "--out",
                      str(tmp_path / "t.parquet"), "--provenance", str(tmp_path / "i.md"), check=False)

@@ -36,7 +36,7 @@ FAST = {"backend": "litellm", "model": "openai/fake-teacher", "timeout": 1.0, "m
 
 def _problems(path: Path, n: int) -> Path:
     rows = [{"problem_id": f"p{i:04d}", "question": f"[q{i:04d}] What is {i} + {i}?", "answer": str(2 * i),
-             "level": 0, "source": "test", "split": "test", "options": None} for i in range(n)]
+             "level": 0, "source": "test", "split": "test", "options": None, "solution": None} for i in range(n)]
     write_table(pd.DataFrame(rows), path, "problem", "make_problems", 1)
     return path
 

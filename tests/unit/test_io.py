@@ -11,7 +11,7 @@ from styledistill.io import read_table, sha256_file, write_table
 
 def _problems(n=2):
     return pd.DataFrame({"problem_id": [f"p{i}" for i in range(n)], "question": "q", "answer": "1", "level": 1,
-                         "source": "t", "split": "train", "options": None})
+                         "source": "t", "split": "train", "options": None, "solution": None})
 
 
 def test_write_table_publishes_file_and_manifest(tmp_path):

@@ -93,13 +93,20 @@ def test_each_level_has_varied_templates_with_exact_answers(level: int) -> None:
         draw = builtin.Draw(builtin.stream(seed, "train", level))
         questions = set()
         for _ in range(60):
-            question, answer = template(draw)
+            question, answer, steps = template(draw)
+            assert steps and steps[-1].value == str(answer) and all(_holds(s) for s in steps), (question, steps)
             assert isinstance(answer, int) and answer > 0, (question, answer)
             expected = CHECKS[template.__name__](question)
             assert expected == answer, (template.__name__, question, answer, expected)
             assert question.endswith("?") and "  " not in question
             questions.add(question)
         assert len(questions) >= 55, template.__name__  # names, objects and numbers vary
+
+
+def _holds(step: builtin.Step) -> bool:
+    """Does the step's expression evaluate to its value (exactly)?"""
+    expr = re.sub(r"\d+(?:\.\d+)?", lambda m: f"Fraction('{m.group()}')", step.expr.replace("×", "*").replace("÷", "/"))
+    return eval(expr, {"Fraction": Fraction}) == Fraction(step.value)  # noqa: S307 -- our own arithmetic
 
 
 def test_every_template_is_checked() -> None:

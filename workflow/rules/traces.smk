@@ -1,9 +1,11 @@
 # Stage generate_traces: the teacher answers the seed problems, n samples each, in `shards` parallel jobs that share
 # the request store; merge_traces joins them. Stage import_traces: a teacher of `source: import` reads its traces
-# from a trace dataset instead.
+# from a trace dataset instead. Stage simulate_traces: a teacher of `source: simulated` writes traces of a planted
+# style (a simulator, not a model) and records what it planted.
 
 MODEL_TEACHERS = _alternatives(STUDY.model_teachers)
-IMPORTED_TEACHERS = _alternatives(set(STUDY.teachers) - set(STUDY.model_teachers))
+IMPORTED_TEACHERS = _alternatives([t for t in STUDY.teachers if STUDY.imports(t)])
+SIMULATED_TEACHERS = _alternatives([t for t in STUDY.teachers if STUDY.simulates(t)])
 
 
 rule generate_traces:
@@ -88,3 +90,28 @@ rule import_traces:
         "python -m styledistill.cli.import_traces --spec {params.spec:q} --problems {input.problems}"
         " --out {output.traces} --provenance {output.provenance} --teacher {wildcards.teacher}"
         " --cache-dir {params.cache:q} > {log} 2>&1"
+
+
+rule simulate_traces:
+    input:
+        problems=lambda w: wiring.seed_problems(STUDY, w),
+    output:
+        traces=paths.TRACES,
+        planted=paths.PLANTED,
+    log:
+        "logs/simulate_traces/{teacher}/{dataset}.log",
+    benchmark:
+        "benchmarks/simulate_traces/{teacher}/{dataset}.tsv"
+    wildcard_constraints:
+        teacher=SIMULATED_TEACHERS,
+    conda:
+        "../../envs/simulate_traces.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_mb("simulate_traces"),
+        runtime=runtime("simulate_traces"),
+    params:
+        spec=lambda w: specs.simulate_traces(STUDY, w.teacher),
+    shell:
+        "python -m styledistill.cli.simulate_traces --spec {params.spec:q} --problems {input.problems}"
+        " --out {output.traces} --planted {output.planted} > {log} 2>&1"

@@ -163,11 +163,17 @@ def _inputs_acyclic(study: Study) -> None:
 
 
 def roles(study: Study) -> None:
-    """Teachers answer training problems; students are scored on test problems, never on what they trained on."""
+    """Teachers answer training problems; students are scored on test problems, never on what they trained on; a
+    simulated teacher writes from the built-in generator's worked solutions."""
     for key in study.study.datasets:
         if study.datasets[key].split != "train":
             raise UserError(f"config: study.datasets: {key!r} has split {study.datasets[key].split!r}; the teachers' "
                             "seed problems must be a train split")
+        for teacher in study.study.teachers:
+            if study.simulates(teacher) and study.datasets[key].source != "builtin":
+                raise UserError(f"config: teachers.{teacher}: a simulated teacher writes from the worked solutions of "
+                                f"the built-in generator; study.datasets: {key!r} has source "
+                                f"{study.datasets[key].source!r} (use source: builtin)")
     for key in study.study.benchmarks:
         dataset = study.benchmarks[key].dataset
         if study.datasets[dataset].split != "test":

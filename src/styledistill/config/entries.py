@@ -17,6 +17,7 @@ from styledistill.report.settings import ReportSettings
 from styledistill.settings import Distinct, Field, Key, Settings, Text
 from styledistill.sft.recipe import overrides_schema
 from styledistill.shared_settings import AnswerMarker
+from styledistill.simulation.settings import SimulatedTeacher
 from styledistill.st.settings import BuildStSettings
 from styledistill.style.settings import StyleCheck
 from styledistill.traces.import_settings import TraceImport
@@ -62,7 +63,10 @@ class TeacherEntry(TraceSettings, Threads):
 # A teacher whose traces are imported from a trace dataset (a JSONL/Parquet file or a hub dataset) instead of
 # generated: the import's settings as they are.
 ImportTeacherEntry = TraceImport
-TEACHER_SOURCES: dict[str, type[Settings]] = {"model": TeacherEntry, "import": ImportTeacherEntry}
+# A simulated teacher (not a model): traces of a known, planted style for the built-in problems.
+SimulatedTeacherEntry = SimulatedTeacher
+TEACHER_SOURCES: dict[str, type[Settings]] = {"model": TeacherEntry, "import": ImportTeacherEntry,
+                                              "simulated": SimulatedTeacherEntry}
 
 
 class GeneratorEntry(GeneratorSettings, Threads):

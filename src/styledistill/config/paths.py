@@ -16,6 +16,7 @@ DECONTAMINATION = {"matches": "results/problems/{dataset}/decontamination.parque
 TRACE_SHARD = "results/traces/{teacher}/{dataset}/shards/{shard}.parquet"
 TRACES = "results/traces/{teacher}/{dataset}/traces.parquet"
 IMPORT_PROVENANCE = "results/traces/{teacher}/{dataset}/import.md"
+PLANTED = "results/traces/{teacher}/{dataset}/planted.parquet"  # what a simulated teacher planted in each trace
 GRADED = "results/traces/{teacher}/{dataset}/graded.parquet"
 GRADE_AUDIT = {"table": "results/traces/{teacher}/{dataset}/grade_audit.parquet",
                "markdown": "results/traces/{teacher}/{dataset}/grade_audit.md"}

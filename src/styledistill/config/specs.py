@@ -62,6 +62,10 @@ def generate_traces(study: Study, teacher: str, shard: int) -> str:
                                                                                    entry.generation))
 
 
+def simulate_traces(study: Study, teacher: str) -> str:
+    return spec_json("simulate_traces", stage=study.teachers[teacher].to_spec())
+
+
 def import_traces(study: Study, teacher: str) -> str:
     return spec_json("import_traces", stage=study.teachers[teacher].to_spec())
 

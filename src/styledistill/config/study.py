@@ -30,6 +30,7 @@ from styledistill.generation.settings import GenerationConfig
 from styledistill.models.sources import SOURCES as MODEL_SOURCES
 from styledistill.problems.sources import SOURCES as PROBLEM_SOURCES
 from styledistill.settings import KEY_PATTERN, Settings, literal_of, pick
+from styledistill.simulation.settings import SimulatedTeacher
 from styledistill.sft.recipe import Recipe
 from styledistill.traces.import_settings import TraceImport
 from styledistill.tracking import TrackingSettings
@@ -62,8 +63,9 @@ REGISTRIES: dict[str, Registry] = {
                          "(split test).",
                          {name: dataset_entry(source.settings) for name, source in PROBLEM_SOURCES.items()}, "source"),
     "teachers": Registry("Teachers whose correct traces form ST: a model that answers the seed problems (source model, "
-                         "the default), or traces imported from a trace dataset (source import), paired with each "
-                         "study dataset's problems by id or question.", TEACHER_SOURCES, "source",
+                         "the default), traces imported from a trace dataset (source import), paired with each "
+                         "study dataset's problems by id or question, or a simulator that writes traces of a known, "
+                         "planted style for the built-in problems (source simulated).", TEACHER_SOURCES, "source",
                          default=literal_of(TeacherEntry, "source")),
     "generators": Registry("Non-reasoning models that write the synthetic variants.", {"": GeneratorEntry},
                            required=False),
@@ -87,7 +89,7 @@ class Study:
     study: StudyEntry
     models: dict[str, Settings]
     datasets: dict[str, Settings]
-    teachers: dict[str, TeacherEntry | TraceImport]
+    teachers: dict[str, TeacherEntry | TraceImport | SimulatedTeacher]
     generators: dict[str, GeneratorEntry]
     variants: dict[str, VariantSettings]
     families: dict[str, FamilyEntry]
@@ -114,19 +116,25 @@ class Study:
         """Does the teacher import its traces from a trace dataset (rather than generate them)?"""
         return self.teachers[teacher].source == "import"
 
+    def simulates(self, teacher: str) -> bool:
+        """Is the teacher a simulator of a planted style (rather than a model or a trace dataset)?"""
+        return self.teachers[teacher].source == "simulated"
+
     @property
     def model_teachers(self) -> dict[str, TeacherEntry]:
-        return {name: t for name, t in self.teachers.items() if not self.imports(name)}
+        return {name: t for name, t in self.teachers.items() if t.source == "model"}
 
     def teacher_source(self, teacher: str) -> str:
-        """What the teacher's traces come from: its model's key, or the trace dataset it imports."""
+        """What the teacher's traces come from: its model's key, the trace dataset it imports, or "simulated"."""
         if self.imports(teacher):
             return self.teachers[teacher].label
+        if self.simulates(teacher):
+            return "simulated"
         return self.teachers[teacher].model
 
     def shards(self, teacher: str) -> int:
-        """Jobs that produce the teacher's traces for one dataset (an import is one job)."""
-        return 1 if self.imports(teacher) else self.teachers[teacher].shards
+        """Jobs that produce the teacher's traces for one dataset (an import or a simulation is one job)."""
+        return self.teachers[teacher].shards if teacher in self.model_teachers else 1
 
     def family_generation(self, family: str, benchmark: str) -> GenerationConfig:
         """A family's generation settings with the benchmark's overrides on top."""

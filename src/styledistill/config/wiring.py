@@ -79,7 +79,7 @@ def variant_resources(study: Study, variant: str) -> tuple[int, int]:
 def teacher_api(study: Study, teacher: str) -> int:
     """1 when the teacher's jobs call a paid API (the `api` resource that throttles them), else 0."""
     teacher_entry = study.teachers[teacher]
-    return int(not study.imports(teacher) and study.is_api(teacher_entry.model))
+    return int(teacher in study.model_teachers and study.is_api(teacher_entry.model))
 
 
 def variant_api(study: Study, variant: str) -> int:
