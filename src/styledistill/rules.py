@@ -36,7 +36,7 @@ RULES: dict[str, Rule] = {
     "build_st": Rule(1, "st.build_st", 4_000, 30),
     "extract_features": Rule(4, "features.extract_features", 8_000, 120),
     "discover_pivots": Rule(3, "features.discover_pivots", 8_000, 120),
-    "make_variant": Rule(7, "variants.make_variant", 32_000, 720),
+    "make_variant": Rule(8, "variants.make_variant", 32_000, 720),
     "align_variants": Rule(7, "variants.align_variants", 4_000, 30),
     "select_variant": Rule(1, "variants.select_variant", 4_000, 30),
     "publish_variant": Rule(8, "variants.publish_variant", 4_000, 30),
@@ -45,9 +45,9 @@ RULES: dict[str, Rule] = {
     # one rule in two forms (the base student, a fine-tuned one): the same code, a version each
     "evaluate_base": Rule(5, "evaluation.evaluate", 32_000, 720),
     "evaluate_sft": Rule(5, "evaluation.evaluate", 32_000, 720),
-    "measure_student_style": Rule(4, "features.measure_student_style", 8_000, 60),
-    "measure_base_style": Rule(4, "features.measure_student_style", 8_000, 60),
-    "report": Rule(6, "report.report", 8_000, 60),
+    "measure_student_style": Rule(5, "features.measure_student_style", 8_000, 60),
+    "measure_base_style": Rule(5, "features.measure_student_style", 8_000, 60),
+    "report": Rule(7, "report.report", 8_000, 60),
 }
 
 

@@ -71,6 +71,10 @@ def test_st_hc_w_rewrites_only_the_ending_through_an_api_and_falls_back(tmp_path
         strict = make(tmp_path / "W2.parquet", fallback=False)
         assert server.total_hits == 3
         assert strict["status"].to_dict() == {"p1": "ok", "p2": "missed_target", "p3": "ok"}
+        # an ST-HC without an accepted trace (a generator that never writes the style): nothing to rewrite
+        rejected = pd.read_parquet(source).assign(status="style_rejected")
+        write_table(rejected, source, "example", "build_variants", 1)
+        assert make(tmp_path / "W3.parquet").empty and server.total_hits == 3
 
 
 def _st(path: Path) -> Path:

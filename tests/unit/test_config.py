@@ -11,9 +11,9 @@ import yaml
 from styledistill.config import specs
 from styledistill.config.study import load
 from styledistill.errors import UserError
-from tests.conftest import REPO
+from tests.conftest import REPO, embedded_teacher_config
 
-BASE = yaml.safe_load((REPO / "config.yaml").read_text())
+BASE = embedded_teacher_config()  # the checks of a model teacher; the default's simulated teacher below
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +25,15 @@ def _load(mutate=lambda c: None):
     config = copy.deepcopy(BASE)
     mutate(config)
     return load(config)
+
+
+def test_the_default_teacher_is_a_simulator_and_the_embedded_model_an_overlay():
+    study = load(yaml.safe_load((REPO / "config.yaml").read_text()))
+    assert study.study.teachers == ["simulated_r1"] and study.simulates("simulated_r1")
+    assert study.teacher_source("simulated_r1") == "simulated" and study.model_teachers == {}
+    assert study.teachers["simulated_r1"].lexicon == study.features.lexicon  # it plants what the features look for
+    overlay = _load()
+    assert overlay.study.teachers == ["smollm2"] and list(overlay.model_teachers) == ["smollm2"]
 
 
 def test_default_config_is_valid_and_gets_defaults():

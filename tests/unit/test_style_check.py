@@ -68,12 +68,12 @@ def real_features(shared_data):
 
 
 def test_accepts_held_out_real_traces_and_rejects_an_off_style_one(real_features):
-    """Profile from every other correct R1 trace; the held-out half is accepted at the documented rate (61 of 65,
-    93.8%, with the default check); a trace with no pivots at a tenth of the median length is rejected."""
+    """Profile from every other correct R1 trace; the held-out half is accepted at the documented rate (56 of 65,
+    86.2%, with the default check); a trace with no pivots at a tenth of the median length is rejected."""
     built, held = real_features.iloc[::2], real_features.iloc[1::2]
     profile = style_profile.build(built, MeasureSettings())
     accepted = style_distance(held, profile, StyleCheck())["style_accepted"]
-    assert len(held) == 65 and accepted.mean() >= 0.9
+    assert len(held) == 65 and accepted.sum() == 56
     words = profile["features"]["words"]["median"]
     sentence = "We add the two numbers and then multiply the sum by three to get the total. "
     off = pd.DataFrame([{"problem_id": "off", "sample": 0, "reasoning": sentence * int(words / 10 / 15),
@@ -82,3 +82,26 @@ def test_accepts_held_out_real_traces_and_rejects_an_off_style_one(real_features
     assert off_features["pivots_total"].iloc[0] == 0
     checked = style_distance(off_features, profile, StyleCheck())
     assert not checked["style_accepted"].iloc[0]
+
+
+def test_the_held_out_traces_without_their_pivots_are_out_of_style(real_features, shared_data):
+    """The same held-out R1 traces with their pivots stripped (what ST-PS does): the default check (the worst of the
+    form, pivot and stage means) rejects every one; a mean over all features accepted 59 of 65, because their
+    length and stages still match."""
+    from styledistill.style.pivots import PivotMatcher
+    from styledistill.variants.edits import strip_pivots
+
+    settings = MeasureSettings()
+    built = real_features.iloc[::2]
+    profile = style_profile.build(built, settings)
+    rows = [json.loads(line) for line in (shared_data / "traces_thoughtanchors_cots_math.jsonl").open()]
+    held_ids = set(real_features.iloc[1::2]["problem_id"])
+    matcher = PivotMatcher(settings.lexicon, settings.position_rules)
+    stripped = pd.DataFrame([{"problem_id": r["id"], "sample": 0, "reasoning": strip_pivots(r["thinking"], matcher),
+                              "answer_text": "", "correct": True, "truncated": False}
+                             for r in rows if r["correct"] is True and r["id"] in held_ids])
+    features = extract(stripped, settings, progress=False)
+    assert len(features) == 65 and features["pivots_total"].eq(0).all()
+    assert not style_distance(features, profile, StyleCheck())["style_accepted"].any()
+    mean = StyleCheck.from_spec({"aggregate": "mean"}, "test")
+    assert style_distance(features, profile, mean)["style_accepted"].sum() == 59

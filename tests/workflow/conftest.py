@@ -83,6 +83,13 @@ def default_config() -> dict:
     return copy.deepcopy(yaml.safe_load((REPO / "config.yaml").read_text()))
 
 
+def model_teacher_config() -> dict:
+    """The default config with the embedded model as its teacher (experiments/embedded_teacher.yaml)."""
+    from tests.conftest import embedded_teacher_config
+
+    return embedded_teacher_config()
+
+
 @pytest.fixture()
 def workdir(tmp_path: Path) -> Path:
     return copy_workflow(tmp_path / "wf")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.workflow.conftest import copy_workflow, default_config, snakemake, write_config
+from tests.workflow.conftest import copy_workflow, default_config, model_teacher_config, snakemake, write_config
 
 Mutate = Callable[[dict, Path], object]
 
@@ -76,7 +76,7 @@ TEACHER_PROMPT = "user: '{question}'\n"
 
 
 def _default_text() -> str:
-    return yaml.safe_dump(default_config(), sort_keys=False)
+    return yaml.safe_dump(model_teacher_config(), sort_keys=False)
 
 
 CASES: list[tuple[str, Mutate, str]] = [
@@ -317,6 +317,23 @@ CASES: list[tuple[str, Mutate, str]] = [
      "config: config.yaml: is empty (a config file needs keys at top level)"),
     ("config.yaml a list", _raw("- study\n"),
      "config: config.yaml: must be a mapping of keys at top level, got a list"),
+    # a simulated teacher (the default's)
+    ("a pivot rate above 1", _both(_set("study.teachers", ["simulated_r1"]),
+                                   _set("teachers.simulated_r1.pivots", {"verification": 1.5})),
+     "config: teachers.simulated_r1.pivots.verification: Input should be less than or equal to 1, got 1.5"),
+    ("a negative wrong rate",
+     _both(_set("study.teachers", ["simulated_r1"]), _set("teachers.simulated_r1.wrong", -0.2)),
+     "config: teachers.simulated_r1.wrong: Input should be greater than or equal to 0, got -0.2"),
+    ("a stage order naming an unknown stage",
+     _both(_set("study.teachers", ["simulated_r1"]),
+           _set("teachers.simulated_r1.stage_order", ["framing", "pondering", "synthesis"])),
+     "config: teachers.simulated_r1.stage_order.1: Input should be 'framing', 'exploration', 'verification' or "
+     "'synthesis', got 'pondering'"),
+    ("a simulated teacher on problems without solutions",
+     _both(_set("study.teachers", ["simulated_r1"]),
+           _jsonl_dataset('{"q": "What is 1 + 1?", "a": "2"}\n')),
+     "config: teachers.simulated_r1: a simulated teacher writes from the worked solutions of the built-in generator; "
+     "study.datasets: 'arith_train' has source 'jsonl' (use source: builtin)"),
     ("imported traces path is a directory",
      _both(_set("teachers.r1", {"source": "import", "format": "jsonl", "path": "prompts", "layout": "think",
                                 "fields": {"question": "q", "response": "r"}}), _set("study.teachers", ["r1"])),
@@ -326,7 +343,7 @@ CASES: list[tuple[str, Mutate, str]] = [
 
 def _bad_workdir(mutate: Mutate, tmp_path: Path) -> Path:
     workdir = copy_workflow(tmp_path / "wf")
-    config = default_config()
+    config = model_teacher_config()  # most cases are a model teacher's; the simulated ones switch teachers
     if mutate(config, workdir) != "raw":
         write_config(workdir, config)
     return workdir
@@ -438,7 +455,7 @@ SAME = ["unknown top-level key", "prompt is a directory", "JSONL row without a m
 def test_the_check_command_says_what_the_dry_run_says(name, tmp_path):
     _, mutate, message = next(case for case in CASES if case[0] == name)
     workdir = copy_workflow(tmp_path / "wf")
-    config = default_config()
+    config = model_teacher_config()
     if mutate(config, workdir) != "raw":
         write_config(workdir, config)
     result = check_cli(workdir)

@@ -10,7 +10,7 @@ import yaml
 
 from styledistill.rules import RULES
 from tests.conftest import REPO
-from tests.workflow.conftest import default_config, planned_jobs, snakemake, write_config
+from tests.workflow.conftest import default_config, model_teacher_config, planned_jobs, snakemake, write_config
 
 
 def test_lint_is_clean(workdir):
@@ -25,7 +25,7 @@ def test_dry_run_plans_the_whole_study(workdir):
     # Selecting each variant's problems and training on them wait for the alignment checkpoint: a dry run of a fresh
     # study lists the jobs around them (evaluate_sft, publish_variant) with the checkpoint as their input.
     assert counts == {
-        "all": 1, "prepare_model": 1, "make_problems": 2, "decontaminate": 1, "generate_traces": 1, "merge_traces": 1,
+        "all": 1, "prepare_model": 1, "make_problems": 2, "decontaminate": 1, "simulate_traces": 1,
         "grade": 1,
         "build_st": 1,
         "extract_features": 1, "make_variant": n_variants, "align_variants": 1,
@@ -33,6 +33,14 @@ def test_dry_run_plans_the_whole_study(workdir):
         "evaluate_base": 1, "evaluate_sft": n_variants, "measure_student_style": n_variants,
         "measure_base_style": 1, "report": 1,
     }
+
+
+def test_the_embedded_model_is_the_teacher_with_its_overlay(workdir):
+    counts = planned_jobs(workdir, "--configfile", "experiments/embedded_teacher.yaml")
+    assert counts["generate_traces"] == 1 and counts["merge_traces"] == 1 and "simulate_traces" not in counts
+    assert counts["prepare_model"] == 1  # teacher, generator and student: one model
+    printed = snakemake(workdir, "-n", "-p", "--configfile", "experiments/embedded_teacher.yaml").stdout
+    assert "results/traces/smollm2/arith_train/traces.parquet" in printed
 
 
 def test_config_typo_is_one_line_before_any_job(workdir):
@@ -64,7 +72,7 @@ def _arg(command: str, name: str) -> str:
 
 
 def test_shards_are_parallel_jobs_with_the_gpus_of_their_backend(workdir):
-    config = default_config()
+    config = model_teacher_config()
     config["teachers"]["smollm2"].update(shards=3, generation={"backend": "vllm", "gpus": 2})
     write_config(workdir, config)
     counts = planned_jobs(workdir)

@@ -15,6 +15,8 @@ rule report:
         teacher_features=wiring.all_sources(STUDY, paths.FEATURES["features"]),
         profiles=wiring.all_sources(STUDY, paths.FEATURES["profile"]),
         examples=wiring.all_aligned(STUDY, checkpoints, paths.VARIANT_TRAIN),
+        planted=wiring.simulated_sources(STUDY, paths.PLANTED),
+        planted_features=wiring.simulated_sources(STUDY, paths.FEATURES["features"]),
     output:
         csv=report(paths.SUMMARY["csv"], caption="../report/scores_csv.rst", category="Scores"),
         markdown=report(paths.SUMMARY["markdown"], caption="../report/scores_md.rst", category="Scores"),
@@ -40,6 +42,8 @@ rule report:
             paths.SUMMARY["comparisons_md"], caption="../report/comparisons_md.rst", category="Comparisons"
         ),
         claims=paths.SUMMARY["claims"],
+        teachers_md=report(paths.SUMMARY["teachers_md"], caption="../report/teachers.rst", category="Teachers"),
+        teachers_rst=paths.SUMMARY["teachers_rst"],
     log:
         "logs/report/report.log",
     benchmark:
@@ -63,4 +67,6 @@ rule report:
         " --teacher-features {input.teacher_features} --profiles {input.profiles} --examples {input.examples}"
         " --samples-md {output.samples_md} --samples-html {output.samples_html}"
         " --comparisons-csv {output.comparisons_csv} --comparisons-md {output.comparisons_md} --claims {output.claims}"
+        " --planted {input.planted} --planted-features {input.planted_features}"
+        " --teachers-md {output.teachers_md} --teachers-rst {output.teachers_rst}"
         " > {log} 2>&1"

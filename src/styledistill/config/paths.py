@@ -59,7 +59,8 @@ SUMMARY = {"csv": "results/summary/scores.csv", "markdown": "results/summary/sco
            "training_csv": "results/summary/training.csv", "training_plot": "results/summary/training.png",
            "samples_md": "results/summary/samples.md", "samples_html": "results/summary/samples.html",
            "landing": "results/summary/landing.rst", "comparisons_csv": "results/summary/comparisons.csv",
-           "comparisons_md": "results/summary/comparisons.md", "claims": "results/summary/claims.rst"}
+           "comparisons_md": "results/summary/comparisons.md", "claims": "results/summary/claims.rst",
+           "teachers_md": "results/summary/teachers.md", "teachers_rst": "results/summary/teachers.rst"}
 
 
 @dataclass(frozen=True)

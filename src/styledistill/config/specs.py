@@ -189,4 +189,5 @@ def report(study: Study) -> str:
     families = {f: Path(study.families[f].recipe).stem for f in study.study.families}
     return spec_json("report", stage=study.report.model_copy(update={"variant_order": order,
                                                                              "contrasts": contrasts(study)}).to_spec(),
-                     study={"families": families, "benchmarks": benchmarks})
+                     study={"families": families, "benchmarks": benchmarks,
+                            "teachers": {t: study.teacher_source(t) for t in study.study.teachers}})

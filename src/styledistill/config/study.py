@@ -30,8 +30,8 @@ from styledistill.generation.settings import GenerationConfig
 from styledistill.models.sources import SOURCES as MODEL_SOURCES
 from styledistill.problems.sources import SOURCES as PROBLEM_SOURCES
 from styledistill.settings import KEY_PATTERN, Settings, literal_of, pick
-from styledistill.simulation.settings import SimulatedTeacher
 from styledistill.sft.recipe import Recipe
+from styledistill.simulation.settings import SimulatedTeacher
 from styledistill.traces.import_settings import TraceImport
 from styledistill.tracking import TrackingSettings
 from styledistill.variants.settings import KIND_SETTINGS, VariantSettings

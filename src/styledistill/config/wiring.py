@@ -206,6 +206,12 @@ def all_sources(study: Study, pattern: str) -> list[str]:
     return [pattern.format(teacher=t, dataset=d) for t, d in product(study.study.teachers, study.study.datasets)]
 
 
+def simulated_sources(study: Study, pattern: str) -> list[str]:
+    """`pattern` for every simulated teacher x dataset of the study (what it planted, its traces' features)."""
+    return [pattern.format(teacher=t, dataset=d) for t, d in product(study.study.teachers, study.study.datasets)
+            if study.simulates(t)]
+
+
 def study_comparisons(study: Study) -> list[str]:
     """The variant comparison (table and plot) of every teacher x dataset of the study."""
     s = study.study

@@ -57,6 +57,8 @@ class Outputs:
     comparisons_csv: str
     comparisons_md: str
     claims: str
+    teachers_md: str
+    teachers_rst: str
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class Inputs:
     teacher_features: list[str] = field(default_factory=list)
     profiles: list[str] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)  # every variant's train.parquet
+    planted: list[str] = field(default_factory=list)  # per simulated teacher x dataset: what it planted
+    planted_features: list[str] = field(default_factory=list)  # and its traces' features, in the same order
 
 
 def _study_keys(keys: dict) -> tuple[dict[str, str], dict[str, str | None]]:
@@ -80,6 +84,7 @@ def _study_keys(keys: dict) -> tuple[dict[str, str], dict[str, str | None]]:
 
 def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, version: int | None) -> None:
     from styledistill.report import decontamination, paper, samples, training
+    from styledistill.report import teachers as planted_style
     from styledistill.report.claims import claims
     from styledistill.report.comparisons import comparisons, comparisons_markdown
     from styledistill.report.grading import write_audit
@@ -130,7 +135,12 @@ def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, vers
     sections += decontamination.section(inputs.decontamination, [read_json(p) for p in inputs.decontamination])
     sections += ["## Training", "", TRAINING_INTRO, "",
                  frame(trained.round(4)) if len(trained) else "(no student was fine-tuned)", ""]
+    teachers = keys.get("teachers", {})
+    recovered = planted_style.sections(teachers, inputs.planted, inputs.planted_features,
+                                       [_source_label(path) for path in inputs.planted])
     with all_or_none(*astuple(out)):
+        atomic_write_text(out.teachers_md, planted_style.markdown(teachers, recovered))
+        atomic_write_text(out.teachers_rst, planted_style.rst(teachers, recovered))
         atomic_write_text(out.csv, scores.to_csv(index=False, float_format="%.4f"))
         atomic_write_text(out.markdown, "\n".join(sections))
         plot_scores(scores, order, out.plot)
@@ -183,14 +193,27 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--comparisons-csv", required=True, help="comparisons.csv to write (every contrast, its tests)")
     p.add_argument("--comparisons-md", required=True, help="comparisons.md to write (the same, to read)")
     p.add_argument("--claims", required=True, help="claims.rst to write (the paper's claims, our verdicts)")
+    p.add_argument("--planted", nargs="*", default=[], help="planted.parquet of each simulated teacher x dataset")
+    p.add_argument("--planted-features", nargs="*", default=[], help="their traces' features.parquet, in the order "
+                   "of --planted")
+    p.add_argument("--teachers-md", required=True, help="teachers.md to write (what each teacher is; a simulated "
+                   "one's planted style, recovered)")
+    p.add_argument("--teachers-rst", required=True, help="teachers.rst to write (the same, for the landing page)")
+
+
+def _source_label(path: str) -> str:
+    """<teacher>/<dataset> of a path under results/traces/<teacher>/<dataset>/."""
+    return "/".join(Path(path).parent.parts[-2:])
 
 
 def main(args: argparse.Namespace) -> None:
     job = load_job(args.spec, {"stage", "study"})
     settings = ReportSettings.from_spec(job["stage"], "--spec: stage")
     inputs = Inputs(args.scores, args.audits, args.styles, args.decontamination, args.models, args.samples,
-                    args.style_features, args.st, args.teacher_features, args.profiles, args.examples)
+                    args.style_features, args.st, args.teacher_features, args.profiles, args.examples, args.planted,
+                    args.planted_features)
     outputs = Outputs(args.csv, args.markdown, args.plot, args.audit, args.audit_md, args.style_csv,
                       args.style_plot, args.lengths_plot, args.landing, args.training_csv, args.training_plot,
-                      args.samples_md, args.samples_html, args.comparisons_csv, args.comparisons_md, args.claims)
+                      args.samples_md, args.samples_html, args.comparisons_csv, args.comparisons_md, args.claims,
+                      args.teachers_md, args.teachers_rst)
     run(inputs, outputs, settings, job["study"], job.version)

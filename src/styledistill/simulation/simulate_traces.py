@@ -20,7 +20,8 @@ from styledistill.cli._common import load_job
 from styledistill.errors import UserError
 from styledistill.problems.builtin import Step
 from styledistill.records import columns
-from styledistill.simulation.settings import SimulatedTeacher
+from styledistill.settings import only_keys
+from styledistill.simulation.settings import SimulatedStyle, SimulatedTeacher
 from styledistill.simulation.writer import SimulatedTrace, Writer
 
 RULE = "simulate_traces"
@@ -51,7 +52,7 @@ def simulate(problems: pd.DataFrame, style: SimulatedTeacher, where: str = "prob
                                                                                                 pd.DataFrame]:
     """(traces, planted) for every problem and sample."""
     writer = Writer(style)
-    style_key = json.dumps(style.to_spec(), sort_keys=True)
+    style_key = json.dumps(only_keys(style, SimulatedStyle).to_spec(), sort_keys=True)  # not n_samples
     traces, planted = [], []
     for row, problem in enumerate(problems.itertuples()):
         steps = solution(problem.solution, f"{where}: row {row + 1} (problem {problem.problem_id})")

@@ -150,9 +150,10 @@ class Writer:
         """The solution's steps, some of them first stated wrong and corrected after a realization pivot (a
         backtracking episode); the other realization pivots are pauses."""
         realization = draft.counts["realization"] if self.home["realization"] == self.steps_home else 0
-        open_steps = len(draft.shown) - (0 if draft.correct else 1)  # a wrong trace's slip stays uncorrected
-        episodes = min(sum(draft.rng.random() < self.style.backtracking for _ in range(realization)), open_steps)
-        on_steps = set(draft.rng.choice(open_steps, size=episodes, replace=False).tolist()) if episodes else set()
+        # at most one episode per step; on a wrong trace's last step the "correction" lands on its slip, so correct
+        # and incorrect traces backtrack alike unless the style says otherwise
+        episodes = min(sum(draft.rng.random() < self.style.backtracking for _ in range(realization)), len(draft.shown))
+        on_steps = set(draft.rng.choice(len(draft.shown), size=episodes, replace=False).tolist())
         blocks: list[list[Sentence]] = []
         for i, step in enumerate(draft.shown):
             connective = say.CONNECTIVES[min(i, len(say.CONNECTIVES) - 1)]

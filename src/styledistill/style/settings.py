@@ -109,7 +109,10 @@ class StyleCheck(Settings):
     log_features: Annotated[list[Text], Distinct] = Field(
         ["words"], description="compared on a log scale (lengths: a trace half as long is as far off as one twice as "
         "long)")
-    aggregate: Literal["max", "mean"] = Field("mean", description="of the absolute z-scores")
+    aggregate: Literal["groups", "max", "mean"] = Field(
+        "groups", description="of the absolute z-scores: groups, the worst of the means within the form, pivot and "
+        "stage features (style_check.feature_group: a trace must match each part of the style, so matching stages "
+        "cannot make up for missing pivots); mean, over all features; max, the worst feature")
     threshold: float = Field(1.5, gt=0, description="accepted when the distance is at most this")
     min_scale_share: float = Field(
         0.1, ge=0, description="floor of the scale as a share of |median| (a profile with IQR 0, e.g. no pivots at "

@@ -62,7 +62,22 @@ def z_scores(features: pd.DataFrame, profile: dict[str, Any], check: StyleCheck)
     return pd.DataFrame(columns, index=features.index)
 
 
-AGGREGATES = {"max": lambda z: z.max(axis=1), "mean": lambda z: z.mean(axis=1)}
+def feature_group(name: str) -> str:
+    """The part of the style a feature measures: stages (stage_*), pivots (pivot counts, densities, coverage,
+    backtracking) or form (length and everything else)."""
+    if name.startswith("stage_"):
+        return "stages"
+    if name.endswith(("_per_1k", "_count")) or name.startswith("pivot") or name in ("backtracking", "first_pivot_pos"):
+        return "pivots"
+    return "form"
+
+
+def _worst_group(z: pd.DataFrame) -> pd.Series:
+    means = [z[columns].mean(axis=1) for columns in pd.Index(z.columns).groupby(z.columns.map(feature_group)).values()]
+    return pd.concat(means, axis=1).max(axis=1)
+
+
+AGGREGATES = {"groups": _worst_group, "max": lambda z: z.max(axis=1), "mean": lambda z: z.mean(axis=1)}
 
 
 def style_distance(features: pd.DataFrame, profile: dict[str, Any], check: StyleCheck) -> pd.DataFrame:

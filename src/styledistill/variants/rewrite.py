@@ -77,5 +77,5 @@ def synthetic_wrong(ctx: BuildContext) -> pd.DataFrame:
             row["status"] = "graded_correct"  # never happens by construction; the grader has the last word
         rows.append(row)
     out = pd.DataFrame(rows)
-    log.info("%s: %s", ctx.variant, out["method"].value_counts().to_dict())
+    log.info("%s: %s", ctx.variant, out["method"].value_counts().to_dict() if len(out) else "no input examples")
     return out
