@@ -176,7 +176,8 @@ def test_a_preset_brings_its_grader_and_a_dataset_or_benchmark_may_override_it()
     spec = json.loads(specs.evaluate_base(study, "smollm2", "aime", {}))
     assert spec["grading"]["grader"] == "integer" and spec["stage"]["prompt"] == "{question}"
     report = json.loads(specs.report(study))["study"]
-    assert report == {"families": {"smollm2": "smollm2"}, "benchmarks": {"arith_test": None, "aime": "aime24"}}
+    assert report == {"families": {"smollm2": "smollm2"}, "benchmarks": {"arith_test": None, "aime": "aime24"},
+                      "teachers": {"smollm2": "smollm2"}}
 
 
 @pytest.mark.parametrize("mutate, message", [

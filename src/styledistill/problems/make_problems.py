@@ -31,7 +31,8 @@ def make_problems(spec: dict[str, Any], cache_dir: str | None) -> tuple[pd.DataF
     """The problem table a source spec describes, and the source's name."""
     source = pick(SOURCES, spec, "source", "--spec: stage")
     settings = source.settings.from_spec(spec, "--spec: stage")
-    df = pd.DataFrame(source.load(settings, cache_dir), columns=columns("problem"))
+    empty = dict.fromkeys(columns("problem"))  # a column a source does not know (a worked solution) is null
+    df = pd.DataFrame([{**empty, **row} for row in source.load(settings, cache_dir)], columns=columns("problem"))
     df["level"] = pd.array(df["level"].tolist(), dtype="Int64")
     duplicated = df["problem_id"][df["problem_id"].duplicated()]
     if len(duplicated):
