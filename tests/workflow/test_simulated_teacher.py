@@ -29,6 +29,7 @@ def _config(smollm2_dir: Path) -> dict:
                                 "generation": {"max_new_tokens": 48, "temperature": 0.0, "batch_size": 8},
                                 "threads": 1}},
         "benchmarks": {"test": {"dataset": "test", "n_samples": 1}},
+        "features": {"lexicon": "r1"},  # the lexicon the simulator draws its pivots from
         "build_st": {"max_size": 6},
         "build_variants": {"size": 6},
     }
@@ -50,7 +51,9 @@ def test_a_study_on_the_simulated_teacher(tmp_path: Path, smollm2_dir: Path) -> 
 
     teachers = (workdir / "results" / "summary" / "teachers.md").read_text()
     assert "sim: a simulator, not a model" in teachers and "## sim/train: the planted style, recovered" in teachers
-    assert "sim: a simulator" in (workdir / "results" / "summary" / "teachers.rst").read_text()
+    assert "- sim\\: a simulator\\, not a model" in (workdir / "results" / "summary" / "teachers.rst").read_text()
+    recovered = teachers.split("recovered", 1)[1]
+    assert recovered.count("|       1.000 |    1.000 |") == 4  # every planted pivot found, nothing else, per type
 
     st = pd.read_parquet(workdir / "results" / "variants" / "sim" / "train" / "ST" / "train.parquet")
     stripped = pd.read_parquet(workdir / "results" / "variants" / "sim" / "train" / "ST-PS" / "train.parquet")
