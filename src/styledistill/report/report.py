@@ -136,7 +136,7 @@ def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, vers
     sections += ["## Training", "", TRAINING_INTRO, "",
                  frame(trained.round(4)) if len(trained) else "(no student was fine-tuned)", ""]
     teachers = keys.get("teachers", {})
-    recovered = planted_style.sections(teachers, inputs.planted, inputs.planted_features,
+    recovered = planted_style.sections(inputs.planted, inputs.planted_features,
                                        [_source_label(path) for path in inputs.planted])
     with all_or_none(*astuple(out)):
         atomic_write_text(out.teachers_md, planted_style.markdown(teachers, recovered))

@@ -43,8 +43,7 @@ RECOVERY_INTRO = ("Pivots the features stage found where the simulator planted t
                   "starts where a planted one of its type starts)")
 
 
-def sections(teachers: dict[str, str], planted: list[str], features: list[str], labels: list[str]
-             ) -> list[tuple[str, pd.DataFrame, str]]:
+def sections(planted: list[str], features: list[str], labels: list[str]) -> list[tuple[str, pd.DataFrame, str]]:
     """Per simulated teacher x dataset: (label, recovery table, what else was recovered)."""
     out = []
     for path, features_path, label in zip(planted, features, labels, strict=True):
