@@ -8,11 +8,18 @@ tokens) with the embedded SmolLM2 student, in the same run and on the same examp
                           per example: packed_sdpa)
   ours, packed, 2 procs   the same in two CPU processes (torchrun, gloo), the global batch unchanged
   ours, packed, ckpt      packed with gradient checkpointing (as TRL's default has it: the memory comparison)
+  ours, packed, ckpt, chunked
+                          packed with gradient checkpointing and the chunked loss (recipe `loss: chunked`): the
+                          logits of one chunk of `loss_chunk_tokens` in memory instead of the whole sequence's
   TRL default             trl.SFTTrainer with its default settings (padded batches)
   TRL padding-free        trl.SFTTrainer with packing=True, padding_free=True (rows of max_length, best-fit)
 
 Each runs in a fresh process; printed: trained tokens/s (non-padding input tokens over the training time), the
 share of padding in the batches, peak resident memory (of the largest process), and the ratio to TRL's default.
+`--loss-memory` runs only ours, packed, ckpt and ours, packed, ckpt, chunked on the longest traces, and prints the
+chunked loss's peak memory against the full loss's, measured in the same run (e.g. `--loss-memory --max-length 4096
+--batch 1 --steps 1`). Both checkpoint activations, as a long-context run does: without it the attention activations
+of every layer, not the logits, set the peak.
 TRL runs in fp32 like ours (its default bf16 autocast trains slower on CPU); everything else is its default,
 gradient checkpointing included.
 
@@ -37,14 +44,17 @@ FILES = ("traces_thoughtanchors_cots_math.jsonl", "traces_thoughtanchors_site.js
 sys.path[:0] = [str(REPO / "src"), str(REPO)]
 
 
-def examples(path: Path, n: int) -> Path:
-    """The first n finished traces as an ST-style example table."""
+def examples(path: Path, n: int, longest: bool = False) -> Path:
+    """The first n finished traces (the n longest with `longest`) as an ST-style example table."""
     import pandas as pd
 
     from styledistill.io import write_table
 
     rows = [json.loads(line) for name in FILES for line in (DATA / name).read_text().splitlines()]
-    rows = [r for r in rows if r["answer_text"]][:n]
+    rows = [r for r in rows if r["answer_text"]]
+    if longest:
+        rows.sort(key=lambda r: -len(r["thinking"]))
+    rows = rows[:n]
     write_table(pd.DataFrame({
         "problem_id": [r["id"] for r in rows], "variant": "ST", "question": [r["question"] for r in rows],
         "reasoning": [r["thinking"] for r in rows], "answer_text": [r["answer_text"] for r in rows],
@@ -53,9 +63,11 @@ def examples(path: Path, n: int) -> Path:
     return path
 
 
-# name: (packing, processes, gradient checkpointing)
-OURS = {"ours, padded": (False, 1, False), "ours, packed": (True, 1, False), "ours, packed, 2 procs": (True, 2, False),
-        "ours, packed, ckpt": (True, 1, True)}
+# name: (packing, processes, gradient checkpointing, loss)
+OURS = {"ours, padded": (False, 1, False, "full"), "ours, packed": (True, 1, False, "full"),
+        "ours, packed, 2 procs": (True, 2, False, "full"), "ours, packed, ckpt": (True, 1, True, "full"),
+        "ours, packed, ckpt, chunked": (True, 1, True, "chunked")}
+LOSS_MEMORY = ("ours, packed, ckpt", "ours, packed, ckpt, chunked")  # full loss, then chunked: --loss-memory
 TRL = {"TRL default": "default", "TRL padding-free": "padding-free"}
 
 
@@ -63,15 +75,16 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def ours(args: argparse.Namespace, work: Path, packing: bool, processes: int, checkpointing: bool) -> dict:
+def ours(args: argparse.Namespace, work: Path, packing: bool, processes: int, checkpointing: bool,
+         loss: str) -> dict:
     spec = {"max_steps": args.steps, "per_device_batch_size": args.batch // processes, "max_length": args.max_length,
             "packing": packing, "processes": processes, "save_steps": 10_000, "dtype": "float32",
-            "gradient_checkpointing": checkpointing}
+            "gradient_checkpointing": checkpointing, "loss": loss}
     if processes > 1:
         head = ["torchrun", "--standalone", "--nnodes", "1", "--nproc-per-node", str(processes), "-m"]
     else:
         head = [sys.executable, "-m"]
-    out = work / f"ours-{packing}-{processes}-{checkpointing}"
+    out = work / f"ours-{packing}-{processes}-{checkpointing}-{loss}"
     command = [*head, "styledistill.cli.train_sft", "--spec", json.dumps({"version": 1, "stage": spec}),
                "--examples", str(args.examples), "--model", str(args.model),
                "--recipe", str(REPO / "recipes" / "sft" / "smollm2.yaml"), "--out", str(out / "model"),
@@ -139,6 +152,8 @@ def main() -> None:
     p.add_argument("--skip", action="append", default=[], choices=[n for n in [*OURS, *TRL] if n != "TRL default"],
                    help="leave a run out (repeatable; TRL default is the baseline): e.g. 'ours, padded' at "
                         "--max-length 4096 (its masked attention took 22.6 GB at 2048)")
+    p.add_argument("--loss-memory", action="store_true", help="only the full and the chunked loss (packed, "
+                   "checkpointed, on the longest traces): their peak memory")
     p.add_argument("--measure", help=argparse.SUPPRESS)  # internal: run a command, record its peak memory
     p.add_argument("--trl", choices=["default", "padding-free"], help=argparse.SUPPRESS)  # internal
     p.add_argument("--state", help=argparse.SUPPRESS)  # internal
@@ -162,13 +177,20 @@ def main() -> None:
         work = Path(tmp)
         args.work = work
         args.model = _prepare("smollm2", SMOLLM2_SPEC)
-        args.examples = examples(work / "train.parquet", args.steps * args.batch)
+        args.examples = examples(work / "train.parquet", args.steps * args.batch, longest=args.loss_memory)
         results = {}
-        for name, (packing, processes, checkpointing) in OURS.items():
-            if name in args.skip:
+        for name, (packing, processes, checkpointing, loss) in OURS.items():
+            if name in args.skip or (args.loss_memory and name not in LOSS_MEMORY):
                 continue
-            results[name] = ours(args, work, packing, processes, checkpointing)
+            results[name] = ours(args, work, packing, processes, checkpointing, loss)
             print(f"{name}: {results[name]}", flush=True)
+        if args.loss_memory:
+            full, chunked = (results[name] for name in LOSS_MEMORY)
+            print(f"\nSmolLM2-135M (49,152-token vocabulary), {args.steps} step(s) x {args.batch} conversation(s), "
+                  f"max_length {args.max_length}, fp32: peak memory {chunked['peak_mb']} MB with the chunked loss, "
+                  f"{full['peak_mb']} MB with the full loss ({chunked['peak_mb'] / full['peak_mb']:.2f}x); "
+                  f"tokens/s {chunked['tokens_per_s']} vs {full['tokens_per_s']}")
+            return
         for name, mode in TRL.items():
             if name in args.skip:
                 continue
