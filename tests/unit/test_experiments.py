@@ -22,7 +22,7 @@ def test_overlay_is_valid(overlay, monkeypatch):
 
 @pytest.mark.parametrize("overlay", ["paper.yaml", "api_generator.yaml", "pilot.yaml"])
 def test_a_capable_generator_gets_the_style_check_back(overlay, monkeypatch):
-    """config.yaml turns ST-HC's style check off for its 135M generator; an overlay with a real generator restores it."""
+    """config.yaml turns ST-HC's style check off for its 135M generator; an overlay with a real one restores it."""
     monkeypatch.chdir(REPO)
     config = copy.deepcopy(yaml.safe_load((REPO / "config.yaml").read_text()))
     assert config["variants"]["ST-HC"]["style_check"] is None
