@@ -41,7 +41,7 @@ RULES: dict[str, Rule] = {
     "select_variant": Rule(1, "variants.select_variant", 4_000, 30),
     "publish_variant": Rule(8, "variants.publish_variant", 4_000, 30),
     "compare_variants": Rule(1, "variants.compare_variants", 4_000, 30),
-    "train_sft": Rule(4, "sft.train_sft", 128_000, 1440),
+    "train_sft": Rule(5, "sft.train_sft", 128_000, 1440),
     # one rule in two forms (the base student, a fine-tuned one): the same code, a version each
     "evaluate_base": Rule(5, "evaluation.evaluate", 32_000, 720),
     "evaluate_sft": Rule(5, "evaluation.evaluate", 32_000, 720),

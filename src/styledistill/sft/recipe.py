@@ -82,6 +82,9 @@ class RecipeSettings(SystemPrompt):
         "tokens a 152k vocabulary's fp32 logits are ~9 GB per sequence)")
     loss_chunk_tokens: int = Field(1024, ge=1, le=1_048_576, description="trained tokens per chunk of the chunked "
                                    "loss")
+    liger: bool = Field(False, description="Liger's Triton kernels (fused RMSNorm, RoPE, SwiGLU and linear "
+                        "cross-entropy, through transformers' use_liger_kernel; GPUs only, with the liger-kernel "
+                        "package): less memory at long context; its own fused loss, so not with loss: chunked")
     gradient_checkpointing: bool = Field(False, description="recompute activations in the backward pass (less "
                                          "memory, ~30% more compute)")
     reasoning_layout: Literal["think", "plain"] = Field("think", description="where the reasoning goes in the "
@@ -120,6 +123,11 @@ class RecipeSettings(SystemPrompt):
         if self.attention == "flash_attention_2" and not self.gpus:
             raise ValueError("attention: flash_attention_2 needs GPUs (gpus: 0 here); packed_sdpa reads the same "
                              "example bounds on the CPU")
+        if self.liger and not self.gpus:
+            raise ValueError("liger: Triton kernels need GPUs (gpus: 0 here); on the CPU, loss: chunked saves the "
+                             "logits' memory")
+        if self.liger and self.loss == "chunked":
+            raise ValueError("liger: its fused linear cross-entropy is a chunked loss of its own; set loss: full")
         return self
 
     @classmethod

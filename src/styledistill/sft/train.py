@@ -161,6 +161,7 @@ def training_arguments(recipe: Recipe, work_dir: Path, compute_dtype: torch.dtyp
         seed=recipe["seed"],
         data_seed=recipe["seed"],
         bf16=compute_dtype == torch.bfloat16,
+        use_liger_kernel=recipe["liger"],
         save_strategy="steps",
         save_steps=recipe["save_steps"],
         save_total_limit=recipe["save_total_limit"],

@@ -11,6 +11,7 @@ styledistill.cli.train_sft ...`; every rank runs the same command, and rank 0 al
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import shutil
 import time
@@ -88,6 +89,9 @@ def run(recipe: Recipe, recipe_file: str, examples: Path, model_dir: Path, out: 
     from styledistill.sft.data import encode_all, end_of_turn_tokens
 
     require_gpus(recipe["gpus"], recipe.origin["gpus"])  # not a silent CPU run
+    if recipe["liger"] and importlib.util.find_spec("liger_kernel") is None:
+        raise recipe.error("liger", "set, but the liger-kernel package is not installed (scripts/build-cuda-env.sh: "
+                                    "EXTRA=liger-kernel)")
     from styledistill.sft.train import fingerprint, train
     from styledistill.sft.world import world
 
