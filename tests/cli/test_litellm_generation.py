@@ -255,3 +255,20 @@ def test_kill_9_at_random_points_never_loses_or_repays(tmp_path):
     print(f"\nkill test: {len(snapshots)} kills over {runs} runs, {n} requests, {sum(final_hits.values())} sent; "
           f"re-sent {len(resent)} request(s) {sum(resent.values())} time(s), all in flight at a kill; "
           f"in flight at kills: {sum(in_flight_at.values())}; finished requests sent twice: 0; lost: 0")
+
+
+def test_decoding_controls_reach_the_server_and_enter_the_key(tmp_path):
+    """presence_penalty as OpenAI's parameter; top_k, min_p and repetition_penalty in the body for servers that read
+    them (vLLM's OpenAI server does); a control that is on makes another request, one left off keeps the old key."""
+    chats = [("c", [{"role": "user", "content": "[controls] What is 2 + 2?"}])]
+    with FakeOpenAI() as server:
+        plain = {**FAST, "api_base": server.url}
+        _generator(plain, tmp_path / "store").complete(chats, 1, failures_out=tmp_path / "f.jsonl")
+        controlled = {**plain, "top_k": 20, "min_p": 0.05, "repetition_penalty": 1.1, "presence_penalty": 0.5}
+        _generator(controlled, tmp_path / "store").complete(chats, 1, failures_out=tmp_path / "f.jsonl")
+        _generator(controlled, tmp_path / "store").complete(chats, 1, failures_out=tmp_path / "f.jsonl")
+        bodies = list(server.bodies)
+    assert len(bodies) == 2  # the rerun of each was served from the store
+    assert not {"top_k", "min_p", "repetition_penalty", "presence_penalty"} & set(bodies[0])
+    assert {k: bodies[1][k] for k in ("top_k", "min_p", "repetition_penalty", "presence_penalty")} == {
+        "top_k": 20, "min_p": 0.05, "repetition_penalty": 1.1, "presence_penalty": 0.5}

@@ -70,6 +70,7 @@ class FakeOpenAI:
         self.hits: Counter[str] = Counter()
         self.log: list[tuple[float, str, str]] = []  # (time, content key, fault)
         self.authorization: Counter[str] = Counter()  # Authorization headers seen (tests compare with a canary)
+        self.bodies: list[dict[str, Any]] = []  # every chat completion request body, in arrival order
         self.in_flight = 0
         self.max_in_flight = 0
         self._httpd: ThreadingHTTPServer | None = None
@@ -246,6 +247,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(400, "request body is not JSON")
             return
         key = content_key(body)
+        with self.fake._lock:
+            self.fake.bodies.append(body)
         fault = self.fake._fault_for(key, self.headers.get("Authorization", ""))
         try:
             self._answer(body, key, fault)

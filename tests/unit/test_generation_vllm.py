@@ -35,6 +35,14 @@ def test_job_carries_the_engine_seed_and_n(tmp_path):
     assert [g["n"] for g in job["groups"]] == [2, 2] and job["groups"][0]["messages"] == MESSAGES
 
 
+def test_decoding_controls_that_are_on_reach_the_sampling_params(tmp_path):
+    backend = VllmBackend(tmp_path, VllmSettings(), gpus=0)
+    controlled = Sampling(max_new_tokens=8, temperature=0.7, top_k=20, repetition_penalty=1.1)
+    job = backend._job(group_requests([Request.chat("m", MESSAGES, controlled)]))
+    assert job["groups"][0]["sampling"]["controls"] == {"top_k": 20, "repetition_penalty": 1.1}
+    assert backend._job(group_requests(_requests(1)))["groups"][0]["sampling"]["controls"] == {}
+
+
 def test_tensor_parallel_size_follows_the_jobs_gpus():
     assert engine_args(VllmSettings(), gpus=4, seed=0)["tensor_parallel_size"] == 4
     assert engine_args(VllmSettings(tensor_parallel_size=2), gpus=4, seed=0)["tensor_parallel_size"] == 2

@@ -10,7 +10,7 @@ torch = pytest.importorskip("torch")
 
 from styledistill.generation.request import Request, Response, Sampling  # noqa: E402
 from styledistill.generation.settings import TransformersSettings  # noqa: E402
-from styledistill.generation.transformers_backend import TransformersBackend, decode, sample_top_p  # noqa: E402
+from styledistill.generation.transformers_backend import TransformersBackend, decode, sample  # noqa: E402
 
 # Mixed prompt lengths; on the embedded model (float32, 20 new tokens) the first two stop early, the rest hit the limit.
 QUESTIONS = [
@@ -126,7 +126,7 @@ def test_batches_follow_batch_size(smollm2: TransformersBackend) -> None:
 def test_nucleus_keeps_the_smallest_head_reaching_top_p() -> None:
     logits = torch.log(torch.tensor([[0.05, 0.5, 0.15, 0.3]])).repeat(2000, 1)
     torch.manual_seed(0)
-    drawn = sample_top_p(logits, temperature=1.0, top_p=0.7)
+    drawn = sample(logits, Sampling(temperature=1.0, top_p=0.7))
     assert set(drawn.tolist()) == {1, 3}  # 0.5 + 0.3 reaches 0.7; 0.15 and 0.05 are cut
-    assert set(sample_top_p(logits, temperature=1.0, top_p=0.1).tolist()) == {1}  # the best token always stays
-    assert set(sample_top_p(logits, temperature=1.0, top_p=1.0).tolist()) == {0, 1, 2, 3}  # no hidden top-k
+    assert set(sample(logits, Sampling(temperature=1.0, top_p=0.1)).tolist()) == {1}  # the best token always stays
+    assert set(sample(logits, Sampling(temperature=1.0, top_p=1.0)).tolist()) == {0, 1, 2, 3}  # no hidden top-k

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from styledistill.settings import Field, Float, Settings
 
@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 
 class Sampling(Settings):
-    """How one request is sampled; all four values enter the request's content key."""
+    """How one request is sampled; every value enters the request's content key (a decoding control only when it is
+    on: keys made before the controls existed stay valid)."""
 
     max_new_tokens: int = Field(256, ge=1, le=1_048_576, description="tokens generated per answer at most (a longer "
                                 "answer is kept, labelled truncated)")
@@ -22,6 +23,32 @@ class Sampling(Settings):
                          "probability")
     seed: int = Field(0, ge=0, le=2**32 - 1,
                       description="sampling seed (with the sample index, part of every request's key)")
+    # Decoding controls (open-r1 and s1 evaluate R1-style students with some of them); the default of each is "off".
+    top_k: int | None = Field(None, ge=1, le=1_048_576, description="sample among the k likeliest tokens only "
+                              "(null: no cut)")
+    min_p: Float = Field(0.0, ge=0, lt=1, description="drop tokens less likely than min_p times the likeliest "
+                         "(0: off)")
+    repetition_penalty: Float = Field(1.0, gt=0, le=10, description="logits of tokens already in the prompt or the "
+                                      "output divided by it when positive, multiplied when negative (1: off; as "
+                                      "transformers and vLLM define it; API backends pass it to servers that take "
+                                      "it, e.g. vLLM's)")
+    presence_penalty: Float = Field(0.0, ge=-2, le=2, description="subtracted from the logit of every token already "
+                                    "in the output (0: off; OpenAI's definition)")
+
+    def key_values(self) -> dict[str, Any]:
+        """What enters a request's content key: every value, the decoding controls only when they are on."""
+        values = self.model_dump()
+        for name in DECODING_CONTROLS:
+            if values[name] == type(self).model_fields[name].default:
+                del values[name]
+        return values
+
+    def controls(self) -> dict[str, Any]:
+        """The decoding controls that are on, by name."""
+        return {name: getattr(self, name) for name in DECODING_CONTROLS if name in self.key_values()}
+
+
+DECODING_CONTROLS = ("top_k", "min_p", "repetition_penalty", "presence_penalty")
 
 
 class CommonSettings(Sampling):

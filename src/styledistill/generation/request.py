@@ -34,7 +34,7 @@ class Request:
         payload = {
             "model": self.model,
             "messages": self.messages,
-            "sampling": self.sampling.model_dump(),
+            "sampling": self.sampling.key_values(),
             "sample": self.sample,
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

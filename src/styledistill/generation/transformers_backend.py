@@ -58,15 +58,23 @@ def position_ids_from_mask(attention_mask: torch.Tensor) -> torch.Tensor:
     return positions.masked_fill(attention_mask == 0, 0)  # padding is masked out; any valid position will do
 
 
-def sample_top_p(logits: torch.Tensor, temperature: float, top_p: float) -> torch.Tensor:
-    """One token per row from the temperature-scaled distribution cut to its top-p nucleus.
+def sample(logits: torch.Tensor, sampling: Sampling) -> torch.Tensor:
+    """One token per row from the temperature-scaled distribution cut to its top-k, its top-p nucleus and the tokens
+    at least min_p times as likely as the likeliest (each cut only when set; vLLM's order).
 
     No hidden top-k (transformers' `generate` adds top-k 50 by default): temperature and top_p mean the same here
     as on vLLM and the APIs.
     """
     import torch
 
-    scores = logits / temperature
+    top_k, min_p, top_p = sampling.top_k, sampling.min_p, sampling.top_p
+    scores = logits / sampling.temperature
+    if top_k is not None and top_k < scores.shape[-1]:
+        kth = scores.topk(top_k, dim=-1).values[:, -1:]
+        scores = scores.masked_fill(scores < kth, float("-inf"))
+    if min_p > 0:
+        probs = scores.softmax(dim=-1)
+        scores = scores.masked_fill(probs < min_p * probs.max(dim=-1, keepdim=True).values, float("-inf"))
     if top_p < 1.0:
         sorted_scores, order = scores.sort(dim=-1, descending=True)
         probs = sorted_scores.softmax(dim=-1)
@@ -80,10 +88,55 @@ def sample_top_p(logits: torch.Tensor, temperature: float, top_p: float) -> torc
 
 
 def token_picker(sampling: Sampling) -> TokenPicker:
-    """Greedy when the temperature is 0, else temperature + top-k + top-p sampling (from torch's global generator)."""
+    """Greedy when the temperature is 0, else temperature, top-k, min-p and top-p sampling (from torch's global
+    generator)."""
     if sampling.temperature == 0:
         return lambda logits: logits.argmax(dim=-1)
-    return lambda logits: sample_top_p(logits, sampling.temperature, sampling.top_p)
+    return lambda logits: sample(logits, sampling)
+
+
+class Penalties:
+    """The repetition and presence penalties of a batch being decoded: which tokens each live row has seen in its
+    prompt or output (repetition: transformers' and vLLM's definition) and in its output (presence: OpenAI's)."""
+
+    def __init__(self, sampling: Sampling, input_ids: torch.Tensor, attention_mask: torch.Tensor, vocab: int) -> None:
+        import torch
+
+        self.repetition, self.presence = sampling.repetition_penalty, sampling.presence_penalty
+        rows = input_ids.shape[0]
+        self.seen = torch.zeros(rows, vocab, dtype=torch.bool, device=input_ids.device)
+        real = attention_mask.bool()
+        row_of = torch.arange(rows, device=input_ids.device)[:, None].expand_as(input_ids)
+        self.seen[row_of[real], input_ids[real]] = True  # padding is not part of a prompt
+        self.output = torch.zeros_like(self.seen)
+
+    @classmethod
+    def of(cls, sampling: Sampling, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+           vocab: int) -> Penalties | None:
+        """None when neither penalty is on (no cost to the usual decoding)."""
+        if sampling.repetition_penalty == 1.0 and sampling.presence_penalty == 0.0:
+            return None
+        return cls(sampling, input_ids, attention_mask, vocab)
+
+    def apply(self, logits: torch.Tensor) -> torch.Tensor:
+        import torch
+
+        if self.repetition != 1.0:
+            penalised = torch.where(logits > 0, logits / self.repetition, logits * self.repetition)
+            logits = torch.where(self.seen, penalised, logits)
+        if self.presence != 0.0:
+            logits = logits - self.presence * self.output.to(logits.dtype)
+        return logits
+
+    def add(self, tokens: torch.Tensor) -> None:
+        import torch
+
+        rows = torch.arange(tokens.shape[0], device=tokens.device)
+        self.seen[rows, tokens] = True
+        self.output[rows, tokens] = True
+
+    def keep(self, index: torch.Tensor) -> None:
+        self.seen, self.output = self.seen[index], self.output[index]
 
 
 def last_logits(
@@ -120,6 +173,7 @@ def decode(
     max_new_tokens: int,
     stop_ids: set[int],
     pick: TokenPicker,
+    penalties: Penalties | None = None,
 ) -> list[Row]:
     """Decode a left-padded batch token by token; a row leaves the batch and the KV cache once it stops."""
     import torch
@@ -133,7 +187,9 @@ def decode(
     position_ids = position_ids_from_mask(attention_mask)
     logits = last_logits(model, input_ids, attention_mask, position_ids, cache)
     for step in range(max_new_tokens):
-        tokens = pick(logits)
+        tokens = pick(logits if penalties is None else penalties.apply(logits))
+        if penalties is not None:
+            penalties.add(tokens)
         keep = append_tokens(rows, live, tokens.tolist(), stop_ids)
         if not keep or step + 1 == max_new_tokens:
             break
@@ -141,6 +197,8 @@ def decode(
             index = torch.tensor(keep, device=tokens.device)
             cache.batch_select_indices(index)
             attention_mask, position_ids, tokens = attention_mask[index], position_ids[index], tokens[index]
+            if penalties is not None:
+                penalties.keep(index)
             live = [live[slot] for slot in keep]
         attention_mask = torch.cat([attention_mask, attention_mask.new_ones(len(live), 1)], dim=1)
         position_ids = position_ids[:, -1:] + 1
@@ -173,9 +231,10 @@ class TransformersBackend:
             ).to(self.model.device)
             torch.manual_seed(batch_seed([requests[i] for i in batch]) ^ sampling.seed)
             with torch.inference_mode():
+                penalties = Penalties.of(sampling, enc.input_ids, enc.attention_mask, self.model.config.vocab_size)
                 rows = decode(
                     self.model, enc.input_ids, enc.attention_mask, sampling.max_new_tokens, self.stop_ids,
-                    token_picker(sampling),
+                    token_picker(sampling), penalties,
                 )
             yield [self._response(requests[i], lengths[i], row) for i, row in zip(batch, rows)]
 

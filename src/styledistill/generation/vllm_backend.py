@@ -78,7 +78,8 @@ class VllmBackend:
             "groups": [
                 {"id": gid, "messages": members[0].message_dicts(), "n": len(members),
                  "sampling": {"temperature": members[0].sampling.temperature, "top_p": members[0].sampling.top_p,
-                              "max_new_tokens": members[0].sampling.max_new_tokens}}
+                              "max_new_tokens": members[0].sampling.max_new_tokens,
+                              "controls": members[0].sampling.controls()}}
                 for gid, members in groups.items()
             ],
         }

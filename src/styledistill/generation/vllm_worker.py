@@ -34,7 +34,9 @@ def _sampling_params(group: dict):
     # Greedy samples are all the same and vLLM refuses n > 1 for them: draw one, copy it (in _result).
     n = 1 if s["temperature"] == 0 else group["n"]
     # No per-request seed: on CPU it crashes batches larger than max_num_batched_tokens; the engine seed is used.
-    return SamplingParams(n=n, temperature=s["temperature"], top_p=s["top_p"], max_tokens=s["max_new_tokens"])
+    # the decoding controls that are on, under vLLM's own names (top_k, min_p, repetition_penalty, presence_penalty)
+    return SamplingParams(n=n, temperature=s["temperature"], top_p=s["top_p"], max_tokens=s["max_new_tokens"],
+                          **s.get("controls", {}))
 
 
 def _result(group: dict, output) -> dict:

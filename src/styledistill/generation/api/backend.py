@@ -155,6 +155,12 @@ class LiteLLMBackend:
 
     def _send(self, request: Request) -> Any:
         sampling = request.sampling
+        controls = sampling.controls()
+        extra = {}
+        if "presence_penalty" in controls:  # OpenAI's own parameter
+            extra["presence_penalty"] = controls.pop("presence_penalty")
+        if controls:  # not OpenAI's: in the body, for servers that read them (vLLM, SGLang)
+            extra["extra_body"] = controls
         return self.litellm.completion(
             model=self.provider.provider,
             messages=request.message_dicts(),
@@ -166,6 +172,7 @@ class LiteLLMBackend:
             seed=int(request.key[:8], 16) % (2**31),  # per request: n samples of one prompt differ
             timeout=self.settings.timeout,
             max_retries=0,  # the OpenAI SDK retries twice by default: every retry here is ours
+            **extra,
         )
 
     def _wait(self, state: Any) -> float:
