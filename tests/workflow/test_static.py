@@ -176,6 +176,13 @@ def test_an_imported_teacher_passes_its_rules_version(workdir, shared_data):
     assert json.loads(_arg(command, "--spec"))["version"] == RULES["import_traces"].version
 
 
+def test_a_simulated_teacher_passes_its_rules_version(workdir):
+    """The default study's teacher is simulated."""
+    command = next(line for line in snakemake(workdir, "-n", "-p").stdout.splitlines()
+                   if "styledistill.cli.simulate_traces" in line)
+    assert json.loads(_arg(command, "--spec"))["version"] == RULES["simulate_traces"].version
+
+
 def test_the_slurm_profile_keeps_a_training_job_on_one_node():
     """torchrun --standalone is single-node: the profile asks SLURM for one node per SFT job (sbatch --nodes=1)."""
     profile = yaml.safe_load((REPO / "profiles" / "slurm" / "config.yaml").read_text())

@@ -392,8 +392,9 @@ def test_every_rule_passes_its_own_version(finished_run):
     specs = _specs_by_rule(snakemake(workdir, "-n", "-p", "--forceall").stdout)
     for rule, found in _specs_by_rule(snakemake(workdir, "-n", "-p", "--forcerun", "select_variant").stdout).items():
         specs.setdefault(rule, found)
-    # the tiny study imports no traces and discovers no pivots: those two rules are walked in test_static.py
-    assert set(specs) == set(RULES) - {"discover_pivots", "import_traces"}
+    # the tiny study imports no traces, simulates none and discovers no pivots: those rules are walked in
+    # test_static.py
+    assert set(specs) == set(RULES) - {"discover_pivots", "import_traces", "simulate_traces"}
     wrong = {rule: sorted({s.get("version") for s in found}) for rule, found in specs.items()
              if {s.get("version") for s in found} != {RULES[rule].version}}
     assert not wrong, wrong
