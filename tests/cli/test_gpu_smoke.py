@@ -21,11 +21,11 @@ def _smoke(model: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(SCRIPT), *args], capture_output=True, text=True, env=env, cwd=REPO, timeout=900)
 
 
-@pytest.mark.slow  # about a minute: generation, attention, two SFT steps, both losses
+@pytest.mark.slow  # about 30 s: generation, attention, two SFT steps, both losses
 def test_the_cpu_path_of_every_phase(tmp_path: Path, smollm2_dir: Path) -> None:
     out = tmp_path / "smoke.json"
-    result = _smoke(smollm2_dir, "--device", "cpu", "--steps", "2", "--batch", "2", "--prompts", "4",
-                    "--new-tokens", "8", "--seq", "256", "--chunk-tokens", "64", "--out", str(out))
+    result = _smoke(smollm2_dir, "--device", "cpu", "--steps", "2", "--batch", "1", "--prompts", "2",
+                    "--new-tokens", "4", "--seq", "128", "--chunk-tokens", "32", "--out", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads(out.read_text())
     assert summary == json.loads(result.stdout) and summary["ok"]
