@@ -17,7 +17,7 @@ from styledistill.report.settings import ReportSettings
 from styledistill.settings import Distinct, Field, Key, Settings, Text
 from styledistill.sft.recipe import overrides_schema
 from styledistill.shared_settings import AnswerMarker
-from styledistill.simulation.settings import SimulatedTeacher
+from styledistill.simulation.settings import SIMULATED, SimulatedTeacher
 from styledistill.st.settings import BuildStSettings
 from styledistill.style.settings import StyleCheck
 from styledistill.traces.import_settings import TraceImport
@@ -66,7 +66,7 @@ ImportTeacherEntry = TraceImport
 # A simulated teacher (not a model): traces of a known, planted style for the built-in problems.
 SimulatedTeacherEntry = SimulatedTeacher
 TEACHER_SOURCES: dict[str, type[Settings]] = {"model": TeacherEntry, "import": ImportTeacherEntry,
-                                              "simulated": SimulatedTeacherEntry}
+                                              SIMULATED: SimulatedTeacherEntry}
 
 
 class GeneratorEntry(GeneratorSettings, Threads):

@@ -31,7 +31,7 @@ from styledistill.models.sources import SOURCES as MODEL_SOURCES
 from styledistill.problems.sources import SOURCES as PROBLEM_SOURCES
 from styledistill.settings import KEY_PATTERN, Settings, literal_of, pick
 from styledistill.sft.recipe import Recipe
-from styledistill.simulation.settings import SimulatedTeacher
+from styledistill.simulation.settings import SIMULATED, SimulatedTeacher
 from styledistill.traces.import_settings import TraceImport
 from styledistill.tracking import TrackingSettings
 from styledistill.variants.settings import KIND_SETTINGS, VariantSettings
@@ -118,18 +118,19 @@ class Study:
 
     def simulates(self, teacher: str) -> bool:
         """Is the teacher a simulator of a planted style (rather than a model or a trace dataset)?"""
-        return self.teachers[teacher].source == "simulated"
+        return self.teachers[teacher].source == SIMULATED
 
     @property
     def model_teachers(self) -> dict[str, TeacherEntry]:
         return {name: t for name, t in self.teachers.items() if t.source == "model"}
 
     def teacher_source(self, teacher: str) -> str:
-        """What the teacher's traces come from: its model's key, the trace dataset it imports, or "simulated"."""
+        """What the teacher's traces come from: its model's key, the trace dataset it imports, or "simulated"
+        (SIMULATED)."""
         if self.imports(teacher):
             return self.teachers[teacher].label
         if self.simulates(teacher):
-            return "simulated"
+            return SIMULATED
         return self.teachers[teacher].model
 
     def shards(self, teacher: str) -> int:

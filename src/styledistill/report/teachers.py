@@ -9,8 +9,8 @@ import pandas as pd
 
 from styledistill.io import read_table
 from styledistill.simulation.recovery import pivot_recovery, stage_agreement
+from styledistill.simulation.settings import SIMULATED
 
-SIMULATED = "simulated"
 WHAT_IT_IS = {
     SIMULATED: "a simulator, not a model: it writes R1-like traces from the built-in problems' worked solutions, "
                "with pivots, stages, backtracking, length and wrong endings drawn at set rates and recorded per trace "

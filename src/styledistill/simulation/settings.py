@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import field_validator, model_validator
 
-from styledistill.settings import Distinct, Field, Float, Settings
+from styledistill.settings import Distinct, Field, Float, Settings, literal_of
 from styledistill.shared_settings import Samples
 from styledistill.style import lexicon as lex
 from styledistill.style.stages import STAGES
@@ -85,3 +85,6 @@ class SimulatedTeacher(SimulatedStyle, Samples):
     """A teacher that is a simulator: traces of known style for the built-in problems (their solutions are known)."""
 
     source: Literal["simulated"] = "simulated"
+
+
+SIMULATED = literal_of(SimulatedTeacher, "source")  # the registry name, and what a study calls the teacher's source
