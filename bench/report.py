@@ -45,7 +45,8 @@ def _samples(rng: np.random.Generator, accuracy: np.ndarray) -> pd.DataFrame:
         "truncated": tokens.ravel() > 3900, "n_completion_tokens": tokens.ravel(), "gold": "1",
         "correct": correct.ravel(), "extracted": "1",
         "grade_method": rng.choice(["boxed", "last_number"], problems * SAMPLES, p=[0.9, 0.1]),
-        "grader": "math", "grade_status": "graded", "second_correct": correct.ravel(), "second_extracted": "1"})
+        "grader": "math", "grade_status": "graded", "second_correct": correct.ravel(), "second_extracted": "1",
+        "thinking_tokens": None, "waits": 0, "forced": False})
     return frame[columns("eval_sample")]
 
 

@@ -105,7 +105,7 @@ RECORDS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("question", _STR, "the training problem's text"),
         ("benchmark_question", _STR, "the benchmark problem's text"),
     ],
-    "eval_sample": [
+    "eval_answer": [
         ("problem_id", _STR, "benchmark problem"),
         ("sample", _INT, "sample index"),
         ("prompt", _STR, "the user message the student answered (the benchmark's prompt template, rendered)"),
@@ -114,11 +114,14 @@ RECORDS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("answer_text", _STR, "final-answer part"),
         ("finish_reason", _STR, "stop or length"),
         ("truncated", _BOOL, "hit the token limit"),
-        ("n_completion_tokens", _INT, "tokens generated"),
+        ("n_completion_tokens", _INT, "tokens generated (under budget forcing: in all rounds)"),
         ("gold", _STR, "gold answer"),
+        ("thinking_tokens", _INT, "budget forcing: tokens generated in the thinking rounds (null without it)"),
+        ("waits", _INT, "budget forcing: times the end of thinking was replaced by `wait` (0 without it)"),
+        ("forced", _BOOL, "budget forcing: the thinking reached max_thinking_tokens and was ended for the student"),
     ],
 }
-RECORDS["eval_sample"] += RECORDS["grade"]
+RECORDS["eval_sample"] = RECORDS["eval_answer"] + RECORDS["grade"]
 RECORDS["graded_trace"] = RECORDS["trace"] + RECORDS["grade"]
 RECORDS["features"] = [
     ("problem_id", _STR, "problem answered"),

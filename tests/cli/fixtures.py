@@ -45,6 +45,11 @@ def trace_job(spec: dict) -> dict:
     return {"version": 1, "stage": stage, "generation": generation, **({"provider": provider} if provider else {})}
 
 
+def plain_answers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Hand-made eval samples with the columns budget forcing fills, as a plainly answered benchmark has them."""
+    return frame.assign(thinking_tokens=None, waits=0, forced=False)
+
+
 def graded_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """A hand-made graded table with the grade record's remaining columns (the second opinion agreeing)."""
     return frame.assign(grader="math", grade_status="graded", second_correct=frame["correct"],

@@ -70,6 +70,15 @@ def _features(tmp: Path, traces: Path) -> tuple[list[str], list[Path]]:
             outs)
 
 
+def _foreign_answers(tmp: Path) -> Path:
+    """A shard's answers to a problem the benchmark does not have."""
+    row = {"problem_id": "elsewhere", "sample": 0, "prompt": "q", "text": "t", "reasoning": "r", "answer_text": "a",
+           "finish_reason": "stop", "truncated": False, "n_completion_tokens": 1, "gold": "1"}
+    path = tmp / "shard.parquet"
+    write_table(fixtures.plain_answers(pd.DataFrame([row])), path, "eval_answer", "answer", 1)
+    return path
+
+
 def _traces_generation(tmp: Path, spec: str, prompt_text: str | None = None,
                        problems: Path | None = None) -> tuple[list[str], list[Path]]:
     prompt = tmp / "prompt.yaml"
@@ -167,12 +176,19 @@ CASES: list[tuple[str, Case, str]] = [
      "--spec: stage: shard 3 is not in 0..1"),
     ("nan in generation", lambda t: _traces_generation(t, job(generation={"temperature": "nan"})),
      "--spec: generation.temperature: Input should be a finite number"),
-    ("evaluation pass@k above n", lambda t: (["evaluate", "--spec", job({"n_samples": 1, "pass_k": [4]}),
+    ("evaluation pass@k above n", lambda t: (["evaluate", "score", "--spec", job({"n_samples": 1, "pass_k": [4]}),
                                              "--problems", str(fixtures.problems(t / "p.parquet")), "--model",
                                              str(t), "--out", str(t / "s.parquet"), "--scores", str(t / "s.json"),
                                              "--audit", str(t / "a.parquet"), "--store", str(t / "store")],
                                             [t / "s.parquet", t / "s.json", t / "a.parquet"]),
      "--spec: stage: pass_k [4] exceeds n_samples 1"),
+    ("answers of another benchmark", lambda t: (["evaluate", "score", "--spec", job(),
+                                                "--problems", str(fixtures.problems(t / "p.parquet")), "--model",
+                                                str(t), "--answers", str(_foreign_answers(t)),
+                                                "--out", str(t / "s.parquet"), "--scores", str(t / "s.json"),
+                                                "--audit", str(t / "a.parquet"), "--store", str(t / "store")],
+                                               [t / "s.parquet", t / "s.json", t / "a.parquet"]),
+     "are not in --problems (answers of another benchmark?)"),
     # prompts
     ("prompt with an unclosed brace", lambda t: _traces_generation(t, job(), "user: 'Q: {question'\n"),
      "prompt.yaml: not a valid template"),

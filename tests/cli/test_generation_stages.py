@@ -92,7 +92,7 @@ def test_evaluate_scores_a_student(tmp_path, tiny_qwen2_dir):
     spec = job({"n_samples": 2, "pass_k": [1, 2]}, generation={"max_new_tokens": 8, "temperature": 0.8,
                                                                  "batch_size": 8},
                labels={"family": "tq", "variant": "base", "benchmark": "hand"})
-    run_cli("evaluate", "--spec", spec, "--problems", str(problems), "--model", str(tiny_qwen2_dir),
+    run_cli("evaluate", "score", "--spec", spec, "--problems", str(problems), "--model", str(tiny_qwen2_dir),
             "--out", str(tmp_path / "samples.parquet"), "--scores", str(tmp_path / "scores.json"),
             "--audit", str(tmp_path / "audit.parquet"), "--store", str(tmp_path / "store"), "--threads", "2")
     samples = pd.read_parquet(tmp_path / "samples.parquet")
@@ -103,6 +103,65 @@ def test_evaluate_scores_a_student(tmp_path, tiny_qwen2_dir):
     assert scores["grading"]["grader"] == "math" and scores["grading"]["graded"] == 6  # the spec's default grader
     assert (samples["gold"] == samples["problem_id"].map(dict(p[::2] for p in fixtures.PROBLEMS))).all()
     assert pd.read_parquet(tmp_path / "audit.parquet").shape[0] == scores["grading"]["disagreements"]
+
+
+def test_a_benchmark_in_shards_gives_the_samples_of_one_job(tmp_path, tiny_qwen2_dir):
+    """Two answer jobs (each its shard, each its own store) joined by index by the score job: the same
+    samples.parquet and scores as one job answering everything."""
+    problems = fixtures.problems(tmp_path / "problems.parquet")
+    stage = {"n_samples": 2, "pass_k": [1, 2]}
+    generation = {"max_new_tokens": 6, "temperature": 0.0, "batch_size": 8}  # greedy: batching cannot matter
+    labels = {"family": "tq", "variant": "base", "benchmark": "hand"}
+    common = ("--problems", str(problems), "--model", str(tiny_qwen2_dir), "--threads", "2")
+
+    def score(name: str, *answers: str) -> pd.DataFrame:
+        run_cli("evaluate", "score", "--spec", job(stage, generation=generation, labels=labels), *common,
+                "--answers", *answers, "--out", str(tmp_path / f"{name}.parquet"),
+                "--scores", str(tmp_path / f"{name}.json"), "--audit", str(tmp_path / f"{name}.audit.parquet"),
+                "--store", str(tmp_path / f"store-{name}"))
+        return pd.read_parquet(tmp_path / f"{name}.parquet")
+
+    one = score("one")
+    shards = []
+    for shard in (0, 1):
+        out = tmp_path / f"shard{shard}.parquet"
+        run_cli("evaluate", "answer", "--spec", job({**stage, "shards": 2, "shard": shard}, generation=generation),
+                *common, "--out", str(out), "--store", str(tmp_path / f"store-shard{shard}"))
+        shards.append(str(out))
+    assert [len(pd.read_parquet(s)) for s in shards] == [4, 2]  # problems 0 and 2, then problem 1; 2 samples each
+    joined = score("joined", *reversed(shards))
+    pd.testing.assert_frame_equal(one, joined)
+    first, second = (json.loads((tmp_path / f"{n}.json").read_text()) for n in ("one", "joined"))
+    assert first == second and first["requested"] == 6 and first["failed"] == 0
+
+
+def test_budget_forcing_appends_waits_and_ends_the_thinking_at_its_cap(tmp_path, smollm2_dir):
+    """s1's budget forcing on the embedded model, with a line break as its end of thinking (it writes one soon):
+    each end is replaced by "Wait" twice, then the thinking ends; a cap of 6 tokens ends it for the student."""
+    from styledistill.evaluation.budget_forcing import force_budget
+    from styledistill.evaluation.settings import BudgetForcing
+    from styledistill.generation.generator import Generator
+    from styledistill.generation.settings import TransformersSettings
+
+    chats = [("p0", [{"role": "user", "content": "List three fruits, one per line."}]),
+             ("p1", [{"role": "user", "content": "What is 12 + 7? Explain step by step."}])]
+    student = Generator(smollm2_dir, TransformersSettings(max_new_tokens=48), None, tmp_path / "store", 0)
+    extend = BudgetForcing(waits=2, end_of_thinking="\n", answer_tokens=8)
+    done = force_budget(chats, 1, student, extend, tmp_path / "f.jsonl")
+    assert [d.waits for d in done] == [2, 2]
+    for d in done:
+        text = d.completion.response.text
+        assert text.count("Wait") >= 2 and "\n" in text
+        assert d.forced == (d.thinking_tokens == 48)  # the cap is the generation's max_new_tokens
+        assert d.thinking_tokens <= 48 and d.completion.response.n_completion_tokens > d.thinking_tokens
+    cap = BudgetForcing(max_thinking_tokens=6, end_of_thinking="</think>", answer_tokens=4)
+    capped = force_budget(chats, 1, student, cap, tmp_path / "f.jsonl")
+    assert all(d.forced and d.thinking_tokens == 6 and d.waits == 0 for d in capped)
+    assert all(d.completion.response.text.count("</think>") == 1 for d in capped)
+    assert all(d.completion.response.n_completion_tokens <= 6 + 4 for d in capped)
+    # every round is a stored request: a rerun generates nothing and gives the same texts
+    again = force_budget(chats, 1, student, extend, tmp_path / "f.jsonl")
+    assert [a.completion.response.text for a in again] == [d.completion.response.text for d in done]
 
 
 def test_killed_generation_resumes_without_resending(tmp_path, smollm2_dir):

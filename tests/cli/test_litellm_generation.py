@@ -272,3 +272,14 @@ def test_decoding_controls_reach_the_server_and_enter_the_key(tmp_path):
     assert not {"top_k", "min_p", "repetition_penalty", "presence_penalty"} & set(bodies[0])
     assert {k: bodies[1][k] for k in ("top_k", "min_p", "repetition_penalty", "presence_penalty")} == {
         "top_k": 20, "min_p": 0.05, "repetition_penalty": 1.1, "presence_penalty": 0.5}
+
+
+def test_stop_strings_and_reasoning_effort_reach_the_server_as_openai_parameters(tmp_path):
+    """stop and reasoning_effort (an API reasoning control) are OpenAI's own parameters; each is part of the key."""
+    chats = [("c", [{"role": "user", "content": "[controls] What is 3 + 3?"}])]
+    with FakeOpenAI() as server:
+        spec = {**FAST, "api_base": server.url, "stop": ["</think>"], "reasoning_effort": "high"}
+        _generator(spec, tmp_path / "store").complete(chats, 1, failures_out=tmp_path / "f.jsonl")
+        _generator({**spec, "reasoning_effort": "low"}, tmp_path / "store").complete(chats, 1, None)
+        bodies = list(server.bodies)
+    assert [(b["stop"], b["reasoning_effort"]) for b in bodies] == [(["</think>"], "high"), (["</think>"], "low")]

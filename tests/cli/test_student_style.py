@@ -51,7 +51,7 @@ def _student(shared_data: Path, path: Path, *, copies_style: bool) -> Path:
         "reasoning": reasoning, "answer_text": [r["answer_text"] for r in rows], "finish_reason": "stop",
         "truncated": False, "n_completion_tokens": 100, "gold": [r["gold"] for r in rows],
         "correct": [bool(r["correct"]) for r in rows], "extracted": "", "grade_method": "boxed"})
-    write_table(fixtures.graded_columns(frame), path, "eval_sample", "evaluate", 1)
+    write_table(fixtures.plain_answers(fixtures.graded_columns(frame)), path, "eval_sample", "evaluate", 1)
     return path
 
 

@@ -72,12 +72,23 @@ def _arg(command: str, name: str) -> str:
 
 
 def test_shards_are_parallel_jobs_with_the_gpus_of_their_backend(workdir):
+    """A teacher's shards and a benchmark's: one GPU job per shard; a benchmark's evaluate job joins its shards'
+    answers and holds no GPU."""
     config = model_teacher_config()
     config["teachers"]["smollm2"].update(shards=3, generation={"backend": "vllm", "gpus": 2})
+    config["families"]["smollm2"]["generation"] = {"gpus": 1}
+    config["benchmarks"]["arith_test"]["shards"] = 2
     write_config(workdir, config)
     counts = planned_jobs(workdir)
     assert counts["generate_traces"] == 3 and counts["merge_traces"] == 1
-    commands = [line for line in snakemake(workdir, "-n", "-p").stdout.splitlines()
+    assert counts["answer_base"] == 2 and counts["evaluate_base"] == 1
+    printed = snakemake(workdir, "-n", "-p").stdout
+    answers = [c for c in printed.splitlines() if "styledistill.cli.evaluate answer" in c and "/base/" in c]
+    assert len(answers) == 2 and all("--gpus 1" in c for c in answers)
+    assert sorted(json.loads(_arg(c, "--spec"))["stage"]["shard"] for c in answers) == [0, 1]
+    scoring = [c for c in printed.splitlines() if "styledistill.cli.evaluate score" in c and "/base/" in c]
+    assert len(scoring) == 1 and "--gpus 0" in scoring[0] and "shards/0.parquet" in scoring[0]
+    commands = [line for line in printed.splitlines()
                 if "styledistill.cli.generate_traces generate" in line]
     assert len(commands) == 3 and all("--gpus 2" in c for c in commands)
     specs = [json.loads(_arg(c, "--spec")) for c in commands]

@@ -1,10 +1,57 @@
-# Stage evaluate: base and fine-tuned students answer each benchmark; graded and scored.
+# Stage evaluate: base and fine-tuned students answer each benchmark; graded and scored. A benchmark of several
+# `shards` is answered by answer_* jobs (a GPU each), which its evaluate job joins by index and grades.
+
+
+rule answer_base:
+    input:
+        problems=lambda w: wiring.eval_problems(STUDY, w),
+        model=lambda w: paths.MODEL.format(model=STUDY.families[w.family].model),
+    output:
+        paths.EVAL_BASE_SHARD,
+    log:
+        "logs/answer/{family}/base/{benchmark}/{shard}.log",
+    benchmark:
+        "benchmarks/answer/{family}/base/{benchmark}/{shard}.tsv"
+    conda:
+        "../../envs/evaluate.yaml"
+    threads: lambda w: STUDY.families[w.family].threads
+    resources:
+        mem_mb=mem_mb("answer_base"),
+        runtime=runtime("answer_base"),
+        gpu=lambda w: STUDY.family_generation(w.family, w.benchmark).gpus,
+    params:
+        spec=lambda w: specs.answer("answer_base", STUDY, w.family, w.benchmark, int(w.shard)),
+        store=WORK.requests,
+    shell:
+        "python -m styledistill.cli.evaluate answer --spec {params.spec:q} --problems {input.problems}"
+        " --model {input.model} --out {output} --store {params.store:q}"
+        " --gpus {resources.gpu} --threads {threads} > {log} 2>&1"
+
+
+use rule answer_base as answer_sft with:
+    input:
+        problems=lambda w: wiring.eval_problems(STUDY, w),
+        model=wiring.once_aligned(checkpoints, paths.SFT_MODEL),
+    output:
+        paths.EVAL_SFT_SHARD,
+    log:
+        "logs/answer/{family}/{teacher}/{dataset}/{variant}/seed-{seed}/{benchmark}/{shard}.log",
+    benchmark:
+        "benchmarks/answer/{family}/{teacher}/{dataset}/{variant}/seed-{seed}/{benchmark}/{shard}.tsv"
+    resources:
+        mem_mb=mem_mb("answer_sft"),
+        runtime=runtime("answer_sft"),
+        gpu=lambda w: STUDY.family_generation(w.family, w.benchmark).gpus,
+    params:
+        spec=lambda w: specs.answer("answer_sft", STUDY, w.family, w.benchmark, int(w.shard)),
+        store=WORK.requests,
 
 
 rule evaluate_base:
     input:
         problems=lambda w: wiring.eval_problems(STUDY, w),
         model=lambda w: paths.MODEL.format(model=STUDY.families[w.family].model),
+        answers=lambda w: wiring.eval_shards(STUDY, w),
     output:
         samples=paths.EVAL_BASE["samples"],
         scores=paths.EVAL_BASE["scores"],
@@ -19,13 +66,13 @@ rule evaluate_base:
     resources:
         mem_mb=mem_mb("evaluate_base"),
         runtime=runtime("evaluate_base"),
-        gpu=lambda w: STUDY.family_generation(w.family, w.benchmark).gpus,
+        gpu=lambda w: wiring.eval_gpus(STUDY, w),
     params:
         spec=lambda w: specs.evaluate_base(STUDY, w.family, w.benchmark, wiring.eval_labels(w)),
         store=WORK.requests,
     shell:
-        "python -m styledistill.cli.evaluate --spec {params.spec:q} --problems {input.problems}"
-        " --model {input.model} --out {output.samples} --scores {output.scores} --audit {output.audit}"
+        "python -m styledistill.cli.evaluate score --spec {params.spec:q} --problems {input.problems}"
+        " --model {input.model} --answers {input.answers} --out {output.samples} --scores {output.scores} --audit {output.audit}"
         " --store {params.store:q}"
         " --gpus {resources.gpu} --threads {threads} > {log} 2>&1"
 
@@ -34,6 +81,7 @@ use rule evaluate_base as evaluate_sft with:
     input:
         problems=lambda w: wiring.eval_problems(STUDY, w),
         model=wiring.once_aligned(checkpoints, paths.SFT_MODEL),
+        answers=lambda w: wiring.eval_shards(STUDY, w),
     output:
         samples=paths.EVAL_SFT["samples"],
         scores=paths.EVAL_SFT["scores"],
@@ -45,7 +93,7 @@ use rule evaluate_base as evaluate_sft with:
     resources:  # replaces evaluate_base's set as a whole
         mem_mb=mem_mb("evaluate_sft"),
         runtime=runtime("evaluate_sft"),
-        gpu=lambda w: STUDY.family_generation(w.family, w.benchmark).gpus,
+        gpu=lambda w: wiring.eval_gpus(STUDY, w),
     params:
         spec=lambda w: specs.evaluate_sft(STUDY, w.family, w.benchmark, wiring.eval_labels(w)),
         store=WORK.requests,

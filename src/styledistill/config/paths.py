@@ -42,6 +42,9 @@ SFT_MODEL = "results/sft/{family}/{teacher}/{dataset}/{variant}/seed-{seed}/mode
 EVAL_BASE = {"samples": "results/eval/{family}/base/{benchmark}/samples.parquet",
              "scores": "results/eval/{family}/base/{benchmark}/scores.json",
              "audit": "results/eval/{family}/base/{benchmark}/audit.parquet"}
+# A benchmark of several shards: each shard's answers, joined by its evaluate job.
+EVAL_BASE_SHARD = "results/eval/{family}/base/{benchmark}/shards/{shard}.parquet"
+EVAL_SFT_SHARD = "results/eval/{family}/{teacher}/{dataset}/{variant}/seed-{seed}/{benchmark}/shards/{shard}.parquet"
 EVAL_SFT = {"samples": "results/eval/{family}/{teacher}/{dataset}/{variant}/seed-{seed}/{benchmark}/samples.parquet",
             "scores": "results/eval/{family}/{teacher}/{dataset}/{variant}/seed-{seed}/{benchmark}/scores.json",
             "audit": "results/eval/{family}/{teacher}/{dataset}/{variant}/seed-{seed}/{benchmark}/audit.parquet"}

@@ -11,7 +11,7 @@ from typing import Any
 
 from styledistill.config.study import Study
 from styledistill.decontamination.settings import MatchSettings
-from styledistill.evaluation.settings import BenchmarkSettings, EvalSettings
+from styledistill.evaluation.settings import BenchmarkSettings, EvalJob, EvalSettings
 from styledistill.features.settings import FeatureSettings
 from styledistill.generation.api.settings import ProviderSettings
 from styledistill.generation.settings import GenerationConfig
@@ -100,14 +100,25 @@ def train_sft(study: Study, family: str, seed: int) -> str:
     return spec_json("train_sft", stage=stage)
 
 
+def _eval_stage(study: Study, family: str, benchmark: str) -> EvalSettings:
+    return EvalSettings.model_validate({**only_keys(study.benchmarks[benchmark], BenchmarkSettings).to_spec(),
+                                        "system_prompt": study.recipes[family]["system_prompt"],
+                                        "answer_marker": study.families[family].answer_marker})
+
+
 def _evaluate(rule: str, study: Study, family: str, benchmark: str, labels: dict[str, str]) -> str:
-    entry = study.families[family]
-    stage = EvalSettings.model_validate({**only_keys(study.benchmarks[benchmark], BenchmarkSettings).to_spec(),
-                                         "system_prompt": study.recipes[family]["system_prompt"],
-                                         "answer_marker": entry.answer_marker})
-    return spec_json(rule, stage=stage.to_spec(), labels=labels,
+    return spec_json(rule, stage=_eval_stage(study, family, benchmark).to_spec(), labels=labels,
                      grading=grading(study, study.benchmark_grader(benchmark)),
-                     **generation_parts(study, entry.model, study.family_generation(family, benchmark)))
+                     **generation_parts(study, study.families[family].model, study.family_generation(family,
+                                                                                                      benchmark)))
+
+
+def answer(rule: str, study: Study, family: str, benchmark: str, shard: int) -> str:
+    """A job of rule answer_base or answer_sft: one shard of the benchmark."""
+    stage = EvalJob.from_spec({**_eval_stage(study, family, benchmark).to_spec(), "shard": shard}, "shard")
+    return spec_json(rule, stage=stage.to_spec(),
+                     **generation_parts(study, study.families[family].model, study.family_generation(family,
+                                                                                                      benchmark)))
 
 
 def evaluate_base(study: Study, family: str, benchmark: str, labels: dict[str, str]) -> str:

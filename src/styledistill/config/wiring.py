@@ -153,6 +153,22 @@ def eval_problems(study: Study, wildcards: Any) -> str:
     return paths.PROBLEMS.format(dataset=study.benchmarks[wildcards.benchmark].dataset)
 
 
+def eval_shards(study: Study, wildcards: Any) -> list[str]:
+    """The shard answers an evaluate job joins: none for a benchmark of one shard (the job answers it itself)."""
+    shards = study.benchmarks[wildcards.benchmark].shards
+    if shards == 1:
+        return []
+    pattern = paths.EVAL_SFT_SHARD if "seed" in wildcards.keys() else paths.EVAL_BASE_SHARD
+    return [pattern.format(**dict(wildcards.items()), shard=shard) for shard in range(shards)]
+
+
+def eval_gpus(study: Study, wildcards: Any) -> int:
+    """An evaluate job's GPUs: none when its shards answered (it only grades)."""
+    if study.benchmarks[wildcards.benchmark].shards > 1:
+        return 0
+    return study.family_generation(wildcards.family, wildcards.benchmark).gpus
+
+
 def eval_labels(wildcards: Any) -> dict[str, Any]:
     """What a scores file says it scored (base students have no teacher, dataset, variant or training seed)."""
     labels = {"family": wildcards.family, "benchmark": wildcards.benchmark,

@@ -1,5 +1,6 @@
 """Rules evaluate_base and evaluate_sft: a student (base or fine-tuned) answers a benchmark, n samples per problem
-through the generation interface; answers are graded and scored."""
+through the generation interface (or the answers of the benchmark's shards are joined by index); answers are graded
+and scored."""
 
 from __future__ import annotations
 
@@ -11,57 +12,40 @@ import pandas as pd
 
 from styledistill.cli._common import load_job, set_threads
 from styledistill.cli._generation import GENERATION_PARTS, add_generation_args, generator
+from styledistill.errors import UserError
+from styledistill.evaluation.answer_benchmark import answer
 from styledistill.evaluation.settings import EvalSettings
 from styledistill.generation.generator import Generator, failures_path
 from styledistill.grading.settings import GradeSettings
-from styledistill.io import all_or_none, write_json, write_table
-from styledistill.problems.table import read_problems
-from styledistill.prompting import student_messages
+from styledistill.io import all_or_none, atomic_write_text, read_table, write_json, write_table
+from styledistill.problems.table import by_position, read_problems
 from styledistill.tracking import check_installed, evaluation_run_name, from_environment, log_evaluation
 
 RULE = "evaluate"  # evaluate_base and evaluate_sft run the same code
 TRACKED_SAMPLES = 20  # rows of the sample table an experiment tracker gets
 
 
-def evaluate(problems_path: str, out: str, scores_path: str, audit_path: str, settings: EvalSettings,
-             grading: GradeSettings, labels: dict[str, Any], student: Generator, threads: int,
+def evaluate(problems_path: str, answers: list[str], out: str, scores_path: str, audit_path: str,
+             settings: EvalSettings, grading: GradeSettings, labels: dict[str, Any], student: Generator, threads: int,
              version: int | None) -> None:
-    from styledistill.evaluation.scoring import score
+    from styledistill.evaluation.scoring import forcing_summary, score
     from styledistill.grading import audit
     from styledistill.grading.extract import graded_part
     from styledistill.grading.pool import grade_many
 
     problems = read_problems(problems_path, settings.limit)
-    prompts = {r.problem_id: settings.prompt.format(question=r.question) for r in problems.itertuples()}
-    chats = [(pid, student_messages(prompt, settings.system_prompt)) for pid, prompt in prompts.items()]
-    completions = student.complete(chats, settings.n_samples, failures_path(out))
-    gold = dict(zip(problems["problem_id"], problems["answer"]))
+    samples = joined(problems, answers, out) if answers else answer(problems, settings, student, failures_path(out))
     options = {pid: json.loads(o) if isinstance(o, str) else [] for pid, o in zip(problems["problem_id"],
                                                                                   problems["options"])}
-    records = [c.record(settings.answer_marker) for c in completions]
-    texts = [graded_part(r["answer_text"], r["reasoning"]) for r in records]
-    graded = grade_many(grading.grader, texts, [gold[c.tag] for c in completions], seconds=grading.seconds,
-                        workers=threads, choices=[options[c.tag] for c in completions])
-    samples = pd.DataFrame([
-        {
-            "problem_id": c.tag,
-            "sample": c.sample,
-            "prompt": prompts[c.tag],
-            "text": r["text"],
-            "reasoning": r["reasoning"],
-            "answer_text": r["answer_text"],
-            "finish_reason": r["finish_reason"],
-            "truncated": r["truncated"],
-            "n_completion_tokens": r["n_completion_tokens"],
-            "gold": gold[c.tag],
-        }
-        for c, r in zip(completions, records)
-    ])
+    texts = [graded_part(a, r) for a, r in zip(samples["answer_text"], samples["reasoning"])]
+    graded = grade_many(grading.grader, texts, list(samples["gold"]), seconds=grading.seconds, workers=threads,
+                        choices=[options[pid] for pid in samples["problem_id"]])
     samples = audit.add_grades(samples, graded, grading.grader)
     summary = audit.counts(graded)
-    scores = {**labels, **score(samples, tuple(settings.pass_k)), "requested": len(chats) * settings.n_samples,
-              "failed": len(chats) * settings.n_samples - len(completions),
-              "grading": {"grader": grading.grader, **summary}}
+    requested = len(problems) * settings.n_samples
+    scores = {**labels, **score(samples, tuple(settings.pass_k)), "requested": requested,
+              "failed": requested - len(samples), "grading": {"grader": grading.grader, **summary},
+              **forcing_summary(samples, settings.budget_forcing)}
     with all_or_none(out, scores_path, audit_path):
         write_table(samples, out, "eval_sample", RULE, version, **summary)
         write_table(audit.audit(samples, texts, "gold"), audit_path, "grade_audit", RULE, version)
@@ -72,9 +56,25 @@ def evaluate(problems_path: str, out: str, scores_path: str, audit_path: str, se
         log_evaluation(tracking, evaluation_run_name(labels), scores, shown)
 
 
+def joined(problems: pd.DataFrame, answers: list[str], out: str) -> pd.DataFrame:
+    """The shards' answers in the order one job writes them, their failure sidecars joined beside `out`."""
+    tables = [read_table(path, "eval_answer") for path in answers]
+    rows = pd.concat(tables, ignore_index=True)
+    if rows.duplicated(["problem_id", "sample"]).any():
+        raise UserError(f"--answers: shards overlap (a sample appears in more than one of {answers})")
+    unknown = sorted(set(rows["problem_id"]) - set(problems["problem_id"]))
+    if unknown:
+        raise UserError(f"--answers: problem(s) {unknown[:3]} are not in --problems (answers of another benchmark?)")
+    sidecars = [failures_path(path) for path in answers]
+    atomic_write_text(failures_path(out), "".join(p.read_text(encoding="utf-8") for p in sidecars if p.exists()))
+    return by_position(rows, problems)
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--problems", required=True, help="benchmark problems.parquet (record: problem)")
     p.add_argument("--model", required=True, help="student model directory (prepared or fine-tuned)")
+    p.add_argument("--answers", nargs="*", default=[], help="the shards' answers.parquet (rule answer_*; record: "
+                   "eval_answer), joined by index instead of answering here (a benchmark of several shards)")
     p.add_argument("--out", required=True, help="samples.parquet to write (record: eval_sample)")
     p.add_argument("--scores", required=True, help="scores.json to write")
     p.add_argument("--audit", required=True, help="audit.parquet to write: where the grader and the second "
@@ -89,5 +89,5 @@ def main(args: argparse.Namespace) -> None:
     grading = GradeSettings.from_spec(job["grading"], "--spec: grading")
     student = generator(args, job)
     set_threads(args.threads)
-    evaluate(args.problems, args.out, args.scores, args.audit, settings, grading, job["labels"], student,
+    evaluate(args.problems, args.answers, args.out, args.scores, args.audit, settings, grading, job["labels"], student,
              args.threads, job.version)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -62,3 +63,16 @@ def score(samples: pd.DataFrame, ks: tuple[int, ...] = (1,)) -> dict[str, float 
     votes = np.array([majority_correct(group) for _, group in samples.groupby("problem_id")], dtype=float)
     out["maj@n"], out["maj@n_stderr"] = mean_stderr(votes)
     return out
+
+
+def forcing_summary(samples: pd.DataFrame, forcing: Any) -> dict[str, dict[str, float | int]]:
+    """What budget forcing did (nothing without it): mean thinking tokens, mean waits appended, the share of samples
+    whose thinking the cap ended, and the forcing's settings."""
+    if forcing is None:
+        return {}
+    thinking = samples["thinking_tokens"].astype("float64")
+    empty = samples.empty
+    return {"budget_forcing": {**forcing.to_spec(),
+                               "mean_thinking_tokens": float("nan") if empty else float(thinking.mean()),
+                               "mean_waits": float("nan") if empty else float(samples["waits"].mean()),
+                               "forced_share": float("nan") if empty else float(samples["forced"].mean())}}

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from styledistill.settings import Field, Float, Settings
+from pydantic import BeforeValidator
+
+from styledistill.settings import Field, Float, Settings, Text
 
 if TYPE_CHECKING:
     from styledistill.generation.api.settings import ProviderSettings
     from styledistill.generation.backend import Backend
+
+
+def _as_tuple(value: Any) -> Any:
+    """A list from YAML or JSON as a tuple: settings are frozen and hashable."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 class Sampling(Settings):
@@ -34,6 +41,13 @@ class Sampling(Settings):
                                       "it, e.g. vLLM's)")
     presence_penalty: Float = Field(0.0, ge=-2, le=2, description="subtracted from the logit of every token already "
                                     "in the output (0: off; OpenAI's definition)")
+    stop: Annotated[tuple[Text, ...], BeforeValidator(_as_tuple)] = Field(
+        (), max_length=16, description="the answer ends before the first of these strings (left out of its text; "
+        "finish_reason stop); empty: only the model's end-of-sequence ends it")
+    reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = Field(
+        None, description="backend litellm: how much a reasoning model thinks (OpenAI's reasoning_effort; litellm "
+        "maps it to the providers that take one, e.g. Anthropic's and Gemini's thinking budgets); null: the "
+        "provider's default")
 
     def key_values(self) -> dict[str, Any]:
         """What enters a request's content key: every value, the decoding controls only when they are on."""
@@ -48,7 +62,9 @@ class Sampling(Settings):
         return {name: getattr(self, name) for name in DECODING_CONTROLS if name in self.key_values()}
 
 
-DECODING_CONTROLS = ("top_k", "min_p", "repetition_penalty", "presence_penalty")
+DECODING_CONTROLS = ("top_k", "min_p", "repetition_penalty", "presence_penalty", "stop", "reasoning_effort")
+# What only an API takes (a local backend refuses it at the dry run).
+API_CONTROLS = ("reasoning_effort",)
 
 
 class CommonSettings(Sampling):

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from styledistill.errors import IncompleteRun
 from styledistill.generation.api.settings import ProviderSettings
-from styledistill.generation.common import CommonSettings
+from styledistill.generation.backend import Backend
+from styledistill.generation.common import CommonSettings, Sampling
 from styledistill.generation.completions import Completion
 from styledistill.generation.request import Request
 from styledistill.generation.runner import Outcome, complete, store_for
@@ -78,21 +79,52 @@ class Generator:
         opened only when a request is missing from the store. A later round of the same job (`first_sample` > 0)
         adds its failures to the sidecar.
         """
-        identity = self.settings.identity(self.model_dir, self.provider)
-        sampling = self.settings.sampling()
-        requests = [
-            Request.chat(identity, messages, sampling, sample=s, tag=tag)
-            for tag, messages in chats
-            for s in range(first_sample, first_sample + n_samples)
-        ]
-        store = store_for(self.store, identity)
-        try:
-            outcome = complete(requests, store, lambda: self.settings.open(self.model_dir, self.provider, self.gpus))
-        finally:
-            store.close()
+        with self.session() as session:
+            sampling = self.settings.sampling()
+            requests = [session.request(tag, messages, s, sampling)
+                        for tag, messages in chats for s in range(first_sample, first_sample + n_samples)]
+            return session.complete(requests, failures_out, append_failures=first_sample > 0)
+
+    def session(self) -> Session:
+        """Generation over several dependent rounds with one store and at most one backend (opened on first need)."""
+        return Session(self)
+
+
+class Session:
+    """A generator's rounds: each round's requests depend on the last round's answers (budget forcing); the store
+    stays open, and the backend, opened when a round first misses the store, serves the later rounds."""
+
+    def __init__(self, generator: Generator) -> None:
+        self.generator = generator
+        self.identity = generator.settings.identity(generator.model_dir, generator.provider)
+        self.store = store_for(generator.store, self.identity)
+        self.backend: Backend | None = None
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.store.close()
+        if self.backend is not None:
+            getattr(self.backend, "close", lambda: None)()
+
+    def _backend(self) -> Backend:
+        if self.backend is None:
+            g = self.generator
+            self.backend = g.settings.open(g.model_dir, g.provider, g.gpus)
+        return self.backend
+
+    def request(self, tag: str, messages: list[dict[str, str]], sample: int, sampling: Sampling) -> Request:
+        return Request.chat(self.identity, messages, sampling, sample=sample, tag=tag)
+
+    def complete(self, requests: list[Request], failures_out: str | Path | None,
+                 append_failures: bool = False) -> list[Completion]:
+        """Complete each request (see Generator.complete); the failures sidecar is written, or added to with
+        `append_failures`."""
+        outcome = complete(requests, self.store, self._backend, close=False)
         sidecar = Path(failures_out) if failures_out is not None else None
         if sidecar is not None:
-            write_failures(sidecar, outcome, identity, append=first_sample > 0)
-        check_outcome(outcome, self.settings.max_failure_rate, sidecar)
+            write_failures(sidecar, outcome, self.identity, append=append_failures)
+        check_outcome(outcome, self.generator.settings.max_failure_rate, sidecar)
         return [Completion(r.tag, r.sample, r, outcome.responses[r.key])
                 for r in requests if r.key in outcome.responses]

@@ -26,6 +26,12 @@ class Request:
     ) -> Request:
         return cls(model, tuple((m["role"], m["content"]) for m in messages), sampling, sample, tag)
 
+    @property
+    def continues(self) -> bool:
+        """The chat ends with an assistant message: the model continues its text (a prefix it is made to have
+        written, such as budget forcing's "Wait") instead of starting a new answer."""
+        return bool(self.messages) and self.messages[-1][0] == "assistant"
+
     def message_dicts(self) -> list[dict[str, str]]:
         return [{"role": role, "content": content} for role, content in self.messages]
 

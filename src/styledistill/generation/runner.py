@@ -36,11 +36,13 @@ def store_for(root: str | Path, model_identity: str) -> RequestStore:
     return RequestStore(Path(root) / model_identity)
 
 
-def complete(requests: Iterable[Request], store: RequestStore, backend_factory: Callable[[], Backend]) -> Outcome:
+def complete(requests: Iterable[Request], store: RequestStore, backend_factory: Callable[[], Backend],
+             close: bool = True) -> Outcome:
     """Finish every request the store lacks; only those reach the backend.
 
     `backend_factory` is called only if something is missing, so a fully cached run never loads a model (or reads an
-    API key). Failed requests are returned, not stored: they are sent again by the next run.
+    API key). Failed requests are returned, not stored: they are sent again by the next run. `close`: close the
+    backend when done (False: the caller serves later rounds with it and closes it).
     """
     unique = {r.key: r for r in requests}
     missing = [r for key, r in unique.items() if key not in store]
@@ -61,7 +63,8 @@ def complete(requests: Iterable[Request], store: RequestStore, backend_factory: 
         except SendingStopped as stop:
             outcome.not_sent, outcome.stop_message = stop.not_sent, str(stop)
         finally:
-            getattr(backend, "close", lambda: None)()
+            if close:
+                getattr(backend, "close", lambda: None)()
         spent = getattr(backend, "spent_usd", None)
         if spent is None and costs and all(c is not None for c in costs):
             spent = sum(costs)

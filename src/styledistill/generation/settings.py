@@ -14,8 +14,8 @@ from pydantic import model_validator
 
 from styledistill.errors import UserError
 from styledistill.generation.api.settings import LitellmSettings, ProviderSettings
-from styledistill.generation.common import CommonSettings, Sampling
-from styledistill.settings import Field, Float, one_of
+from styledistill.generation.common import API_CONTROLS, CommonSettings, Sampling
+from styledistill.settings import Field, Float, Settings, one_of
 
 if TYPE_CHECKING:
     from styledistill.generation.backend import Backend
@@ -24,11 +24,24 @@ __all__ = ["Sampling", "CommonSettings", "TransformersSettings", "VllmSettings",
            "GenerationConfig", "backend_settings"]
 
 
+def refuse_api_controls(settings: CommonSettings) -> None:
+    taken = [name for name in API_CONTROLS if name in settings.key_values()]
+    if taken:
+        raise ValueError(f"{', '.join(taken)}: only API models take it (backend litellm), not backend "
+                         f"{settings.backend}")
+
+
 class LocalSettings(CommonSettings):
     """A backend that runs a prepared model directory in this machine's processes."""
 
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
         "auto", description="transformers, vllm: weights dtype; auto = bf16 where the CPU supports it")
+
+    @model_validator(mode="after")
+    def _no_api_controls(self) -> LocalSettings:
+        if not isinstance(self, LitellmSettings):  # a GenerationConfig checks its chosen backend instead
+            refuse_api_controls(self)
+        return self
 
     def identity(self, model_dir: str | Path | None, provider: ProviderSettings | None) -> str:
         from styledistill.models.loading import model_identity
@@ -52,10 +65,27 @@ class TransformersSettings(LocalSettings):
         return TransformersBackend(model_dir, self, gpus)
 
 
+class RopeScaling(Settings):
+    """Rotary position scaling, as transformers' config.json writes it."""
+
+    rope_type: Literal["yarn", "dynamic", "linear"] = Field(description="the scaling method")
+    factor: Float = Field(gt=1, le=64, description="how many times the native positions")
+    original_max_position_embeddings: int = Field(ge=16, le=16_777_216, description="the model's native positions")
+
+    @property
+    def positions(self) -> int:
+        return int(self.original_max_position_embeddings * self.factor)
+
+
 class VllmSettings(LocalSettings):
     backend: Literal["vllm"] = "vllm"
-    chunk_size: int = Field(
-        64, ge=1, le=65_536, description="vllm: prompts per engine call; each chunk is stored as soon as it returns")
+    chunk_size: int | None = Field(
+        64, ge=1, le=1_048_576, description="vllm: prompts per engine call; each chunk is stored as soon as it returns "
+        "(null: all of the job's prompts in one call, so the scheduler is never idle waiting for a chunk's longest "
+        "answer; a killed job then loses the whole call)")
+    enable_prefix_caching: bool = Field(
+        True, description="vllm: reuse the KV cache of a shared prompt prefix (the n samples of a prompt, a system "
+        "prompt, budget forcing's continuations)")
     enforce_eager: bool = Field(
         False, description="vllm: skip graph capture/compilation (faster start, slower decoding)")
     gpu_memory_utilization: Float = Field(
@@ -64,6 +94,10 @@ class VllmSettings(LocalSettings):
                                       description="vllm: context length (null = the model's)")
     tensor_parallel_size: int | None = Field(None, ge=1, le=1024,
                                              description="vllm: null = the job's gpus (1 on CPU)")
+    rope_scaling: RopeScaling | None = Field(
+        None, description="vllm: stretch the model's rotary positions beyond its native context (passed as "
+        "hf_overrides.rope_scaling; e.g. Qwen2.5's documented YaRN: {rope_type: yarn, factor: 4.0, "
+        "original_max_position_embeddings: 32768})")
 
     def open(self, model_dir: str | Path | None, provider: ProviderSettings | None, gpus: int) -> Backend:
         from styledistill.devices import require_gpus
@@ -87,6 +121,12 @@ class GenerationConfig(TransformersSettings, VllmSettings, LitellmSettings):
     gpus: int = Field(
         0, ge=0, le=1024, description="GPUs the job asks for (resources.gpu; a cluster profile may override); not a "
         "rerun trigger")
+
+    @model_validator(mode="after")
+    def _api_controls_on_api_backends(self) -> GenerationConfig:
+        if not issubclass(BACKENDS[self.backend], LitellmSettings):
+            refuse_api_controls(self)
+        return self
 
     @model_validator(mode="after")
     def _tensor_parallel_fits(self) -> GenerationConfig:

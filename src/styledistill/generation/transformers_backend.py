@@ -8,6 +8,7 @@ goes on.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,11 +33,30 @@ class Row:
 
     tokens: list[int] = field(default_factory=list)
     stopped: bool = False  # emitted a stop token (the last of `tokens`)
+    stopped_on_text: bool = False  # its text reached one of the request's stop strings
+
+
+class StopStrings:
+    """Whether a row's tokens have reached one of the request's stop strings (decoding only the row's tail: a stop
+    string spans a few tokens at most)."""
+
+    def __init__(self, tokenizer: Any, strings: tuple[str, ...]) -> None:
+        self.tokenizer, self.strings = tokenizer, strings
+        self.window = 4 + max(len(tokenizer(s, add_special_tokens=False).input_ids) for s in strings)
+
+    def reached(self, tokens: list[int]) -> bool:
+        tail = self.tokenizer.decode(tokens[-self.window:], skip_special_tokens=True)
+        return any(s in tail for s in self.strings)
+
+    def cut(self, text: str) -> str:
+        """The text before the first stop string in it."""
+        return text[:min((i for i in (text.find(s) for s in self.strings) if i >= 0), default=len(text))]
 
 
 def batch_indices(requests: list[Request], lengths: list[int], batch_size: int) -> list[list[int]]:
     """Group request indices into batches of identical sampling and similar prompt length (less padding)."""
-    order = sorted(range(len(requests)), key=lambda i: (requests[i].sampling, lengths[i]))
+    sampling = [json.dumps(r.sampling.key_values(), sort_keys=True) for r in requests]
+    order = sorted(range(len(requests)), key=lambda i: (sampling[i], lengths[i]))
     batches: list[list[int]] = []
     for i in order:
         same = batches and requests[batches[-1][0]].sampling == requests[i].sampling
@@ -154,13 +174,16 @@ def last_logits(
     return out.logits[:, -1, :].float()
 
 
-def append_tokens(rows: list[Row], live: list[int], tokens: list[int], stop_ids: set[int]) -> list[int]:
+def append_tokens(rows: list[Row], live: list[int], tokens: list[int], stop_ids: set[int],
+                  stop_strings: StopStrings | None = None) -> list[int]:
     """Append each live row's new token; return the slots (positions in the live batch) that go on decoding."""
     keep = []
     for slot, (row, token) in enumerate(zip(live, tokens)):
         rows[row].tokens.append(token)
         if token in stop_ids:
             rows[row].stopped = True
+        elif stop_strings is not None and stop_strings.reached(rows[row].tokens):
+            rows[row].stopped_on_text = True
         else:
             keep.append(slot)
     return keep
@@ -174,6 +197,7 @@ def decode(
     stop_ids: set[int],
     pick: TokenPicker,
     penalties: Penalties | None = None,
+    stop_strings: StopStrings | None = None,
 ) -> list[Row]:
     """Decode a left-padded batch token by token; a row leaves the batch and the KV cache once it stops."""
     import torch
@@ -190,7 +214,7 @@ def decode(
         tokens = pick(logits if penalties is None else penalties.apply(logits))
         if penalties is not None:
             penalties.add(tokens)
-        keep = append_tokens(rows, live, tokens.tolist(), stop_ids)
+        keep = append_tokens(rows, live, tokens.tolist(), stop_ids, stop_strings)
         if not keep or step + 1 == max_new_tokens:
             break
         if len(keep) < len(live):
@@ -217,7 +241,11 @@ class TransformersBackend:
         self.stop_ids = {self.tokenizer.eos_token_id, *configured}
 
     def _render(self, request: Request) -> str:
-        return self.tokenizer.apply_chat_template(request.message_dicts(), tokenize=False, add_generation_prompt=True)
+        """The chat as the model's prompt; a chat that ends with an assistant message is continued from its text."""
+        continued = request.continues
+        return self.tokenizer.apply_chat_template(request.message_dicts(), tokenize=False,
+                                                  add_generation_prompt=not continued,
+                                                  continue_final_message=continued)
 
     def generate(self, requests: list[Request]) -> Iterator[list[Response]]:
         import torch
@@ -230,20 +258,25 @@ class TransformersBackend:
                 [prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=False
             ).to(self.model.device)
             torch.manual_seed(batch_seed([requests[i] for i in batch]) ^ sampling.seed)
+            stop_strings = StopStrings(self.tokenizer, sampling.stop) if sampling.stop else None
             with torch.inference_mode():
                 penalties = Penalties.of(sampling, enc.input_ids, enc.attention_mask, self.model.config.vocab_size)
                 rows = decode(
                     self.model, enc.input_ids, enc.attention_mask, sampling.max_new_tokens, self.stop_ids,
-                    token_picker(sampling), penalties,
+                    token_picker(sampling), penalties, stop_strings,
                 )
-            yield [self._response(requests[i], lengths[i], row) for i, row in zip(batch, rows)]
+            yield [self._response(requests[i], lengths[i], row, stop_strings) for i, row in zip(batch, rows)]
 
-    def _response(self, request: Request, n_prompt_tokens: int, row: Row) -> Response:
+    def _response(self, request: Request, n_prompt_tokens: int, row: Row,
+                  stop_strings: StopStrings | None) -> Response:
         text_tokens = row.tokens[:-1] if row.stopped else row.tokens
+        text = self.tokenizer.decode(text_tokens, skip_special_tokens=True)
+        if stop_strings is not None:  # also when the row stopped on EOS: the text may hold a stop string
+            text = stop_strings.cut(text)
         return Response(
             key=request.key,
-            text=self.tokenizer.decode(text_tokens, skip_special_tokens=True),
-            finish_reason="stop" if row.stopped else "length",
+            text=text,
+            finish_reason="stop" if row.stopped or row.stopped_on_text else "length",
             n_prompt_tokens=n_prompt_tokens,
             n_completion_tokens=len(row.tokens),
         )

@@ -4,7 +4,9 @@ vLLM pins its own torch and transformers, so it usually lives in a virtualenv of
 interpreter named by `STYLEDISTILL_VLLM_PYTHON` (default: this one). Requests that differ only in their sample index
 go to the engine as one prompt with n samples. The engine takes the sampling seed (an engine-level seed; per-request
 seeds crash vLLM's CPU engine on large batches). Tensor parallel size is the job's GPU count unless set. Each chunk of
-`chunk_size` prompts is stored the moment it comes back, so a killed run loses at most one chunk of work.
+`chunk_size` prompts is stored the moment it comes back, so a killed run loses at most one chunk of work; with
+`chunk_size: null` every prompt of the job reaches vLLM's scheduler at once (no chunk waits for its longest answer
+while the GPU idles; a kill loses the whole call).
 """
 
 from __future__ import annotations
@@ -48,9 +50,12 @@ def engine_args(settings: VllmSettings, gpus: int, seed: int) -> dict[str, Any]:
     if gpus and tp > gpus:
         raise UserError(f"--spec: tensor_parallel_size {tp} exceeds the job's {gpus} GPU(s)")
     engine = {"tensor_parallel_size": tp, "seed": seed, "enforce_eager": settings.enforce_eager,
-              "gpu_memory_utilization": settings.gpu_memory_utilization, "dtype": settings.dtype}
+              "gpu_memory_utilization": settings.gpu_memory_utilization, "dtype": settings.dtype,
+              "enable_prefix_caching": settings.enable_prefix_caching}
     if settings.max_model_len is not None:
         engine["max_model_len"] = settings.max_model_len
+    if settings.rope_scaling is not None:
+        engine["hf_overrides"] = {"rope_scaling": settings.rope_scaling.to_spec()}
     return engine
 
 
@@ -79,7 +84,8 @@ class VllmBackend:
                 {"id": gid, "messages": members[0].message_dicts(), "n": len(members),
                  "sampling": {"temperature": members[0].sampling.temperature, "top_p": members[0].sampling.top_p,
                               "max_new_tokens": members[0].sampling.max_new_tokens,
-                              "controls": members[0].sampling.controls()}}
+                              "controls": members[0].sampling.controls()},
+                 "continue": members[0].continues}
                 for gid, members in groups.items()
             ],
         }

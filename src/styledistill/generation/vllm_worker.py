@@ -2,8 +2,9 @@
 
     python vllm_worker.py JOB.json
 
-JOB.json: {"model": dir, "engine": {LLM(...) keyword arguments}, "chunk_size": prompts per engine call,
-"groups": [{"id": str, "messages": [{"role", "content"}...], "n": samples, "sampling": {...}}]}.
+JOB.json: {"model": dir, "engine": {LLM(...) keyword arguments}, "chunk_size": prompts per engine call (null: all),
+"groups": [{"id": str, "messages": [{"role", "content"}...], "n": samples, "sampling": {...}, "continue": bool}]}.
+A group that continues its last (assistant) message goes to the engine in a call of its own kind.
 
 For each chunk of groups it writes one JSON line to the result stream (the original stdout) and flushes it:
 {"results": [{"id", "n_prompt_tokens", "outputs": [{"text", "finish_reason", "n_completion_tokens"}]}],
@@ -49,6 +50,19 @@ def _result(group: dict, output) -> dict:
     return {"id": group["id"], "n_prompt_tokens": len(output.prompt_token_ids or []), "outputs": outputs}
 
 
+def _chat(llm, chunk: list[dict]) -> list:
+    """The engine's outputs for a chunk, in its order: new answers in one call, continued ones in another."""
+    outputs = [None] * len(chunk)
+    for continued in (False, True):
+        index = [i for i, g in enumerate(chunk) if bool(g.get("continue")) == continued]
+        if index:
+            got = llm.chat([chunk[i]["messages"] for i in index], [_sampling_params(chunk[i]) for i in index],
+                           use_tqdm=False, add_generation_prompt=not continued, continue_final_message=continued)
+            for i, output in zip(index, got, strict=True):
+                outputs[i] = output
+    return outputs
+
+
 def main(job_path: str) -> None:
     results = _result_stream()
     parent = os.getppid()
@@ -58,13 +72,13 @@ def main(job_path: str) -> None:
 
     llm = LLM(model=job["model"], **job["engine"])
     groups = job["groups"]
-    size = max(1, int(job["chunk_size"]))
+    size = max(1, int(job["chunk_size"] or len(groups)))
     for start in range(0, len(groups), size):
         if os.getppid() != parent:
             sys.exit("vllm worker: the generating process died; stopping")
         chunk = groups[start:start + size]
         began = time.perf_counter()
-        outputs = llm.chat([g["messages"] for g in chunk], [_sampling_params(g) for g in chunk], use_tqdm=False)
+        outputs = _chat(llm, chunk)
         line = {"results": [_result(g, o) for g, o in zip(chunk, outputs, strict=True)],
                 "seconds": time.perf_counter() - began}
         results.write(json.dumps(line, ensure_ascii=False) + "\n")

@@ -15,6 +15,7 @@ import pandas as pd
 from styledistill.cli._common import load_job, set_threads
 from styledistill.cli._generation import GENERATION_PARTS, add_generation_args, generator
 from styledistill.generation.generator import Generator
+from styledistill.problems.table import shard_of
 from styledistill.prompting import PromptTemplate
 from styledistill.records import columns
 from styledistill.traces.settings import TraceJob
@@ -24,15 +25,10 @@ RULE = "generate_traces"
 EXTRA_COLUMNS = ["empty", "n_prompt_tokens", "cost_usd"]
 
 
-def shard_of(problems: pd.DataFrame, job: TraceJob) -> pd.DataFrame:
-    """The problems of this job's shard: every `shards`-th row, starting at row `shard`."""
-    return problems.iloc[job.shard::job.shards]
-
-
 def answer(problems: pd.DataFrame, template: PromptTemplate, job: TraceJob, generator: Generator,
            failures_out: str | Path) -> pd.DataFrame:
     """The trace table of this job's shard of `problems`."""
-    problems = shard_of(problems, job)
+    problems = shard_of(problems, job.shard, job.shards)
     chats = [(row.problem_id, template.messages(question=row.question)) for row in problems.itertuples()]
     completions = generator.complete(chats, job.n_samples, failures_out)
     by_id = problems.set_index("problem_id")

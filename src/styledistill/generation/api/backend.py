@@ -157,8 +157,11 @@ class LiteLLMBackend:
         sampling = request.sampling
         controls = sampling.controls()
         extra = {}
-        if "presence_penalty" in controls:  # OpenAI's own parameter
-            extra["presence_penalty"] = controls.pop("presence_penalty")
+        for name in ("presence_penalty", "stop", "reasoning_effort"):  # OpenAI's own parameters
+            if name in controls:
+                extra[name] = controls.pop(name)
+        if "stop" in extra:
+            extra["stop"] = list(extra["stop"])
         if controls:  # not OpenAI's: in the body, for servers that read them (vLLM, SGLang)
             extra["extra_body"] = controls
         return self.litellm.completion(
