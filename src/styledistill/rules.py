@@ -25,6 +25,7 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {
+    "download_model": Rule(1, "models.download_model", 4_000, 240),
     "prepare_model": Rule(1, "models.prepare_model", 16_000, 60),
     "make_problems": Rule(3, "problems.make_problems", 4_000, 30),
     "decontaminate": Rule(2, "decontamination.decontaminate", 8_000, 60),

@@ -168,6 +168,7 @@ def test_the_paper_config_validates_and_dry_runs(workdir):
     assert counts["measure_student_style"] == families * variants * benchmarks
     assert counts["measure_base_style"] == families * benchmarks
     assert counts["generate_traces"] == 4 and counts["make_variant"] == variants and counts["prepare_model"] == 3
+    assert counts["download_model"] == 3  # the hub models' files, fetched before prepare_model reads them offline
     printed = snakemake(workdir, "-n", "--configfile", "experiments/paper.yaml").stdout
     assert "gpu=1" in printed and "api=1" in printed  # vLLM evaluation on a GPU; the API jobs take the api resource
     # preparing a model asks for what its size needs: Qwen2.5-32B (65 GB of bf16 weights) far above the default
@@ -176,6 +177,30 @@ def test_the_paper_config_validates_and_dry_runs(workdir):
     memory = {model: int(re.search(r"mem_mb=(\d+)", block).group(1)) for model, block in prepared.items()}
     assert memory["qwen2.5-32b"] >= 100_000 and memory["llama3.2-3b"] >= 16_000
     assert memory["qwen2.5-32b"] > 4 * memory["llama3.2-3b"]
+
+
+LOCAL_RULES = """
+from pathlib import Path
+from snakemake.api import SnakemakeApi
+from snakemake.settings.types import ConfigSettings, OutputSettings, ResourceSettings
+files = [Path("config.yaml"), Path("experiments/paper.yaml")]
+with SnakemakeApi(OutputSettings()) as api:
+    workflow = api.workflow(resource_settings=ResourceSettings(cores=1), snakefile=Path("Snakefile"),
+                            config_settings=ConfigSettings(configfiles=files))
+    print(" ".join(sorted(workflow._workflow._localrules)))
+"""
+
+
+def test_the_paper_config_downloads_and_calls_apis_on_the_submitting_host(workdir):
+    """Compute nodes often have no internet: the paper overlay runs the jobs that reach the hub or a paid API as
+    Snakemake local rules (on the host that submits); the heavy ones (prepare_model, training) stay on the nodes."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", LOCAL_RULES], cwd=workdir, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    local = set(result.stdout.split())
+    assert local == {"download_model", "make_problems", "generate_traces", "make_variant"}
 
 
 def test_an_imported_teacher_passes_its_rules_version(workdir, shared_data):

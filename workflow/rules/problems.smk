@@ -8,6 +8,7 @@ rule make_problems:
         paths.PROBLEMS,
     log:
         "logs/make_problems/{dataset}.log",
+    localrule: STUDY.resources.downloads_on_submit_host  # hub datasets download here
     conda:
         "../../envs/make_problems.yaml"
     threads: 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import product
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,20 +60,35 @@ def _backend(study: Study, where: str, model: str, generation: GenerationConfig,
 
 
 def _context(study: Study, where: str, model: str, generation: GenerationConfig) -> None:
-    """The token budget against the model's context, where the model's config is known at the dry run."""
+    """The token budget against the model's context: vLLM's max_model_len against the model's positions (stretched
+    by rope_scaling) where the model's config is known at the dry run, and the budget against the context."""
     from styledistill.models.size import context_length
 
+    vllm = generation.backend == "vllm"
     positions = context_length(study.models[model])
-    if positions is None:
-        return
-    window = generation.max_model_len if generation.backend == "vllm" and generation.max_model_len else positions
-    if generation.backend == "vllm" and generation.max_model_len and generation.max_model_len > positions:
-        raise UserError(f"config: {where}.generation.max_model_len: {generation.max_model_len} exceeds the "
-                        f"{positions} positions of model {model!r} (its config.json; rope scaling such as YaRN "
-                        "extends them)")
-    if generation.max_new_tokens >= window:
+    if vllm and generation.rope_scaling is not None:
+        positions = generation.rope_scaling.positions
+    if vllm and generation.max_model_len:
+        if positions is not None and generation.max_model_len > positions:
+            raise UserError(f"config: {where}.generation.max_model_len: {generation.max_model_len} exceeds the "
+                            f"{positions} positions of model {model!r} (its config.json, or rope_scaling; YaRN "
+                            "rope scaling extends them)")
+        positions = generation.max_model_len
+    if positions is not None and generation.max_new_tokens >= positions:
+        hint = "" if vllm else "; backend vllm with rope_scaling and max_model_len can extend it"
         raise UserError(f"config: {where}.generation.max_new_tokens: {generation.max_new_tokens} leaves no room for "
-                        f"the prompt in the {window}-token context of model {model!r}")
+                        f"the prompt in the {positions}-token context of model {model!r}{hint}")
+
+
+def _benchmark_context(study: Study, family: str, benchmark: str) -> None:
+    """A family's budget on a benchmark (its generation overrides; budget forcing's thinking cap plus its answer)
+    against the family's context."""
+    generation = study.family_generation(family, benchmark)
+    forcing = study.benchmarks[benchmark].budget_forcing
+    if forcing is not None:
+        budget = (forcing.max_thinking_tokens or generation.max_new_tokens) + forcing.answer_tokens
+        generation = generation.model_copy(update={"max_new_tokens": budget})
+    _context(study, f"benchmarks.{benchmark} (family {family})", study.families[family].model, generation)
 
 
 def _priced(provider: str, where: str) -> None:
@@ -107,6 +123,8 @@ def references(study: Study) -> None:
             _backend(study, f"{block}.{name}", entry.model, entry.generation, student=block == "families")
     for name, bench in study.benchmarks.items():
         _known(study, "datasets", bench.dataset, f"benchmarks.{name}.dataset")
+    for family, benchmark in product(study.study.families, study.study.benchmarks):
+        _benchmark_context(study, family, benchmark)
     for name, variant in study.variants.items():
         if name in RESERVED_VARIANTS:
             raise UserError(f"config: variants.{name}: {name!r} is reserved for the untuned student; rename the "

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 MODEL = "results/models/{model}"
+MODEL_DOWNLOAD = "results/downloads/{model}.json"  # what download_model fetched for a hub model
 PROBLEMS = "results/problems/{dataset}/problems.parquet"
 # A training set's problems checked against the benchmarks: what the teachers answer (rule decontaminate).
 CLEAN_PROBLEMS = "results/problems/{dataset}/clean.parquet"

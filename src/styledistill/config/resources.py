@@ -42,6 +42,10 @@ class ResourcesEntry(Settings):
     growth: float = Field(1.5, ge=1.0, le=10.0, description="attempt n asks for growth^(n-1) x the base values")
     rules: dict[Key, Overrides] = Field(
         default_factory=dict, description="rule name -> {mem_mb, runtime}: overrides of that rule's defaults")
+    downloads_on_submit_host: bool = Field(
+        False, description="run the jobs that download (download_model: a hub model's files, nothing loaded; "
+        "make_problems: hub datasets) on the submitting host, so that compute nodes without internet never need "
+        "the hub (prepare_model then reads the downloaded files)")
     api_jobs_on_submit_host: bool = Field(
         False, description="run the jobs that may call a paid API (generate_traces, make_variant) on the submitting "
         "host (compute nodes often have no internet); they also take the `api` resource (`--resources api=1` "

