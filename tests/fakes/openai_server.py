@@ -20,6 +20,14 @@ fault, ...; the longest matching substring wins); once the list is used up, the 
     length          HTTP 200, `finish_reason: length`
     think_tags      HTTP 200, reasoning inside <think> tags in the content instead of a separate field
 
+The Files and Batches endpoints of OpenAI's Batch API are there too: `POST /v1/files` (multipart upload),
+`POST /v1/batches`, `GET /v1/batches[/<id>]`, `GET /v1/files/<id>/content`. A batch finishes on its
+`batch_polls`-th retrieval; each of its lines is answered like a chat completion, under the same script (a hit per
+line), where these faults act on the line: `batch_error` (in the error file), `batch_omit` (no result line),
+`batch_malformed` (a result line that is not JSON), and 400/500 (a result line with that status). `batch_faults`
+lists whole-batch outcomes, one per created batch: `expire` (status expired, only the first half answered), `fail`
+(status failed, no results), `ok`.
+
 Bounded: binds 127.0.0.1 only and shuts itself down after `lifetime` seconds. Use it in-process
 (`with FakeOpenAI(...) as server:`), or as a subprocess: `python -m tests.fakes.openai_server --port-file P
 [--script S.json] [--delay 0.03]`, controlled over HTTP: `POST /control/script` {"match": ..., "faults": [...]},
@@ -73,6 +81,10 @@ class FakeOpenAI:
         self.bodies: list[dict[str, Any]] = []  # every chat completion request body, in arrival order
         self.in_flight = 0
         self.max_in_flight = 0
+        self.files: dict[str, bytes] = {}
+        self.batches: dict[str, dict[str, Any]] = {}  # id -> the batch object, in creation order
+        self.batch_polls = 1  # retrievals until a batch is finished
+        self.batch_faults: list[str] = []  # whole-batch outcome of each batch created next
         self._httpd: ThreadingHTTPServer | None = None
         self._timer: threading.Timer | None = None
 
@@ -186,6 +198,75 @@ class FakeOpenAI:
         }
 
 
+    # --- the Batch API -------------------------------------------------------------------------------------------
+    def add_file(self, data: bytes, purpose: str, filename: str = "upload.jsonl") -> dict[str, Any]:
+        with self._lock:
+            file_id = f"file-{len(self.files) + 1:04d}"
+            self.files[file_id] = data
+        return {"id": file_id, "object": "file", "bytes": len(data), "created_at": int(time.time()),
+                "filename": filename, "purpose": purpose, "status": "processed"}
+
+    def create_batch(self, body: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            batch_id = f"batch-{len(self.batches) + 1:04d}"
+            outcome = self.batch_faults.pop(0) if self.batch_faults else "ok"
+            total = len(self.files[body["input_file_id"]].splitlines())
+            self.batches[batch_id] = {
+                "id": batch_id, "object": "batch", "endpoint": body["endpoint"], "status": "in_progress",
+                "input_file_id": body["input_file_id"], "completion_window": body["completion_window"],
+                "created_at": int(time.time()), "output_file_id": None, "error_file_id": None,
+                "metadata": body.get("metadata"), "request_counts": {"total": total, "completed": 0, "failed": 0},
+                "_outcome": outcome, "_polls": 0}
+            return self.batches[batch_id]
+
+    def retrieve_batch(self, batch_id: str) -> dict[str, Any]:
+        batch = self.batches[batch_id]
+        with self._lock:
+            batch["_polls"] += 1
+            ready = batch["status"] == "in_progress" and batch["_polls"] >= self.batch_polls
+        if ready:
+            self._run_batch(batch)
+        return batch
+
+    def _run_batch(self, batch: dict[str, Any]) -> None:
+        lines = self.files[batch["input_file_id"]].decode().splitlines()
+        outcome = batch["_outcome"]
+        if outcome == "fail":
+            batch.update(status="failed")
+            return
+        if outcome == "expire":
+            lines = lines[: len(lines) // 2]
+        output, errors = [], []
+        for line in lines:
+            entry = json.loads(line)
+            key = content_key(entry["body"])
+            fault = self._fault_for(key, "batch")
+            try:
+                if fault == "batch_omit":
+                    continue
+                if fault == "batch_malformed":
+                    output.append('{"custom_id": "' + entry["custom_id"][:10])
+                elif fault == "batch_error":
+                    errors.append(json.dumps({"custom_id": entry["custom_id"], "response": None,
+                                              "error": {"code": "invalid_request", "message": "fake line error"}}))
+                elif fault in ("400", "500"):
+                    output.append(json.dumps({"custom_id": entry["custom_id"], "response": {
+                        "status_code": int(fault), "body": {"error": {"message": f"fake {fault}"}}}, "error": None}))
+                else:
+                    body = self.completion(entry["body"], key, fault)
+                    output.append(json.dumps({"custom_id": entry["custom_id"], "error": None,
+                                              "response": {"status_code": 200, "body": body}}))
+            finally:
+                self._done()
+        done = {"status": "expired" if outcome == "expire" else "completed"}
+        if output:
+            done["output_file_id"] = self.add_file(("\n".join(output) + "\n").encode(), "batch_output")["id"]
+        if errors:
+            done["error_file_id"] = self.add_file(("\n".join(errors) + "\n").encode(), "batch_output")["id"]
+        batch["request_counts"].update(completed=len(output), failed=len(errors))
+        batch.update(done)
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -221,8 +302,27 @@ class _Handler(BaseHTTPRequestHandler):
         body = {"error": {"message": message, "type": "fake_error", "code": status}}
         self._send(status, json.dumps(body).encode(), headers)
 
+    def _public(self, batch: dict[str, Any]) -> bytes:
+        return json.dumps({k: v for k, v in batch.items() if not k.startswith("_")}).encode()
+
     def do_GET(self) -> None:
-        if self.path == "/control/hits":
+        path = self.path.split("?")[0]
+        if path.startswith("/v1/batches"):
+            batch_id = path.removeprefix("/v1/batches").strip("/")
+            if not batch_id:
+                listed = [{k: v for k, v in b.items() if not k.startswith("_")} for b in self.fake.batches.values()]
+                self._send(200, json.dumps({"object": "list", "data": listed[::-1], "has_more": False}).encode())
+            elif batch_id in self.fake.batches:
+                self._send(200, self._public(self.fake.retrieve_batch(batch_id)))
+            else:
+                self._error(404, f"no batch {batch_id}")
+        elif path.startswith("/v1/files/") and path.endswith("/content"):
+            data = self.fake.files.get(path.split("/")[3])
+            if data is None:
+                self._error(404, "no such file")
+            else:
+                self._send(200, data, {"Content-Type": "application/octet-stream"})
+        elif self.path == "/control/hits":
             self._send(200, json.dumps(self.fake.snapshot()).encode())
         elif self.path in ("/v1/models", "/models"):
             self._send(200, json.dumps({"object": "list", "data": [{"id": "fake", "object": "model"}]}).encode())
@@ -237,6 +337,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if self.path.startswith("/control/"):
             self._control(self.path.removeprefix("/control/"), raw)
+            return
+        if self.path == "/v1/files":
+            self._send(200, json.dumps(self._upload(raw)).encode())
+            return
+        if self.path == "/v1/batches":
+            self._send(200, self._public(self.fake.create_batch(json.loads(raw))))
             return
         if self.path not in ("/v1/chat/completions", "/chat/completions"):
             self._error(404, f"no route {self.path}")
@@ -254,6 +360,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(body, key, fault)
         finally:
             self.fake._done()
+
+    def _upload(self, raw: bytes) -> dict[str, Any]:
+        """A multipart/form-data upload (fields purpose and file), as the OpenAI SDK sends it."""
+        from email.parser import BytesParser
+
+        form = BytesParser().parsebytes(b"Content-Type: " + self.headers["Content-Type"].encode() + b"\r\n\r\n" + raw)
+        fields = {part.get_param("name", header="content-disposition"): part for part in form.get_payload()}
+        purpose = fields["purpose"].get_payload(decode=True).decode()
+        return self.fake.add_file(fields["file"].get_payload(decode=True), purpose, fields["file"].get_filename())
 
     def _answer(self, body: dict[str, Any], key: str, fault: str) -> None:
         if self.fake.delay:

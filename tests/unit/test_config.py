@@ -92,7 +92,7 @@ def test_vllm_backend_and_shards_are_accepted():
     (lambda c: (c["models"].update(gpt4o=dict(_API_MODEL)), c["families"]["smollm2"].update(model="gpt4o")),
      "config: families.smollm2.model: an API model ('gpt4o') cannot be a student"),
     (lambda c: (_api_generator(c), c["generators"]["smollm2"]["generation"].update(backend="vllm")),
-     "config: generators.smollm2.generation.backend: model 'gpt4o' needs backend litellm, not vllm"),
+     "config: generators.smollm2.generation.backend: model 'gpt4o' needs backend litellm or batch, not vllm"),
     (lambda c: c["teachers"]["smollm2"]["generation"].update(backend="litellm"),
      "config: teachers.smollm2.generation.backend: model 'smollm2' needs backend transformers or vllm, not litellm"),
     (lambda c: c["teachers"]["smollm2"].update(shards=0), "config: teachers.smollm2.shards: Input should be greater"),

@@ -180,6 +180,11 @@ CASES: list[tuple[str, Mutate, str]] = [
            _set("families.smollm2.generation", {"backend": "vllm", "max_model_len": 4096, "rope_scaling": {
                "rope_type": "yarn", "factor": 4, "original_max_position_embeddings": 512}})),
      "config: families.smollm2.generation.max_model_len: 4096 exceeds the 2048 positions of model 'tiny'"),
+    ("the batch backend for a provider without a batch API",
+     _both(_set("models.r1", {"source": "api", "provider": "deepseek/deepseek-reasoner"}),
+           _set("generators.smollm2.model", "r1"), _set("generators.smollm2.generation", {"backend": "batch"})),
+     "config: generators.smollm2.generation.backend: batch needs a provider with a batch API (openai/<model>), not "
+     "deepseek/deepseek-reasoner"),
     ("a reasoning control for a local model", _set("families.smollm2.generation.reasoning_effort", "high"),
      "config: families.smollm2.generation: reasoning_effort: only API models take it (backend litellm), not backend "
      "transformers"),

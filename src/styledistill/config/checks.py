@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from styledistill.errors import UserError
-from styledistill.generation.settings import GenerationConfig
+from styledistill.generation.api.settings import BATCH_PROVIDERS, ApiSettings, BatchSettings
+from styledistill.generation.settings import BACKENDS, GenerationConfig
 from styledistill.io import read_yaml
 from styledistill.problems.sources import SOURCES as PROBLEM_SOURCES
 from styledistill.prompting import load_prompt
@@ -47,9 +48,13 @@ def _backend(study: Study, where: str, model: str, generation: GenerationConfig,
     if is_api and student:
         raise UserError(f"config: {where}.model: an API model ({model!r}) cannot be a student (it is fine-tuned)")
     backend = generation.backend
-    if is_api != (backend == "litellm"):
-        need = "litellm" if is_api else "transformers or vllm"
+    if is_api != issubclass(BACKENDS[backend], ApiSettings):
+        need = "litellm or batch" if is_api else "transformers or vllm"
         raise UserError(f"config: {where}.generation.backend: model {model!r} needs backend {need}, not {backend}")
+    provider = study.models[model].provider if is_api else ""
+    if backend == BatchSettings.model_fields["backend"].default and provider.split("/", 1)[0] not in BATCH_PROVIDERS:
+        raise UserError(f"config: {where}.generation.backend: batch needs a provider with a batch API "
+                        f"({', '.join(p + '/<model>' for p in BATCH_PROVIDERS)}), not {provider}")
     if is_api and generation.gpus:
         raise UserError(f"config: {where}.generation.gpus: an API model runs on its provider's GPUs; this job would "
                         f"hold {generation.gpus} GPU(s) idle (set 0)")

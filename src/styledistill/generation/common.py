@@ -81,6 +81,8 @@ class CommonSettings(Sampling):
         """The model part of every request key (checking that the job names its model the backend's way)."""
         raise NotImplementedError
 
-    def open(self, model_dir: str | Path | None, provider: ProviderSettings | None, gpus: int) -> Backend:
-        """The backend, ready to generate (loads the model or reads the API key)."""
+    def open(self, model_dir: str | Path | None, provider: ProviderSettings | None, gpus: int,
+             state_dir: Path | None = None) -> Backend:
+        """The backend, ready to generate (loads the model or reads the API key); `state_dir`: the request store's
+        directory, where a backend keeps what it must find again after a kill (batch: its submitted batches)."""
         raise NotImplementedError

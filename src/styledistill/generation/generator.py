@@ -111,7 +111,7 @@ class Session:
     def _backend(self) -> Backend:
         if self.backend is None:
             g = self.generator
-            self.backend = g.settings.open(g.model_dir, g.provider, g.gpus)
+            self.backend = g.settings.open(g.model_dir, g.provider, g.gpus, self.store.directory)
         return self.backend
 
     def request(self, tag: str, messages: list[dict[str, str]], sample: int, sampling: Sampling) -> Request:

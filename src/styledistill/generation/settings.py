@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import model_validator
 
 from styledistill.errors import UserError
-from styledistill.generation.api.settings import LitellmSettings, ProviderSettings
+from styledistill.generation.api.settings import ApiSettings, BatchSettings, LitellmSettings, ProviderSettings
 from styledistill.generation.common import API_CONTROLS, CommonSettings, Sampling
 from styledistill.settings import Field, Float, Settings, one_of
 
@@ -39,7 +39,7 @@ class LocalSettings(CommonSettings):
 
     @model_validator(mode="after")
     def _no_api_controls(self) -> LocalSettings:
-        if not isinstance(self, LitellmSettings):  # a GenerationConfig checks its chosen backend instead
+        if not isinstance(self, ApiSettings):  # a GenerationConfig checks its chosen backend instead
             refuse_api_controls(self)
         return self
 
@@ -59,7 +59,8 @@ class TransformersSettings(LocalSettings):
     backend: Literal["transformers"] = "transformers"
     batch_size: int = Field(16, ge=1, le=65_536, description="transformers: prompts per forward batch")
 
-    def open(self, model_dir: str | Path | None, provider: ProviderSettings | None, gpus: int) -> Backend:
+    def open(self, model_dir: str | Path | None, provider: ProviderSettings | None, gpus: int,
+             state_dir: Path | None = None) -> Backend:
         from styledistill.generation.transformers_backend import TransformersBackend
 
         return TransformersBackend(model_dir, self, gpus)
@@ -99,7 +100,8 @@ class VllmSettings(LocalSettings):
         "hf_overrides.rope_scaling; e.g. Qwen2.5's documented YaRN: {rope_type: yarn, factor: 4.0, "
         "original_max_position_embeddings: 32768})")
 
-    def open(self, model_dir: str | Path | None, provider: ProviderSettings | None, gpus: int) -> Backend:
+    def open(self, model_dir: str | Path | None, provider: ProviderSettings | None, gpus: int,
+             state_dir: Path | None = None) -> Backend:
         from styledistill.devices import require_gpus
         from styledistill.generation.vllm_backend import VllmBackend
 
@@ -108,23 +110,24 @@ class VllmSettings(LocalSettings):
 
 
 BACKENDS: dict[str, type[CommonSettings]] = {
-    cls.model_fields["backend"].default: cls for cls in (TransformersSettings, VllmSettings, LitellmSettings)
+    cls.model_fields["backend"].default: cls
+    for cls in (TransformersSettings, VllmSettings, LitellmSettings, BatchSettings)
 }
 
 
-class GenerationConfig(TransformersSettings, VllmSettings, LitellmSettings):
+class GenerationConfig(TransformersSettings, VllmSettings, LitellmSettings, BatchSettings):
     """A config `generation` block: every backend's keys, plus the job's GPUs (a Snakemake resource)."""
 
     backend: Annotated[str, one_of(BACKENDS, "backend")] = Field(
-        "transformers", description="transformers or vllm (a prepared local model), litellm (a models entry of source "
-        "api)")
+        "transformers", description="transformers or vllm (a prepared local model), litellm or batch (a models entry "
+        "of source api; batch: OpenAI's Batch API at half price, answers within a day)")
     gpus: int = Field(
         0, ge=0, le=1024, description="GPUs the job asks for (resources.gpu; a cluster profile may override); not a "
         "rerun trigger")
 
     @model_validator(mode="after")
     def _api_controls_on_api_backends(self) -> GenerationConfig:
-        if not issubclass(BACKENDS[self.backend], LitellmSettings):
+        if not issubclass(BACKENDS[self.backend], ApiSettings):
             refuse_api_controls(self)
         return self
 

@@ -37,7 +37,7 @@ from styledistill.generation.api.retries import (
     maybe_billed,
     retry_after_seconds,
 )
-from styledistill.generation.api.secrets import ScrubbedLogs, scrub, secrets_in_environment
+from styledistill.generation.api.secrets import ScrubbedLogs, api_key, scrub, secrets_in_environment
 from styledistill.generation.api.settings import LitellmSettings, ProviderSettings
 from styledistill.generation.backend import SendingStopped
 from styledistill.generation.request import Failure, Request, Response
@@ -74,14 +74,7 @@ class LiteLLMBackend:
         self.settings = settings
         self.provider = provider
         self.litellm = _import_litellm()
-        self.api_key: str | None = None
-        if provider.api_key_env:
-            self.api_key = os.environ.get(provider.api_key_env) or None
-            if self.api_key is None:
-                raise UserError(f"environment variable {provider.api_key_env} (api_key_env of the model) is not set")
-        elif provider.api_base:
-            # An explicit endpoint without a named key gets a placeholder, never an ambient provider key.
-            self.api_key = "no-key"
+        self.api_key = api_key(provider.api_key_env, provider.api_base)
         self.secrets = secrets_in_environment([self.api_key if self.api_key != "no-key" else None])
         self.price_in, self.price_out = self._prices()
         if settings.budget_usd is not None and self.price_in is None:

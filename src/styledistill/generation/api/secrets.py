@@ -12,6 +12,19 @@ REDACTED = "[redacted]"
 _SECRET_ENV = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD)$", re.IGNORECASE)
 
 
+def api_key(api_key_env: str | None, api_base: str | None) -> str | None:
+    """The key the provider names (its environment variable), a placeholder for an explicit endpoint without one
+    (never an ambient provider key), else None (the SDK's own environment lookup)."""
+    from styledistill.errors import UserError
+
+    if api_key_env:
+        key = os.environ.get(api_key_env) or None
+        if key is None:
+            raise UserError(f"environment variable {api_key_env} (api_key_env of the model) is not set")
+        return key
+    return "no-key" if api_base else None
+
+
 def secrets_in_environment(extra: list[str | None] = ()) -> list[str]:
     """Values that must never be written anywhere: the configured key and key-like environment variables."""
     found = {v for k, v in os.environ.items() if _SECRET_ENV.search(k) and len(v) >= 8}

@@ -63,28 +63,66 @@ class ProviderSettings(Settings):
         return api_identity(self.provider, self.api_base)
 
 
-class LitellmSettings(CommonSettings):
+class ApiSettings(CommonSettings):
+    """What every API backend shares: the model from the job's provider, retries, timeouts and a budget cap."""
+
+    timeout: Float = Field(600.0, gt=0, description="litellm, batch: seconds per HTTP call")
+    max_retries: int = Field(
+        5, ge=0, le=100, description="litellm: retries on 429/5xx/timeouts, exponential backoff, Retry-After "
+        "honoured; batch: rounds that resubmit the entries a batch failed, expired or left out")
+    retry_wait: Float = Field(1.0, gt=0, description="litellm, batch: first backoff (s)")
+    budget_usd: Float | None = Field(
+        None, gt=0, description="litellm, batch: hard cap on one job's spending; it stops before exceeding it")
+
+    def identity(self, model_dir: str | Path | None, provider: ProviderSettings | None) -> str:
+        if model_dir is not None:
+            raise UserError(f"--model: backend {self.backend} takes no model directory (the job's provider names "
+                            "the model)")
+        if provider is None:
+            raise UserError(f"--spec: backend {self.backend} needs a provider (a models entry of source api)")
+        # The key names the model, not the route: online and batch requests serve each other.
+        return provider.identity
+
+
+class LitellmSettings(ApiSettings):
     """Call limits of the API backend."""
 
     backend: Literal["litellm"] = "litellm"
     max_concurrency: int = Field(4, ge=1, le=4096, description="litellm: requests in flight at once")
     rpm: int | None = Field(None, ge=1, description="litellm: requests per minute")
     tpm: int | None = Field(None, ge=1, description="litellm: tokens per minute")
-    timeout: Float = Field(600.0, gt=0, description="litellm: seconds per attempt")
-    max_retries: int = Field(
-        5, ge=0, le=100, description="litellm: retries on 429/5xx/timeouts, exponential backoff, Retry-After honoured")
-    retry_wait: Float = Field(1.0, gt=0, description="litellm: first backoff (s)")
-    budget_usd: Float | None = Field(
-        None, gt=0, description="litellm: hard cap on one job's spending; it stops before exceeding it")
 
-    def identity(self, model_dir: str | Path | None, provider: ProviderSettings | None) -> str:
-        if model_dir is not None:
-            raise UserError("--model: backend litellm takes no model directory (the job's provider names the model)")
-        if provider is None:
-            raise UserError("--spec: backend litellm needs a provider (a models entry of source api)")
-        return provider.identity
-
-    def open(self, model_dir: str | Path | None, provider: ProviderSettings | None, gpus: int) -> Backend:
+    def open(self, model_dir: str | Path | None, provider: ProviderSettings | None, gpus: int,
+             state_dir: Path | None = None) -> Backend:
         from styledistill.generation.api.backend import LiteLLMBackend
 
         return LiteLLMBackend(self, provider)
+
+
+# Providers with an OpenAI-style Batch API (files + batches endpoints), by the prefix of their litellm string.
+BATCH_PROVIDERS = ("openai",)
+
+
+class BatchSettings(ApiSettings):
+    """The OpenAI Batch API: requests uploaded as one JSONL file, answered within a day at a discount."""
+
+    backend: Literal["batch"] = "batch"
+    poll_seconds: Float = Field(60.0, gt=0, le=3600, description="batch: seconds between status checks")
+    max_batch_requests: int = Field(50_000, ge=1, le=50_000, description="batch: requests per batch (OpenAI's "
+                                    "limit: 50,000)")
+    max_wait_hours: Float = Field(
+        26.0, gt=0, le=240, description="batch: stop polling a batch not finished by then (a rerun polls it again; "
+        "OpenAI's window is 24 hours, and an expired batch's unanswered entries are resubmitted)")
+    discount: Float = Field(0.5, gt=0, le=1,
+                            description="batch: the batch price as a share of the prices (OpenAI: half)")
+
+    def open(self, model_dir: str | Path | None, provider: ProviderSettings | None, gpus: int,
+             state_dir: Path | None = None) -> Backend:
+        from styledistill.generation.api.batch import BatchBackend
+
+        if provider.provider.split("/", 1)[0] not in BATCH_PROVIDERS:
+            raise UserError(f"--spec: backend batch needs a provider with a batch API ({', '.join(BATCH_PROVIDERS)}), "
+                            f"not {provider.provider}")
+        if state_dir is None:
+            raise UserError("backend batch keeps its batches beside the request store; none was given")
+        return BatchBackend(self, provider, state_dir)
