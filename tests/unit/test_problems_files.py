@@ -147,3 +147,22 @@ def test_missing_and_empty_files(tmp_path: Path) -> None:
     (tmp_path / "empty.jsonl").write_text("\n")
     with pytest.raises(UserError, match="no problems"):
         _load(_spec(tmp_path / "empty.jsonl", {"question": "q", "answer": "a"}))
+
+
+def test_sample_draws_across_the_file_in_its_order_and_limit_takes_the_first(shared_data: Path) -> None:
+    """MATH-500 is ordered by nothing in particular, but a subject-ordered file would give `limit` one subject:
+    `sample` draws across the whole file (seeded, in the file's order)."""
+    fields, extra = MAPPINGS["math500"]
+    path = shared_data / "math500.jsonl"
+    first = _load(_spec(path, fields, limit=50, **extra))
+    drawn = _load(_spec(path, fields, sample=50, **extra))
+    order = {p["problem_id"]: i for i, p in enumerate(_load(_spec(path, fields, **extra)))}
+    positions = [order[p["problem_id"]] for p in drawn]
+    assert len(drawn) == 50 and positions == sorted(positions) and max(positions) > 400
+    assert [p["problem_id"] for p in drawn] != [p["problem_id"] for p in first]
+    assert _load(_spec(path, fields, sample=50, **extra)) == drawn  # the same seed, the same draw
+    assert _load(_spec(path, fields, sample=50, sample_seed=1, **extra)) != drawn
+    with pytest.raises(UserError, match="sample 501 exceeds the 500 problems there"):
+        _load(_spec(path, fields, sample=501, **extra))
+    with pytest.raises(UserError, match="limit .* and sample .* exclude each other"):
+        _load(_spec(path, fields, sample=5, limit=5, **extra))

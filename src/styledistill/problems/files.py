@@ -141,7 +141,19 @@ def from_rows(rows: Iterable[tuple[str, Any]], spec: MappedSource, source: str) 
             raise UserError(f"{where}: duplicate id {problem['problem_id']!r} (first at {first})")
         seen[problem["problem_id"]] = where
         problems.append(problem)
-    return problems
+    return sampled(problems, spec, source)
+
+
+def sampled(problems: list[dict[str, Any]], spec: MappedSource, source: str) -> list[dict[str, Any]]:
+    """`spec.sample` problems drawn at random with its seed, in the source's order; all of them without a sample."""
+    if spec.sample is None:
+        return problems
+    if spec.sample > len(problems):
+        raise UserError(f"{source}: sample {spec.sample} exceeds the {len(problems)} problems there")
+    import numpy as np
+
+    keep = np.sort(np.random.default_rng(spec.sample_seed).choice(len(problems), spec.sample, replace=False))
+    return [problems[i] for i in keep]
 
 
 def check_fields(spec: JsonlSource) -> None:

@@ -6,7 +6,7 @@ import re
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 
 from styledistill.problems.presets import PRESETS
 from styledistill.settings import Field, Settings, Text, one_of
@@ -48,10 +48,20 @@ class MappedSource(Limit):
     """A source of rows whose fields are mapped onto problems (a JSONL file, a `datasets` split)."""
 
     split: Split = Field(description="train (seed problems for teachers) or test (a benchmark)")
+    sample: int | None = Field(
+        None, ge=1, le=10_000_000, description="a seeded random sample of this many problems, in the source's order "
+        "(`limit` takes the first N instead, which for a subject-ordered set such as MATH is one subject)")
+    sample_seed: int = Field(0, ge=0, le=2**32 - 1, description="seed of `sample`")
     fields: Fields = Field(description="which source field holds each problem field")
     answer_pattern: str | None = Field(
         None, description="a regex with one group, searched in the answer field (multi-line mode); null: the whole "
         "field")
+
+    @model_validator(mode="after")
+    def _limit_or_sample(self) -> MappedSource:
+        if self.limit is not None and self.sample is not None:
+            raise ValueError("limit (the first N) and sample (N drawn at random) exclude each other")
+        return self
 
     @field_validator("answer_pattern")
     @classmethod

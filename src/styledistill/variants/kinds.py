@@ -13,6 +13,7 @@ from styledistill.variants import ablations, copied, generate, rewrite
 from styledistill.variants.context import BuildContext
 from styledistill.variants.settings import (
     LengthMatchedVariant,
+    MismatchedVariant,
     NoTraceVariant,
     PivotStrippedVariant,
     StageShuffledVariant,
@@ -52,6 +53,7 @@ class Kind:
 KINDS: dict[str, Kind] = {literal_of(kind.settings, "kind"): kind for kind in (
     Kind(StVariant, copied.st),
     Kind(NoTraceVariant, copied.no_trace, has_traces=False),
+    Kind(MismatchedVariant, copied.mismatched),
     Kind(SyntheticVariant, generate.synthetic, generated=True, required=QUESTION, allowed=QUESTION | STYLE | GOLD,
          uses_profile=True),
     Kind(SyntheticWrongVariant, rewrite.synthetic_wrong, generated=True, required=QUESTION | {"kept", "answer"},

@@ -27,6 +27,17 @@ class NoTraceVariant(VariantSettings):
     """ST-NT: question -> answer only."""
 
     kind: Literal["no_trace"]
+    answer: Literal["final", "teacher"] = Field(
+        "final", description="final: the final answer alone, one line (\"The final answer is $\\boxed{gold}$.\"); "
+        "teacher: the teacher's whole response after its reasoning (for R1 a worked solution, so not answers only)")
+
+
+class MismatchedVariant(VariantSettings):
+    """Control: each problem's question with another problem's trace (a seeded derangement of the problems): the
+    teacher's style without the substance that solves this problem."""
+
+    kind: Literal["mismatched"]
+    seed: int = Field(0, ge=0, le=2**32 - 1, description="of the derangement (which problem lends each its trace)")
 
 
 class GeneratedVariant(VariantSettings):

@@ -1,0 +1,60 @@
+"""The paper's controls on real R1-distill traces (shared/data): ST-NT holds the final answer alone; the mismatched
+control gives every problem another problem's trace, the same one on every run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from styledistill.variants.context import BuildContext
+from styledistill.variants.copied import derangement
+from styledistill.variants.kinds import KINDS
+
+
+@pytest.fixture(scope="module")
+def st(shared_data: Path) -> pd.DataFrame:
+    path = shared_data / "traces_thoughtanchors_cots_math.jsonl"
+    if not path.exists():
+        pytest.skip(f"{path} not present")
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [r for r in rows if r["correct"]]
+    frame = pd.DataFrame({"problem_id": [r["id"] for r in rows], "question": [r["question"] for r in rows],
+                         "gold": [r["gold"] for r in rows], "reasoning": [r["thinking"] for r in rows],
+                         "answer_text": [r["answer_text"] for r in rows]})
+    return frame.drop_duplicates("question").reset_index(drop=True)  # one trace per problem (several seeds exist)
+
+
+def _build(kind: str, source: pd.DataFrame, **settings: object) -> pd.DataFrame:
+    entry = KINDS[kind]
+    ctx = BuildContext("X", entry.settings.from_spec({"kind": kind, **settings}, "variant"), source, "math")
+    return entry.build(ctx)
+
+
+def test_st_nt_is_the_final_answer_alone(st: pd.DataFrame) -> None:
+    assert st["answer_text"].str.count("\n").max() >= 4  # R1's own responses are worked solutions
+    final = _build("no_trace", st)
+    assert (final["reasoning"] == "").all() and (final["answer_text"].str.count("\n") == 0).all()
+    assert final["target_correct"].all() and (final["method"] == "final_answer").all()
+    teacher = _build("no_trace", st, answer="teacher")
+    assert teacher["answer_text"].tolist() == st["answer_text"].tolist()
+
+
+def test_mismatched_keeps_no_problem_its_own_trace_and_is_deterministic(st: pd.DataFrame) -> None:
+    built = _build("mismatched", st, seed=3)
+    own = dict(zip(st["problem_id"], st["reasoning"]))
+    assert not (built["reasoning"] == built["problem_id"].map(own)).any()
+    assert (built["trace_of"] != built["problem_id"]).all()
+    assert sorted(built["trace_of"]) == sorted(st["problem_id"])  # every trace lent exactly once
+    assert built["answer_text"].tolist() == st["answer_text"].tolist()  # the answer stays the problem's own
+    assert _build("mismatched", st, seed=3).equals(built)
+    assert not _build("mismatched", st, seed=4)["trace_of"].equals(built["trace_of"])
+
+
+def test_a_derangement_moves_every_item() -> None:
+    for n in (2, 3, 17):
+        for seed in range(5):
+            mapping = derangement([str(i) for i in range(n)], seed)
+            assert all(k != v for k, v in mapping.items()) and sorted(mapping.values()) == sorted(mapping)
