@@ -29,7 +29,7 @@ RULES: dict[str, Rule] = {
     "prepare_model": Rule(1, "models.prepare_model", 16_000, 60),
     "make_problems": Rule(3, "problems.make_problems", 4_000, 30),
     "decontaminate": Rule(2, "decontamination.decontaminate", 8_000, 60),
-    "generate_traces": Rule(2, "traces.generate_traces", 32_000, 720),
+    "generate_traces": Rule(3, "traces.generate_traces", 32_000, 720),
     "merge_traces": Rule(2, "traces.merge_traces", 4_000, 30),
     "import_traces": Rule(1, "traces.import_traces", 8_000, 60),
     "simulate_traces": Rule(1, "simulation.simulate_traces", 4_000, 30),
@@ -40,7 +40,7 @@ RULES: dict[str, Rule] = {
     "make_variant": Rule(9, "variants.make_variant", 32_000, 720),
     "align_variants": Rule(7, "variants.align_variants", 4_000, 30),
     "select_variant": Rule(1, "variants.select_variant", 4_000, 30),
-    "publish_variant": Rule(8, "variants.publish_variant", 4_000, 30),
+    "publish_variant": Rule(9, "variants.publish_variant", 4_000, 30),
     "compare_variants": Rule(1, "variants.compare_variants", 4_000, 30),
     "train_sft": Rule(5, "sft.train_sft", 128_000, 1440),
     # one rule in two forms (the base student, a fine-tuned one): the same code, a version each

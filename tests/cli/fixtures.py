@@ -34,7 +34,8 @@ def job(stage: dict | None = None, **parts: dict) -> str:
 
 TRACE_STAGE_KEYS = {"n_samples", "answer_marker", "limit", "shard", "shards"}
 # Keys of a flat test spec that belong to the provider (a models entry of source api), under their names there.
-PROVIDER_KEYS = {"model": "provider", "api_base": "api_base", "api_key_env": "api_key_env", "prices": "prices"}
+PROVIDER_KEYS = {"model": "provider", "api_base": "api_base", "api_key_env": "api_key_env", "prices": "prices",
+                 "expect_model": "expect_model"}
 
 
 def trace_job(spec: dict) -> dict:

@@ -274,6 +274,34 @@ def test_decoding_controls_reach_the_server_and_enter_the_key(tmp_path):
         "top_k": 20, "min_p": 0.05, "repetition_penalty": 1.1, "presence_penalty": 0.5}
 
 
+def test_an_answer_from_another_model_than_expect_model_fails_the_job_in_one_line(tmp_path):
+    """The model each answer names is stored and kept in the traces; expect_model (a pattern) turns a mismatch into a
+    job failure, on the run that received the answers and on every rerun that reads them from the store."""
+    problems = _problems(tmp_path / "problems.parquet", 3)
+    with FakeOpenAI() as server:
+        server.served_model = "deepseek-v3.2-thinking"
+        spec = {**FAST, "api_base": server.url, "model": "openai/deepseek-reasoner", "expect_model": "DeepSeek-R1.*"}
+        job = fixtures.trace_job(spec)
+        cmd = [sys.executable, "-m", "styledistill.cli.generate_traces", "generate", "--spec", json.dumps(job),
+               "--problems", str(problems), "--prompt", PROMPT, "--store", str(tmp_path / "store"),
+               "--out", str(tmp_path / "traces.parquet")]
+        for _ in range(2):  # received, then read from the store: the same refusal
+            result = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
+            assert result.returncode == 3 and not (tmp_path / "traces.parquet").exists()
+            assert result.stderr.strip().splitlines()[-1] == (
+                "error: openai/deepseek-reasoner: 3 answer(s) served by 'deepseek-v3.2-thinking' (3), not "
+                "expect_model 'DeepSeek-R1.*' (the answers are stored; change expect_model to accept them, or the "
+                "model entry to send elsewhere)")
+        assert server.total_hits == 3
+        job["provider"]["expect_model"] = "deepseek-v3\\.2.*"
+        cmd[cmd.index("--spec") + 1] = json.dumps(job)
+        assert subprocess.run(cmd, capture_output=True, text=True, cwd=REPO).returncode == 0
+        assert server.total_hits == 3
+    traces = pd.read_parquet(tmp_path / "traces.parquet")
+    assert set(traces["served_model"]) == {"deepseek-v3.2-thinking"}
+    assert {r["system_fingerprint"] for r in _store_records(tmp_path / "store")} == {"fp_fake"}
+
+
 def test_stop_strings_and_reasoning_effort_reach_the_server_as_openai_parameters(tmp_path):
     """stop and reasoning_effort (an API reasoning control) are OpenAI's own parameters; each is part of the key."""
     chats = [("c", [{"role": "user", "content": "[controls] What is 3 + 3?"}])]

@@ -85,6 +85,7 @@ class FakeOpenAI:
         self.batches: dict[str, dict[str, Any]] = {}  # id -> the batch object, in creation order
         self.batch_polls = 1  # retrievals until a batch is finished
         self.batch_faults: list[str] = []  # whole-batch outcome of each batch created next
+        self.served_model: str | None = None  # the `model` answers name (None: the model asked for)
         self._httpd: ThreadingHTTPServer | None = None
         self._timer: threading.Timer | None = None
 
@@ -191,7 +192,8 @@ class FakeOpenAI:
             "id": f"chatcmpl-fake-{int(time.time() * 1e6)}",
             "object": "chat.completion",
             "created": int(time.time()),
-            "model": body.get("model", "fake"),
+            "model": self.served_model or body.get("model", "fake"),
+            "system_fingerprint": "fp_fake",
             "choices": [{"index": 0, "message": message, "finish_reason": finish}],
             "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                       "total_tokens": prompt_tokens + completion_tokens},

@@ -185,6 +185,9 @@ CASES: list[tuple[str, Mutate, str]] = [
            _set("generators.smollm2.model", "r1"), _set("generators.smollm2.generation", {"backend": "batch"})),
      "config: generators.smollm2.generation.backend: batch needs a provider with a batch API (openai/<model>), not "
      "deepseek/deepseek-reasoner"),
+    ("an expect_model that is not a pattern",
+     _set("models.r1", {"source": "api", "provider": "deepseek/deepseek-reasoner", "expect_model": "DeepSeek-R1("}),
+     "config: models.r1.expect_model: not a valid regular expression: missing ), unterminated subpattern"),
     ("a reasoning control for a local model", _set("families.smollm2.generation.reasoning_effort", "high"),
      "config: families.smollm2.generation: reasoning_effort: only API models take it (backend litellm), not backend "
      "transformers"),

@@ -31,5 +31,6 @@ class Completion:
             "n_completion_tokens": response.n_completion_tokens,
             "n_prompt_tokens": response.n_prompt_tokens,
             "cost_usd": response.cost_usd,
+            "served_model": response.served_model,
             "empty": not response.text.strip() and not (response.reasoning_content or "").strip(),
         }

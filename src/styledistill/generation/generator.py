@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from styledistill.generation.api.settings import ProviderSettings
 from styledistill.generation.backend import Backend
 from styledistill.generation.common import CommonSettings, Sampling
 from styledistill.generation.completions import Completion
-from styledistill.generation.request import Request
+from styledistill.generation.request import Request, Response
 from styledistill.generation.runner import Outcome, complete, store_for
 from styledistill.io import atomic_write_text
 
@@ -55,6 +56,18 @@ def check_outcome(outcome: Outcome, max_failure_rate: float, sidecar: Path | Non
         if outcome.failure_rate > max_failure_rate:
             raise IncompleteRun(summary)
         log.warning("%s; the output lacks them", summary)
+
+
+def check_served(responses: dict[str, Response], provider: ProviderSettings | None) -> None:
+    """Fail when an answer, stored now or before, came from another model than the provider's `expect_model`."""
+    if provider is None or provider.expect_model is None:
+        return
+    unexpected = Counter(r.served_model for r in responses.values() if provider.unexpected(r.served_model))
+    if unexpected:
+        served = ", ".join(f"{name!r} ({count})" for name, count in unexpected.most_common())
+        raise IncompleteRun(f"{provider.provider}: {sum(unexpected.values())} answer(s) served by {served}, not "
+                            f"expect_model {provider.expect_model!r} (the answers are stored; change expect_model "
+                            "to accept them, or the model entry to send elsewhere)")
 
 
 @dataclass(frozen=True)
@@ -126,5 +139,6 @@ class Session:
         if sidecar is not None:
             write_failures(sidecar, outcome, self.identity, append=append_failures)
         check_outcome(outcome, self.generator.settings.max_failure_rate, sidecar)
+        check_served(outcome.responses, self.generator.provider)
         return [Completion(r.tag, r.sample, r, outcome.responses[r.key])
                 for r in requests if r.key in outcome.responses]

@@ -55,6 +55,8 @@ class Response:
     n_completion_tokens: int
     reasoning_content: str | None = None
     cost_usd: float | None = None  # what the API call cost (prices in the spec, else litellm's map); None if unknown
+    served_model: str | None = None  # the model the API says answered (its `model` field); None for local backends
+    system_fingerprint: str | None = None  # the API's backend configuration, where it says
 
     def to_record(self) -> dict[str, Any]:
         return asdict(self)

@@ -22,7 +22,7 @@ from styledistill.traces.settings import TraceJob
 
 RULE = "generate_traces"
 # Kept beside the trace record's columns: not failures, but worth seeing.
-EXTRA_COLUMNS = ["empty", "n_prompt_tokens", "cost_usd"]
+EXTRA_COLUMNS = ["empty", "n_prompt_tokens", "cost_usd", "served_model"]
 
 
 def answer(problems: pd.DataFrame, template: PromptTemplate, job: TraceJob, generator: Generator,

@@ -51,6 +51,9 @@ def card(summary: dict[str, Any], provenance: dict[str, Any], settings: dict[str
     if summary.get("length_vs_st"):
         ks = summary["length_vs_st"]
         out += ["", f"Length (words) against ST: two-sample KS D = {ks['ks_statistic']}, p = {ks['ks_pvalue']}."]
+    if summary.get("served_by"):
+        out += ["", "## Served by", "", "The model each answer's API response names (`model`), per example:", "",
+                table(["model", "examples"], [[f"`{k}`", v] for k, v in summary["served_by"].items()])]
     out += _decontamination(decontamination)
     for key, title in (("prefix_share", "Share of the input trace kept verbatim as a prefix"),
                        ("attempts", "Generation attempts per kept example")):

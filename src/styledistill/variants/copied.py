@@ -11,7 +11,8 @@ from styledistill.variants.rows import ENFORCED_ANSWER, OK, example_row
 
 
 def st(ctx: BuildContext) -> pd.DataFrame:
-    return pd.DataFrame([example_row(ctx, r, r.reasoning, r.answer_text, r.gold, OK, "copied")
+    return pd.DataFrame([example_row(ctx, r, r.reasoning, r.answer_text, r.gold, OK, "copied",
+                                     served_model=getattr(r, "served_model", None))
                          for r in ctx.source.itertuples()])
 
 

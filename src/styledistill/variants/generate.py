@@ -47,7 +47,8 @@ def _candidate(ctx: BuildContext, src: Any, completion: Completion | None, attem
         else:
             status = "missed_target"
     return example_row(ctx, src, done["reasoning"], answer_text, src.gold, status, method,
-                       attempts=attempt + 1, generated_answer_reached=reached, request_key=done["request_key"])
+                       attempts=attempt + 1, generated_answer_reached=reached, request_key=done["request_key"],
+                       served_model=done["served_model"])
 
 
 def _check_style(rows: list[dict[str, Any]], profile: dict[str, Any], check: StyleCheck) -> None:

@@ -60,7 +60,7 @@ def synthetic_wrong(ctx: BuildContext) -> pd.DataFrame:
             record = completion.record(ctx.generator.answer_marker)
             reasoning, answer_text = _joined(r.reasoning[: cuts[r.problem_id]], record["reasoning"]), \
                 record["answer_text"]
-            extra = {"request_key": record["request_key"]}
+            extra = {"request_key": record["request_key"], "served_model": record["served_model"]}
             missed = not record["reasoning"].strip() or not reaches(
                 ctx.grader, graded_part(answer_text, record["reasoning"]), target, r.gold, wants_gold=False)
             answer_text = answer_text or ENFORCED_ANSWER.format(target)  # reached in the reasoning: state it

@@ -54,6 +54,8 @@ def summarize(variant: str, examples: pd.DataFrame, raw: pd.DataFrame, st: pd.Da
                   "check": check.to_spec()},
         "length_vs_st": {"ks_statistic": _num(ks.statistic), "ks_pvalue": _num(ks.pvalue)} if ks else None,
     }
+    if "served_model" in examples.columns and examples["served_model"].notna().any():
+        out["served_by"] = {str(k): int(n) for k, n in examples["served_model"].dropna().value_counts().items()}
     if "attempts" in examples.columns:
         out["attempts"] = _quantiles(examples["attempts"])
     if "prefix_share" in examples.columns:

@@ -144,6 +144,8 @@ class LiteLLMBackend:
             n_completion_tokens=completion_tokens,
             reasoning_content=reasoning,
             cost_usd=self._cost(raw, prompt_tokens, completion_tokens),
+            served_model=getattr(raw, "model", None) or None,
+            system_fingerprint=getattr(raw, "system_fingerprint", None) or None,
         )
 
     def _send(self, request: Request) -> Any:

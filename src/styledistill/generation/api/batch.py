@@ -60,7 +60,8 @@ def response_of(key: str, body: dict[str, Any], prices: tuple[float, float] | No
     return Response(key=key, text=text, finish_reason=str(choice.get("finish_reason") or "stop"),
                     n_prompt_tokens=prompt, n_completion_tokens=completion,
                     reasoning_content=message.get("reasoning_content") or None,
-                    cost_usd=prompt * prices[0] + completion * prices[1] if prices else None)
+                    cost_usd=prompt * prices[0] + completion * prices[1] if prices else None,
+                    served_model=body.get("model") or None, system_fingerprint=body.get("system_fingerprint") or None)
 
 
 class BatchBackend:

@@ -41,6 +41,24 @@ class ProviderSettings(Settings):
     api_key_env: str | None = Field(
         None, description="name of the environment variable holding the key (never the key)")
     prices: Prices | None = Field(None, description="USD per million tokens; wins over litellm's price map")
+    expect_model: str | None = Field(
+        None, description="a regular expression the model the API says served each answer must match in full "
+        "(e.g. 'deepseek-reasoner' or 'DeepSeek-R1.*'): a job whose stored answers came from another model fails in "
+        "one line naming it (null: no check; the served model is recorded either way)")
+
+    @field_validator("expect_model")
+    @classmethod
+    def _pattern(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
+
+    def unexpected(self, served: str | None) -> bool:
+        """Did another model than `expect_model` answer? (An answer that names no model is not checked.)"""
+        return self.expect_model is not None and served is not None and re.fullmatch(self.expect_model, served) is None
 
     @field_validator("provider")
     @classmethod
