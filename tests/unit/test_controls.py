@@ -58,3 +58,28 @@ def test_a_derangement_moves_every_item() -> None:
         for seed in range(5):
             mapping = derangement([str(i) for i in range(n)], seed)
             assert all(k != v for k, v in mapping.items()) and sorted(mapping.values()) == sorted(mapping)
+
+
+def test_token_matched_holds_its_word_budget(st: pd.DataFrame) -> None:
+    """R1 traces trimmed at sentence ends, each by the same share, to 40% of their words: the total lands within 2%
+    of the budget, every trace a prefix of its own, cut at a sentence end."""
+    from styledistill.style.style_check import measure
+
+    source = st.head(20).reset_index(drop=True)
+    profile = {"lexicon": "r1", "position_rules": {}, "spacy_model": "blank:en", "min_types": 3}
+    words = int(measure(source, profile)["words"].sum())
+    entry = KINDS["token_matched"]
+    settings = entry.settings.from_spec({"kind": "token_matched", "words": int(0.4 * words)}, "variant")
+    built = entry.build(BuildContext("ST-TM", settings, source, "math", profile=profile))
+    assert abs(built["words"].sum() - 0.4 * words) <= 0.02 * 0.4 * words
+    assert all(o.startswith(t) and len(t) < len(o) for o, t in zip(source["reasoning"], built["reasoning"]))
+    assert built["reasoning"].str.rstrip().str[-1].isin(list(".?!:)$]")).mean() > 0.8  # sentence ends
+
+
+def test_scaled_cuts_cut_every_trace_by_the_same_share() -> None:
+    from styledistill.variants.ablations import scaled_cuts
+
+    cuts = [[(i * 10, i * 5) for i in range(1, n + 1)] for n in (40, 80, 120)]  # sentences of 5 words
+    picks, kept = scaled_cuts(cuts, 600)
+    assert kept == 600 and [cuts[j][k][1] for j, k in enumerate(picks)] == [100, 200, 300]
+    assert scaled_cuts(cuts, 10**6) == ([39, 79, 119], 1200)  # over budget: nothing to trim

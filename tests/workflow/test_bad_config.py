@@ -188,6 +188,12 @@ CASES: list[tuple[str, Mutate, str]] = [
     ("an expect_model that is not a pattern",
      _set("models.r1", {"source": "api", "provider": "deepseek/deepseek-reasoner", "expect_model": "DeepSeek-R1("}),
      "config: models.r1.expect_model: not a valid regular expression: missing ), unterminated subpattern"),
+    ("a token budget of a variant that does not exist", _set("variants.ST-TM", {"kind": "token_matched",
+                                                                               "budget_of": "ST-XX"}),
+     "config: variants.ST-TM.budget_of: 'ST-XX' is not a key of variants"),
+    ("a token budget given twice", _set("variants.ST-TM", {"kind": "token_matched", "budget_of": "ST-HC",
+                                                           "words": 1000}),
+     "config: variants.ST-TM: set exactly one of budget_of (a variant) and words (a number)"),
     ("a reasoning control for a local model", _set("families.smollm2.generation.reasoning_effort", "high"),
      "config: families.smollm2.generation: reasoning_effort: only API models take it (backend litellm), not backend "
      "transformers"),

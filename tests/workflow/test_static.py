@@ -98,6 +98,15 @@ def test_shards_are_parallel_jobs_with_the_gpus_of_their_backend(workdir):
     assert all(g["backend"] == "vllm" and "gpus" not in g and "batch_size" not in g for g in generation)
 
 
+def test_a_token_matched_control_reads_its_budget_variant(workdir):
+    config = default_config()
+    config["study"]["variants"] = ["ST", "ST-HC", "ST-TM", "ST-MM"]
+    write_config(workdir, config)
+    printed = snakemake(workdir, "-n", "-p").stdout
+    command = next(line for line in printed.splitlines() if "--variant ST-TM" in line)
+    assert "--budget results/variants/simulated_r1/arith_train/raw/ST-HC.parquet" in command
+
+
 def test_an_api_generator_needs_no_model_directory(workdir):
     config = default_config()
     config["models"]["gpt4o"] = {"source": "api", "provider": "openai/gpt-4o", "api_key_env": "OPENAI_API_KEY"}

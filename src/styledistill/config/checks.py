@@ -136,6 +136,13 @@ def references(study: Study) -> None:
                             "variant")
         if KINDS[variant.kind].generated:
             _known(study, "generators", variant.generator, f"variants.{name}.generator")
+        if KINDS[variant.kind].uses_budget and variant.budget_of is not None:
+            _known(study, "variants", variant.budget_of, f"variants.{name}.budget_of")
+            if variant.budget_of == name:
+                raise UserError(f"config: variants.{name}.budget_of: a variant cannot be its own budget")
+            if not KINDS[study.variants[variant.budget_of].kind].has_traces:
+                raise UserError(f"config: variants.{name}.budget_of: {variant.budget_of!r} has no reasoning traces to "
+                                "count")
         if variant.input is not None:
             _known(study, "variants", variant.input, f"variants.{name}.input")
             source = study.variants[variant.input]

@@ -109,6 +109,8 @@ def variant_inputs(study: Study, wildcards: Any) -> dict[str, str]:
         inputs["profile"] = paths.FEATURES["profile"].format(**where)
     if kind.uses_reference:
         inputs["reference"] = paths.ST.format(**where)
+    if kind.uses_budget and variant.budget_of is not None:
+        inputs["budget"] = paths.VARIANT_RAW.format(variant=variant.budget_of, **where)
     gen = generator(study, wildcards.variant)
     if gen is not None:
         for model in model_input(study, gen.model):  # an API generator has no model directory

@@ -74,3 +74,40 @@ def length_matched(ctx: BuildContext) -> pd.DataFrame:
         log.info("%s: words median %d -> %d (ST %d); KS vs ST: D=%.3f p=%.3g", ctx.variant, np.median(lengths),
                  np.median(after), np.median(reference), test.statistic, test.pvalue)
     return out
+
+
+def scaled_cuts(cuts: list[list[tuple[int, int]]], budget: int) -> tuple[list[int], int]:
+    """Per trace, the index of the sentence end to cut at so that the kept words of all traces sum to about
+    `budget`: each trace cut nearest the same share of its length, the share refined until the sum is on budget
+    (or no longer moves). Returns the cut indices and the words they keep."""
+    lengths = np.array([c[-1][1] if c else 0 for c in cuts], dtype=float)
+    if not lengths.sum() or budget >= lengths.sum():
+        return [len(c) - 1 for c in cuts], int(lengths.sum())
+    share, kept, picks = budget / lengths.sum(), 0, []
+    for _ in range(20):
+        picks = [min(range(len(c)), key=lambda k, c=c, t=share * n: (abs(c[k][1] - t), c[k][1])) if c else -1
+                 for c, n in zip(cuts, lengths)]
+        kept = sum(c[k][1] for c, k in zip(cuts, picks) if c)
+        if abs(kept - budget) <= 0.005 * budget:
+            break
+        share *= budget / max(kept, 1)
+    return picks, kept
+
+
+def token_matched(ctx: BuildContext) -> pd.DataFrame:
+    settings = ctx.settings
+    if settings.words is not None:
+        budget = settings.words
+    else:
+        reference = ctx.need("budget")
+        budget = int(measure(reference[reference["status"] == OK], ctx.need("profile"))["words"].sum())
+    texts = ctx.source["reasoning"].tolist()
+    cuts = sentence_cuts(texts, profile_settings(ctx.need("profile")).spacy_model)
+    picks, kept = scaled_cuts(cuts, budget)
+    rows = [example_row(ctx, r, r.reasoning[: c[k][0]].rstrip() if c else r.reasoning, r.answer_text, r.gold, OK,
+                        "trimmed_to_budget", words=c[k][1] if c else 0)
+            for r, c, k in zip(ctx.source.itertuples(), cuts, picks)]
+    total = sum(c[-1][1] for c in cuts if c)
+    log.info("%s: %d words -> %d (budget %d, %+.1f%%)", ctx.variant, total, kept, budget,
+             100 * (kept - budget) / budget if budget else 0.0)
+    return pd.DataFrame(rows)

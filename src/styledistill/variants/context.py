@@ -22,6 +22,7 @@ class BuildContext:
     grader: str  # how the dataset's answers are graded (grading/graders.py)
     profile: dict[str, Any] | None = None  # the ST style profile (extract_features)
     reference: pd.DataFrame | None = None  # the ST set (what length matching aims at)
+    budget: pd.DataFrame | None = None  # another variant's examples, whose words are a budget (token_matched)
     generator: GeneratorSettings | None = None
     template: PromptTemplate | None = None
     model: Generator | None = None

@@ -21,6 +21,7 @@ from styledistill.variants.settings import (
     StVariant,
     SyntheticVariant,
     SyntheticWrongVariant,
+    TokenMatchedVariant,
     VariantSettings,
 )
 
@@ -42,6 +43,7 @@ class Kind:
     uses_reference: bool = False  # the ST set
     has_traces: bool = True  # its examples have reasoning (another variant can be built from it)
     ablation: bool = False  # its input's traces with one part of the style taken out (the report compares the two)
+    uses_budget: bool = False  # another variant's examples (settings.budget_of) set its size
 
     def placeholders(self, settings: VariantSettings) -> tuple[frozenset[str], frozenset[str]]:
         """(required, allowed) placeholders of the prompt, for these settings."""
@@ -63,4 +65,5 @@ KINDS: dict[str, Kind] = {literal_of(kind.settings, "kind"): kind for kind in (
     Kind(StageShuffledVariant, ablations.stage_shuffled, uses_profile=True, ablation=True),
     Kind(LengthMatchedVariant, ablations.length_matched, uses_profile=True, uses_reference=True,
          ablation=True),
+    Kind(TokenMatchedVariant, ablations.token_matched, uses_profile=True, uses_budget=True),
 )}

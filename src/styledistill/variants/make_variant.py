@@ -39,12 +39,13 @@ def read_input(path: str, settings: VariantSettings) -> pd.DataFrame:
 def make(variant: str, settings: VariantSettings, input_path: str, out: str, *, grader: str,
          generator: GeneratorSettings | None,
          prompt: str | None, profile: str | None, reference: str | None, model: Generator | None,
-         version: int | None) -> None:
+         version: int | None, budget: str | None = None) -> None:
     from styledistill.prompting import load_prompt
 
     kind = KINDS[settings.kind]
     needs = {"--prompt": kind.generated and not prompt, "--profile": kind.uses_profile and not profile,
-             "--reference": kind.uses_reference and not reference}
+             "--reference": kind.uses_reference and not reference,
+             "--budget": kind.uses_budget and getattr(settings, "budget_of", None) is not None and not budget}
     missing = [flag for flag, absent in needs.items() if absent]
     if missing:
         raise UserError(f"variant {variant} (kind {settings.kind}) needs {', '.join(missing)}")
@@ -56,6 +57,7 @@ def make(variant: str, settings: VariantSettings, input_path: str, out: str, *, 
         variant=variant, settings=settings, source=read_input(input_path, settings), grader=grader,
         profile=read_json(profile, "style profile") if kind.uses_profile else None,
         reference=read_table(reference, "st") if kind.uses_reference else None,
+        budget=read_table(budget, "example") if budget else None,
         generator=generator, template=template, model=model,
         failures_out=failures_path(out) if kind.generated else None,
     )
@@ -71,6 +73,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                                                   "settings' `input` names (record: example)")
     p.add_argument("--profile", help="style_profile.json (kinds that use the style: ST-HC, ablations)")
     p.add_argument("--reference", help="st.parquet, the lengths length matching aims at (kind length_matched)")
+    p.add_argument("--budget", help="the raw examples of the variant whose words are the budget (kind token_matched, "
+                                    "budget_of)")
     p.add_argument("--model", help="prepared generator model directory (generated kinds; an API generator "
                                    "(backend litellm) takes its model from the spec's provider instead)")
     p.add_argument("--prompt", help="generator prompt template YAML (generated kinds)")
@@ -91,4 +95,4 @@ def main(args: argparse.Namespace) -> None:
     grading = GradeSettings.from_spec(job["grading"], "--spec: grading")
     make(args.variant, settings, args.input, args.out, grader=grading.grader, generator=answer_check,
          prompt=args.prompt, profile=args.profile, reference=args.reference,
-         model=model_of(args, job) if generated else None, version=job.version)
+         model=model_of(args, job) if generated else None, version=job.version, budget=args.budget)

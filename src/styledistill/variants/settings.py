@@ -6,6 +6,8 @@ import typing
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
+from pydantic import model_validator
+
 from styledistill.settings import Field, Key, Settings, Text, pick
 from styledistill.shared_settings import AnswerMarker
 from styledistill.style.settings import StyleCheck
@@ -103,6 +105,22 @@ class LengthMatchedVariant(VariantSettings):
 
     kind: Literal["length_matched"]
     input: Key = Field(description="the variant whose accepted traces are trimmed (ST-HC)")
+
+
+class TokenMatchedVariant(VariantSettings):
+    """Control: the input's traces (ST by default) trimmed at sentence ends, each by the same share, so that all of
+    them together hold the word budget: another variant's total (`budget_of`, e.g. ST down to ST-HC's), or `words`."""
+
+    kind: Literal["token_matched"]
+    budget_of: Key | None = Field(None, description="the variant whose accepted traces' total words are the budget")
+    words: int | None = Field(None, ge=1, description="the budget in words (spaCy tokens that are not punctuation, "
+                              "as the style features count them), instead of budget_of")
+
+    @model_validator(mode="after")
+    def _one_budget(self) -> TokenMatchedVariant:
+        if (self.budget_of is None) == (self.words is None):
+            raise ValueError("set exactly one of budget_of (a variant) and words (a number)")
+        return self
 
 
 class GeneratorSettings(AnswerMarker):
