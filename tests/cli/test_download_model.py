@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -62,26 +63,28 @@ def test_an_unknown_hub_model_is_one_line_and_writes_nothing(tmp_path: Path) -> 
 
 
 def test_pin_writes_the_revision_of_every_hub_model_and_dataset(tmp_path: Path) -> None:
-    """The paper overlay's hub models, its MATH training split and its presets, each pinned to the commit the hub
-    resolves now; the overlay checks with the config and reaches download_model's spec."""
+    """The paper overlay's hub models, its problem sets and presets, its imported R1 traces, each pinned to the commit
+    the hub resolves now; the overlay checks with the config and reaches download_model's spec."""
     from styledistill.cli.check import BASE, check
     from styledistill.config import specs
 
     repos = ["meta-llama/Llama-3.2-3B-Instruct", "mistralai/Ministral-8B-Instruct-2410", "Qwen/Qwen2.5-32B-Instruct",
-             "DigitalLearningGmbH/MATH-lighteval", "HuggingFaceH4/MATH-500", "HuggingFaceH4/aime_2024",
-             "Idavidrein/gpqa"]
+             "deepseek-ai/DeepSeek-R1", "open-r1/OpenR1-Math-220k", "DigitalLearningGmbH/MATH-lighteval",
+             "HuggingFaceH4/MATH-500", "HuggingFaceH4/aime_2024", "Idavidrein/gpqa"]
     pins = tmp_path / "pins.yaml"
     with FakeHub({repo: tmp_path for repo in repos}) as hub:
         result = _cli("pin", "--configfile", "experiments/paper.yaml", "--out", str(pins), env={"HF_ENDPOINT": hub.url})
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip() == f"pinned 7 hub repositories in {pins}"
+    # 4 models, 5 datasets (two hub sets, three presets), the imported R1 traces
+    assert result.stdout.strip() == f"pinned 10 hub repositories in {pins}"
     study, problems = check([str(REPO / BASE), str(REPO / "experiments/paper.yaml"), str(pins)])
     assert not problems
     assert {m.revision for k, m in study.models.items() if m.source == "hf"} == {COMMIT}
     assert study.datasets["math_train"].revision == COMMIT and study.datasets["aime24"].revision == COMMIT
+    assert study.teachers["r1_import"].revision == COMMIT
     assert json.loads(specs.download_model(study, "qwen2.5-32b"))["stage"]["revision"] == COMMIT
     with FakeHub({}) as hub:  # a repository the hub does not know: one line, nothing written
         result = _cli("pin", "--configfile", "experiments/paper.yaml", "--out", str(tmp_path / "none.yaml"),
                       env={"HF_ENDPOINT": hub.url})
     assert result.returncode == 2 and not (tmp_path / "none.yaml").exists()
-    assert result.stderr.strip().splitlines()[-1].startswith("error: models: 'meta-llama/Llama-3.2-3B-Instruct': ")
+    assert re.fullmatch(r"error: models: '[^']+': cannot resolve \(404 .*\)", result.stderr.strip().splitlines()[-1])

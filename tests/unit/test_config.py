@@ -76,7 +76,7 @@ def test_an_api_model_may_write_the_synthetic_variants():
     assert study.generators["smollm2"].generation.backend == "litellm"
     spec = json.loads(specs.make_variant(study, "ST-HC", "arith_train"))
     assert spec["provider"] == {"provider": "openai/gpt-4o", "api_base": None, "api_key_env": "OPENAI_API_KEY",
-                                "prices": None}
+                                "prices": None, "expect_model": None}
     assert spec["generation"]["backend"] == "litellm" and "batch_size" not in spec["generation"]
 
 

@@ -168,15 +168,16 @@ def test_rules_files_declare_threads_and_resources():
 
 
 def test_the_paper_config_validates_and_dry_runs(workdir):
-    """experiments/paper.yaml: R1 by API, GPT-4o / GPT-4o-mini generators, the paper's three families on 8 GPUs,
-    all variants and ablations, MATH-500 / AIME24 / GPQA-Diamond; planned without a key, a GPU or the hub."""
+    """experiments/paper.yaml: R1 traces imported, GPT-4o / GPT-4o-mini generators, the paper's three families on 8
+    GPUs, all variants and ablations, MATH-500 / AIME24 / GPQA-Diamond; planned without a key, a GPU or the hub."""
     counts = planned_jobs(workdir, "--configfile", "experiments/paper.yaml")
     families, variants, benchmarks = 3, 8, 3
     assert counts["evaluate_base"] == families * benchmarks
     assert counts["evaluate_sft"] == families * variants * benchmarks
     assert counts["measure_student_style"] == families * variants * benchmarks
     assert counts["measure_base_style"] == families * benchmarks
-    assert counts["generate_traces"] == 4 and counts["make_variant"] == variants and counts["prepare_model"] == 3
+    assert counts["import_traces"] == 1 and "generate_traces" not in counts  # R1's own traces, imported
+    assert counts["make_variant"] == variants and counts["prepare_model"] == 3
     assert counts["download_model"] == 3  # the hub models' files, fetched before prepare_model reads them offline
     printed = snakemake(workdir, "-n", "--configfile", "experiments/paper.yaml").stdout
     assert "gpu=1" in printed and "api=1" in printed  # vLLM evaluation on a GPU; the API jobs take the api resource

@@ -1,5 +1,5 @@
-"""Pin every hub model and dataset of a config to the commit it resolves to now: writes an overlay of `revision`
-keys, so that a rerun next year downloads the same weights and problems.
+"""Pin every hub model, dataset and imported trace set of a config to the commit it resolves to now: writes an
+overlay of `revision` keys, so that a rerun next year downloads the same weights, problems and traces.
 
     python -m styledistill.cli.pin --configfile experiments/paper.yaml --out experiments/paper.pins.yaml
     snakemake --configfile experiments/paper.yaml experiments/paper.pins.yaml ...
@@ -25,13 +25,17 @@ from styledistill.io import atomic_write_text
 
 
 def hub_entries(study: Study) -> dict[str, dict[str, str]]:
-    """block -> {key: hub id} of the models and datasets that name a hub repository without a revision."""
+    """block -> {key: hub id} of the models, datasets and imported teachers that name a hub repository without a
+    revision."""
     from styledistill.models.download_model import is_hub_id
 
     models = {key: m.path for key, m in study.models.items()
               if m.source == "hf" and m.revision is None and is_hub_id(m.path)}
     datasets = {key: hub_dataset(d) for key, d in study.datasets.items()}
-    return {"models": models, "datasets": {key: repo for key, repo in datasets.items() if repo is not None}}
+    teachers = {key: t.path for key, t in study.teachers.items()
+                if t.source == "import" and t.format == "hf" and t.revision is None and is_hub_id(t.path)}
+    return {"models": models, "datasets": {key: repo for key, repo in datasets.items() if repo is not None},
+            "teachers": teachers}
 
 
 def hub_dataset(entry: Any) -> str | None:
@@ -55,7 +59,7 @@ def resolve(block: str, repo: str) -> str:
     from huggingface_hub.errors import HfHubHTTPError
 
     api = HfApi()
-    info = api.model_info if block == "models" else api.dataset_info
+    info = api.model_info if block == "models" else api.dataset_info  # datasets and imported teachers' traces
     try:
         return info(repo).sha
     except HfHubHTTPError as exc:

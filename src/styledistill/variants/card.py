@@ -51,6 +51,10 @@ def card(summary: dict[str, Any], provenance: dict[str, Any], settings: dict[str
     if summary.get("length_vs_st"):
         ks = summary["length_vs_st"]
         out += ["", f"Length (words) against ST: two-sample KS D = {ks['ks_statistic']}, p = {ks['ks_pvalue']}."]
+    if summary.get("prefix_states_gold_share") is not None:
+        out += ["", "Share of kept prefixes that already write the gold answer before the rewritten ending: "
+                f"{summary['prefix_states_gold_share']} (such a trace states the right value, then ends on a wrong "
+                "one)."]
     if summary.get("served_by"):
         out += ["", "## Served by", "", "The model each answer's API response names (`model`), per example:", "",
                 table(["model", "examples"], [[f"`{k}`", v] for k, v in summary["served_by"].items()])]

@@ -14,6 +14,7 @@ from styledistill.grading.extract import graded_part
 from styledistill.style.settings import StyleCheck
 from styledistill.style.style_check import measure, style_distance
 from styledistill.variants.context import BuildContext
+from styledistill.variants.leakage import mentions_given_answer
 from styledistill.variants.rows import ENFORCED_ANSWER, OK, example_row, reaches
 from styledistill.variants.style_brief import prompt_fields
 
@@ -39,6 +40,8 @@ def _candidate(ctx: BuildContext, src: Any, completion: Completion | None, attem
     answer_text, status, method = done["answer_text"], OK, "generated"
     if not done["reasoning"].strip():
         status = "empty_reasoning"
+    elif ctx.settings.show_answer and mentions_given_answer(done["reasoning"]):
+        status = "answer_leaked"
     elif done["truncated"] and ctx.generator.answer_check == "require":
         status = "truncated"
     elif not reached:
@@ -91,4 +94,5 @@ def synthetic(ctx: BuildContext) -> pd.DataFrame:
 
 
 def step_by_step(ctx: BuildContext) -> pd.DataFrame:
-    return generated(ctx, check=None, retries=0, show_answer=True)
+    s = ctx.settings
+    return generated(ctx, check=None, retries=s.retries, show_answer=s.show_answer)

@@ -10,6 +10,7 @@ records how much of the original trace is kept verbatim.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import pandas as pd
@@ -34,6 +35,12 @@ def _joined(kept: str, continuation: str) -> str:
     if not kept.strip():
         return continuation
     return kept + continuation if kept[-1:].isspace() else f"{kept} {continuation}"
+
+
+def states_value(text: str, value: str) -> bool:
+    """Does `text` already write `value` (as a whole number or expression, not inside a longer one)?"""
+    value = value.strip()
+    return bool(value) and re.search(rf"(?<![\w.]){re.escape(value)}(?![\w]|\.\d)", text) is not None
 
 
 def _fallback(src: Any, target: str) -> tuple[str, str]:
@@ -72,7 +79,8 @@ def synthetic_wrong(ctx: BuildContext) -> pd.DataFrame:
             else:
                 status = "generation_failed" if completion is None else "missed_target"
         row = example_row(ctx, r, reasoning, answer_text, target, status, method,
-                          prefix_share=prefix_share(r.reasoning, reasoning), **extra)
+                          prefix_share=prefix_share(r.reasoning, reasoning),
+                          prefix_states_gold=states_value(r.reasoning[: cuts[r.problem_id]], r.gold), **extra)
         if row["status"] == OK and row["target_correct"]:
             row["status"] = "graded_correct"  # never happens by construction; the grader has the last word
         rows.append(row)

@@ -50,20 +50,26 @@ class GeneratedVariant(VariantSettings):
                                      "depend on the kind)")
 
 
-class SyntheticVariant(GeneratedVariant):
+class CheckedVariant(GeneratedVariant):
+    """A generated variant whose traces are checked (the answer reached, no mention of being given it) and
+    regenerated when rejected."""
+
+    show_answer: bool = Field(
+        True, description="the prompt may tell the generator the gold answer ({answer}, {answer_hint}); false: those "
+        "are refused")
+    retries: int = Field(
+        2, ge=0, le=100, description="a trace a check rejects (its answer, a mention of being given the answer, its "
+        "style) is regenerated (a new sample) up to this many times")
+
+
+class SyntheticVariant(CheckedVariant):
     """ST-HC: a trace in the measured style that reaches the gold answer, checked against the style profile."""
 
     kind: Literal["synthetic"]
-    show_answer: bool = Field(
-        True, description="the prompt tells the generator the gold answer ({answer}, {answer_hint}); false: those are "
-        "refused")
     style_check: StyleCheck | None = Field(
         StyleCheck(), description="null: no style check. Per feature a robust z-score against the ST profile, (x - "
         "median) / scale, scale = IQR / 1.349 floored at max(min_scale_share * |median|, min_scale); a trace is "
         "accepted when the aggregate of the absolute z-scores is at most the threshold.")
-    retries: int = Field(
-        2, ge=0, le=100, description="a trace the answer or style check rejects is regenerated (a new sample) up to "
-        "this many times")
 
 
 class SyntheticWrongVariant(GeneratedVariant):
@@ -81,8 +87,9 @@ class SyntheticWrongVariant(GeneratedVariant):
         "final step (counted in the card); false: such problems are dropped")
 
 
-class StepByStepVariant(GeneratedVariant):
-    """SBS: a plain step-by-step solution reaching the gold answer."""
+class StepByStepVariant(CheckedVariant):
+    """SBS: a plain step-by-step solution reaching the gold answer (with the same retries and optional answer hint as
+    ST-HC, so that neither loses more problems to its generator than the other)."""
 
     kind: Literal["step_by_step"]
 

@@ -100,9 +100,14 @@ def pivot_list(profile: dict[str, Any]) -> str:
 
 
 def stage_list(profile: dict[str, Any]) -> str:
-    """The four stages in the teacher's typical order (framing, exploration, verification, synthesis by default)."""
-    order = (profile.get("stages") or {}).get("typical_order") or ">".join(LETTER.values())
-    return ", then ".join(_STAGE_MOVES[letter] for letter in order.split(">"))
+    """All four stages, in the teacher's typical order (framing, exploration, verification, synthesis by default);
+    a stage the modal order leaves out (often verification) is put where the default order has it."""
+    typical = (profile.get("stages") or {}).get("typical_order") or ""
+    order = [letter for letter in typical.split(">") if letter in _STAGE_MOVES]
+    for position, letter in enumerate(LETTER.values()):
+        if letter not in order:
+            order.insert(min(position, len(order)), letter)
+    return ", then ".join(_STAGE_MOVES[letter] for letter in order)
 
 
 def prompt_fields(profile: dict[str, Any]) -> dict[str, str]:

@@ -56,6 +56,8 @@ def summarize(variant: str, examples: pd.DataFrame, raw: pd.DataFrame, st: pd.Da
     }
     if "served_model" in examples.columns and examples["served_model"].notna().any():
         out["served_by"] = {str(k): int(n) for k, n in examples["served_model"].dropna().value_counts().items()}
+    if "prefix_states_gold" in examples.columns and len(examples):
+        out["prefix_states_gold_share"] = _num(examples["prefix_states_gold"].astype(bool).mean())
     if "attempts" in examples.columns:
         out["attempts"] = _quantiles(examples["attempts"])
     if "prefix_share" in examples.columns:
