@@ -83,3 +83,22 @@ def test_scaled_cuts_cut_every_trace_by_the_same_share() -> None:
     picks, kept = scaled_cuts(cuts, 600)
     assert kept == 600 and [cuts[j][k][1] for j, k in enumerate(picks)] == [100, 200, 300]
     assert scaled_cuts(cuts, 10**6) == ([39, 79, 119], 1200)  # over budget: nothing to trim
+
+
+def test_target_parity_gives_every_trace_variant_the_same_answer_form(st: pd.DataFrame) -> None:
+    """R1's post-</think> text is a worked solution, a synthetic trace's often one line: with answer_form same, ST,
+    ST-HC and ST-HC-W end alike, each on its own target answer; ST-NT's answer-only rows are left as they are."""
+    from styledistill.variants.rows import ENFORCED_ANSWER
+    from styledistill.variants.select_variant import same_answers
+
+    st_rows = _build("st", st).head(10)
+    hc = st_rows.assign(variant="ST-HC", answer_text="So it is \\boxed{" + st_rows["gold"] + "}.")
+    wrong = hc.assign(variant="ST-HC-W", target_answer="-1", answer_text="Hence -1.")
+    nt = _build("no_trace", st.head(10), answer="teacher")
+    forms = {name: same_answers(frame) for name, frame in
+             {"ST": st_rows, "ST-HC": hc, "ST-HC-W": wrong, "ST-NT": nt}.items()}
+    assert forms["ST"]["answer_text"].tolist() == forms["ST-HC"]["answer_text"].tolist() == [
+        ENFORCED_ANSWER.format(g) for g in st_rows["gold"]]
+    assert (forms["ST-HC-W"]["answer_text"] == ENFORCED_ANSWER.format("-1")).all()
+    assert forms["ST-NT"]["answer_text"].tolist() == nt["answer_text"].tolist()  # no reasoning: not a trace target
+    assert forms["ST"]["reasoning"].tolist() == st_rows["reasoning"].tolist()

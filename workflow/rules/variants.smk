@@ -75,7 +75,7 @@ rule select_variant:
         mem_mb=mem_mb("select_variant"),
         runtime=runtime("select_variant"),
     params:
-        spec=lambda w: specs.select_variant(),
+        spec=lambda w: specs.select_variant(STUDY),
     shell:
         "python -m styledistill.cli.build_variants select --spec {params.spec:q} --raw {input.raw}"
         " --problems {input.problems}"

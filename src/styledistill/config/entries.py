@@ -22,7 +22,7 @@ from styledistill.st.settings import BuildStSettings
 from styledistill.style.settings import StyleCheck
 from styledistill.traces.import_settings import TraceImport
 from styledistill.traces.settings import TraceSettings
-from styledistill.variants.settings import AlignSettings, GeneratorSettings
+from styledistill.variants.settings import AlignSettings, GeneratorSettings, TargetSettings
 
 
 class Threads(Settings):
@@ -129,7 +129,11 @@ def dataset_entry(source: type[Settings]) -> type[Settings]:
 
 # Stage blocks whose entry is the stage's settings as they are.
 BuildStEntry = BuildStSettings
-AlignEntry = AlignSettings
+
+
+class AlignEntry(AlignSettings, TargetSettings):
+    """Alignment (rule align_variants) and the training targets' form (rule select_variant)."""
+
 ReportEntry = ReportSettings
 
 

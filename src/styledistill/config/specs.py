@@ -23,7 +23,7 @@ from styledistill.rules import version
 from styledistill.settings import only_keys
 from styledistill.traces.settings import TraceJob, TraceSettings
 from styledistill.variants.kinds import KINDS
-from styledistill.variants.settings import GeneratorSettings
+from styledistill.variants.settings import AlignSettings, GeneratorSettings, TargetSettings
 
 
 def spec_json(rule: str, /, **parts: Any) -> str:
@@ -171,11 +171,11 @@ def merge_traces() -> str:
 
 
 def align_variants(study: Study) -> str:
-    return spec_json("align_variants", stage=study.build_variants.to_spec())
+    return spec_json("align_variants", stage=only_keys(study.build_variants, AlignSettings).to_spec())
 
 
-def select_variant() -> str:
-    return spec_json("select_variant")
+def select_variant(study: Study) -> str:
+    return spec_json("select_variant", stage=only_keys(study.build_variants, TargetSettings).to_spec())
 
 
 def compare_variants() -> str:

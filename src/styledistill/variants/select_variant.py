@@ -5,16 +5,27 @@ from __future__ import annotations
 
 import argparse
 
+import pandas as pd
+
 from styledistill.cli._common import load_job
 from styledistill.errors import UserError
 from styledistill.io import read_json, read_table, write_table
-from styledistill.variants.rows import OK
+from styledistill.variants.rows import ENFORCED_ANSWER, OK
+from styledistill.variants.settings import TargetSettings
 
 RULE = "select_variant"
 
 
-def select(raw_path: str, problems_path: str, out: str, version: int | None) -> None:
-    """One variant's training set: its accepted examples of the aligned problems, in problem order."""
+def same_answers(examples: pd.DataFrame) -> pd.DataFrame:
+    """Every example with a reasoning ends in the one-line final answer of its target (the gold, or a wrong one)."""
+    target = examples["target_answer"].where(examples["target_answer"].astype(str).str.len() > 0, examples["gold"])
+    lines = [ENFORCED_ANSWER.format(t) for t in target]
+    return examples.assign(answer_text=examples["answer_text"].where(examples["reasoning"].str.len() == 0, lines))
+
+
+def select(raw_path: str, problems_path: str, out: str, settings: TargetSettings, version: int | None) -> None:
+    """One variant's training set: its accepted examples of the aligned problems, in problem order, their answers in
+    the settings' form."""
     raw = read_table(raw_path, "example")
     ids = read_json(problems_path, "aligned problems")
     kept = raw[(raw["status"] == OK) & raw["problem_id"].isin(ids)].sort_values("problem_id").reset_index(drop=True)
@@ -22,6 +33,8 @@ def select(raw_path: str, problems_path: str, out: str, version: int | None) -> 
     if missing:
         raise UserError(f"{raw_path}: aligned problem(s) {missing[:5]} have no accepted example here; rerun the "
                         "align step (its alignment is older than this variant)")
+    if settings.answer_form == "same":
+        kept = same_answers(kept)
     write_table(kept, out, "example", RULE, version)
 
 
@@ -32,4 +45,5 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> None:
-    select(args.raw, args.problems, args.out, load_job(args.spec, set()).version)
+    job = load_job(args.spec)
+    select(args.raw, args.problems, args.out, TargetSettings.from_spec(job["stage"], "--spec: stage"), job.version)

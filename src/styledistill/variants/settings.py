@@ -140,6 +140,16 @@ class GeneratorSettings(AnswerMarker):
         "`fallback`).")
 
 
+class TargetSettings(Settings):
+    """The training targets after the reasoning (rule select_variant)."""
+
+    answer_form: Literal["same", "as_written"] = Field(
+        "same", description="same: every example with a reasoning ends in the same one line, \"The final answer is "
+        "$\\boxed{...}$.\" (its target answer: the gold, or ST-HC-W's wrong one), so trace variants differ in their "
+        "reasoning only; as_written: each keeps what its writer put after the reasoning (R1: a worked solution; a "
+        "synthetic trace: often one line)")
+
+
 class AlignSettings(Settings):
     """Alignment (rule align_variants): every variant covers the same problems, the same number of them."""
 
