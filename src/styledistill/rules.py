@@ -38,7 +38,7 @@ RULES: dict[str, Rule] = {
     "extract_features": Rule(4, "features.extract_features", 8_000, 120),
     "discover_pivots": Rule(3, "features.discover_pivots", 8_000, 120),
     "make_variant": Rule(9, "variants.make_variant", 32_000, 720),
-    "align_variants": Rule(7, "variants.align_variants", 4_000, 30),
+    "align_variants": Rule(8, "variants.align_variants", 4_000, 30),
     "select_variant": Rule(2, "variants.select_variant", 4_000, 30),
     "publish_variant": Rule(9, "variants.publish_variant", 4_000, 30),
     "compare_variants": Rule(1, "variants.compare_variants", 4_000, 30),

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from styledistill.io import write_table
+from tests.cli import fixtures
 from tests.cli.fixtures import job
 from tests.conftest import run_cli
 from tests.fakes.openai_server import FakeOpenAI
@@ -114,6 +115,7 @@ def test_ablations_align_select_publish_and_compare(tmp_path):
     shuffled = pd.read_parquet(raw["ST-SS"])
     assert sorted(" ".join(shuffled["reasoning"]).split()) == sorted(" ".join(TRACES.values()).split())
     run_cli("build_variants", "align", "--spec", job({"size": 2}), "--raw", *map(str, raw.values()),
+            "--problems", str(fixtures.problems(tmp_path / "problems.parquet")), "--st", str(st),
             "--out", str(tmp_path / "alignment"))
     alignment = json.loads((tmp_path / "alignment" / "summary.json").read_text())
     problems = tmp_path / "alignment" / alignment["problems_file"]

@@ -39,3 +39,37 @@ def test_the_size_cap_is_stable_when_a_spare_problem_is_lost():
     statuses[spare] = "style_rejected"
     assert aligned_problems({"A": _raw("A", statuses)}, AlignSettings(size=5))["problem_ids"] == kept
     assert aligned_problems({"A": _raw("A", ["ok"] * 40)}, AlignSettings(size=5, seed=1))["problem_ids"] != kept
+
+
+def _leveled(variant: str, fails: set[int], n: int = 40) -> pd.DataFrame:
+    """Raw examples of problems p0..p<n-1> whose level is i % 5 + 1; the levels in `fails` are not built."""
+    return pd.DataFrame({"problem_id": [f"p{i:02d}" for i in range(n)], "variant": variant,
+                         "status": ["missed_target" if i % 5 + 1 in fails else "ok" for i in range(n)]})
+
+
+def test_a_weak_variant_curates_the_aligned_set_unless_it_is_left_out_of_align_on():
+    """SBS fails the level-4 and -5 problems: aligned on all variants, the set loses them (alignment.md shows the
+    mean level drop against ST); aligned on ST and ST-HC, the set keeps them and SBS reports 60% coverage."""
+    from styledistill.variants.align import minimum
+    from styledistill.variants.alignment_report import alignment_markdown
+
+    raw = {"ST": _leveled("ST", set()), "ST-HC": _leveled("ST-HC", set()), "SBS": _leveled("SBS", {4, 5})}
+    problems = pd.DataFrame({"problem_id": [f"p{i:02d}" for i in range(40)], "level": [i % 5 + 1 for i in range(40)],
+                             "source": "test"})
+    st = pd.DataFrame({"problem_id": problems["problem_id"]})
+    curated = aligned_problems(raw, AlignSettings())
+    assert len(curated["problem_ids"]) == 24 and curated["coverage"]["SBS"] == 1.0
+    report = alignment_markdown(curated, minimum(curated, AlignSettings()), problems, st)
+    assert "| ST (correct traces) | 40 | 3.00 |" in report and "| aligned | 24 | 2.00 |" in report
+    assert "| SBS | yes | 40 | 24 | 16 | 100% | missed_target 16 |" in report
+    kept = aligned_problems(raw, AlignSettings(align_on=["ST", "ST-HC"]))
+    assert len(kept["problem_ids"]) == 40 and kept["coverage"]["SBS"] == 0.6
+    assert "| aligned | 40 | 3.00 |" in alignment_markdown(kept, 20, problems, st)
+
+
+def test_min_size_is_a_share_of_the_size():
+    from styledistill.variants.align import minimum
+
+    summary = {"problems_offered": 40}
+    assert minimum(summary, AlignSettings(size=30)) == 15 and minimum(summary, AlignSettings()) == 20
+    assert minimum(summary, AlignSettings(size=100, min_size=0.9)) == 36  # of what was offered, when fewer

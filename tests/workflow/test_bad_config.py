@@ -194,6 +194,12 @@ CASES: list[tuple[str, Mutate, str]] = [
     ("a token budget given twice", _set("variants.ST-TM", {"kind": "token_matched", "budget_of": "ST-HC",
                                                            "words": 1000}),
      "config: variants.ST-TM: set exactly one of budget_of (a variant) and words (a number)"),
+    ("align_on naming a variant outside the study", _set("build_variants.align_on", ["ST", "ST-XX"]),
+     "config: build_variants.align_on: ['ST-XX'] not in study.variants"),
+    ("a min_size share of zero", _set("build_variants.min_size", 0), "config: build_variants.min_size: Input should "
+                                                                     "be greater than 0"),
+    ("a min_size share above one", _set("build_variants.min_size", 1.5), "config: build_variants.min_size: Input "
+                                                                         "should be less than or equal to 1"),
     ("a reasoning control for a local model", _set("families.smollm2.generation.reasoning_effort", "high"),
      "config: families.smollm2.generation: reasoning_effort: only API models take it (backend litellm), not backend "
      "transformers"),

@@ -38,7 +38,9 @@ rule make_variant:
 
 checkpoint align_variants:
     input:
-        expand(paths.VARIANT_RAW, variant=STUDY.study.variants, allow_missing=True),
+        raw=expand(paths.VARIANT_RAW, variant=STUDY.study.variants, allow_missing=True),
+        problems=lambda w: wiring.seed_problems(STUDY, w),
+        st=paths.ST,
     output:
         directory(paths.ALIGNMENT),
     log:
@@ -54,8 +56,8 @@ checkpoint align_variants:
     params:
         spec=lambda w: specs.align_variants(STUDY),
     shell:
-        "python -m styledistill.cli.build_variants align --spec {params.spec:q} --raw {input}"
-        " --out {output} > {log} 2>&1"
+        "python -m styledistill.cli.build_variants align --spec {params.spec:q} --raw {input.raw}"
+        " --problems {input.problems} --st {input.st} --out {output} > {log} 2>&1"
 
 
 rule select_variant:
@@ -75,7 +77,7 @@ rule select_variant:
         mem_mb=mem_mb("select_variant"),
         runtime=runtime("select_variant"),
     params:
-        spec=lambda w: specs.select_variant(STUDY),
+        spec=lambda w: specs.select_variant(STUDY, w.variant),
     shell:
         "python -m styledistill.cli.build_variants select --spec {params.spec:q} --raw {input.raw}"
         " --problems {input.problems}"

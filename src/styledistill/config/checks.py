@@ -128,6 +128,10 @@ def references(study: Study) -> None:
             _backend(study, f"{block}.{name}", entry.model, entry.generation, student=block == "families")
     for name, bench in study.benchmarks.items():
         _known(study, "datasets", bench.dataset, f"benchmarks.{name}.dataset")
+    outside = [v for v in study.build_variants.align_on or [] if v not in study.study.variants]
+    if outside:
+        raise UserError(f"config: build_variants.align_on: {outside} not in study.variants "
+                        f"({', '.join(study.study.variants)})")
     for family, benchmark in product(study.study.families, study.study.benchmarks):
         _benchmark_context(study, family, benchmark)
     for name, variant in study.variants.items():

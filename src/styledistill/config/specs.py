@@ -23,7 +23,7 @@ from styledistill.rules import version
 from styledistill.settings import only_keys
 from styledistill.traces.settings import TraceJob, TraceSettings
 from styledistill.variants.kinds import KINDS
-from styledistill.variants.settings import AlignSettings, GeneratorSettings, TargetSettings
+from styledistill.variants.settings import AlignSettings, GeneratorSettings, SelectJob, TargetSettings
 
 
 def spec_json(rule: str, /, **parts: Any) -> str:
@@ -174,8 +174,11 @@ def align_variants(study: Study) -> str:
     return spec_json("align_variants", stage=only_keys(study.build_variants, AlignSettings).to_spec())
 
 
-def select_variant(study: Study) -> str:
-    return spec_json("select_variant", stage=only_keys(study.build_variants, TargetSettings).to_spec())
+def select_variant(study: Study, variant: str) -> str:
+    align_on = study.build_variants.align_on
+    job = SelectJob.from_spec({**only_keys(study.build_variants, TargetSettings).to_spec(),
+                               "complete": align_on is None or variant in align_on}, "select_variant")
+    return spec_json("select_variant", stage=job.to_spec())
 
 
 def compare_variants() -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Iterator, Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import model_validator
 
-from styledistill.settings import Field, Key, Settings, Text, pick
+from styledistill.settings import Distinct, Field, Float, Key, Settings, Text, pick
 from styledistill.shared_settings import AnswerMarker
 from styledistill.style.settings import StyleCheck
 
@@ -154,8 +154,20 @@ class AlignSettings(Settings):
     """Alignment (rule align_variants): every variant covers the same problems, the same number of them."""
 
     size: int | None = Field(None, ge=1, description="cap on aligned problems per variant")
-    min_size: int = Field(1, ge=1, description="fail if fewer problems are built in every variant")
+    min_size: Float = Field(
+        0.5, gt=0, le=1, description="fail in one line when the aligned problems are fewer than this share of `size` "
+        "(of the problems offered when size is null): a study should not shrink unseen")
     seed: int = Field(0, ge=0, le=2**32 - 1, description="of the sample the size cap takes")
+    align_on: Annotated[list[Key], Distinct] | None = Field(
+        None, min_length=1, description="the variants whose built problems define the aligned set (null: all of "
+        "them). The others train on the aligned problems they built and report their coverage, so a weak generator "
+        "(SBS without a hint, a strict style check) does not take the hard problems out of ST too")
+
+
+class SelectJob(TargetSettings):
+    """One select_variant job: the form of its answers, and whether its variant must cover every aligned problem."""
+
+    complete: bool = Field(True, description="the variant defines the aligned set (build_variants.align_on)")
 
 
 def _kinds(cls: type[VariantSettings]) -> Iterator[type[VariantSettings]]:
