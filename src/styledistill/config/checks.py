@@ -7,6 +7,7 @@ from itertools import product
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from styledistill.config.check_cache import cached_check
 from styledistill.errors import UserError
 from styledistill.generation.api.settings import BATCH_PROVIDERS, ApiSettings, BatchSettings
 from styledistill.generation.settings import BACKENDS, GenerationConfig
@@ -270,7 +271,8 @@ def files(study: Study) -> dict[str, Recipe]:
         teacher = study.teachers[name]
         if study.imports(name) and teacher.local_file:
             # every row read and checked now, so a bad row fails the dry run with its file and row
-            _in_config(f"teachers.{name}", lambda t=teacher: _readable_traces(t))
+            _in_config(f"teachers.{name}", lambda t=teacher: cached_check(
+                [t.path], t.to_spec(), lambda: _readable_traces(t)))
     for name, variant in study.variants.items():
         kind = KINDS[variant.kind]
         if kind.generated:
@@ -282,7 +284,8 @@ def files(study: Study) -> dict[str, Recipe]:
         for path in source.local_files(dataset):
             if problem := _not_a_file(path):
                 raise UserError(f"config: datasets.{name}.path: {problem}: {path}")
-        _in_config(f"datasets.{name}", lambda s=source, d=dataset: s.check(d))
+        _in_config(f"datasets.{name}", lambda s=source, d=dataset: cached_check(
+            s.local_files(d), d.to_spec(), lambda: s.check(d)))
     recipes = {}
     for name, family in study.families.items():
         where = f"families.{name}.recipe"
