@@ -47,7 +47,7 @@ def ours(url: str, n: int, concurrency: int, store: Path) -> float:
     from styledistill.generation.generator import Generator
     from styledistill.generation.settings import backend_settings
 
-    settings = backend_settings({"backend": "litellm", "max_concurrency": concurrency, "max_retries": 0,
+    settings = backend_settings({"backend": "litellm", "max_concurrency": concurrency, "max_retries": 3,
                                  "max_new_tokens": 32, "timeout": 60})
     provider = ProviderSettings.from_spec({"provider": "openai/fake", "api_base": url}, "provider")
     began = time.perf_counter()
@@ -61,7 +61,7 @@ def raw_async(url: str, n: int, concurrency: int) -> float:
     from openai import AsyncOpenAI
 
     async def run() -> None:
-        client = AsyncOpenAI(base_url=url, api_key="no-key", max_retries=0, timeout=60)
+        client = AsyncOpenAI(base_url=url, api_key="no-key", max_retries=3, timeout=60)
         gate = asyncio.Semaphore(concurrency)
 
         async def one(messages: list[dict[str, str]]) -> None:
@@ -79,7 +79,7 @@ def raw_async(url: str, n: int, concurrency: int) -> float:
 def sync_threads(url: str, n: int, concurrency: int) -> float:
     from openai import OpenAI
 
-    client = OpenAI(base_url=url, api_key="no-key", max_retries=0, timeout=60)
+    client = OpenAI(base_url=url, api_key="no-key", max_retries=3, timeout=60)
     began = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(lambda c: client.chat.completions.create(model="fake", messages=c[1], max_tokens=32),

@@ -271,6 +271,7 @@ class FakeOpenAI:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 1024  # hundreds of clients connect at once in bench/api.py (the default backlog is 5)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that died mid-request (kill -9 in the tests) is expected: no traceback."""

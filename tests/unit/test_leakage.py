@@ -13,7 +13,7 @@ from styledistill.variants.leakage import mentions_given_answer
 
 @pytest.mark.parametrize("text", [
     "We are told the answer is 42, so let us see why.",
-    "The correct final answer is 42. Let me derive it.",
+    "As the hint says, the answer is 42, so let me derive it.",
     "Since the problem says the answer is 12, we work towards 12.",
     "I was given that the final answer is 7.",
     "According to the hint, it should be 5.",
@@ -31,6 +31,7 @@ def test_a_trace_that_says_it_was_given_the_answer_is_caught(text: str) -> None:
     "So the answer is 42.",
     "Let me check: the answer should satisfy the equation.",
     "Given the constraints, the final answer is 7.",
+    "So the correct final answer is 42.",
 ])
 def test_ordinary_reasoning_is_not(text: str) -> None:
     assert not mentions_given_answer(text)

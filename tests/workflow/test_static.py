@@ -86,6 +86,9 @@ def test_shards_are_parallel_jobs_with_the_gpus_of_their_backend(workdir):
     answers = [c for c in printed.splitlines() if "styledistill.cli.evaluate answer" in c and "/base/" in c]
     assert len(answers) == 2 and all("--gpus 1" in c for c in answers)
     assert sorted(json.loads(_arg(c, "--spec"))["stage"]["shard"] for c in answers) == [0, 1]
+    assert {json.loads(_arg(c, "--spec"))["version"] for c in answers} == {RULES["answer_base"].version}
+    tuned = [c for c in printed.splitlines() if "styledistill.cli.evaluate answer" in c and "/seed-" in c]
+    assert tuned and {json.loads(_arg(c, "--spec"))["version"] for c in tuned} == {RULES["answer_sft"].version}
     scoring = [c for c in printed.splitlines() if "styledistill.cli.evaluate score" in c and "/base/" in c]
     assert len(scoring) == 1 and "--gpus 0" in scoring[0] and "shards/0.parquet" in scoring[0]
     commands = [line for line in printed.splitlines()
@@ -180,6 +183,10 @@ def test_the_paper_config_validates_and_dry_runs(workdir):
     assert counts["make_variant"] == variants and counts["prepare_model"] == 3
     assert counts["download_model"] == 3  # the hub models' files, fetched before prepare_model reads them offline
     printed = snakemake(workdir, "-n", "--configfile", "experiments/paper.yaml").stdout
+    downloads = [c for c in snakemake(workdir, "-n", "-p", "--configfile", "experiments/paper.yaml").stdout
+                 .splitlines() if "styledistill.cli.download_model" in c]
+    assert len(downloads) == 3
+    assert {json.loads(_arg(c, "--spec"))["version"] for c in downloads} == {RULES["download_model"].version}
     assert "gpu=1" in printed and "api=1" in printed  # vLLM evaluation on a GPU; the API jobs take the api resource
     # preparing a model asks for what its size needs: Qwen2.5-32B (65 GB of bf16 weights) far above the default
     prepared = {block.split("wildcards: model=")[1].split()[0]: block

@@ -183,14 +183,10 @@ def test_variants_are_what_their_names_say(finished_run):
 
 
 def test_editing_one_prompt_reruns_only_that_variant_and_its_descendants(finished_run):
-    """Counted from a real run's log: the SBS prompt reruns SBS and what depends on it; the ST-HC prompt reruns
-    ST-HC, ST-HC-W and ST-HC-LM (built from it) and what depends on them; no other variant, no teacher."""
+    """Counted from a real run's log: the ST-HC prompt reruns ST-HC, ST-HC-W and ST-HC-LM (built from it) and what
+    depends on them; no other variant (SBS, with a prompt of its own, included), no teacher."""
     workdir, _ = finished_run
     before = _aligned(workdir)
-    sbs = workdir / "prompts" / "step_by_step.yaml"
-    with edited(sbs, "Let's think step by step.", "Think it through, step by step."):
-        assert executed_jobs(workdir) == _descendants(["SBS"])
-    assert _aligned(workdir) == before
     with edited(workdir / "prompts" / "synthetic_hc.yaml", "Write a solution", "Write a careful solution"):
         assert executed_jobs(workdir) == _descendants(["ST-HC", "ST-HC-W", "ST-HC-LM"])
     assert _aligned(workdir) == before
@@ -392,9 +388,10 @@ def test_every_rule_passes_its_own_version(finished_run):
     specs = _specs_by_rule(snakemake(workdir, "-n", "-p", "--forceall").stdout)
     for rule, found in _specs_by_rule(snakemake(workdir, "-n", "-p", "--forcerun", "select_variant").stdout).items():
         specs.setdefault(rule, found)
-    # the tiny study imports no traces, simulates none and discovers no pivots: those rules are walked in
-    # test_static.py
-    assert set(specs) == set(RULES) - {"discover_pivots", "import_traces", "simulate_traces"}
+    # the tiny study imports no traces, simulates none, discovers no pivots, splits no benchmark and downloads no hub
+    # model: those rules are walked in test_static.py
+    assert set(specs) == set(RULES) - {"discover_pivots", "import_traces", "simulate_traces", "answer_base",
+                                       "answer_sft", "download_model"}
     wrong = {rule: sorted({s.get("version") for s in found}) for rule, found in specs.items()
              if {s.get("version") for s in found} != {RULES[rule].version}}
     assert not wrong, wrong

@@ -12,9 +12,8 @@ LEAK_PATTERNS = re.compile("|".join([
     rf"\b(?:the )?{ANSWER} (?:is|was) (?:given|provided|stated|supplied|told)\b",
     rf"\b(?:the )?(?:problem|hint|prompt|question|instructions?) (?:says|said|tells us|told us|states|stated|gives|"
     rf"gave) (?:that )?(?:the )?{ANSWER}",
-    r"\b(?:according to|from|as in|given) the hint\b",
+    r"\b(?:according to|from|as in|given|as) the hint\b",
     rf"\b(?:the )?{ANSWER} (?:we were|I was|you were) (?:given|told)\b",
-    r"\bcorrect final answer is\b",  # the hint's own words, copied into the trace
     rf"\bwork(?:ing)? backwards? from the (?:given |known )?{ANSWER}\b",
     rf"\b(?:since|as) we (?:already )?know the {ANSWER} is\b",
 ]), re.IGNORECASE)
