@@ -46,6 +46,14 @@ def trace_job(spec: dict) -> dict:
     return {"version": 1, "stage": stage, "generation": generation, **({"provider": provider} if provider else {})}
 
 
+def numbered_problems(path: Path, n: int, tag: str = "q") -> Path:
+    """n problems "[<tag>0000] What is i + i?" (a tag the fake server's scripts can match), as a problem table."""
+    rows = [{"problem_id": f"p{i:04d}", "question": f"[{tag}{i:04d}] What is {i} + {i}?", "answer": str(2 * i),
+             "level": 0, "source": "test", "split": "test", "options": None, "solution": None} for i in range(n)]
+    write_table(pd.DataFrame(rows), path, "problem", "make_problems", 1)
+    return path
+
+
 def plain_answers(frame: pd.DataFrame) -> pd.DataFrame:
     """Hand-made eval samples with the columns budget forcing fills, as a plainly answered benchmark has them."""
     return frame.assign(thinking_tokens=None, waits=0, forced=False)

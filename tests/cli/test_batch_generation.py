@@ -19,7 +19,6 @@ import pytest
 from styledistill.errors import IncompleteRun
 from styledistill.generation.api.batch_journal import JOURNAL
 from styledistill.generation.store import RequestStore
-from styledistill.io import write_table
 from tests.cli import fixtures
 from tests.conftest import REPO
 from tests.fakes.openai_server import FakeOpenAI
@@ -124,17 +123,10 @@ def test_an_upload_without_its_batch_is_submitted_from_the_same_file(tmp_path):
         assert len(generator.complete(chats, 1, None)) == 3 and len(server.batches) == 2
 
 
-def _problems(path: Path, n: int) -> Path:
-    rows = [{"problem_id": f"p{i:04d}", "question": f"[k{i:04d}] What is {i} + {i}?", "answer": str(2 * i),
-             "level": 0, "source": "test", "split": "test", "options": None, "solution": None} for i in range(n)]
-    write_table(pd.DataFrame(rows), path, "problem", "make_problems", 1)
-    return path
-
-
 def test_kill_9_between_submitting_and_downloading_never_submits_twice(tmp_path):
     """generate_traces on the batch backend is killed while its batch is in progress; the rerun polls that batch,
     downloads its results and submits nothing new."""
-    problems, store = _problems(tmp_path / "problems.parquet", 12), tmp_path / "store"
+    problems, store = fixtures.numbered_problems(tmp_path / "problems.parquet", 12, tag="k"), tmp_path / "store"
     with FakeOpenAI() as server:
         server.batch_polls = 10**9  # never finishes while the first run waits
         job = fixtures.trace_job({**BATCH, "api_base": server.url, "poll_seconds": 0.05})

@@ -21,7 +21,6 @@ import pandas as pd
 import pytest
 
 from styledistill.generation.store import RequestStore
-from styledistill.io import write_table
 from tests.cli import fixtures
 from tests.conftest import REPO
 from tests.fakes.openai_server import FakeOpenAI
@@ -32,13 +31,6 @@ if importlib.util.find_spec("litellm") is None or importlib.util.find_spec("tena
 PROMPT = str(REPO / "prompts" / "teacher.yaml")
 FAST = {"backend": "litellm", "model": "openai/fake-teacher", "timeout": 1.0, "max_retries": 3, "retry_wait": 0.01,
         "max_new_tokens": 32, "temperature": 0.7}
-
-
-def _problems(path: Path, n: int) -> Path:
-    rows = [{"problem_id": f"p{i:04d}", "question": f"[q{i:04d}] What is {i} + {i}?", "answer": str(2 * i),
-             "level": 0, "source": "test", "split": "test", "options": None, "solution": None} for i in range(n)]
-    write_table(pd.DataFrame(rows), path, "problem", "make_problems", 1)
-    return path
 
 
 def _generator(spec: dict, store: Path):
@@ -128,7 +120,7 @@ def test_concurrency_limit_and_vllm_reasoning_field(tmp_path):
 
 
 def test_cli_model_argument_depends_on_backend(tmp_path):
-    problems = _problems(tmp_path / "problems.parquet", 2)
+    problems = fixtures.numbered_problems(tmp_path / "problems.parquet", 2)
     spec = {**FAST, "api_base": "http://127.0.0.1:9/v1"}
     result = subprocess.run(_cli(spec, problems, tmp_path / "t.parquet", tmp_path / "s", "--model", str(tmp_path)),
                             capture_output=True, text=True, cwd=REPO)
@@ -143,7 +135,7 @@ def test_cli_model_argument_depends_on_backend(tmp_path):
 
 
 def test_budget_cap_stops_before_it_is_exceeded(tmp_path):
-    problems = _problems(tmp_path / "problems.parquet", 20)
+    problems = fixtures.numbered_problems(tmp_path / "problems.parquet", 20)
     store, out = tmp_path / "store", tmp_path / "traces.parquet"
     prices = {"input_per_1m": 100.0, "output_per_1m": 1000.0}
     with FakeOpenAI(delay=0.02) as server:
@@ -172,7 +164,7 @@ def test_budget_cap_stops_before_it_is_exceeded(tmp_path):
 
 def test_canary_key_reaches_no_file(tmp_path):
     canary = "sk-canary-" + os.urandom(12).hex()
-    problems = _problems(tmp_path / "data" / "problems.parquet", 6)
+    problems = fixtures.numbered_problems(tmp_path / "data" / "problems.parquet", 6)
     env = {**os.environ, "STYLEDISTILL_CANARY_KEY": canary}
     (tmp_path / "logs").mkdir()
     script = {"[q0001]": ["401_echo"], "[q0002]": ["429", "500"], "[q0003]": ["hang:3"]}
@@ -205,7 +197,7 @@ def test_kill_9_at_random_points_never_loses_or_repays(tmp_path):
     # Kill targets (new server hits before each kill) come from a seeded generator of their own; 12 kills of at most
     # 12 hits each stay below the 150 hits a full run needs, so every kill lands mid-run.
     n, kills_wanted, rng, jitter = 150, 12, random.Random(20250), random.Random(7)
-    problems = _problems(tmp_path / "problems.parquet", n)
+    problems = fixtures.numbered_problems(tmp_path / "problems.parquet", n)
     store, out = tmp_path / "store", tmp_path / "traces.parquet"
     snapshots: list[tuple[set[str], dict[str, int]]] = []  # (finished keys, server hits) after each kill
     runs = 0
@@ -277,7 +269,7 @@ def test_decoding_controls_reach_the_server_and_enter_the_key(tmp_path):
 def test_an_answer_from_another_model_than_expect_model_fails_the_job_in_one_line(tmp_path):
     """The model each answer names is stored and kept in the traces; expect_model (a pattern) turns a mismatch into a
     job failure, on the run that received the answers and on every rerun that reads them from the store."""
-    problems = _problems(tmp_path / "problems.parquet", 3)
+    problems = fixtures.numbered_problems(tmp_path / "problems.parquet", 3)
     with FakeOpenAI() as server:
         server.served_model = "deepseek-v3.2-thinking"
         spec = {**FAST, "api_base": server.url, "model": "openai/deepseek-reasoner", "expect_model": "DeepSeek-R1.*"}

@@ -102,3 +102,25 @@ def test_target_parity_gives_every_trace_variant_the_same_answer_form(st: pd.Dat
     assert (forms["ST-HC-W"]["answer_text"] == ENFORCED_ANSWER.format("-1")).all()
     assert forms["ST-NT"]["answer_text"].tolist() == nt["answer_text"].tolist()  # no reasoning: not a trace target
     assert forms["ST"]["reasoning"].tolist() == st_rows["reasoning"].tolist()
+
+
+def test_the_budget_forcing_summary_counts_what_was_planted() -> None:
+    """Samples with known thinking tokens, waits and forced ends: the summary gives their means and share, and
+    nothing at all without budget forcing."""
+    from styledistill.evaluation.scoring import forcing_summary
+    from styledistill.evaluation.settings import BudgetForcing
+
+    samples = pd.DataFrame({"thinking_tokens": pd.array([10, 20, 30, 40], dtype="Int64"), "waits": [0, 1, 2, 1],
+                            "forced": [False, False, True, True]})
+    summary = forcing_summary(samples, BudgetForcing(waits=2))["budget_forcing"]
+    assert (summary["mean_thinking_tokens"], summary["mean_waits"], summary["forced_share"]) == (25.0, 1.0, 0.5)
+    assert summary["waits"] == 2
+    assert forcing_summary(samples.assign(waits=0, forced=False), None) == {}
+
+
+def test_a_kept_prefix_states_the_gold_only_where_it_writes_that_value() -> None:
+    from styledistill.variants.rewrite import states_value
+
+    assert states_value("so x = 42 and we are done", "42") and states_value("the sum is \\frac{1}{2}.", "\\frac{1}{2}")
+    assert not states_value("x = 420, then 142", "42") and not states_value("it is 4.2", "4")
+    assert not states_value("no value here", "") and not states_value("3.75 so far", "3")

@@ -58,13 +58,16 @@ class Sampling(Settings):
         return values
 
     def controls(self) -> dict[str, Any]:
-        """The decoding controls that are on, by name."""
-        return {name: getattr(self, name) for name in DECODING_CONTROLS if name in self.key_values()}
+        """The decoding controls that are on, by name, as JSON values (what an engine or an API body takes)."""
+        on, values = self.key_values(), self.model_dump(mode="json")
+        return {name: values[name] for name in DECODING_CONTROLS if name in on}
 
 
 DECODING_CONTROLS = ("top_k", "min_p", "repetition_penalty", "presence_penalty", "stop", "reasoning_effort")
 # What only an API takes (a local backend refuses it at the dry run).
 API_CONTROLS = ("reasoning_effort",)
+# The controls that are OpenAI's own request parameters (the others go in the body for servers that read them).
+OPENAI_CONTROLS = ("presence_penalty", "stop", "reasoning_effort")
 
 
 class CommonSettings(Sampling):

@@ -40,6 +40,7 @@ from styledistill.generation.api.retries import (
 from styledistill.generation.api.secrets import ScrubbedLogs, api_key, scrub, secrets_in_environment
 from styledistill.generation.api.settings import LitellmSettings, ProviderSettings
 from styledistill.generation.backend import SendingStopped
+from styledistill.generation.common import OPENAI_CONTROLS
 from styledistill.generation.request import Failure, Request, Response
 
 log = logging.getLogger(__name__)
@@ -152,11 +153,9 @@ class LiteLLMBackend:
         sampling = request.sampling
         controls = sampling.controls()
         extra = {}
-        for name in ("presence_penalty", "stop", "reasoning_effort"):  # OpenAI's own parameters
+        for name in OPENAI_CONTROLS:
             if name in controls:
                 extra[name] = controls.pop(name)
-        if "stop" in extra:
-            extra["stop"] = list(extra["stop"])
         if controls:  # not OpenAI's: in the body, for servers that read them (vLLM, SGLang)
             extra["extra_body"] = controls
         return self.litellm.completion(

@@ -41,8 +41,7 @@ def request_line(request: Request, model: str) -> str:
     body = {"model": model, "messages": request.message_dicts(), "max_tokens": sampling.max_new_tokens,
             "temperature": sampling.temperature, "top_p": sampling.top_p,
             "seed": int(request.key[:8], 16) % (2**31),  # per request: n samples of one prompt differ
-            **{name: list(value) if isinstance(value, tuple) else value
-               for name, value in sampling.controls().items()}}
+            **sampling.controls()}
     return json.dumps({"custom_id": request.key, "method": "POST", "url": ENDPOINT, "body": body},
                       ensure_ascii=False)
 
