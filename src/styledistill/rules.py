@@ -48,9 +48,11 @@ RULES: dict[str, Rule] = {
     "answer_sft": Rule(1, "evaluation.answer_benchmark", 32_000, 720),
     "evaluate_base": Rule(6, "evaluation.evaluate", 32_000, 720),
     "evaluate_sft": Rule(6, "evaluation.evaluate", 32_000, 720),
+    "evaluate_prompted": Rule(1, "evaluation.evaluate", 32_000, 720),
+    "evaluate_styled": Rule(1, "evaluation.evaluate", 32_000, 720),
     "measure_student_style": Rule(5, "features.measure_student_style", 8_000, 60),
     "measure_base_style": Rule(5, "features.measure_student_style", 8_000, 60),
-    "report": Rule(7, "report.report", 8_000, 60),
+    "report": Rule(8, "report.report", 8_000, 60),
 }
 
 

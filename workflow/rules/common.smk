@@ -29,6 +29,7 @@ wildcard_constraints:
     variant=_alternatives(STUDY.variants),
     family=_alternatives(STUDY.families),
     benchmark=_alternatives(STUDY.benchmarks),
+    baseline=_alternatives(STUDY.baselines),
     shard=r"\d+",
     seed=r"\d+",
 

@@ -17,6 +17,9 @@ rule report:
         examples=wiring.all_aligned(STUDY, checkpoints, paths.VARIANT_TRAIN),
         planted=wiring.simulated_sources(STUDY, paths.PLANTED),
         planted_features=wiring.simulated_sources(STUDY, paths.FEATURES["features"]),
+        prompted=wiring.all_prompted(STUDY),
+        prompted_samples=wiring.all_prompted(STUDY, "samples"),
+        traces=wiring.all_sources(STUDY, paths.TRACES),
     output:
         csv=report(paths.SUMMARY["csv"], caption="../report/scores_csv.rst", category="Scores"),
         markdown=report(paths.SUMMARY["markdown"], caption="../report/scores_md.rst", category="Scores"),
@@ -44,6 +47,7 @@ rule report:
         claims=paths.SUMMARY["claims"],
         teachers_md=report(paths.SUMMARY["teachers_md"], caption="../report/teachers.rst", category="Teachers"),
         teachers_rst=paths.SUMMARY["teachers_rst"],
+        prompted_csv=paths.SUMMARY["prompted_csv"],
     log:
         "logs/report/report.log",
     benchmark:
@@ -69,4 +73,6 @@ rule report:
         " --comparisons-csv {output.comparisons_csv} --comparisons-md {output.comparisons_md} --claims {output.claims}"
         " --planted {input.planted} --planted-features {input.planted_features}"
         " --teachers-md {output.teachers_md} --teachers-rst {output.teachers_rst}"
+        " --prompted {input.prompted} --prompted-samples {input.prompted_samples}"
+        " --prompted-csv {output.prompted_csv} --traces {input.traces}"
         " > {log} 2>&1"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from styledistill.config.check_cache import cached_check
 from styledistill.errors import UserError
+from styledistill.evaluation.style_prompt import load_style_prompt
 from styledistill.generation.api.settings import BATCH_PROVIDERS, ApiSettings, BatchSettings
 from styledistill.generation.settings import BACKENDS, GenerationConfig
 from styledistill.io import read_yaml
@@ -86,15 +87,20 @@ def _context(study: Study, where: str, model: str, generation: GenerationConfig)
                         f"the prompt in the {positions}-token context of model {model!r}{hint}")
 
 
-def _benchmark_context(study: Study, family: str, benchmark: str) -> None:
-    """A family's budget on a benchmark (its generation overrides; budget forcing's thinking cap plus its answer)
-    against the family's context."""
-    generation = study.family_generation(family, benchmark)
+def _benchmark_context(study: Study, who: str, model: str, generation: GenerationConfig, benchmark: str) -> None:
+    """A student's budget on a benchmark (its generation overrides; budget forcing's thinking cap plus its answer)
+    against its model's context; budget forcing needs a model that continues its own text (not an API model)."""
     forcing = study.benchmarks[benchmark].budget_forcing
+    where = f"benchmarks.{benchmark} ({who})"
+    if study.is_api(model):
+        if forcing is not None:
+            raise UserError(f"config: {where}.budget_forcing: the API model {model!r} cannot continue its own text "
+                            "between rounds; evaluate it on a benchmark without budget forcing")
+        return
     if forcing is not None:
         budget = (forcing.max_thinking_tokens or generation.max_new_tokens) + forcing.answer_tokens
         generation = generation.model_copy(update={"max_new_tokens": budget})
-    _context(study, f"benchmarks.{benchmark} (family {family})", study.families[family].model, generation)
+    _context(study, where, model, generation)
 
 
 def _priced(provider: str, where: str) -> None:
@@ -112,7 +118,7 @@ def _priced(provider: str, where: str) -> None:
 
 
 def references(study: Study) -> None:
-    for registry in ("teachers", "datasets", "variants", "families", "benchmarks"):
+    for registry in ("teachers", "datasets", "variants", "families", "benchmarks", "baselines"):
         for key in getattr(study.study, registry):
             _known(study, registry, key, f"study.{registry}")
     for name, model in study.models.items():
@@ -123,7 +129,7 @@ def references(study: Study) -> None:
             if study.is_api(model.tokenizer_from):
                 raise UserError(f"config: models.{name}.tokenizer_from: an API model has no tokenizer files")
     for block, entries in (("teachers", study.model_teachers), ("generators", study.generators),
-                           ("families", study.families)):
+                           ("families", study.families), ("baselines", study.baselines)):
         for name, entry in entries.items():
             _known(study, "models", entry.model, f"{block}.{name}.model")
             _backend(study, f"{block}.{name}", entry.model, entry.generation, student=block == "families")
@@ -134,7 +140,11 @@ def references(study: Study) -> None:
         raise UserError(f"config: build_variants.align_on: {outside} not in study.variants "
                         f"({', '.join(study.study.variants)})")
     for family, benchmark in product(study.study.families, study.study.benchmarks):
-        _benchmark_context(study, family, benchmark)
+        _benchmark_context(study, f"family {family}", study.families[family].model,
+                           study.family_generation(family, benchmark), benchmark)
+    for baseline, benchmark in product(study.study.baselines, study.study.benchmarks):
+        _benchmark_context(study, f"baseline {baseline}", study.baselines[baseline].model,
+                           study.baseline_generation(baseline, benchmark), benchmark)
     for name, variant in study.variants.items():
         if name in RESERVED_VARIANTS:
             raise UserError(f"config: variants.{name}: {name!r} is reserved for the untuned student; rename the "
@@ -279,6 +289,9 @@ def files(study: Study) -> dict[str, Recipe]:
             required, allowed = kind.placeholders(variant)
             _in_config(f"variants.{name}.prompt",
                        lambda v=variant, r=required, a=allowed: load_prompt(v.prompt, r, a))
+    for name, baseline in study.baselines.items():
+        if baseline.style_prompt is not None:
+            _in_config(f"baselines.{name}.style_prompt", lambda b=baseline: load_style_prompt(b.style_prompt))
     for name, dataset in study.datasets.items():
         source = PROBLEM_SOURCES[dataset.source]
         for path in source.local_files(dataset):

@@ -45,6 +45,9 @@ class StudyEntry(Settings):
         default_factory=lambda: [0], min_length=1, description="training seeds: each fine-tuning runs once per seed "
         "(data order, dropout; added to the recipe's seed), so the report can tell a difference between variants "
         "from seed-to-seed spread")
+    baselines: Annotated[list[Key], Distinct] = Field(
+        default_factory=list, description="prompted baselines (keys of baselines) evaluated untrained on every "
+        "benchmark, beside the fine-tuned students")
     seed_variants: Annotated[list[Key], Distinct] | None = Field(
         None, min_length=1, description="the variants trained with every seed (null: all); the others with the "
         "first seed only")
@@ -88,6 +91,23 @@ class FamilyEntry(AnswerMarker, Threads):
         "system_prompt); see recipes/README.md", json_schema_extra=overrides_schema)
     generation: GenerationConfig = Field(default_factory=GenerationConfig,
                                          description="how the model generates: backend, sampling, batching")
+
+
+class BaselineEntry(AnswerMarker, Threads):
+    """A prompted baseline: a model of the registry (an API model too) evaluated untrained on every benchmark of the
+    study, asked plainly and, with a style prompt, in each teacher's measured style: style prompting beside style
+    fine-tuning."""
+
+    model: Key = Field(description="key in models (any source; nothing is fine-tuned)")
+    system_prompt: Text | None = Field(
+        None, description="system message of the plain run (null: none, so the chat template's default applies)")
+    style_prompt: Text | None = Field(
+        None, description="prompt template YAML (prompts/style_prompted.yaml) with {question} and the style "
+        "profile's {style}, {words}, {pivots}, {stages}: set, the model is also evaluated with it, once per teacher x "
+        "dataset of the study (its system message replaces system_prompt); null: the plain run only")
+    generation: GenerationConfig = Field(default_factory=GenerationConfig,
+                                         description="how the model generates: backend, sampling, batching (each "
+                                         "benchmark's generation overrides apply on top)")
 
 
 class BenchmarkEntry(BenchmarkSettings):

@@ -49,6 +49,14 @@ EVAL_SFT_SHARD = "results/eval/{family}/{teacher}/{dataset}/{variant}/seed-{seed
 EVAL_SFT = {"samples": "results/eval/{family}/{teacher}/{dataset}/{variant}/seed-{seed}/{benchmark}/samples.parquet",
             "scores": "results/eval/{family}/{teacher}/{dataset}/{variant}/seed-{seed}/{benchmark}/scores.json",
             "audit": "results/eval/{family}/{teacher}/{dataset}/{variant}/seed-{seed}/{benchmark}/audit.parquet"}
+# A prompted baseline (untrained, any model) on a benchmark: asked plainly, and in a teacher's style (its profile
+# fills the style prompt).
+EVAL_PROMPTED = {"samples": "results/prompted/{baseline}/plain/{benchmark}/samples.parquet",
+                 "scores": "results/prompted/{baseline}/plain/{benchmark}/scores.json",
+                 "audit": "results/prompted/{baseline}/plain/{benchmark}/audit.parquet"}
+EVAL_STYLED = {"samples": "results/prompted/{baseline}/{teacher}/{dataset}/{benchmark}/samples.parquet",
+               "scores": "results/prompted/{baseline}/{teacher}/{dataset}/{benchmark}/scores.json",
+               "audit": "results/prompted/{baseline}/{teacher}/{dataset}/{benchmark}/audit.parquet"}
 # A student's outputs on a benchmark measured against its teacher's ST profile; the untuned student's against each
 # teacher's profile of the study.
 STUDENT_STYLE = {
@@ -64,7 +72,8 @@ SUMMARY = {"csv": "results/summary/scores.csv", "markdown": "results/summary/sco
            "samples_md": "results/summary/samples.md", "samples_html": "results/summary/samples.html",
            "landing": "results/summary/landing.rst", "comparisons_csv": "results/summary/comparisons.csv",
            "comparisons_md": "results/summary/comparisons.md", "claims": "results/summary/claims.rst",
-           "teachers_md": "results/summary/teachers.md", "teachers_rst": "results/summary/teachers.rst"}
+           "teachers_md": "results/summary/teachers.md", "teachers_rst": "results/summary/teachers.rst",
+           "prompted_csv": "results/summary/prompted.csv"}
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,23 @@ def evaluate_sft(study: Study, family: str, benchmark: str, labels: dict[str, st
     return _evaluate("evaluate_sft", study, family, benchmark, labels)
 
 
+def _prompted(rule: str, study: Study, baseline: str, benchmark: str, labels: dict[str, str]) -> str:
+    entry = study.baselines[baseline]
+    stage = EvalSettings.model_validate({**only_keys(study.benchmarks[benchmark], BenchmarkSettings).to_spec(),
+                                         "system_prompt": entry.system_prompt, "answer_marker": entry.answer_marker})
+    return spec_json(rule, stage=stage.to_spec(), labels=labels,
+                     grading=grading(study, study.benchmark_grader(benchmark)),
+                     **generation_parts(study, entry.model, study.baseline_generation(baseline, benchmark)))
+
+
+def evaluate_prompted(study: Study, baseline: str, benchmark: str, labels: dict[str, str]) -> str:
+    return _prompted("evaluate_prompted", study, baseline, benchmark, labels)
+
+
+def evaluate_styled(study: Study, baseline: str, benchmark: str, labels: dict[str, str]) -> str:
+    return _prompted("evaluate_styled", study, baseline, benchmark, labels)
+
+
 def measure_student_style(study: Study, labels: dict[str, Any]) -> str:
     return spec_json("measure_student_style", stage=study.features.style_check.to_spec(), labels=labels)
 

@@ -11,6 +11,7 @@ from typing import Any
 from styledistill.config.entries import (
     TEACHER_SOURCES,
     AlignEntry,
+    BaselineEntry,
     BenchmarkEntry,
     BuildStEntry,
     FamilyEntry,
@@ -74,6 +75,8 @@ REGISTRIES: dict[str, Registry] = {
                          KIND_SETTINGS, "kind"),
     "families": Registry("Student families fine-tuned on each variant and evaluated.", {"": FamilyEntry}),
     "benchmarks": Registry("Benchmarks every student answers.", {"": BenchmarkEntry}),
+    "baselines": Registry("Prompted baselines: models evaluated untrained, plainly and with a style prompt.",
+                          {"": BaselineEntry}, required=False),
 }
 BLOCKS = {"decontaminate": DecontaminationSettings, "build_st": BuildStEntry, "features": FeaturesEntry,
           "build_variants": AlignEntry, "grade": GradeEntry, "report": ReportEntry, "resources": ResourcesEntry,
@@ -94,6 +97,7 @@ class Study:
     variants: dict[str, VariantSettings]
     families: dict[str, FamilyEntry]
     benchmarks: dict[str, BenchmarkEntry]
+    baselines: dict[str, BaselineEntry]
     decontaminate: DecontaminationSettings
     build_st: BuildStEntry
     features: FeaturesEntry
@@ -140,6 +144,14 @@ class Study:
     def family_generation(self, family: str, benchmark: str) -> GenerationConfig:
         """A family's generation settings with the benchmark's overrides on top."""
         return self.families[family].generation.overridden(self.benchmarks[benchmark].generation)
+
+    def baseline_generation(self, baseline: str, benchmark: str) -> GenerationConfig:
+        """A prompted baseline's generation settings with the benchmark's overrides on top."""
+        return self.baselines[baseline].generation.overridden(self.benchmarks[benchmark].generation)
+
+    def styled(self) -> list[str]:
+        """The study's prompted baselines that have a style prompt."""
+        return [b for b in self.study.baselines if self.baselines[b].style_prompt is not None]
 
     def grader(self, dataset: str) -> str:
         entry = self.datasets[dataset]
@@ -196,6 +208,7 @@ def load(raw: Mapping[str, Any]) -> Study:
         variants=_registry(raw, "variants"),
         families=_registry(raw, "families"),
         benchmarks=_registry(raw, "benchmarks"),
+        baselines=_registry(raw, "baselines"),
         **{name: cls.from_spec(raw.get(name), f"config: {name}") for name, cls in BLOCKS.items()},
     )
     checks.references(study)

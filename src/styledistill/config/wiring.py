@@ -97,6 +97,18 @@ def variant_api(study: Study, variant: str) -> int:
     return int(gen is not None and study.is_api(gen.model))
 
 
+def baseline_api(study: Study, baseline: str) -> int:
+    """1 when the prompted baseline calls a paid API, else 0."""
+    return int(study.is_api(study.baselines[baseline].model))
+
+
+def prompted_on_submit_host(study: Study) -> bool:
+    """Prompted baselines run on the submitting host when API jobs do and every baseline of the study is an API
+    model (a local model's job goes to the cluster like a student's)."""
+    models = [study.baselines[b].model for b in study.study.baselines]
+    return study.resources.api_jobs_on_submit_host and bool(models) and all(map(study.is_api, models))
+
+
 def variant_inputs(study: Study, wildcards: Any) -> dict[str, str]:
     """A variant's input (ST, or the variant it builds on) and what its kind needs: the style profile, the ST set as
     a reference, its generator's model and prompt."""
@@ -186,6 +198,21 @@ def eval_labels(wildcards: Any) -> dict[str, Any]:
               "variant": wildcards.get("variant", "base"), "teacher": wildcards.get("teacher", ""),
               "dataset": wildcards.get("dataset", "")}
     return {**labels, "seed": int(wildcards.seed)} if "seed" in wildcards.keys() else labels
+
+
+def prompted_labels(study: Study, wildcards: Any) -> dict[str, str]:
+    """What a prompted baseline's scores file says it scored: the plain run has no teacher or dataset."""
+    return {"baseline": wildcards.baseline, "model": study.baselines[wildcards.baseline].model,
+            "benchmark": wildcards.benchmark, "prompt": "style" if "teacher" in wildcards.keys() else "plain",
+            "teacher": wildcards.get("teacher", ""), "dataset": wildcards.get("dataset", "")}
+
+
+def all_prompted(study: Study, output: str = "scores") -> list[str]:
+    """Every prompted baseline's evaluation `output`: plainly, then in each teacher x dataset's style."""
+    s = study.study
+    plain = [paths.EVAL_PROMPTED[output].format(baseline=b, benchmark=m) for b, m in product(s.baselines, s.benchmarks)]
+    return plain + [paths.EVAL_STYLED[output].format(baseline=b, teacher=t, dataset=d, benchmark=m)
+                    for b, t, d, m in product(study.styled(), s.teachers, s.datasets, s.benchmarks)]
 
 
 def _trained(study: Study) -> list[tuple[str, str, str, str, int]]:

@@ -13,6 +13,7 @@ from styledistill.cli._common import load_job, set_threads
 from styledistill.cli._generation import GENERATION_PARTS, add_generation_args, generator
 from styledistill.evaluation.budget_forcing import force_budget
 from styledistill.evaluation.settings import EvalJob, EvalSettings
+from styledistill.evaluation.style_prompt import StylePrompt
 from styledistill.generation.generator import Generator, failures_path
 from styledistill.io import write_table
 from styledistill.problems.table import read_problems, shard_of
@@ -22,11 +23,15 @@ from styledistill.records import columns
 RULE = "answer"  # answer_base and answer_sft run the same code
 
 
-def answer(problems: pd.DataFrame, settings: EvalSettings, student: Generator,
-           failures_out: str | Path | None) -> pd.DataFrame:
-    """The students' answers to `problems` (record eval_answer), in request order; failed requests left out."""
+def answer(problems: pd.DataFrame, settings: EvalSettings, student: Generator, failures_out: str | Path | None,
+           style: StylePrompt | None = None) -> pd.DataFrame:
+    """The students' answers to `problems` (record eval_answer), in request order; failed requests left out. With a
+    `style` prompt (a prompted baseline), it makes each chat, and the recorded prompt is its user message."""
     prompts = {r.problem_id: settings.prompt.format(question=r.question) for r in problems.itertuples()}
-    chats = [(pid, student_messages(prompt, settings.system_prompt)) for pid, prompt in prompts.items()]
+    chats = [(pid, style.messages(prompt) if style else student_messages(prompt, settings.system_prompt))
+             for pid, prompt in prompts.items()]
+    if style:
+        prompts = {pid: chat[-1]["content"] for pid, chat in chats}
     forcing = settings.budget_forcing
     if forcing is None:
         done = [(c, {"thinking_tokens": None, "waits": 0, "forced": False})

@@ -1,6 +1,7 @@
 """Rules evaluate_base and evaluate_sft: a student (base or fine-tuned) answers a benchmark, n samples per problem
 through the generation interface (or the answers of the benchmark's shards are joined by index); answers are graded
-and scored."""
+and scored. Rules evaluate_prompted and evaluate_styled: the same for a prompted baseline, any model of the registry
+untrained (an API model too), asked plainly or with a style prompt filled from a teacher's style profile."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from styledistill.cli._generation import GENERATION_PARTS, add_generation_args, 
 from styledistill.errors import UserError
 from styledistill.evaluation.answer_benchmark import answer
 from styledistill.evaluation.settings import EvalSettings
+from styledistill.evaluation.style_prompt import StylePrompt
 from styledistill.generation.generator import Generator, failures_path
 from styledistill.grading.settings import GradeSettings
-from styledistill.io import all_or_none, atomic_write_text, read_table, write_json, write_table
+from styledistill.io import all_or_none, atomic_write_text, read_json, read_table, write_json, write_table
 from styledistill.problems.table import by_position, read_problems
 from styledistill.tracking import check_installed, evaluation_run_name, from_environment, log_evaluation
 
@@ -27,14 +29,15 @@ TRACKED_SAMPLES = 20  # rows of the sample table an experiment tracker gets
 
 def evaluate(problems_path: str, answers: list[str], out: str, scores_path: str, audit_path: str,
              settings: EvalSettings, grading: GradeSettings, labels: dict[str, Any], student: Generator, threads: int,
-             version: int | None) -> None:
+             version: int | None, style: StylePrompt | None = None) -> None:
     from styledistill.evaluation.scoring import forcing_summary, score
     from styledistill.grading import audit
     from styledistill.grading.extract import graded_part
     from styledistill.grading.pool import grade_many
 
     problems = read_problems(problems_path, settings.limit)
-    samples = joined(problems, answers, out) if answers else answer(problems, settings, student, failures_path(out))
+    samples = (joined(problems, answers, out) if answers
+               else answer(problems, settings, student, failures_path(out), style))
     options = {pid: json.loads(o) if isinstance(o, str) else [] for pid, o in zip(problems["problem_id"],
                                                                                   problems["options"])}
     texts = [graded_part(a, r) for a, r in zip(samples["answer_text"], samples["reasoning"])]
@@ -72,7 +75,10 @@ def joined(problems: pd.DataFrame, answers: list[str], out: str) -> pd.DataFrame
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--problems", required=True, help="benchmark problems.parquet (record: problem)")
-    p.add_argument("--model", required=True, help="student model directory (prepared or fine-tuned)")
+    p.add_argument("--model", help="student model directory (prepared or fine-tuned; none for an API model)")
+    p.add_argument("--style-prompt", help="a prompted baseline's style prompt (prompts/style_prompted.yaml): "
+                   "{question} and the --profile's fields")
+    p.add_argument("--profile", help="the teacher's style_profile.json that fills --style-prompt")
     p.add_argument("--answers", nargs="*", default=[], help="the shards' answers.parquet (rule answer_*; record: "
                    "eval_answer), joined by index instead of answering here (a benchmark of several shards)")
     p.add_argument("--out", required=True, help="samples.parquet to write (record: eval_sample)")
@@ -87,7 +93,10 @@ def main(args: argparse.Namespace) -> None:
     check_installed(from_environment())
     settings = EvalSettings.from_spec(job["stage"], "--spec: stage")
     grading = GradeSettings.from_spec(job["grading"], "--spec: grading")
+    if (args.style_prompt is None) != (args.profile is None):
+        raise UserError("--style-prompt and --profile go together (the profile fills the prompt)")
+    style = StylePrompt.of(args.style_prompt, read_json(args.profile)) if args.style_prompt else None
     student = generator(args, job)
     set_threads(args.threads)
     evaluate(args.problems, args.answers, args.out, args.scores, args.audit, settings, grading, job["labels"], student,
-             args.threads, job.version)
+             args.threads, job.version, style)

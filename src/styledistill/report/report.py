@@ -59,6 +59,7 @@ class Outputs:
     claims: str
     teachers_md: str
     teachers_rst: str
+    prompted_csv: str
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,9 @@ class Inputs:
     examples: list[str] = field(default_factory=list)  # every variant's train.parquet
     planted: list[str] = field(default_factory=list)  # per simulated teacher x dataset: what it planted
     planted_features: list[str] = field(default_factory=list)  # and its traces' features, in the same order
+    prompted: list[str] = field(default_factory=list)  # each prompted baseline evaluation's scores.json
+    prompted_samples: list[str] = field(default_factory=list)  # and its samples.parquet, in the same order
+    traces: list[str] = field(default_factory=list)  # per teacher x dataset: its traces (which model served them)
 
 
 def _study_keys(keys: dict) -> tuple[dict[str, str], dict[str, str | None]]:
@@ -83,7 +87,7 @@ def _study_keys(keys: dict) -> tuple[dict[str, str], dict[str, str | None]]:
 
 
 def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, version: int | None) -> None:
-    from styledistill.report import decontamination, paper, samples, training
+    from styledistill.report import decontamination, paper, prompted, samples, served, training
     from styledistill.report import teachers as planted_style
     from styledistill.report.claims import claims
     from styledistill.report.comparisons import comparisons, comparisons_markdown
@@ -135,12 +139,20 @@ def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, vers
     sections += decontamination.section(inputs.decontamination, [read_json(p) for p in inputs.decontamination])
     sections += ["## Training", "", TRAINING_INTRO, "",
                  frame(trained.round(4)) if len(trained) else "(no student was fine-tuned)", ""]
+    prompted_scores = prompted.frame([read_json(path) for path in inputs.prompted])
+    if len(prompted_scores):
+        by_key = {_prompted_key(read_json(s)): p for s, p in zip(inputs.prompted, inputs.prompted_samples, strict=True)}
+        beside = prompted.table(prompted_scores, by_key, scores, settings)
+        sections += ["## Prompted baselines beside fine-tuning", "",
+                     prompted.INTRO.format(level=1 - settings.alpha), "", frame(beside), ""]
     teachers = keys.get("teachers", {})
     recovered = planted_style.sections(inputs.planted, inputs.planted_features,
                                        [_source_label(path) for path in inputs.planted])
+    served_by = served.lines(inputs.traces, inputs.examples)
     with all_or_none(*astuple(out)):
-        atomic_write_text(out.teachers_md, planted_style.markdown(teachers, recovered))
-        atomic_write_text(out.teachers_rst, planted_style.rst(teachers, recovered))
+        atomic_write_text(out.teachers_md, planted_style.markdown(teachers, recovered, served_by))
+        atomic_write_text(out.teachers_rst, planted_style.rst(teachers, recovered, served_by))
+        atomic_write_text(out.prompted_csv, prompted_scores.to_csv(index=False, float_format="%.4f"))
         atomic_write_text(out.csv, scores.to_csv(index=False, float_format="%.4f"))
         atomic_write_text(out.markdown, "\n".join(sections))
         plot_scores(scores, order, out.plot)
@@ -199,6 +211,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--teachers-md", required=True, help="teachers.md to write (what each teacher is; a simulated "
                    "one's planted style, recovered)")
     p.add_argument("--teachers-rst", required=True, help="teachers.rst to write (the same, for the landing page)")
+    p.add_argument("--prompted", nargs="*", default=[], help="each prompted baseline evaluation's scores.json")
+    p.add_argument("--prompted-samples", nargs="*", default=[], help="their samples.parquet, in the order of "
+                   "--prompted")
+    p.add_argument("--prompted-csv", required=True, help="prompted.csv to write (the prompted baselines' scores)")
+    p.add_argument("--traces", nargs="*", default=[], help="each teacher x dataset's traces.parquet (which model "
+                   "served them)")
+
+
+def _prompted_key(scores: dict) -> tuple[str, ...]:
+    """How report/prompted.py finds an evaluation's samples: (plain, baseline, benchmark) or (style, baseline,
+    teacher, dataset, benchmark)."""
+    if scores["prompt"] == "plain":
+        return ("plain", scores["baseline"], scores["benchmark"])
+    return ("style", scores["baseline"], scores["teacher"], scores["dataset"], scores["benchmark"])
 
 
 def _source_label(path: str) -> str:
@@ -211,9 +237,9 @@ def main(args: argparse.Namespace) -> None:
     settings = ReportSettings.from_spec(job["stage"], "--spec: stage")
     inputs = Inputs(args.scores, args.audits, args.styles, args.decontamination, args.models, args.samples,
                     args.style_features, args.st, args.teacher_features, args.profiles, args.examples, args.planted,
-                    args.planted_features)
+                    args.planted_features, args.prompted, args.prompted_samples, args.traces)
     outputs = Outputs(args.csv, args.markdown, args.plot, args.audit, args.audit_md, args.style_csv,
                       args.style_plot, args.lengths_plot, args.landing, args.training_csv, args.training_plot,
                       args.samples_md, args.samples_html, args.comparisons_csv, args.comparisons_md, args.claims,
-                      args.teachers_md, args.teachers_rst)
+                      args.teachers_md, args.teachers_rst, args.prompted_csv)
     run(inputs, outputs, settings, job["study"], job.version)

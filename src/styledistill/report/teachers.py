@@ -55,20 +55,29 @@ def sections(planted: list[str], features: list[str], labels: list[str]) -> list
     return out
 
 
-def markdown(teachers: dict[str, str], recovered: list[tuple[str, pd.DataFrame, str]]) -> str:
-    """The teachers section as Markdown: what each teacher is; per simulated teacher x dataset, the recovery."""
+def markdown(teachers: dict[str, str], recovered: list[tuple[str, pd.DataFrame, str]],
+             served: list[str] | None = None) -> str:
+    """The teachers section as Markdown: what each teacher is; which models served the answers (report/served.py);
+    per simulated teacher x dataset, the recovery."""
+    from styledistill.report.served import INTRO
+
     lines = ["# Teachers", ""] + [f"- {describe(name, source)}" for name, source in teachers.items()] + [""]
+    if served:
+        lines += ["## Served by", "", INTRO, "", *served, ""]
     for label, table, note in recovered:
         lines += [f"## {label}: the planted style, recovered", "", f"{RECOVERY_INTRO}:", "",
                   table.to_markdown(index=False, floatfmt=".3f"), "", note, ""]
     return "\n".join(lines)
 
 
-def rst(teachers: dict[str, str], recovered: list[tuple[str, pd.DataFrame, str]]) -> str:
+def rst(teachers: dict[str, str], recovered: list[tuple[str, pd.DataFrame, str]],
+        served: list[str] | None = None) -> str:
     """The same for the report's landing page (reStructuredText, no section titles)."""
     from styledistill.report.landing import escape_rst, landing_rst
 
     parts = ["\n".join(f"- {escape_rst(describe(name, source))}" for name, source in teachers.items()) + "\n"]
+    if served:
+        parts.append("**Served by**:\n\n" + "\n".join(f"- {escape_rst(line[2:])}" for line in served) + "\n")
     for label, table, note in recovered:
         parts.append(f"**{escape_rst(label)}**: {escape_rst(RECOVERY_INTRO)}.\n")
         parts.append(landing_rst(table, [note]))
