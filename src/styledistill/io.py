@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,8 @@ import pyarrow.parquet as pq
 
 from styledistill.errors import UserError
 from styledistill.records import columns, conform
+
+PARQUET_BATCH = 1024  # rows of a Parquet file read into memory at a time
 
 
 def _tmp_path(path: Path) -> Path:
@@ -100,11 +102,14 @@ def read_parquet_rows(path: str | Path) -> Iterator[tuple[str, Any]]:
     """("<path> row <i>", row) for every row of a Parquet file; an unreadable file is one error naming it."""
     require_file(path)  # pyarrow would read a directory as a dataset of its files
     try:
-        table = pq.read_table(path)
+        batches = pq.ParquetFile(path).iter_batches(batch_size=PARQUET_BATCH)
     except Exception as exc:  # noqa: BLE001 -- an unreadable file is the user's: one line
         raise UserError(f"{path}: not a readable Parquet file: {exc}") from None
-    for index, row in enumerate(table.to_pylist()):
-        yield f"{path} row {index}", row
+    index = 0
+    for batch in batches:  # a batch of rows in memory at a time
+        for row in batch.to_pylist():
+            yield f"{path} row {index}", row
+            index += 1
 
 
 def read_csv_rows(path: str | Path) -> Iterator[tuple[str, Any]]:
@@ -182,6 +187,33 @@ def write_table(df: pd.DataFrame, path: str | Path, record: str, stage: str, ver
     finally:
         tmp.unlink(missing_ok=True)
     write_manifest(path, stage, version, table.num_rows, **extra)
+
+
+def write_table_chunks(chunks: Iterable[pd.DataFrame], path: str | Path, record: str, stage: str, version: int,
+                       **extra: Any) -> None:
+    """write_table for a table built a chunk at a time: each chunk checked against the record and appended, the
+    file published atomically once all are written (one chunk's Arrow copy in memory, not the whole table's)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp_path(path)
+    writer, rows = None, 0
+    try:
+        for chunk in chunks:
+            table = conform(pa.Table.from_pandas(chunk, preserve_index=False), record, path)
+            if writer is None:
+                writer = pq.ParquetWriter(tmp, table.schema)
+            writer.write_table(table.cast(writer.schema))
+            rows += table.num_rows
+        if writer is None:
+            writer = pq.ParquetWriter(tmp, conform(pa.Table.from_pandas(pd.DataFrame(columns=columns(record))),
+                                                   record, path).schema)
+        writer.close()
+        os.replace(tmp, path)
+    finally:
+        if writer is not None:
+            writer.close()
+        tmp.unlink(missing_ok=True)
+    write_manifest(path, stage, version, rows, **extra)
 
 
 def read_table(path: str | Path, record: str) -> pd.DataFrame:

@@ -35,3 +35,18 @@ def test_empty_table_keeps_its_schema(tmp_path):
     out = tmp_path / "t.parquet"
     write_table(pd.DataFrame(), out, "problem", "make_problems", 1)
     assert list(read_table(out, "problem").columns)[:3] == ["problem_id", "question", "answer"]
+
+
+def test_a_table_written_in_chunks_is_the_table_written_at_once(tmp_path):
+    from styledistill.io import write_table_chunks
+
+    rows = pd.DataFrame({"problem_id": [f"p{i}" for i in range(5)], "question": "q",
+                         "answer": [str(i) for i in range(5)], "level": [1, None, 3, None, 5], "source": "s",
+                         "split": "train", "options": None, "solution": None})
+    write_table(rows, tmp_path / "once.parquet", "problem", "test", 1)
+    write_table_chunks((rows.iloc[i:i + 2] for i in range(0, 5, 2)), tmp_path / "chunks.parquet", "problem", "test", 1)
+    once, chunked = (pd.read_parquet(tmp_path / f"{n}.parquet") for n in ("once", "chunks"))
+    pd.testing.assert_frame_equal(once, chunked)
+    assert json.loads((tmp_path / "chunks.manifest.json").read_text())["rows"] == 5
+    write_table_chunks(iter([]), tmp_path / "none.parquet", "problem", "test", 1)  # no chunk: the columns alone
+    assert list(pd.read_parquet(tmp_path / "none.parquet").columns) == list(once.columns)

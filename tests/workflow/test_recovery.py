@@ -54,6 +54,7 @@ def wait_for(predicate, timeout: float, what: str, proc: subprocess.Popen | None
 
 def _config(smollm2_dir: Path) -> dict:
     config = tiny_config(smollm2_dir)
+    del config["study"]["baselines"]  # test_tiny_run.py runs it
     teacher = config["teachers"]["smol"]
     # small batches and one shard: requests are stored a few at a time, so the kill lands between them
     config["teachers"]["smol"] = {**teacher, "shards": 1, "n_samples": 2,

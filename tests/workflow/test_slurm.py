@@ -28,7 +28,8 @@ def _config(smollm2_dir: Path, broken: Path) -> dict:
     config = tiny_config(smollm2_dir)
     config["study"].update(variants=["ST", "ST-NT"], families=["tllama"], benchmarks=["tiny_test", "broken"],
                            seeds=[0])
-    del config["study"]["seed_variants"]  # the tiny study's extra seeds: test_tiny_run.py
+    del config["study"]["seed_variants"]  # the tiny study's extra seeds and its prompted baseline: test_tiny_run.py
+    del config["study"]["baselines"]
     teacher = config["teachers"]["smol"]
     # one shard, small batches: answers are stored a few at a time, so a kill lands between them
     config["teachers"]["smol"] = {**teacher, "shards": 1, "n_samples": 2,

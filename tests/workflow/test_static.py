@@ -31,7 +31,7 @@ def test_dry_run_plans_the_whole_study(workdir):
         "extract_features": 1, "make_variant": n_variants, "align_variants": 1,
         "publish_variant": n_variants, "compare_variants": 1,
         "evaluate_base": 1, "evaluate_sft": n_variants, "measure_student_style": n_variants,
-        "measure_base_style": 1, "report": 1,
+        "measure_base_style": 1, "evaluate_prompted": 1, "evaluate_styled": 1, "report": 1,
     }
 
 
@@ -217,7 +217,8 @@ def test_the_paper_config_downloads_and_calls_apis_on_the_submitting_host(workdi
     result = subprocess.run([sys.executable, "-c", LOCAL_RULES], cwd=workdir, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
     local = set(result.stdout.split())
-    assert local == {"download_model", "make_problems", "generate_traces", "make_variant"}
+    assert local == {"download_model", "make_problems", "generate_traces", "make_variant", "evaluate_prompted",
+                     "evaluate_styled"}  # the prompted baseline is GPT-4o
 
 
 def test_an_imported_teacher_passes_its_rules_version(workdir, shared_data):

@@ -62,6 +62,12 @@ def test_tiny_run_writes_scores_table_and_plot(finished_run):
     assert len({tuple(df["problem_id"]) for df in aligned}) == 1  # every variant covers the same problems
     wrong = aligned[VARIANTS.index("ST-HC-W")]
     assert not wrong["target_correct"].any() and aligned[VARIANTS.index("ST-HC")]["target_correct"].all()
+    # the prompted baseline, plainly and in the teacher's style, beside the fine-tuned students
+    baseline = pd.read_csv(summary / "prompted.csv")
+    assert list(baseline["prompt"]) == ["plain", "style"] and set(baseline["model"]) == {"tllama"}
+    assert baseline["n_problems"].eq(scores["n_problems"].iloc[0]).all()
+    beside = table.split("## Prompted baselines beside fine-tuning")[1].split("\n## ")[0]
+    assert "| tbase (plain) | tbase + style | tbase: style − plain | tllama base | tllama ST | tllama ST-HC |" in beside
 
 
 def test_the_report_shows_how_every_student_trained(finished_run):
@@ -269,7 +275,7 @@ def test_a_benchmark_sample_count_reruns_only_its_evaluations_and_the_report(fin
     overlay = _with(config, ("benchmarks", "tiny_test", "n_samples"), 2, tmp_path)
     assert planned_jobs(workdir, "--configfile", overlay) == {
         "evaluate_base": 2, "evaluate_sft": 2 * PER_FAMILY, "measure_base_style": 2,
-        "measure_student_style": 2 * PER_FAMILY, "report": 1, "all": 1}
+        "measure_student_style": 2 * PER_FAMILY, "evaluate_prompted": 1, "evaluate_styled": 1, "report": 1, "all": 1}
 
 
 def test_experiment_trackers_rerun_nothing(finished_run, tmp_path):
@@ -308,8 +314,8 @@ def test_a_teacher_sampling_edit_reruns_the_teacher_and_everything_downstream(fi
     assert counts["generate_traces"] == 2 and counts["merge_traces"] == 1 and counts["grade"] == 1
     assert counts["extract_features"] == 1 and counts["make_variant"] == len(VARIANTS)
     assert counts["measure_student_style"] == 2 * PER_FAMILY and counts["measure_base_style"] == 2
-    assert counts["report"] == 1
-    assert not {"make_problems", "prepare_model", "evaluate_base"} & set(counts)
+    assert counts["report"] == 1 and counts["evaluate_styled"] == 1  # the style prompt reads the new profile
+    assert not {"make_problems", "prepare_model", "evaluate_base", "evaluate_prompted"} & set(counts)
 
 
 def test_a_lexicon_edit_reruns_the_features_and_the_variants_that_use_the_style(finished_run, tmp_path):

@@ -24,7 +24,7 @@ def tiny_config(smollm2_dir: Path) -> dict:
     return {
         "study": {"teachers": ["smol"], "datasets": ["tiny_train"], "variants": VARIANTS,
                   "families": ["tllama", "tqwen"], "benchmarks": ["tiny_test"], "seeds": SEEDS,
-                  "seed_variants": SEED_VARIANTS},
+                  "seed_variants": SEED_VARIANTS, "baselines": ["tbase"]},
         "models": {
             "smol": {"source": "hf", "path": str(smollm2_dir)},
             "tllama": {"source": "random", "architecture": "llama", "tokenizer_from": "smol"},
@@ -62,6 +62,8 @@ def tiny_config(smollm2_dir: Path) -> dict:
                       "sft": {"learning_rate": 1.0e-3, "processes": 2, "deepspeed": "recipes/deepspeed/zero2.json"},
                       "generation": student_gen, "threads": 2},
         },
+        "baselines": {"tbase": {"model": "tllama", "style_prompt": "prompts/style_prompted.yaml",
+                                "generation": student_gen, "threads": 1}},
         "benchmarks": {"tiny_test": {"dataset": "tiny_test", "n_samples": 1}},
         "build_st": {"max_size": 4},
         "build_variants": {"size": 4},

@@ -146,6 +146,7 @@ use rule evaluate_prompted as evaluate_styled with:
         "logs/evaluate_styled/{baseline}/{teacher}/{dataset}/{benchmark}.log",
     benchmark:
         "benchmarks/evaluate_styled/{baseline}/{teacher}/{dataset}/{benchmark}.tsv"
+    localrule: wiring.prompted_on_submit_host(STUDY)
     resources:
         mem_mb=mem_mb("evaluate_styled"),
         runtime=runtime("evaluate_styled"),

@@ -142,7 +142,12 @@ def references(study: Study) -> None:
     for family, benchmark in product(study.study.families, study.study.benchmarks):
         _benchmark_context(study, f"family {family}", study.families[family].model,
                            study.family_generation(family, benchmark), benchmark)
-    for baseline, benchmark in product(study.study.baselines, study.study.benchmarks):
+    for name in study.study.baselines:
+        outside = [b for b in study.baselines[name].benchmarks or [] if b not in study.study.benchmarks]
+        if outside:
+            raise UserError(f"config: baselines.{name}.benchmarks: {outside} not in study.benchmarks "
+                            f"({', '.join(study.study.benchmarks)})")
+    for baseline, benchmark in study.baseline_benchmarks():
         _benchmark_context(study, f"baseline {baseline}", study.baselines[baseline].model,
                            study.baseline_generation(baseline, benchmark), benchmark)
     for name, variant in study.variants.items():
@@ -250,11 +255,14 @@ def _not_a_file(path: str) -> str | None:
 
 
 def _readable_traces(spec: Any) -> None:
-    from styledistill.traces.importing import read_traces
+    """Every row of a local trace file read and checked, one at a time (none is kept)."""
+    from collections import deque
+
+    from styledistill.traces.importing import iter_traces
 
     if problem := _not_a_file(spec.path):
         raise UserError(f"path: {problem}: {spec.path}")
-    read_traces(spec)
+    deque(iter_traces(spec), maxlen=0)
 
 
 def _recipe_files(recipe: Recipe) -> None:

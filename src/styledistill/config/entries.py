@@ -105,6 +105,8 @@ class BaselineEntry(AnswerMarker, Threads):
         None, description="prompt template YAML (prompts/style_prompted.yaml) with {question} and the style "
         "profile's {style}, {words}, {pivots}, {stages}: set, the model is also evaluated with it, once per teacher x "
         "dataset of the study (its system message replaces system_prompt); null: the plain run only")
+    benchmarks: Annotated[list[Key], Distinct] | None = Field(
+        None, min_length=1, description="the study's benchmarks it answers (null: all of them)")
     generation: GenerationConfig = Field(default_factory=GenerationConfig,
                                          description="how the model generates: backend, sampling, batching (each "
                                          "benchmark's generation overrides apply on top)")

@@ -149,9 +149,10 @@ class Study:
         """A prompted baseline's generation settings with the benchmark's overrides on top."""
         return self.baselines[baseline].generation.overridden(self.benchmarks[benchmark].generation)
 
-    def styled(self) -> list[str]:
-        """The study's prompted baselines that have a style prompt."""
-        return [b for b in self.study.baselines if self.baselines[b].style_prompt is not None]
+    def baseline_benchmarks(self) -> list[tuple[str, str]]:
+        """Every (prompted baseline, benchmark) the study evaluates."""
+        return [(b, m) for b in self.study.baselines for m in self.study.benchmarks
+                if self.baselines[b].benchmarks is None or m in self.baselines[b].benchmarks]
 
     def grader(self, dataset: str) -> str:
         entry = self.datasets[dataset]

@@ -208,11 +208,13 @@ def prompted_labels(study: Study, wildcards: Any) -> dict[str, str]:
 
 
 def all_prompted(study: Study, output: str = "scores") -> list[str]:
-    """Every prompted baseline's evaluation `output`: plainly, then in each teacher x dataset's style."""
-    s = study.study
-    plain = [paths.EVAL_PROMPTED[output].format(baseline=b, benchmark=m) for b, m in product(s.baselines, s.benchmarks)]
+    """Every prompted baseline's evaluation `output`: plainly, then (with a style prompt) in each teacher x dataset's
+    style."""
+    s, pairs = study.study, study.baseline_benchmarks()
+    plain = [paths.EVAL_PROMPTED[output].format(baseline=b, benchmark=m) for b, m in pairs]
     return plain + [paths.EVAL_STYLED[output].format(baseline=b, teacher=t, dataset=d, benchmark=m)
-                    for b, t, d, m in product(study.styled(), s.teachers, s.datasets, s.benchmarks)]
+                    for (b, m), t, d in product(pairs, s.teachers, s.datasets)
+                    if study.baselines[b].style_prompt is not None]
 
 
 def _trained(study: Study) -> list[tuple[str, str, str, str, int]]:

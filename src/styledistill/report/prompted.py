@@ -49,9 +49,9 @@ def _difference(styled: str, plain: str, settings: ReportSettings, key: tuple[st
             f"p={result.p_two_sided:.3g}")
 
 
-def _cell(row: Any, decimals: int) -> str:
-    failed = int(getattr(row, "failed", 0) or 0)
-    text = f"{row.mean:.{decimals}f} ± {row.stderr:.{decimals}f}"
+def _cell(row: pd.Series, decimals: int) -> str:
+    failed = int(row.get("failed", 0) or 0)
+    text = f"{row['pass@1']:.{decimals}f} ± {row['pass@1_stderr']:.{decimals}f}"
     return text + (f" ({failed} failed)" if failed else "")
 
 
@@ -61,39 +61,32 @@ def table(prompted: pd.DataFrame, samples: dict[tuple[str, ...], str], students:
     then each family's untuned and fine-tuned cells (`students`: the scores table, mean over training seeds)."""
     d = settings.decimals
     styled = prompted[prompted["prompt"] == "style"]
-    pairs = styled[["teacher", "dataset", "benchmark"]].drop_duplicates()
-    if pairs.empty:  # no style prompt: one row per benchmark
-        pairs = prompted[["benchmark"]].drop_duplicates().assign(teacher="", dataset="")
+    rows_of = set(styled[["teacher", "dataset", "benchmark"]].itertuples(index=False, name=None))
+    rows_of |= {("", "", b) for b in set(prompted["benchmark"]) - set(styled["benchmark"])}  # asked plainly only
     plain = prompted[prompted["prompt"] == "plain"].set_index(["baseline", "benchmark"])
     styled = styled.set_index(["baseline", "teacher", "dataset", "benchmark"])
     tuned = students.groupby(["family", "teacher", "dataset", "variant", "benchmark"])["pass@1"].mean()
     base = students[students["variant"] == BASE].groupby(["family", "benchmark"])["pass@1"].mean()
     rows = []
-    for teacher, dataset, benchmark in pairs[["teacher", "dataset", "benchmark"]].itertuples(index=False):
+    for teacher, dataset, benchmark in sorted(rows_of, key=lambda r: (r[2], r[0], r[1])):
         row: dict[str, str] = {"teacher": teacher, "dataset": dataset, "benchmark": benchmark}
         for baseline in sorted(prompted["baseline"].unique()):
             if (baseline, benchmark) in plain.index:
-                row[f"{baseline} (plain)"] = _cell(_Row(plain.loc[(baseline, benchmark)]), d)
+                row[f"{baseline} (plain)"] = _cell(plain.loc[(baseline, benchmark)], d)
             if (baseline, teacher, dataset, benchmark) in styled.index:
                 key = (baseline, teacher, dataset, benchmark)
-                row[f"{baseline} + style"] = _cell(_Row(styled.loc[key]), d)
+                row[f"{baseline} + style"] = _cell(styled.loc[key], d)
                 row[f"{baseline}: style − plain"] = _difference(samples[("style", *key)],
                                                                  samples[("plain", baseline, benchmark)], settings, key)
         for family in sorted(students["family"].unique()):
             for variant in BESIDE:
                 value = base.get((family, benchmark)) if variant == BASE else tuned.get(
                     (family, teacher, dataset, variant, benchmark))
-                if value is not None and not pd.isna(value):
-                    row[f"{family} {variant}"] = f"{value:.{d}f}"
+                known = value is not None and not pd.isna(value)
+                row[f"{family} {variant}"] = f"{value:.{d}f}" if known else "–"
         rows.append(row)
     out = pd.DataFrame(rows)
     if out["teacher"].nunique() <= 1 and out["dataset"].nunique() <= 1:
         out = out.drop(columns=["teacher", "dataset"])
     return out.fillna("–")
 
-
-class _Row:
-    """A scores row as _cell reads it."""
-
-    def __init__(self, row: pd.Series) -> None:
-        self.mean, self.stderr, self.failed = row["pass@1"], row["pass@1_stderr"], row.get("failed", 0)

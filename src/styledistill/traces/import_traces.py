@@ -13,15 +13,20 @@ from __future__ import annotations
 
 import argparse
 import logging
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from styledistill.cli._common import load_job
 from styledistill.errors import UserError
-from styledistill.io import all_or_none, atomic_write_text, read_table, sha256_file, write_table
+from styledistill.io import all_or_none, atomic_write_text, read_table, sha256_file, write_table_chunks
 from styledistill.markdown import table
 from styledistill.traces.import_settings import TraceImport
 
+if TYPE_CHECKING:
+    from styledistill.traces.importing import ImportedTrace
+
 RULE = "import_traces"
+CHUNK = 10_000  # traces per Parquet write: the records of one chunk are in memory at a time, besides the traces
 log = logging.getLogger(__name__)
 
 
@@ -52,22 +57,30 @@ def run(spec: TraceImport, problems_path: str, out: str, provenance_md: str, tea
         version: int | None) -> None:
     from collections import Counter
 
-    from styledistill.traces.importing import pair, read_traces, select, to_records
+    from styledistill.traces.importing import iter_traces, pair, select, to_records
 
-    traces = read_traces(spec, cache_dir)
+    read: Counter = Counter()
     dropped: Counter = Counter()
-    records = to_records(select(pair(traces, read_table(problems_path, "problem"), spec, dropped), spec, dropped),
-                         spec)
-    if records.empty:
-        why = "belongs to a problem of" if dropped["not_in_dataset"] == len(traces) else "is left after pairing with"
-        raise UserError(f"{spec.label}: none of its {len(traces)} traces {why} {problems_path} (dropped: "
+
+    def counted() -> Iterator[ImportedTrace]:
+        for trace in iter_traces(spec, cache_dir):
+            read["traces"] += 1
+            yield trace
+
+    # the source streams past: only the traces of the dataset's problems are held, then filtered and sampled
+    kept = select(pair(counted(), read_table(problems_path, "problem"), spec, dropped), spec, dropped)
+    if not kept:
+        why = ("belongs to a problem of" if dropped["not_in_dataset"] == read["traces"]
+               else "is left after pairing with")
+        raise UserError(f"{spec.label}: none of its {read['traces']} traces {why} {problems_path} (dropped: "
                         f"{dict(dropped)})")
-    record = provenance(spec, len(traces), len(records), records["problem_id"].nunique(),
-                        int(records["source_correct"].notna().sum()), dropped)
+    record = provenance(spec, read["traces"], len(kept), len({t.problem_id for t in kept}),
+                        sum(t.label is not None for t in kept), dropped)
+    chunks = (to_records(kept[start:start + CHUNK], spec) for start in range(0, len(kept), CHUNK))
     with all_or_none(out, provenance_md):
-        write_table(records, out, "trace", RULE, version, provenance=record)
+        write_table_chunks(chunks, out, "trace", RULE, version, provenance=record)
         atomic_write_text(provenance_md, markdown(record, teacher))
-    log.info("imported %d traces of %d problems from %s; dropped: %s", len(records), record["problems"],
+    log.info("imported %d traces of %d problems from %s; dropped: %s", len(kept), record["problems"],
              record["source"], record["dropped"] or "none")
 
 

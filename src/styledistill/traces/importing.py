@@ -1,8 +1,9 @@
 """Traces from an existing trace dataset instead of a teacher model: rows read and mapped onto `trace` records.
 
-`read_traces` reads every row (a bad row is one error naming the file and row: a missing field, an empty
+`iter_traces` reads row by row (a bad row is one error naming the file and row: a missing field, an empty
 reasoning, a label that is not a boolean, a problem id given twice), `pair` keeps the traces of the paired
-dataset's problems (same id, or same question), `select` applies the filters and the seeded sample of problems, and
+dataset's problems (same id, or same question) as they stream past, so a source of any size is held only as far as
+the study uses it, `select` applies the filters and the seeded sample of problems, and
 `to_records` writes the record a generated teacher writes, the source's label kept as `source_correct` for the
 grading audit.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -203,10 +204,9 @@ def traces_of_row(where: str, row: Any, spec: TraceImport) -> list[ImportedTrace
             for index, ((reasoning, answer, truncated, text, method), label) in enumerate(zip(responses, labels))]
 
 
-def read_traces(spec: TraceImport, cache_dir: str | None = None) -> list[ImportedTrace]:
-    """Every trace of the source; a problem id given twice (without fields.sample telling samples apart) is an
-    error naming both rows."""
-    traces: list[ImportedTrace] = []
+def iter_traces(spec: TraceImport, cache_dir: str | None = None) -> Iterator[ImportedTrace]:
+    """Every trace of the source, row by row (only the (problem id, sample) of those seen are kept, to refuse a
+    problem id given twice, without fields.sample telling samples apart, in an error naming both rows)."""
     first: dict[tuple[str, int], str] = {}
     for where, row in READERS[spec.format](spec, cache_dir):
         for trace in traces_of_row(where, row, spec):
@@ -216,37 +216,44 @@ def read_traces(spec: TraceImport, cache_dir: str | None = None) -> list[Importe
                 raise UserError(f"{where}: duplicate problem id {trace.problem_id!r} (sample {trace.sample}), first "
                                 f"at {first[key]}{hint}")
             first[key] = where
-            traces.append(trace)
-    if not traces:
+            yield trace
+    if not first:
         raise UserError(f"{spec.label}: no traces (the source is empty)")
-    return traces
+
+
+def read_traces(spec: TraceImport, cache_dir: str | None = None) -> list[ImportedTrace]:
+    """Every trace of the source, in memory (for a small source; the import streams with iter_traces)."""
+    return list(iter_traces(spec, cache_dir))
 
 
 # ----------------------------------------------------------------------------------------------------------------
 # Filters, sample, pairing with the dataset's problems
 
-def pair(traces: list[ImportedTrace], problems: pd.DataFrame, spec: TraceImport,
+def pair(traces: Iterable[ImportedTrace], problems: pd.DataFrame, spec: TraceImport,
          dropped: Counter) -> list[ImportedTrace]:
     """The traces of the dataset's problems (same id when fields.id is mapped, else same question), carrying the
-    dataset's id, question and (unless fields.gold is mapped) gold answer, in the dataset's order."""
-    if spec.fields.id is not None:
-        index = {pid: i for i, pid in enumerate(problems["problem_id"])}
-        position = [index.get(t.problem_id) for t in traces]
-    else:
-        index = {_question_key(q): i for i, q in enumerate(problems["question"])}
-        position = [index.get(_question_key(t.question)) for t in traces]
-    unmatched = [t for t, p in zip(traces, position) if p is None]
-    if unmatched and spec.unmatched == "error":
-        raise UserError(f"{unmatched[0].where}: problem {unmatched[0].problem_id!r} is not in the paired dataset "
-                        f"({len(unmatched)} trace(s) like it; unmatched: drop leaves them out)")
-    dropped["not_in_dataset"] += len(unmatched)
-    paired = sorted(((p, t.sample, t) for t, p in zip(traces, position) if p is not None), key=lambda x: x[:2])
-    for (p, sample, trace), (q, next_sample, other) in zip(paired, paired[1:]):
-        if (p, sample) == (q, next_sample):  # two rows whose questions differ only in spacing
-            raise UserError(f"{other.where}: the same problem as {trace.where} ({problems['problem_id'].iat[p]!r}, "
-                            f"sample {sample}); map fields.sample when a problem has several samples as rows")
-    return [replace(t, problem_id=problems["problem_id"].iat[p], question=problems["question"].iat[p],
-                    gold=t.gold if t.gold is not None else problems["answer"].iat[p]) for p, _, t in paired]
+    dataset's id, question and (unless fields.gold is mapped) gold answer, in the dataset's order. `traces` is
+    consumed as it comes: only the paired ones are held."""
+    by_id = spec.fields.id is not None
+    index = ({pid: i for i, pid in enumerate(problems["problem_id"])} if by_id
+             else {_question_key(q): i for i, q in enumerate(problems["question"])})
+    paired: dict[tuple[int, int], ImportedTrace] = {}
+    for trace in traces:
+        p = index.get(trace.problem_id if by_id else _question_key(trace.question))
+        if p is None:
+            if spec.unmatched == "error":
+                raise UserError(f"{trace.where}: problem {trace.problem_id!r} is not in the paired dataset "
+                                "(unmatched: drop leaves such traces out)")
+            dropped["not_in_dataset"] += 1
+            continue
+        other = paired.get((p, trace.sample))
+        if other is not None:  # two rows whose questions differ only in spacing
+            raise UserError(f"{trace.where}: the same problem as {other.where} ({problems['problem_id'].iat[p]!r}, "
+                            f"sample {trace.sample}); map fields.sample when a problem has several samples as rows")
+        paired[(p, trace.sample)] = replace(
+            trace, problem_id=problems["problem_id"].iat[p], question=problems["question"].iat[p],
+            gold=trace.gold if trace.gold is not None else problems["answer"].iat[p])
+    return [paired[key] for key in sorted(paired)]
 
 
 def select(traces: list[ImportedTrace], spec: TraceImport, dropped: Counter) -> list[ImportedTrace]:
