@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from styledistill.traces.importing import ImportedTrace
 
 RULE = "import_traces"
-CHUNK = 10_000  # traces per Parquet write: the records of one chunk are in memory at a time, besides the traces
+CHUNK = 2_000  # traces per Parquet write: the records of one chunk are in memory at a time, besides the traces
 log = logging.getLogger(__name__)
 
 

@@ -33,15 +33,33 @@ class ImportedTrace:
     problem_id: str
     sample: int
     question: str
-    reasoning: str
-    answer_text: str
     text: str
+    parts: tuple[int, int, int, int] | tuple[str, str]  # where reasoning and answer lie in text, or the two texts
     split_method: str
     truncated: bool
     gold: str | None
     label: bool | None
     source: str | None
     domain: str | None
+
+    @property
+    def reasoning(self) -> str:
+        return self.parts[0] if len(self.parts) == 2 else self.text[self.parts[0]:self.parts[1]]
+
+    @property
+    def answer_text(self) -> str:
+        return self.parts[1] if len(self.parts) == 2 else self.text[self.parts[2]:self.parts[3]]
+
+
+def parts_of(text: str, reasoning: str, answer: str) -> tuple[int, int, int, int] | tuple[str, str]:
+    """Where the reasoning and the answer lie in the raw text (each is a piece of it in every layout), so a trace
+    holds its text once; the two texts themselves where they are not found."""
+    start = text.find(reasoning, text.find(THINK_OPEN) + len(THINK_OPEN) if THINK_OPEN in text else 0)
+    end = start + len(reasoning)
+    answer_start = text.find(answer, end) if answer else len(text)
+    if start < 0 or answer_start < 0:
+        return reasoning, answer
+    return start, end, answer_start, answer_start + len(answer)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -197,7 +215,7 @@ def traces_of_row(where: str, row: Any, spec: TraceImport) -> list[ImportedTrace
                         f"got {sample!r}")
     source, domain = _optional(row, spec, "source", where), _optional(row, spec, "domain", where)
     return [ImportedTrace(where=where, problem_id=problem_id, sample=(sample or 0) + index, question=question,
-                          reasoning=reasoning, answer_text=answer, text=text, split_method=method,
+                          text=text, parts=parts_of(text, reasoning, answer), split_method=method,
                           truncated=truncated, gold=gold, label=_label(label, spec, where),
                           source=None if source is None else str(source),
                           domain=None if domain is None else str(domain))
