@@ -123,7 +123,7 @@ def _report(tmp: Path, text: str) -> tuple[list[str], list[Path]]:
     scores.write_text(text)
     names = ["csv", "markdown", "plot", "lengths-plot", "style-csv", "style-plot", "audit", "audit-md", "landing",
              "training-csv", "training-plot", "samples-md", "samples-html", "comparisons-csv", "comparisons-md",
-             "claims", "teachers-md", "teachers-rst"]
+             "claims", "teachers-md", "teachers-rst", "prompted-csv"]
     outs = [tmp / f"out-{name}" for name in names]
     return (["report", "--spec", job(), "--scores", str(scores), "--audits", str(tmp / "audit.parquet"),
              *[arg for name, out in zip(names, outs) for arg in (f"--{name}", str(out))]], outs)

@@ -122,7 +122,7 @@ def test_report_shows_scores_paper_and_style_transfer(shared_data: Path, tmp_pat
             "--samples-md", str(out / "samples.md"), "--samples-html", str(out / "samples.html"),
             "--comparisons-csv", str(out / "comparisons.csv"), "--comparisons-md", str(out / "comparisons.md"),
             "--claims", str(out / "claims.rst"), "--teachers-md", str(out / "teachers.md"),
-            "--teachers-rst", str(out / "teachers.rst"))
+            "--teachers-rst", str(out / "teachers.rst"), "--prompted-csv", str(out / "prompted.csv"))
     table = (out / "scores.md").read_text()
     # the three students answered alike (the same R1 outputs): no difference, and no variation to test it with
     compared = pd.read_csv(out / "comparisons.csv").set_index("contrast")
