@@ -1,9 +1,10 @@
 """Every CPU stage as its input grows: realistic R1 traces (the shared R1-distill traces, resampled and perturbed:
 sentences dropped and swapped, numbers changed, each row a new problem) at --sizes rows, through the stages' own
 CLIs with the specs a study passes them: problem loading, import, grade, ST selection, features and the style
-profile, the copy-only variants (ST, ST-NT, ST-MM, ST-PS, ST-SS), alignment, selection and the variants' comparison
-table. Prints, per stage and size, wall seconds and peak memory (max RSS of the stage's process tree, GNU time), then
-each stage's growth exponent between the two largest sizes (time ~ rows^k: 1 is linear). No pass/fail.
+profile, the copy-only variants (ST, ST-NT, ST-MM, ST-PS, ST-SS), alignment, selection, the dataset cards and the
+variants' comparison table. Prints, per stage and size, wall seconds and peak memory (max RSS of the stage's process
+tree, GNU time), then each stage's growth exponent between the two largest sizes (time ~ rows^k: 1 is linear). No
+pass/fail.
 
     .venv/bin/python bench/scale.py [--sizes 2000 20000 200000] [--stages import_traces grade ...] [--until grade]
 """
@@ -20,6 +21,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import yaml
@@ -113,6 +115,16 @@ def stages(study, out: Path) -> list[Stage]:
         steps.append(Stage(f"select_variant {variant}", [
             *cli, "styledistill.cli.build_variants", "select", "--spec", specs.select_variant(study, variant),
             "--raw", raw[variant], "--problems", "@aligned", "--out", str(out / variant / "train.parquet")]))
+    for variant in COPIED:
+        where = SimpleNamespace(teacher="r1", dataset="scale", variant=variant)
+        steps.append(Stage(f"publish_variant {variant}", [
+            *cli, "styledistill.cli.build_variants", "publish", "--spec", specs.publish_variant(study, where),
+            "--variant", variant, "--train", str(out / variant / "train.parquet"), "--raw", raw[variant], "--st", st,
+            "--profile", profile, "--out", str(out / variant / "published")]))
+    steps.append(Stage("compare_variants", [
+        *cli, "styledistill.cli.build_variants", "compare", "--spec", specs.compare_variants(), "--published",
+        *(str(out / v / "published") for v in COPIED), "--alignment", alignment, "--csv", str(out / "comparison.csv"),
+        "--markdown", str(out / "comparison.md"), "--plot", str(out / "comparison.png")]))
     return steps
 
 

@@ -182,6 +182,7 @@ def test_the_paper_config_validates_and_dry_runs(workdir):
     assert counts["import_traces"] == 1 and "generate_traces" not in counts  # R1's own traces, imported
     assert counts["make_variant"] == variants and counts["prepare_model"] == 3
     assert counts["download_model"] == 3  # the hub models' files, fetched before prepare_model reads them offline
+    assert counts["evaluate_prompted"] == counts["evaluate_styled"] == 1  # GPT-4o on MATH-500, plainly and styled
     printed = snakemake(workdir, "-n", "--configfile", "experiments/paper.yaml").stdout
     downloads = [c for c in snakemake(workdir, "-n", "-p", "--configfile", "experiments/paper.yaml").stdout
                  .splitlines() if "styledistill.cli.download_model" in c]

@@ -46,8 +46,8 @@ class StudyEntry(Settings):
         "(data order, dropout; added to the recipe's seed), so the report can tell a difference between variants "
         "from seed-to-seed spread")
     baselines: Annotated[list[Key], Distinct] = Field(
-        default_factory=list, description="prompted baselines (keys of baselines) evaluated untrained on every "
-        "benchmark, beside the fine-tuned students")
+        default_factory=list, description="prompted baselines (keys of baselines) evaluated untrained on the "
+        "benchmarks (each baseline's, or all of them), beside the fine-tuned students")
     seed_variants: Annotated[list[Key], Distinct] | None = Field(
         None, min_length=1, description="the variants trained with every seed (null: all); the others with the "
         "first seed only")
@@ -94,8 +94,8 @@ class FamilyEntry(AnswerMarker, Threads):
 
 
 class BaselineEntry(AnswerMarker, Threads):
-    """A prompted baseline: a model of the registry (an API model too) evaluated untrained on every benchmark of the
-    study, asked plainly and, with a style prompt, in each teacher's measured style: style prompting beside style
+    """A prompted baseline: a model of the registry (an API model too) evaluated untrained on the study's benchmarks,
+    asked plainly and, with a style prompt, in each teacher's measured style: style prompting beside style
     fine-tuning."""
 
     model: Key = Field(description="key in models (any source; nothing is fine-tuned)")
