@@ -121,7 +121,8 @@ def test_the_stages_without_torch_run_in_their_own_envs(shared_data: Path, tmp_p
                "--samples-html", str(summary / "samples.html"), "--samples", str(tmp_path / "samples.parquet"),
                "--comparisons-csv", str(summary / "comparisons.csv"),
                "--comparisons-md", str(summary / "comparisons.md"), "--claims", str(summary / "claims.rst"),
-               "--teachers-md", str(summary / "teachers.md"), "--teachers-rst", str(summary / "teachers.rst"))
+               "--teachers-md", str(summary / "teachers.md"), "--teachers-rst", str(summary / "teachers.rst"),
+               "--prompted-csv", str(summary / "prompted.csv"))
     assert "## Style transfer" in (summary / "scores.md").read_text()
     assert "## Strict scores" in (summary / "scores.md").read_text()  # scipy and statsmodels are in the env
 
