@@ -79,7 +79,7 @@ def test_a_repetition_penalty_changes_what_the_embedded_model_writes(smollm2_dir
         requests = [Request.chat("smol", m, sampling, tag=str(i)) for i, m in enumerate(prompts)]
         return [r.text for batch in backend.generate(requests) for r in batch]
 
-    plain = texts(Sampling(max_new_tokens=40))
-    penalised = texts(Sampling(max_new_tokens=40, repetition_penalty=1.5))
+    plain = texts(Sampling(max_new_tokens=16))
+    penalised = texts(Sampling(max_new_tokens=16, repetition_penalty=1.5))
     assert plain != penalised
-    assert texts(Sampling(max_new_tokens=40)) == plain  # greedy and deterministic otherwise
+    assert texts(Sampling(max_new_tokens=16)) == plain  # greedy and deterministic otherwise
