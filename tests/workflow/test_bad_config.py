@@ -205,6 +205,8 @@ CASES: list[tuple[str, Mutate, str]] = [
      _both(_set("models.gpt", API), _set("baselines.gpt", {"model": "gpt", "generation": {"backend": "litellm"}}),
            _set("study.baselines", ["gpt"]), _set("benchmarks.arith_test.budget_forcing", {"waits": 1})),
      "config: benchmarks.arith_test (baseline gpt).budget_forcing: the API model 'gpt' cannot continue its own text"),
+    ("a baseline's benchmark outside the study", _set("baselines.smollm2.benchmarks", ["aime24"]),
+     "config: baselines.smollm2.benchmarks: ['aime24'] not in study.benchmarks (arith_test)"),
     ("align_on naming a variant outside the study", _set("build_variants.align_on", ["ST", "ST-XX"]),
      "config: build_variants.align_on: ['ST-XX'] not in study.variants"),
     ("a min_size share of zero", _set("build_variants.min_size", 0), "config: build_variants.min_size: Input should "
