@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from styledistill.prompting import PromptTemplate, load_prompt
+from styledistill.variants.style_brief import PROFILE_FIELDS, prompt_fields
 
 QUESTION = "question"
-PROFILE_FIELDS = frozenset({"style", "words", "pivots", "stages"})
 
 
 def load_style_prompt(path: str | Path) -> PromptTemplate:
@@ -28,8 +28,6 @@ class StylePrompt:
 
     @classmethod
     def of(cls, path: str | Path, profile: dict[str, Any]) -> StylePrompt:
-        from styledistill.variants.style_brief import prompt_fields
-
         return cls(load_style_prompt(path), prompt_fields(profile))
 
     def messages(self, question: str) -> list[dict[str, str]]:

@@ -16,7 +16,7 @@ from styledistill.style.style_check import measure, style_distance
 from styledistill.variants.context import BuildContext
 from styledistill.variants.leakage import mentions_given_answer
 from styledistill.variants.rows import ENFORCED_ANSWER, OK, example_row, reaches
-from styledistill.variants.style_brief import prompt_fields
+from styledistill.variants.style_brief import PROFILE_FIELDS, prompt_fields
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def _values(ctx: BuildContext, row: Any, show_answer: bool) -> dict[str, str]:
     fields = ctx.template.fields()
     values = {"question": row.question, "answer": row.gold,
               "answer_hint": f"The correct final answer is {row.gold}." if show_answer else ""}
-    if ctx.profile is not None and fields & {"style", "words", "pivots", "stages"}:
+    if ctx.profile is not None and fields & PROFILE_FIELDS:
         values.update(prompt_fields(ctx.profile))
     return {k: v for k, v in values.items() if k in fields}
 

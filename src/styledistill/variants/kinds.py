@@ -24,10 +24,11 @@ from styledistill.variants.settings import (
     TokenMatchedVariant,
     VariantSettings,
 )
+from styledistill.variants.style_brief import PROFILE_FIELDS
 
 # Placeholders a prompt may use, by what the kind gives it: the problem, the style profile, an input trace.
 QUESTION = frozenset({"question"})
-STYLE = frozenset({"style", "words", "pivots", "stages"})
+STYLE = PROFILE_FIELDS
 GOLD = frozenset({"answer", "answer_hint"})
 TRACE = frozenset({"trace", "kept", "rewrite"})
 

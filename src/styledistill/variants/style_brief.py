@@ -10,6 +10,8 @@ from typing import Any
 from styledistill.style.lexicon import PIVOT_TYPES
 from styledistill.style.stages import LETTER
 
+# What prompt_fields fills: the placeholders a prompt may take from a style profile.
+PROFILE_FIELDS = frozenset({"style", "words", "pivots", "stages"})
 # The brief leaves out pivot types rarer than this (share of traces) and calls those below OFTEN "occasional".
 RARE, OFTEN = 0.1, 0.5
 
