@@ -120,7 +120,8 @@ def stages(study, out: Path) -> list[Stage]:
         steps.append(Stage(f"publish_variant {variant}", [
             *cli, "styledistill.cli.build_variants", "publish", "--spec", specs.publish_variant(study, where),
             "--variant", variant, "--train", str(out / variant / "train.parquet"), "--raw", raw[variant], "--st", st,
-            "--profile", profile, "--out", str(out / variant / "published")]))
+            "--features", f"{out}/features/features.parquet", "--profile", profile,
+            "--out", str(out / variant / "published")]))
     steps.append(Stage("compare_variants", [
         *cli, "styledistill.cli.build_variants", "compare", "--spec", specs.compare_variants(), "--published",
         *(str(out / v / "published") for v in COPIED), "--alignment", alignment, "--csv", str(out / "comparison.csv"),
@@ -142,7 +143,8 @@ def measure(stage: Stage, out: Path) -> tuple[float, float]:
     return float(seconds), int(kilobytes) / 1024
 
 
-def run_size(rows: int, tmp: Path, chosen: set[str] | None, until: str | None) -> dict[str, tuple[float, float]]:
+def run_size(rows: int, tmp: Path, chosen: set[str] | None, until: str | None,
+             keep: bool = False) -> dict[str, tuple[float, float]]:
     from snakemake.utils import update_config
 
     from styledistill.config.study import load
@@ -163,7 +165,8 @@ def run_size(rows: int, tmp: Path, chosen: set[str] | None, until: str | None) -
         print(f"{rows:>8} {stage.name:<24} {seconds:>9.1f} s {mb:>9.0f} MB", flush=True)
         if stage.name == until:
             break
-    shutil.rmtree(where)
+    if not keep:
+        shutil.rmtree(where)
     return results
 
 
@@ -172,10 +175,15 @@ def main() -> None:
     p.add_argument("--sizes", type=int, nargs="+", default=[2_000, 20_000, 200_000])
     p.add_argument("--stages", nargs="*", help="only report these stages (the others still run: each feeds the next)")
     p.add_argument("--until", help="stop after this stage (e.g. import_traces)")
+    p.add_argument("--keep", type=Path, help="work in this (empty) directory and keep every stage's output there")
     args = p.parse_args()
     chosen = set(args.stages) if args.stages else None
-    with tempfile.TemporaryDirectory() as tmp:
-        table = {rows: run_size(rows, Path(tmp), chosen, args.until) for rows in args.sizes}
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        table = {rows: run_size(rows, args.keep, chosen, args.until, keep=True) for rows in args.sizes}
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            table = {rows: run_size(rows, Path(tmp), chosen, args.until) for rows in args.sizes}
     sizes = sorted(table)
     names = list(table[sizes[0]])
     header = "".join(f" {f'{n:,} rows':>20}" for n in sizes)

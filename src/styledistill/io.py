@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -190,9 +190,10 @@ def write_table(df: pd.DataFrame, path: str | Path, record: str, stage: str, ver
 
 
 def write_table_chunks(chunks: Iterable[pd.DataFrame], path: str | Path, record: str, stage: str, version: int,
-                       **extra: Any) -> None:
+                       summary: Callable[[], dict[str, Any]] | None = None, **extra: Any) -> None:
     """write_table for a table built a chunk at a time: each chunk checked against the record and appended, the
-    file published atomically once all are written (one chunk's Arrow copy in memory, not the whole table's)."""
+    file published atomically once all are written (one chunk's Arrow copy in memory, not the whole table's).
+    `summary` gives manifest figures known only once every chunk is built."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp_path(path)
@@ -213,16 +214,35 @@ def write_table_chunks(chunks: Iterable[pd.DataFrame], path: str | Path, record:
         if writer is not None:
             writer.close()
         tmp.unlink(missing_ok=True)
-    write_manifest(path, stage, version, rows, **extra)
+    write_manifest(path, stage, version, rows, **extra, **(summary() if summary else {}))
 
 
-def read_table(path: str | Path, record: str) -> pd.DataFrame:
+def read_table(path: str | Path, record: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """A table checked against its record; with `columns`, only those are read (the others stay on disk)."""
     path = require_file(path)
     try:
-        table = pq.read_table(path)
+        if columns is None:
+            table = pq.read_table(path)
+        else:
+            present = set(pq.read_schema(path).names)
+            table = pq.read_table(path, columns=[c for c in columns if c in present])
     except (pa.ArrowInvalid, OSError) as exc:
         raise UserError(f"{path}: not a readable Parquet file: {exc}") from None
-    return conform(table, record, path).to_pandas()
+    return conform(table, record, path, only=columns).to_pandas()
+
+
+def read_table_batches(path: str | Path, record: str, rows: int) -> Iterator[pd.DataFrame]:
+    """A table checked against its record, `rows` rows at a time (a stage that needs one row at a time holds one
+    batch, not the file)."""
+    path = require_file(path)
+    try:
+        parquet = pq.ParquetFile(path)
+        batches = parquet.iter_batches(batch_size=rows)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise UserError(f"{path}: not a readable Parquet file: {exc}") from None
+    conform(parquet.schema_arrow.empty_table(), record, path)  # a wrong file fails before any work, even when empty
+    for batch in batches:
+        yield conform(pa.Table.from_batches([batch]), record, path).to_pandas()
 
 
 def publish_dir(tmp_dir: Path, final_dir: Path) -> None:

@@ -6,6 +6,7 @@ is checked on the way in, so a wrong file fails with the file and the column nam
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyarrow as pa
@@ -170,9 +171,12 @@ def columns(record: str) -> list[str]:
     return [name for name, _, _ in RECORDS[record]]
 
 
-def conform(table: pa.Table, record: str, path: str | Path) -> pa.Table:
-    """Return `table` with the record's columns first, in order and cast; extra columns are kept after them."""
+def conform(table: pa.Table, record: str, path: str | Path, only: Sequence[str] | None = None) -> pa.Table:
+    """Return `table` with the record's columns first, in order and cast; extra columns are kept after them. With
+    `only`, just those of the record's columns are required (a reader that needs a few columns of a wide table)."""
     wanted = schema(record)
+    if only is not None:
+        wanted = pa.schema([f for f in wanted if f.name in only])
     missing = [f.name for f in wanted if f.name not in table.column_names]
     if missing:
         raise UserError(f"{path}: missing column(s) {', '.join(missing)} for a {record} table")

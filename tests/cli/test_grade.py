@@ -99,3 +99,29 @@ def test_bad_inputs_exit_2_without_output(tmp_path: Path) -> None:
     assert bad_spec.returncode == 2 and "--spec: stage.grader: unknown grader 'x'" in bad_spec.stderr
     assert len(bad_spec.stderr.strip().splitlines()) == 1
     assert not any(tmp_path.glob("graded*")) and not any(tmp_path.glob("audit*"))
+
+
+def test_grading_in_chunks_writes_what_one_pass_writes(shared_data: Path, tmp_path: Path, monkeypatch) -> None:
+    """The stage reads, grades and writes CHUNK_ROWS traces at a time (flat memory on a 200k source): cut into
+    four chunks, the graded table, its manifest's counts and the audit are those of one pass."""
+    from styledistill.grading import grade
+    from styledistill.grading.settings import GradeSettings
+
+    traces = tmp_path / "traces.parquet"
+    _traces(shared_data, traces)
+    written = {}
+    for name, rows in (("one", 10_000), ("chunked", 40)):
+        monkeypatch.setattr(grade, "CHUNK_ROWS", rows)
+        out = tmp_path / name
+        out.mkdir()
+        grade.run(str(traces), str(out / "graded.parquet"), str(out / "audit.parquet"), str(out / "audit.md"),
+                  GradeSettings(grader="math"), 1, 1)
+        manifest = read_json(manifest_path(out / "graded.parquet"), "manifest")
+        written[name] = (read_table(out / "graded.parquet", "graded_trace"), read_table(out / "audit.parquet",
+                                                                                         "grade_audit"), manifest)
+    (one, one_audit, one_manifest), (chunked, chunked_audit, chunked_manifest) = written["one"], written["chunked"]
+    pd.testing.assert_frame_equal(one, chunked)
+    pd.testing.assert_frame_equal(one_audit, chunked_audit)
+    assert chunked_manifest["rows"] == len(one) > 120 and chunked_manifest["graded"] == len(one)
+    for key in ("correct", "timeouts", "disagreements", "by_method"):
+        assert chunked_manifest[key] == one_manifest[key], key

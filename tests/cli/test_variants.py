@@ -86,13 +86,15 @@ def _st(path: Path) -> Path:
 
 
 def _profile(tmp_path: Path, st: Path) -> Path:
+    """The ST traces' features.parquet and style_profile.json, as extract_features writes them."""
     from styledistill.features.settings import FeatureSettings
     from styledistill.style import profile
     from styledistill.style.extract import extract
 
     df = pd.read_parquet(st).assign(correct=True, truncated=False)
-    built = profile.build(extract(df, FeatureSettings(), progress=False), FeatureSettings())
-    (tmp_path / "profile.json").write_text(json.dumps(built))
+    features = extract(df, FeatureSettings(), progress=False)
+    write_table(features, tmp_path / "features.parquet", "features", "extract_features", 1)
+    (tmp_path / "profile.json").write_text(json.dumps(profile.build(features, FeatureSettings())))
     return tmp_path / "profile.json"
 
 
@@ -129,7 +131,8 @@ def test_ablations_align_select_publish_and_compare(tmp_path):
         out = tmp_path / variant / "published"
         spec = job(stages[variant], labels={"teacher": "t", "dataset": "d", "variant": variant})
         run_cli("build_variants", "publish", "--spec", spec, "--variant", variant, "--train", str(train), "--raw",
-                str(path), "--st", str(st), "--profile", str(profile), "--out", str(out))
+                str(path), "--st", str(st), "--features", str(tmp_path / "features.parquet"), "--profile", str(profile),
+                "--out", str(out))
         published.append(str(out))
         summary = json.loads((out / "features.json").read_text())
         assert summary["examples"] == 2 and summary["st_features"]["words"] > 0

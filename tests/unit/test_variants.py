@@ -73,3 +73,34 @@ def test_min_size_is_a_share_of_the_size():
     summary = {"problems_offered": 40}
     assert minimum(summary, AlignSettings(size=30)) == 15 and minimum(summary, AlignSettings()) == 20
     assert minimum(summary, AlignSettings(size=100, min_size=0.9)) == 36  # of what was offered, when fewer
+
+
+def test_a_copied_example_takes_its_st_trace_features_and_a_new_text_is_measured():
+    """measure_reusing gives what measuring every example would: a copied reasoning takes its ST trace's features
+    (its own answer counted), a new reasoning is measured."""
+    import pytest
+
+    from styledistill.errors import UserError
+    from styledistill.features.settings import FeatureSettings
+    from styledistill.style import profile as profiles
+    from styledistill.style.extract import extract
+    from styledistill.style.style_check import measure
+    from styledistill.variants.summary import measure_reusing, st_features
+
+    texts = ["First add.\n\nWait, let me check: 3 + 4 is 7.\n\nSo 7.", "Hmm, 6 * 7.\n\nActually it is 42.",
+             "Count down.\n\nLet me verify: 10 - 7 = 3."]
+    st = pd.DataFrame({"problem_id": ["a", "b", "c"], "sample": [1, 0, 2], "reasoning": texts,
+                       "answer_text": ["\\boxed{7}", "\\boxed{42}", "\\boxed{3}"]})
+    features = extract(st.assign(correct=True, truncated=False), FeatureSettings(), progress=False)
+    profile = profiles.build(features, FeatureSettings())
+    theirs = st_features(st, features.sample(frac=1, random_state=0), "features.parquet")  # any order in the file
+    assert list(theirs["problem_id"]) == ["a", "b", "c"]
+    examples = pd.DataFrame({"problem_id": ["c", "x", "a"], "reasoning": [texts[2], "A new text, no pivots.", texts[0]],
+                             "answer_text": ["\\boxed{3}", "\\boxed{1}", "The final answer is $\\boxed{7}$."]})
+    ours, direct = measure_reusing(examples, st, theirs, profile), measure(examples, profile)
+    assert list(ours["problem_id"]) == ["c", "x", "a"] and ours["answer_tokens"].iloc[2] > 4
+    columns = [c for c in direct.columns if c not in ("sample", "correct", "truncated")]
+    pd.testing.assert_frame_equal(ours[columns].astype(object).fillna(-1), direct[columns].astype(object).fillna(-1),
+                                  check_dtype=False)  # None and NaN are both "no value"
+    with pytest.raises(UserError, match="features.parquet: no features for ST trace .problem 'c', sample 2.; 1 of 3"):
+        st_features(st, features.iloc[:2], "features.parquet")

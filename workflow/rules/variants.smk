@@ -108,7 +108,8 @@ rule publish_variant:
         ),
     shell:
         "python -m styledistill.cli.build_variants publish --spec {params.spec:q} --variant {wildcards.variant}"
-        " --train {input.train} --raw {input.raw} --st {input.st} --profile {input.profile} {params.prompt}"
+        " --train {input.train} --raw {input.raw} --st {input.st} --features {input.features}"
+        " --profile {input.profile} {params.prompt}"
         " {params.decontamination}"
         " --out {output} > {log} 2>&1"
 

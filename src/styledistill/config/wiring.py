@@ -138,11 +138,12 @@ def variant_args(inputs: Any) -> str:
 
 
 def publish_inputs(study: Study, wildcards: Any) -> dict[str, str]:
-    """What a variant's card is made from besides its training set: its raw examples, the ST set and profile, its
-    prompt."""
+    """What a variant's card is made from besides its training set: its raw examples, the ST set, its traces'
+    features and the profile, its prompt."""
     where = {"teacher": wildcards.teacher, "dataset": wildcards.dataset}
     inputs = {"raw": paths.VARIANT_RAW.format(variant=wildcards.variant, **where),
-              "st": paths.ST.format(**where), "profile": paths.FEATURES["profile"].format(**where)}
+              "st": paths.ST.format(**where), "features": paths.FEATURES["features"].format(**where),
+              "profile": paths.FEATURES["profile"].format(**where)}
     if KINDS[study.variants[wildcards.variant].kind].generated:
         inputs["prompt"] = study.variants[wildcards.variant].prompt
     if study.decontaminate.enabled:

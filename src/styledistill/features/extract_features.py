@@ -31,7 +31,7 @@ def run(traces_path: str, out: Outputs, settings: FeatureSettings, threads: int,
         version: int | None) -> None:
     from styledistill.style import extract, nlp, profile
 
-    traces = read_table(traces_path, "graded_trace")
+    traces = read_table(traces_path, "graded_trace", columns=extract.INPUT_COLUMNS)
     extract.check_traces(traces, traces_path)
     features = extract.extract(traces, settings, workers=threads)
     style = profile.build(features, settings)

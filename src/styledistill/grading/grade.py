@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pandas as pd
 
 from styledistill.cli._common import load_job
 from styledistill.grading.settings import GradeSettings
-from styledistill.io import all_or_none, atomic_write_text, read_table, write_table
+from styledistill.io import all_or_none, atomic_write_text, read_table_batches, write_table, write_table_chunks
+from styledistill.records import columns
 
 RULE = "grade"
 PROGRESS_MIN_ROWS = 500
+CHUNK_ROWS = 20_000  # traces read, graded and written at a time: memory stays flat as the source grows
 log = logging.getLogger(__name__)
 
 
@@ -27,24 +33,37 @@ def run(traces: str, out: str, audit_out: str, audit_md: str, settings: GradeSet
     from styledistill.grading.extract import graded_part
     from styledistill.grading.pool import grade_many
 
-    df = read_table(traces, "trace")
-    texts = [graded_part(a, r) for a, r in zip(df["answer_text"], df["reasoning"])]
-    graded = grade_many(settings.grader, texts, list(df["gold"]), seconds=settings.seconds, workers=workers,
-                        progress=len(df) >= PROGRESS_MIN_ROWS)
-    df = audit.add_grades(df, graded, settings.grader)
-    summary = audit.counts(graded, audit.source_labels(df))
-    disagreements = audit.audit(df, texts, "gold")
+    every: list = []  # the grades (small), for the summary
+    labels: list[bool | None] = []
+    audited = [pd.DataFrame(columns=columns("grade_audit"))]
+
+    def graded_chunks() -> Iterator[pd.DataFrame]:
+        for df in read_table_batches(traces, "trace", CHUNK_ROWS):
+            texts = [graded_part(a, r) for a, r in zip(df["answer_text"], df["reasoning"])]
+            graded = grade_many(settings.grader, texts, list(df["gold"]), seconds=settings.seconds, workers=workers,
+                                progress=len(df) >= PROGRESS_MIN_ROWS)
+            df = audit.add_grades(df, graded, settings.grader)
+            every.extend(graded)
+            labels.extend(audit.source_labels(df))
+            audited.append(audit.audit(df, texts, "gold"))
+            yield df
+
+    def summary() -> dict[str, Any]:
+        return audit.counts(every, labels)
+
     with all_or_none(out, audit_out, audit_md):
-        write_table(df, out, "graded_trace", RULE, version, **summary)
+        write_table_chunks(graded_chunks(), out, "graded_trace", RULE, version, summary=summary)
+        disagreements = pd.concat(audited, ignore_index=True)
         write_table(disagreements, audit_out, "grade_audit", RULE, version)
-        atomic_write_text(audit_md, audit.markdown(disagreements, summary, f"Grading audit: {traces}"))
-    if "labelled" in summary:
-        log.info("%d traces carry their source's own label: ours differs on %d", summary["labelled"],
-                 summary["label_disagreements"])
-    share = f"{summary['correct'] / len(df):.1%}" if len(df) else "n/a"
+        atomic_write_text(audit_md, audit.markdown(disagreements, summary(), f"Grading audit: {traces}"))
+    figures = summary()
+    if "labelled" in figures:
+        log.info("%d traces carry their source's own label: ours differs on %d", figures["labelled"],
+                 figures["label_disagreements"])
+    share = f"{figures['correct'] / figures['graded']:.1%}" if figures["graded"] else "n/a"
     log.info("graded %d traces with grader %s: %d correct (%s), %d over the time limit, %d disagreements with the "
-             "second opinion; by method: %s", len(df), settings.grader, summary["correct"], share,
-             summary["timeouts"], summary["disagreements"], summary["by_method"] or "none")
+             "second opinion; by method: %s", figures["graded"], settings.grader, figures["correct"], share,
+             figures["timeouts"], figures["disagreements"], figures["by_method"] or "none")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -12,11 +12,13 @@ from styledistill.st.select import select_st
 from styledistill.st.settings import BuildStSettings
 
 RULE = "build_st"
+# what choosing ST reads of the graded traces (the raw completion and the grader's details stay on disk)
+NEEDED = ("problem_id", "sample", "question", "gold", "reasoning", "answer_text", "correct", "truncated")
 log = logging.getLogger(__name__)
 
 
 def run(graded_path: str, out: str, settings: BuildStSettings, version: int | None) -> None:
-    graded = read_table(graded_path, "graded_trace")
+    graded = read_table(graded_path, "graded_trace", columns=NEEDED)
     st = select_st(graded, settings)
     n_problems = graded["problem_id"].nunique()
     log.info("ST: %d of %d problems have a correct trace (%d traces graded)", len(st), n_problems, len(graded))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -100,6 +100,12 @@ def extract(traces: pd.DataFrame, spec: MeasureSettings, workers: int = 1, progr
                 })
             bar.update(len(measured))
     return pd.DataFrame(rows, columns=columns("features"))
+
+
+def answer_tokens(answers: Iterable[Any], spec: MeasureSettings) -> list[int]:
+    """The `answer_tokens` feature of each final-answer text (the one feature the answer decides: tokenizer only)."""
+    nlp = nlp_mod.load(spec.spacy_model).nlp
+    return [tokens.count_visible(nlp.make_doc(_text(answer))) for answer in answers]
 
 
 def features_of(reasoning: str, answer_text: str = "", spec: MeasureSettings | None = None) -> dict[str, Any]:

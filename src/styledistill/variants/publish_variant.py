@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from styledistill.prompting import assistant_target, student_messages
 from styledistill.style.settings import StyleCheck
 from styledistill.variants.card import card
 from styledistill.variants.settings import VariantSettings, variant_settings
-from styledistill.variants.summary import summarize
+from styledistill.variants.summary import st_features, summarize
 
 RULE = "publish_variant"
 
@@ -33,16 +34,28 @@ def with_messages(examples: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def publish(variant: str, settings: VariantSettings, labels: dict[str, Any], train: str, raw: str, st: str,
-            profile: str, prompt: str | None, out: str, version: int | None,
+@dataclass(frozen=True)
+class Reference:
+    """What a variant is measured against: the ST set, its traces' features and the style profile."""
+
+    st: str
+    features: str
+    profile: str
+
+
+def publish(variant: str, settings: VariantSettings, labels: dict[str, Any], train: str, raw: str,
+            reference: Reference, prompt: str | None, out: str, version: int | None,
             decontamination: str | None = None) -> None:
     import datasets
 
     examples, built = read_table(train, "example"), read_table(raw, "example")
-    profile_data = read_json(profile, "style profile")
+    profile_data = read_json(reference.profile, "style profile")
     check = getattr(settings, "style_check", None) or StyleCheck()
-    summary = summarize(variant, examples, built, read_table(st, "st"), profile_data, check)
-    provenance = {**labels, "style_profile_sha256": _sha256(profile)}
+    st = read_table(reference.st, "st")
+    theirs = st_features(st, read_table(reference.features, "features"), reference.features)
+    summary = summarize(variant, examples, built, st, theirs, profile_data, check)
+    del st, theirs  # the ST texts are not needed for writing
+    provenance = {**labels, "style_profile_sha256": _sha256(reference.profile)}
     if prompt:
         provenance.update(prompt=prompt, prompt_sha256=_sha256(prompt))
     table = with_messages(examples)
@@ -61,6 +74,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--train", required=True, help="the variant's train.parquet")
     p.add_argument("--raw", required=True, help="the variant's raw examples (statuses of every problem)")
     p.add_argument("--st", required=True, help="st.parquet (the style reference)")
+    p.add_argument("--features", required=True, help="the teacher's features.parquet (the ST traces' features)")
     p.add_argument("--profile", required=True, help="style_profile.json")
     p.add_argument("--prompt", help="the generator prompt (its path and hash go in the card)")
     p.add_argument("--decontamination", help="decontamination.json of the training set (the card cites it)")
@@ -69,5 +83,5 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> None:
     job = load_job(args.spec, {"stage", "labels"})
-    publish(args.variant, variant_settings(job["stage"]), job["labels"], args.train, args.raw, args.st,
-            args.profile, args.prompt, args.out, job.version, args.decontamination)
+    publish(args.variant, variant_settings(job["stage"]), job["labels"], args.train, args.raw,
+            Reference(args.st, args.features, args.profile), args.prompt, args.out, job.version, args.decontamination)

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from styledistill.errors import UserError
 from styledistill.style.settings import STYLE_FEATURES, StyleCheck
 from styledistill.style.style_check import measure, style_distance
 
@@ -31,11 +32,52 @@ def _quantiles(values: pd.Series) -> dict[str, float | None]:
     return dict(zip(names, (_num(v) for v in values.quantile([0, 0.1, 0.25, 0.5, 0.75, 0.9, 1]))))
 
 
-def summarize(variant: str, examples: pd.DataFrame, raw: pd.DataFrame, st: pd.DataFrame, profile: dict[str, Any],
-              check: StyleCheck) -> dict[str, Any]:
+def st_features(st: pd.DataFrame, features: pd.DataFrame, where: str) -> pd.DataFrame:
+    """The ST traces' features as extract_features measured them (the measurement the profile was built from), in
+    ST's order."""
+    keyed = st[["problem_id", "sample"]].merge(features, on=["problem_id", "sample"], how="left",
+                                               validate="one_to_one", indicator=True)
+    missing = keyed["_merge"] != "both"
+    if missing.any():
+        first = keyed[missing].iloc[0]
+        raise UserError(f"{where}: no features for ST trace (problem {first['problem_id']!r}, sample "
+                         f"{first['sample']}); {int(missing.sum())} of {len(st)} missing: are these the teacher's "
+                         "features.parquet?")
+    return keyed.drop(columns="_merge")
+
+
+def _reasoning_hashes(frame: pd.DataFrame) -> np.ndarray:
+    return pd.util.hash_pandas_object(frame["reasoning"].fillna(""), index=False).to_numpy()
+
+
+def measure_reusing(examples: pd.DataFrame, st: pd.DataFrame, theirs: pd.DataFrame,
+                    profile: dict[str, Any]) -> pd.DataFrame:
+    """The examples' features. An example whose reasoning is an ST trace's (copied) takes that trace's features and
+    only its answer is counted again (the answer decides answer_tokens alone), so only new reasoning goes through
+    spaCy: a copy-only variant of 200k examples is not measured twice."""
+    from styledistill.style.extract import answer_tokens
+    from styledistill.style.style_check import profile_settings
+
+    known = pd.Series(np.arange(len(st)), index=_reasoning_hashes(st))
+    known = known[~known.index.duplicated()]
+    position = pd.Series(_reasoning_hashes(examples)).map(known).to_numpy()
+    fresh = pd.isna(position)
+    copied = np.flatnonzero(~fresh)
+    reused = theirs.iloc[position[~fresh].astype(int)].assign(
+        problem_id=examples["problem_id"].to_numpy()[copied],
+        answer_tokens=answer_tokens(examples["answer_text"].to_numpy()[copied], profile_settings(profile)))
+    parts = [reused.set_axis(copied)]
+    if fresh.any():
+        parts.append(measure(examples[fresh], profile).set_axis(np.flatnonzero(fresh)))
+    return pd.concat(parts).sort_index().reset_index(drop=True)
+
+
+def summarize(variant: str, examples: pd.DataFrame, raw: pd.DataFrame, st: pd.DataFrame, theirs: pd.DataFrame,
+              profile: dict[str, Any], check: StyleCheck) -> dict[str, Any]:
+    """The variant's summary; `theirs` holds the ST traces' features (st_features)."""
     from scipy.stats import ks_2samp
 
-    ours, theirs = measure(examples, profile), measure(st, profile)
+    ours = measure_reusing(examples, st, theirs, profile)
     distance = style_distance(ours, profile, check)
     finite = distance["style_distance"].replace(np.inf, np.nan)
     ks = ks_2samp(ours["words"], theirs["words"]) if len(ours) and len(theirs) else None
