@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from styledistill.io import write_table
+from styledistill.style.settings import MeasureSettings
 from tests.cli import fixtures
 from tests.cli.fixtures import job
 from tests.conftest import run_cli
@@ -116,6 +117,21 @@ def _select(tmp: Path, ids: list[str]) -> tuple[list[str], list[Path]]:
     out = tmp / "train.parquet"
     return ["build_variants", "select", "--raw", str(_examples(tmp)), "--problems", str(tmp / "problems.json"),
             "--out", str(out)], [out]
+
+
+def _publish_with_other_features(tmp: Path) -> tuple[list[str], list[Path]]:
+    """A variant published against a features table that is not its teacher's (no row for the ST traces)."""
+    from styledistill.style.extract import extract
+
+    other = pd.DataFrame({"problem_id": ["elsewhere"], "sample": [0], "reasoning": ["Wait, 1 + 1 = 2."],
+                          "answer_text": ["2"], "correct": [True], "truncated": [False]})
+    write_table(extract(other, MeasureSettings(), progress=False), tmp / "features.parquet", "features",
+                "extract_features", 1)
+    (tmp / "profile.json").write_text("{}")
+    examples, out = _examples(tmp), tmp / "published"
+    return (["build_variants", "publish", "--spec", job({"kind": "st"}, labels={"variant": "A"}), "--variant", "A",
+             "--train", str(examples), "--raw", str(examples), "--st", str(tmp / "st.parquet"), "--features",
+             str(tmp / "features.parquet"), "--profile", str(tmp / "profile.json"), "--out", str(out)], [out])
 
 
 def _report(tmp: Path, text: str) -> tuple[list[str], list[Path]]:
@@ -235,6 +251,8 @@ CASES: list[tuple[str, Case, str]] = [
      "st.parquet: missing column(s) variant"),
     ("alignment naming a problem the variant lacks", lambda t: _select(t, ["p1", "zz"]),
      "examples.parquet: aligned problem(s) ['zz'] have no accepted example here"),
+    ("features that are not the teacher's", _publish_with_other_features,
+     "features.parquet: no features for ST trace (problem 'p1', sample 0); 3 of 3 missing"),
     ("traces path is a directory", lambda t: _grade(t, _directory(t)), "adir: is a directory, not a file"),
     ("recipe is a directory", lambda t: _train(t, _directory(t)), "adir: is a directory, not a recipe file"),
     ("scores not JSON", lambda t: _report(t, "{"), "scores.json: not valid JSON"),

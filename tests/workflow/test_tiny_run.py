@@ -189,12 +189,19 @@ def test_variants_are_what_their_names_say(finished_run):
 
 
 def test_editing_one_prompt_reruns_only_that_variant_and_its_descendants(finished_run):
-    """Counted from a real run's log: the ST-HC prompt reruns ST-HC, ST-HC-W and ST-HC-LM (built from it) and what
-    depends on them; no other variant (SBS, with a prompt of its own, included), no teacher."""
+    """The ST-HC prompt plans ST-HC again and the variants built from it (ST-HC-W, ST-HC-LM), no other variant (SBS,
+    with a prompt of its own, included) and no teacher. Then counted from a real run's log, across the alignment
+    checkpoint, on the ST-HC-W prompt (one variant built from another: the cheaper real run): that variant and what
+    depends on it, nothing else, and the aligned problems stay."""
     workdir, _ = finished_run
-    before = _aligned(workdir)
     with edited(workdir / "prompts" / "synthetic_hc.yaml", "Write a solution", "Write a careful solution"):
-        assert executed_jobs(workdir) == _descendants(["ST-HC", "ST-HC-W", "ST-HC-LM"])
+        jobs = planned_wildcards(workdir)
+    rebuilt = {re.search(r"variant=([\w-]+)", w).group(1) for rule, w in jobs if rule == "make_variant"}
+    assert rebuilt == {"ST-HC", "ST-HC-W", "ST-HC-LM"}
+    assert not {"generate_traces", "grade", "build_st", "extract_features", "evaluate_base"} & {r for r, _ in jobs}
+    before = _aligned(workdir)
+    with edited(workdir / "prompts" / "synthetic_hc_w.yaml", "makes a plausible slip", "makes one plausible slip"):
+        assert executed_jobs(workdir) == _descendants(["ST-HC-W"])
     assert _aligned(workdir) == before
 
 
