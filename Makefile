@@ -42,7 +42,7 @@ lint: $(STAMP)
 # The quick tests on both cores, then those that run models and workflows (each of them uses both cores itself).
 test: $(STAMP) lint vllm-env browser
 	pytest -n 2 -m "not slow and not model and not slurm and not multiprocess"
-	pytest -m "slow or model or slurm or multiprocess"
+	pytest --durations=25 -m "slow or model or slurm or multiprocess"
 
 # The quick loop while developing (under three minutes): lint, then every test that needs no model and runs no
 # workflow for real -- unit tests, the CLIs on small fixtures, dry runs and the bad-input suites. Markers pick them
