@@ -217,32 +217,37 @@ def write_table_chunks(chunks: Iterable[pd.DataFrame], path: str | Path, record:
     write_manifest(path, stage, version, rows, **extra, **(summary() if summary else {}))
 
 
+def _wanted(parquet: pq.ParquetFile, columns: Sequence[str] | None) -> list[str] | None:
+    """The columns to read of a file: those asked for that it has (conform names the missing ones)."""
+    return None if columns is None else [c for c in columns if c in parquet.schema_arrow.names]
+
+
 def read_table(path: str | Path, record: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """A table checked against its record; with `columns`, only those are read (the others stay on disk)."""
     path = require_file(path)
     try:
-        if columns is None:
-            table = pq.read_table(path)
-        else:
-            present = set(pq.read_schema(path).names)
-            table = pq.read_table(path, columns=[c for c in columns if c in present])
+        parquet = pq.ParquetFile(path)
+        table = parquet.read(columns=_wanted(parquet, columns))
     except (pa.ArrowInvalid, OSError) as exc:
         raise UserError(f"{path}: not a readable Parquet file: {exc}") from None
     return conform(table, record, path, only=columns).to_pandas()
 
 
-def read_table_batches(path: str | Path, record: str, rows: int) -> Iterator[pd.DataFrame]:
-    """A table checked against its record, `rows` rows at a time (a stage that needs one row at a time holds one
-    batch, not the file)."""
+def read_table_batches(path: str | Path, record: str, rows: int,
+                       columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
+    """read_table, `rows` rows at a time (a stage that needs one row at a time holds one batch, not the file)."""
     path = require_file(path)
     try:
         parquet = pq.ParquetFile(path)
-        batches = parquet.iter_batches(batch_size=rows)
+        wanted = _wanted(parquet, columns)
+        batches = parquet.iter_batches(batch_size=rows, columns=wanted)
     except (pa.ArrowInvalid, OSError) as exc:
         raise UserError(f"{path}: not a readable Parquet file: {exc}") from None
-    conform(parquet.schema_arrow.empty_table(), record, path)  # a wrong file fails before any work, even when empty
+    # a wrong file fails before any work, even an empty one
+    conform(parquet.schema_arrow.empty_table().select(wanted or parquet.schema_arrow.names), record, path,
+            only=columns)
     for batch in batches:
-        yield conform(pa.Table.from_batches([batch]), record, path).to_pandas()
+        yield conform(pa.Table.from_batches([batch]), record, path, only=columns).to_pandas()
 
 
 def publish_dir(tmp_dir: Path, final_dir: Path) -> None:

@@ -148,3 +148,21 @@ def test_discover_ranks_r1_openings_against_math_solutions(tmp_path, shared_data
                   check=False)
     assert bad.returncode != 0 and bad.stderr.strip().splitlines()[-1] == "error: nope.jsonl: file not found"
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_traces_measured_a_batch_at_a_time_give_the_features_of_one_pass(tmp_path, monkeypatch):
+    """The stage holds BATCH_ROWS traces' texts at a time (flat memory on a 200k source): in batches of two, the
+    features, their order and the profile are those of one pass."""
+    from styledistill.features import extract_features
+    from styledistill.features.settings import FeatureSettings
+
+    traces = write(graded(), tmp_path / "graded.parquet")
+    written = {}
+    for name, rows in (("one", 50_000), ("batched", 2)):
+        monkeypatch.setattr(extract_features, "BATCH_ROWS", rows)
+        out = extract_features.Outputs(str(tmp_path / name / "features.parquet"), str(tmp_path / name / "p.json"))
+        extract_features.run(str(traces), out, FeatureSettings(), 1, "t", 1)
+        written[name] = (pd.read_parquet(out.features), json.loads(Path(out.profile).read_text()))
+    pd.testing.assert_frame_equal(written["one"][0], written["batched"][0])
+    assert list(written["batched"][0]["problem_id"]) == ["p1", "p1", "p2"]
+    assert written["one"][1] == written["batched"][1]

@@ -10,11 +10,15 @@ import argparse
 import logging
 from dataclasses import dataclass
 
+import pandas as pd
+
 from styledistill.cli._common import load_job
 from styledistill.features.settings import FeatureSettings
-from styledistill.io import all_or_none, atomic_write_text, read_table, write_json, write_table
+from styledistill.io import all_or_none, atomic_write_text, read_table, read_table_batches, write_json, write_table
 
 RULE = "extract_features"
+KEYS = ("problem_id", "sample")
+BATCH_ROWS = 50_000  # traces whose texts are held at a time
 log = logging.getLogger(__name__)
 
 
@@ -31,12 +35,14 @@ def run(traces_path: str, out: Outputs, settings: FeatureSettings, threads: int,
         version: int | None) -> None:
     from styledistill.style import extract, nlp, profile
 
-    traces = read_table(traces_path, "graded_trace", columns=extract.INPUT_COLUMNS)
-    extract.check_traces(traces, traces_path)
-    features = extract.extract(traces, settings, workers=threads)
+    extract.check_traces(read_table(traces_path, "graded_trace", columns=KEYS), traces_path)
+    # the texts a batch at a time: a feature row is small, a trace is not
+    features = pd.concat([extract.extract(batch, settings, workers=threads) for batch in
+                          read_table_batches(traces_path, "graded_trace", BATCH_ROWS, columns=extract.INPUT_COLUMNS)],
+                         ignore_index=True)
     style = profile.build(features, settings)
     if style["source"] == "all":
-        log.warning("%s: no correct trace; the style profile is built from all %d traces", traces_path, len(traces))
+        log.warning("%s: no correct trace; the style profile is built from all %d traces", traces_path, len(features))
     with all_or_none(out.stats, out.stats_md, out.plots, out.features, out.profile):
         if out.stats or out.stats_md:
             from styledistill.features import length_control, stats, tables

@@ -29,10 +29,8 @@ def _text(value: Any) -> str:
 
 
 def check_traces(df: pd.DataFrame, path: str) -> None:
-    """Reject input a feature table cannot be keyed on, naming the file and row."""
-    missing = [c for c in INPUT_COLUMNS if c not in df.columns]
-    if missing:
-        raise UserError(f"{path}: missing column(s) {', '.join(missing)}")
+    """Reject input a feature table cannot be keyed on (its problem_id and sample columns), naming the file and
+    row."""
     if df.empty:
         raise UserError(f"{path}: no traces (a style profile needs at least one)")
     for i, (pid, sample) in enumerate(zip(df["problem_id"], df["sample"])):
