@@ -85,7 +85,7 @@ def test_a_copied_example_takes_its_st_trace_features_and_a_new_text_is_measured
     from styledistill.style import profile as profiles
     from styledistill.style.extract import extract
     from styledistill.style.style_check import measure
-    from styledistill.variants.summary import measure_reusing, st_features
+    from styledistill.variants.summary import StTraces, measure_reusing, reasoning_hashes, st_features
 
     texts = ["First add.\n\nWait, let me check: 3 + 4 is 7.\n\nSo 7.", "Hmm, 6 * 7.\n\nActually it is 42.",
              "Count down.\n\nLet me verify: 10 - 7 = 3."]
@@ -97,7 +97,8 @@ def test_a_copied_example_takes_its_st_trace_features_and_a_new_text_is_measured
     assert list(theirs["problem_id"]) == ["a", "b", "c"]
     examples = pd.DataFrame({"problem_id": ["c", "x", "a"], "reasoning": [texts[2], "A new text, no pivots.", texts[0]],
                              "answer_text": ["\\boxed{3}", "\\boxed{1}", "The final answer is $\\boxed{7}$."]})
-    ours, direct = measure_reusing(examples, st, theirs, profile), measure(examples, profile)
+    ours = measure_reusing(examples, StTraces(theirs, reasoning_hashes(st)), profile)
+    direct = measure(examples, profile)
     assert list(ours["problem_id"]) == ["c", "x", "a"] and ours["answer_tokens"].iloc[2] > 4
     columns = [c for c in direct.columns if c not in ("sample", "correct", "truncated")]
     pd.testing.assert_frame_equal(ours[columns].astype(object).fillna(-1), direct[columns].astype(object).fillna(-1),

@@ -10,14 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from styledistill.cli._common import load_job
-from styledistill.io import read_json, read_table, staged_dir, write_json, write_manifest
+from styledistill.io import read_json, read_table, read_table_batches, staged_dir, write_json, write_manifest
 from styledistill.prompting import assistant_target, student_messages
 from styledistill.style.settings import StyleCheck
 from styledistill.variants.card import card
 from styledistill.variants.settings import VariantSettings, variant_settings
-from styledistill.variants.summary import st_features, summarize
+from styledistill.variants.summary import st_traces, summarize
 
 RULE = "publish_variant"
 
@@ -34,6 +36,18 @@ def with_messages(examples: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+BATCH_ROWS = 10_000  # examples turned into chat messages at a time (as Python objects, then Arrow)
+
+
+def published_table(train: str) -> pa.Table:
+    """The training set with its `messages` column, built a batch at a time."""
+    tables = [pa.Table.from_pandas(with_messages(batch), preserve_index=False)
+              for batch in read_table_batches(train, "example", BATCH_ROWS)]
+    if not tables:
+        return pa.Table.from_pandas(with_messages(read_table(train, "example")), preserve_index=False)
+    return pa.concat_tables(tables, promote_options="default")
+
+
 @dataclass(frozen=True)
 class Reference:
     """What a variant is measured against: the ST set, its traces' features and the style profile."""
@@ -48,25 +62,23 @@ def publish(variant: str, settings: VariantSettings, labels: dict[str, Any], tra
             decontamination: str | None = None) -> None:
     import datasets
 
-    examples, built = read_table(train, "example"), read_table(raw, "example")
     profile_data = read_json(reference.profile, "style profile")
     check = getattr(settings, "style_check", None) or StyleCheck()
-    st = read_table(reference.st, "st")
-    theirs = st_features(st, read_table(reference.features, "features"), reference.features)
-    summary = summarize(variant, examples, built, st, theirs, profile_data, check)
-    del st, theirs  # the ST texts are not needed for writing
+    statuses = read_table(raw, "example", columns=("status",))["status"]
+    summary = summarize(variant, read_table(train, "example"), statuses, st_traces(reference.st, reference.features),
+                        profile_data, check)
     provenance = {**labels, "style_profile_sha256": _sha256(reference.profile)}
     if prompt:
         provenance.update(prompt=prompt, prompt_sha256=_sha256(prompt))
-    table = with_messages(examples)
+    table = published_table(train)
     with staged_dir(out) as tmp:
         (tmp / "data").mkdir()
-        table.to_parquet(tmp / "data" / "train.parquet", index=False)
-        datasets.Dataset.from_pandas(table, preserve_index=False).save_to_disk(str(tmp / "hf"))
+        pq.write_table(table, tmp / "data" / "train.parquet")
+        datasets.Dataset(table).save_to_disk(str(tmp / "hf"))
         write_json(tmp / "features.json", summary)
         cleaned = read_json(decontamination, "decontamination summary") if decontamination else None
         (tmp / "README.md").write_text(card(summary, provenance, settings.to_spec(), cleaned))
-        write_manifest(tmp, RULE, version, len(table))
+        write_manifest(tmp, RULE, version, table.num_rows)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -3,16 +3,19 @@ figures its kind is judged by (unchanged prefix of ST-HC-W, length match of the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from styledistill.errors import UserError
+from styledistill.io import read_table, read_table_batches
 from styledistill.style.settings import STYLE_FEATURES, StyleCheck
 from styledistill.style.style_check import measure, style_distance
 
 # What the summary and the comparison show of each variant's features (style features, plus pivots in all).
+ST_BATCH_ROWS = 50_000  # ST traces whose texts are held at a time (for their hashes)
 SHOWN = ("words", "pivots_total", *(f for f in STYLE_FEATURES if f != "words"))
 
 
@@ -32,38 +35,58 @@ def _quantiles(values: pd.Series) -> dict[str, float | None]:
     return dict(zip(names, (_num(v) for v in values.quantile([0, 0.1, 0.25, 0.5, 0.75, 0.9, 1]))))
 
 
+@dataclass(frozen=True)
+class StTraces:
+    """What a variant is compared with: the ST traces' features (in ST's order) and a hash of each one's reasoning,
+    so a copied trace is recognised without holding the texts."""
+
+    features: pd.DataFrame
+    reasoning_hashes: np.ndarray
+
+
 def st_features(st: pd.DataFrame, features: pd.DataFrame, where: str) -> pd.DataFrame:
     """The ST traces' features as extract_features measured them (the measurement the profile was built from), in
-    ST's order."""
+    ST's order (`st`: its problem_id and sample)."""
     keyed = st[["problem_id", "sample"]].merge(features, on=["problem_id", "sample"], how="left",
                                                validate="one_to_one", indicator=True)
     missing = keyed["_merge"] != "both"
     if missing.any():
         first = keyed[missing].iloc[0]
         raise UserError(f"{where}: no features for ST trace (problem {first['problem_id']!r}, sample "
-                         f"{first['sample']}); {int(missing.sum())} of {len(st)} missing: are these the teacher's "
-                         "features.parquet?")
+                        f"{first['sample']}); {int(missing.sum())} of {len(st)} missing: are these the teacher's "
+                        "features.parquet?")
     return keyed.drop(columns="_merge")
 
 
-def _reasoning_hashes(frame: pd.DataFrame) -> np.ndarray:
+def reasoning_hashes(frame: pd.DataFrame) -> np.ndarray:
     return pd.util.hash_pandas_object(frame["reasoning"].fillna(""), index=False).to_numpy()
 
 
-def measure_reusing(examples: pd.DataFrame, st: pd.DataFrame, theirs: pd.DataFrame,
-                    profile: dict[str, Any]) -> pd.DataFrame:
+def st_traces(st_path: str, features_path: str) -> StTraces:
+    """The ST set's features and reasoning hashes, its texts read a batch at a time and let go."""
+    keys, hashes = [], []
+    for batch in read_table_batches(st_path, "st", ST_BATCH_ROWS, columns=("problem_id", "sample", "reasoning")):
+        keys.append(batch[["problem_id", "sample"]])
+        hashes.append(reasoning_hashes(batch))
+    if not keys:
+        return StTraces(read_table(features_path, "features").iloc[:0], np.zeros(0, dtype=np.uint64))
+    st = pd.concat(keys, ignore_index=True)
+    return StTraces(st_features(st, read_table(features_path, "features"), features_path), np.concatenate(hashes))
+
+
+def measure_reusing(examples: pd.DataFrame, st: StTraces, profile: dict[str, Any]) -> pd.DataFrame:
     """The examples' features. An example whose reasoning is an ST trace's (copied) takes that trace's features and
     only its answer is counted again (the answer decides answer_tokens alone), so only new reasoning goes through
     spaCy: a copy-only variant of 200k examples is not measured twice."""
     from styledistill.style.extract import answer_tokens
     from styledistill.style.style_check import profile_settings
 
-    known = pd.Series(np.arange(len(st)), index=_reasoning_hashes(st))
+    known = pd.Series(np.arange(len(st.reasoning_hashes)), index=st.reasoning_hashes)
     known = known[~known.index.duplicated()]
-    position = pd.Series(_reasoning_hashes(examples)).map(known).to_numpy()
+    position = pd.Series(reasoning_hashes(examples)).map(known).to_numpy()
     fresh = pd.isna(position)
     copied = np.flatnonzero(~fresh)
-    reused = theirs.iloc[position[~fresh].astype(int)].assign(
+    reused = st.features.iloc[position[~fresh].astype(int)].assign(
         problem_id=examples["problem_id"].to_numpy()[copied],
         answer_tokens=answer_tokens(examples["answer_text"].to_numpy()[copied], profile_settings(profile)))
     parts = [reused.set_axis(copied)]
@@ -72,21 +95,21 @@ def measure_reusing(examples: pd.DataFrame, st: pd.DataFrame, theirs: pd.DataFra
     return pd.concat(parts).sort_index().reset_index(drop=True)
 
 
-def summarize(variant: str, examples: pd.DataFrame, raw: pd.DataFrame, st: pd.DataFrame, theirs: pd.DataFrame,
-              profile: dict[str, Any], check: StyleCheck) -> dict[str, Any]:
-    """The variant's summary; `theirs` holds the ST traces' features (st_features)."""
+def summarize(variant: str, examples: pd.DataFrame, statuses: pd.Series, st: StTraces, profile: dict[str, Any],
+              check: StyleCheck) -> dict[str, Any]:
+    """The variant's summary: its examples' style next to ST's; `statuses` of every problem it was offered."""
     from scipy.stats import ks_2samp
 
-    ours = measure_reusing(examples, st, theirs, profile)
+    ours, theirs = measure_reusing(examples, st, profile), st.features
     distance = style_distance(ours, profile, check)
     finite = distance["style_distance"].replace(np.inf, np.nan)
     ks = ks_2samp(ours["words"], theirs["words"]) if len(ours) and len(theirs) else None
     out: dict[str, Any] = {
         "variant": variant,
         "examples": len(examples),
-        "built": int((raw["status"] == "ok").sum()),
-        "offered": len(raw),
-        "statuses": {str(k): int(n) for k, n in raw["status"].value_counts().items()},
+        "built": int((statuses == "ok").sum()),
+        "offered": len(statuses),
+        "statuses": {str(k): int(n) for k, n in statuses.value_counts().items()},
         "methods": {str(k): int(n) for k, n in examples["method"].value_counts().items()},
         "features": _medians(ours),
         "st_features": _medians(theirs),
