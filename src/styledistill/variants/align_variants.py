@@ -25,7 +25,7 @@ def align(raw_paths: list[str], out: str, settings: AlignSettings, problems_path
     the ids alone in a file named by their digest, and alignment.md."""
     raw = {}
     for path in raw_paths:
-        df = read_table(path, "example")
+        df = read_table(path, "example", columns=("problem_id", "variant", "status"))  # not the texts
         raw[df["variant"].iloc[0] if len(df) else Path(path).stem] = df
     unknown = sorted(set(settings.align_on or []) - set(raw))
     if unknown:
@@ -37,7 +37,8 @@ def align(raw_paths: list[str], out: str, settings: AlignSettings, problems_path
                         f"{settings.min_size} x {settings.size or summary['problems_offered']} = {least} (lost per "
                         f"variant: {summary['lost']})")
     summary["problems_file"] = problems_name(summary["problem_ids"])
-    report = alignment_markdown(summary, least, read_table(problems_path, "problem"), read_table(st_path, "st"))
+    problems = read_table(problems_path, "problem", columns=("problem_id", "level", "source"))
+    report = alignment_markdown(summary, least, problems, read_table(st_path, "st", columns=("problem_id",)))
     with staged_dir(out) as tmp:
         write_json(tmp / summary["problems_file"], summary["problem_ids"])
         write_json(tmp / SUMMARY, summary)
