@@ -22,6 +22,7 @@ from styledistill.variants.settings import VariantSettings, variant_settings
 from styledistill.variants.summary import st_traces, summarize
 
 RULE = "publish_variant"
+BATCH_ROWS = 10_000  # examples turned into chat messages at a time (as Python objects, then Arrow)
 
 
 def _sha256(path: str | Path) -> str:
@@ -34,9 +35,6 @@ def with_messages(examples: pd.DataFrame) -> pd.DataFrame:
     out["messages"] = [student_messages(q) + [{"role": "assistant", "content": assistant_target(r or "", a or "")}]
                        for q, r, a in zip(out["question"], out["reasoning"], out["answer_text"])]
     return out
-
-
-BATCH_ROWS = 10_000  # examples turned into chat messages at a time (as Python objects, then Arrow)
 
 
 def published_table(train: str) -> pa.Table:
