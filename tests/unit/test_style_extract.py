@@ -150,9 +150,13 @@ def test_processes_give_the_same_table():
     assert one["backtracking"].eq(1).all()
 
 
-def test_check_traces_names_file_and_row():
-    with pytest.raises(UserError, match=r"^t.parquet: missing column\(s\) reasoning$"):
-        check_traces(traces().drop(columns="reasoning"), "t.parquet")
+def test_check_traces_names_file_and_row(tmp_path):
+    from styledistill.io import read_table_batches
+    from styledistill.style.extract import INPUT_COLUMNS
+
+    traces().drop(columns="reasoning").to_parquet(tmp_path / "t.parquet")  # the columns are checked as they are read
+    with pytest.raises(UserError, match=r"t.parquet: missing column\(s\) reasoning for a graded_trace table$"):
+        next(read_table_batches(tmp_path / "t.parquet", "graded_trace", 10, columns=INPUT_COLUMNS))
     with pytest.raises(UserError, match=r"t.parquet: row 1: duplicate \(problem_id, sample\) = \('p1', 0\)"):
         check_traces(traces(sample=[0, 0, 0]), "t.parquet")
     with pytest.raises(UserError, match="t.parquet: row 2: problem_id and sample must not be null"):
