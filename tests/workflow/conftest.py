@@ -68,7 +68,7 @@ def planned_wildcards(workdir: Path, *args: str) -> list[tuple[str, str]]:
     jobs: list[tuple[str, str]] = []
     for line in snakemake(workdir, "-n", *args).stdout.splitlines():
         line = line.strip()
-        if match := re.match(r"^(?:local)?rule (\w+):$", line):
+        if match := re.match(r"^(?:local)?(?:rule|checkpoint) (\w+):$", line):  # a checkpoint is a job too
             jobs.append((match.group(1), ""))
         elif line.startswith("wildcards:") and jobs:
             jobs[-1] = (jobs[-1][0], line.removeprefix("wildcards:").strip())

@@ -336,9 +336,8 @@ def test_a_lexicon_edit_reruns_the_features_and_the_variants_that_use_the_style(
     counts = planned_jobs(workdir, "--configfile", overlay)
     assert counts["make_variant"] == 5  # ST-HC, ST-HC-W, ST-PS, ST-SS, ST-HC-LM
     jobs = planned_wildcards(workdir, "--configfile", overlay)
-    rebuilt = {re.search(r"variant=([\w-]+)", w).group(1) for rule, w in jobs if rule == "make_variant" and
-               "variant=" in w}
-    assert rebuilt <= {"ST-HC", "ST-HC-W", "ST-PS", "ST-SS", "ST-HC-LM"} and len(rebuilt) >= 4
+    rebuilt = {re.search(r"variant=([\w-]+)", w).group(1) for rule, w in jobs if rule == "make_variant"}
+    assert rebuilt == {"ST-HC", "ST-HC-W", "ST-PS", "ST-SS", "ST-HC-LM"}
     rules = {rule for rule, _ in jobs}
     assert "extract_features" in rules and "measure_student_style" in rules
     assert not {"generate_traces", "grade", "build_st", "evaluate_base"} & rules
