@@ -34,11 +34,14 @@ def env_pins(stage: str) -> list[str]:
     return next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
 
 
+def _digest(stage: str) -> str:
+    return hashlib.sha256("\n".join(env_pins(stage)).encode()).hexdigest()[:12]
+
+
 def env_python(stage: str) -> Path:
     """A virtualenv with exactly the env file's pins (cached by their digest), its python."""
     pins = env_pins(stage)
-    digest = hashlib.sha256("\n".join(pins).encode()).hexdigest()[:12]
-    venv = TEST_CACHE / "stage-envs" / digest  # stages with the same pins share one
+    venv = TEST_CACHE / "stage-envs" / _digest(stage)  # stages with the same pins share one
     python = venv / "bin" / "python"
     if not (venv / "ok").exists():
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
@@ -64,9 +67,20 @@ def spec(stage: str, settings: dict, **parts: dict) -> str:
     return json.dumps({"version": version(stage), "stage": settings, **parts})
 
 
+def build_envs(stages: tuple[str, ...]) -> None:
+    """The stages' virtualenvs built side by side: pip spends much of its time on downloads and disk, not the CPU."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    one_per_pin_set = {_digest(stage): stage for stage in stages}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(env_python, one_per_pin_set.values()))
+
+
 def test_the_stages_without_torch_run_in_their_own_envs(shared_data: Path, tmp_path: Path) -> None:
     from styledistill.io import read_table, write_table
     from styledistill.records import columns
+
+    build_envs(("make_problems", "decontaminate", "import_traces", "grade", "build_st", "extract_features", "report"))
 
     traces_file = str(shared_data / SHARED_TRACES)
     problems, traces = tmp_path / "problems.parquet", tmp_path / "traces.parquet"
