@@ -7,6 +7,7 @@ tree, GNU time), then each stage's growth exponent between the two largest sizes
 pass/fail.
 
     .venv/bin/python bench/scale.py [--sizes 2000 20000 200000] [--stages import_traces grade ...] [--until grade]
+                                    [--keep DIR]   (keep every stage's output there, to time one stage again)
 """
 
 from __future__ import annotations
