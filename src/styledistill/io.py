@@ -175,10 +175,44 @@ def write_manifest(path: str | Path, stage: str, version: int, rows: int | None,
 
 def write_table(df: pd.DataFrame, path: str | Path, record: str, stage: str, version: int, **extra: Any) -> None:
     """Check `df` against its record schema, then publish it and its manifest atomically."""
-    path = Path(path)
     if df.empty and len(df.columns) == 0:
         df = pd.DataFrame(columns=columns(record))
-    table = conform(pa.Table.from_pandas(df, preserve_index=False), record, path)
+    _publish_table(conform(pa.Table.from_pandas(df, preserve_index=False), record, path), path, stage, version,
+                   **extra)
+
+
+def write_table_parts(parts: Iterable[pd.DataFrame], path: str | Path, record: str, stage: str, version: int,
+                      **extra: Any) -> pa.Table:
+    """write_table for a table built a part at a time: each part is checked and kept as Arrow, not as Python
+    objects, and the parts' types are unified (a column empty in one part takes its type from the others). Returns
+    the table written."""
+    tables = [conform(pa.Table.from_pandas(part, preserve_index=False), record, path) for part in parts
+              if len(part.columns)]
+    if not tables:
+        tables = [conform(pa.Table.from_pandas(pd.DataFrame(columns=columns(record))), record, path)]
+    table = pa.concat_tables(_typed_alike(tables), promote_options="permissive")
+    _publish_table(table, path, stage, version, **extra)
+    return table
+
+
+def _typed_alike(tables: list[pa.Table]) -> list[pa.Table]:
+    """The tables with each column that holds no value in one of them (typed by pandas as whatever its nulls were)
+    cast to the type the column has where it holds values."""
+    def empty(column: pa.ChunkedArray) -> bool:
+        return column.null_count == len(column)
+
+    typed: dict[str, pa.DataType] = {}
+    for table in tables:
+        for field, column in zip(table.schema, table.columns):
+            if not empty(column):
+                typed.setdefault(field.name, field.type)
+    return [table.cast(pa.schema([field.with_type(typed.get(field.name, field.type)) if empty(column) else field
+                                  for field, column in zip(table.schema, table.columns)]))
+            for table in tables]
+
+
+def _publish_table(table: pa.Table, path: str | Path, stage: str, version: int, **extra: Any) -> None:
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp_path(path)
     try:
@@ -233,9 +267,10 @@ def read_table(path: str | Path, record: str, columns: Sequence[str] | None = No
     return conform(table, record, path, only=columns).to_pandas()
 
 
-def read_table_batches(path: str | Path, record: str, rows: int,
-                       columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
-    """read_table, `rows` rows at a time (a stage that needs one row at a time holds one batch, not the file)."""
+def read_arrow_batches(path: str | Path, record: str, rows: int,
+                       columns: Sequence[str] | None = None) -> Iterator[pa.Table]:
+    """read_table as Arrow tables of `rows` rows (a stage that needs one row at a time holds one batch, not the
+    file); a wrong file fails before any work, even an empty one."""
     path = require_file(path)
     try:
         parquet = pq.ParquetFile(path)
@@ -243,11 +278,27 @@ def read_table_batches(path: str | Path, record: str, rows: int,
         batches = parquet.iter_batches(batch_size=rows, columns=wanted)
     except (pa.ArrowInvalid, OSError) as exc:
         raise UserError(f"{path}: not a readable Parquet file: {exc}") from None
-    # a wrong file fails before any work, even an empty one
     conform(parquet.schema_arrow.empty_table().select(wanted or parquet.schema_arrow.names), record, path,
             only=columns)
     for batch in batches:
-        yield conform(pa.Table.from_batches([batch]), record, path, only=columns).to_pandas()
+        yield conform(pa.Table.from_batches([batch]), record, path, only=columns)
+
+
+def read_table_batches(path: str | Path, record: str, rows: int,
+                       columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
+    """read_arrow_batches as data frames."""
+    for batch in read_arrow_batches(path, record, rows, columns):
+        yield batch.to_pandas()
+
+
+def arrow_schema(path: str | Path, record: str) -> pa.Schema:
+    """The schema read_arrow_batches gives a file's batches: the record's columns first, then the file's others."""
+    path = require_file(path)
+    try:
+        schema = pq.read_schema(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise UserError(f"{path}: not a readable Parquet file: {exc}") from None
+    return conform(schema.empty_table(), record, path).schema
 
 
 def publish_dir(tmp_dir: Path, final_dir: Path) -> None:

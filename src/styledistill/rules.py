@@ -40,7 +40,7 @@ RULES: dict[str, Rule] = {
     "make_variant": Rule(9, "variants.make_variant", 32_000, 720),
     "align_variants": Rule(8, "variants.align_variants", 4_000, 30),
     "select_variant": Rule(2, "variants.select_variant", 4_000, 30),
-    "publish_variant": Rule(9, "variants.publish_variant", 4_000, 30),
+    "publish_variant": Rule(10, "variants.publish_variant", 4_000, 30),
     "compare_variants": Rule(1, "variants.compare_variants", 4_000, 30),
     "train_sft": Rule(5, "sft.train_sft", 128_000, 1440),
     # one rule in two forms (the base student, a fine-tuned one): the same code, a version each

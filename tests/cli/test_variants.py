@@ -150,3 +150,76 @@ def test_ablations_align_select_publish_and_compare(tmp_path):
     assert table.loc["ST-SS", "words"] == table.loc["ST", "words"]
     assert "# Variants compared with ST" in Path(paths["md"]).read_text()
     assert Path(paths["png"]).stat().st_size > 10_000
+
+
+def test_a_variant_published_a_batch_at_a_time_is_the_one_published_whole(tmp_path, monkeypatch):
+    """publish writes its Parquet, HF dataset and summary a batch at a time; batches of two give what one batch
+    gives, for copied and new reasonings and a kind's own columns (one with a missing value)."""
+    import datasets
+
+    from styledistill.variants import publish_variant, summary
+    from styledistill.variants.settings import variant_settings
+
+    st = _st(tmp_path / "st.parquet")
+    profile = _profile(tmp_path, st)
+    rows = [{"problem_id": pid, "variant": "ST-X", "question": f"Question {pid}?", "reasoning": text,
+             "answer_text": f"So \\boxed{{{GOLD[pid]}}}.", "target_answer": GOLD[pid], "gold": GOLD[pid],
+             "target_correct": True, "status": "ok", "method": "copied", "attempts": 1.0, "served_model": None}
+            for pid, text in TRACES.items()]
+    rows += [{**rows[0], "problem_id": "p4", "reasoning": "A new text.\n\nWait, 2 + 2 is 4.", "method": "generated",
+              "attempts": None, "served_model": "m"}, {**rows[1], "problem_id": "p5", "method": "generated"}]
+    train = tmp_path / "train.parquet"
+    write_table(pd.DataFrame(rows), train, "example", "select_variant", 1)
+    reference = publish_variant.Reference(str(st), str(tmp_path / "features.parquet"), str(profile))
+
+    def publish(out: Path) -> Path:
+        publish_variant.publish("ST-X", variant_settings({"kind": "st"}), {"teacher": "t", "dataset": "d"},
+                                str(train), str(train), reference, None, str(out), 1)
+        return out
+
+    whole = publish(tmp_path / "whole")
+    monkeypatch.setattr(publish_variant, "BATCH_ROWS", 2)
+    monkeypatch.setattr(summary, "EXAMPLE_BATCH_ROWS", 2)
+    batched = publish(tmp_path / "batched")
+    table = pd.read_parquet(whole / "data" / "train.parquet")
+    pd.testing.assert_frame_equal(pd.read_parquet(batched / "data" / "train.parquet"), table)
+    assert list(table.columns) == [*pd.read_parquet(train).columns, "messages"] and len(table) == 5
+    assert table["messages"].iloc[3][-1]["content"].startswith("<think>\nA new text.")
+    assert json.loads((batched / "features.json").read_text()) == json.loads((whole / "features.json").read_text())
+    assert (batched / "README.md").read_text() == (whole / "README.md").read_text()
+    hf = [datasets.load_from_disk(str(out / "hf")).to_list() for out in (whole, batched)]
+    assert hf[0] == hf[1] and [row["problem_id"] for row in hf[0]] == list(table["problem_id"])
+    assert json.loads((batched / "features.json").read_text())["served_by"] == {"m": 1}
+    assert not list(tmp_path.glob("*/*.arrow")) and (batched / "manifest.json").exists()
+
+
+def test_row_wise_variants_built_a_batch_at_a_time_are_those_built_whole(tmp_path, monkeypatch):
+    """The kinds that build each example from its row alone read their input a batch at a time; batches of two give
+    the table one batch gives, from ST and from another variant's accepted examples."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from styledistill.variants import make_variant
+    from styledistill.variants.settings import variant_settings
+
+    st = _st(tmp_path / "st.parquet")
+    pd.DataFrame(pd.read_parquet(st)).assign(served_model=[None, None, "m"]).pipe(
+        write_table, st, "st", "build_st", 1)  # a column empty in the first batch, not in the second
+    profile = _profile(tmp_path, st)
+    stages = {"ST": ({"kind": "st"}, st), "ST-NT": ({"kind": "no_trace"}, st),
+              "ST-PS": ({"kind": "pivot_stripped"}, st), "ST-SS": ({"kind": "stage_shuffled", "seed": 1}, st),
+              "HC-PS": ({"kind": "pivot_stripped", "input": "ST-HC"}, _st_hc(tmp_path / "ST-HC.parquet"))}
+
+    def build(variant: str, out: Path) -> pd.DataFrame:
+        stage, source = stages[variant]
+        make_variant.make(variant, variant_settings(stage), str(source), str(out), grader="math", generator=None,
+                          prompt=None, profile=str(profile), reference=None, model=None, version=1)
+        return pd.read_parquet(out)
+
+    whole = {variant: build(variant, tmp_path / f"{variant}.whole.parquet") for variant in stages}
+    monkeypatch.setattr(make_variant, "INPUT_BATCH_ROWS", 2)
+    for variant, expected in whole.items():
+        pd.testing.assert_frame_equal(build(variant, tmp_path / f"{variant}.parquet"), expected)
+    assert whole["ST"]["served_model"].isna().tolist() == [True, True, False]
+    assert pa.types.is_large_string(pq.read_schema(tmp_path / "ST.parquet").field("served_model").type)
+    assert len(whole["HC-PS"]) == 3  # ST-HC's rejected p4 is not an input

@@ -45,6 +45,7 @@ class Kind:
     has_traces: bool = True  # its examples have reasoning (another variant can be built from it)
     ablation: bool = False  # its input's traces with one part of the style taken out (the report compares the two)
     uses_budget: bool = False  # another variant's examples (settings.budget_of) set its size
+    rowwise: bool = False  # each example is built from its input row alone: the input is read a batch at a time
 
     def placeholders(self, settings: VariantSettings) -> tuple[frozenset[str], frozenset[str]]:
         """(required, allowed) placeholders of the prompt, for these settings."""
@@ -54,16 +55,16 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {literal_of(kind.settings, "kind"): kind for kind in (
-    Kind(StVariant, copied.st),
-    Kind(NoTraceVariant, copied.no_trace, has_traces=False),
+    Kind(StVariant, copied.st, rowwise=True),
+    Kind(NoTraceVariant, copied.no_trace, has_traces=False, rowwise=True),
     Kind(MismatchedVariant, copied.mismatched),
     Kind(SyntheticVariant, generate.synthetic, generated=True, required=QUESTION, allowed=QUESTION | STYLE | GOLD,
          uses_profile=True),
     Kind(SyntheticWrongVariant, rewrite.synthetic_wrong, generated=True, required=QUESTION | {"kept", "answer"},
          allowed=QUESTION | TRACE | {"answer"}),
     Kind(StepByStepVariant, generate.step_by_step, generated=True, required=QUESTION, allowed=QUESTION | GOLD),
-    Kind(PivotStrippedVariant, ablations.pivot_stripped, uses_profile=True, ablation=True),
-    Kind(StageShuffledVariant, ablations.stage_shuffled, uses_profile=True, ablation=True),
+    Kind(PivotStrippedVariant, ablations.pivot_stripped, uses_profile=True, ablation=True, rowwise=True),
+    Kind(StageShuffledVariant, ablations.stage_shuffled, uses_profile=True, ablation=True, rowwise=True),
     Kind(LengthMatchedVariant, ablations.length_matched, uses_profile=True, uses_reference=True,
          ablation=True),
     Kind(TokenMatchedVariant, ablations.token_matched, uses_profile=True, uses_budget=True),

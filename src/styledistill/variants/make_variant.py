@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections.abc import Iterator
+from dataclasses import replace
 
 import pandas as pd
 
@@ -17,7 +19,7 @@ from styledistill.cli._generation import GENERATION_PARTS, add_generation_args
 from styledistill.cli._generation import generator as model_of
 from styledistill.errors import UserError
 from styledistill.generation.generator import Generator, failures_path
-from styledistill.io import read_json, read_table, write_table
+from styledistill.io import read_json, read_table, read_table_batches, write_table, write_table_parts
 from styledistill.variants.context import BuildContext
 from styledistill.variants.kinds import KINDS
 from styledistill.variants.rows import OK
@@ -26,14 +28,27 @@ from styledistill.variants.settings import GeneratorSettings, VariantSettings, v
 RULE = "make_variant"
 log = logging.getLogger(__name__)
 INPUT_COLUMNS = ["problem_id", "question", "gold", "reasoning", "answer_text"]
+INPUT_BATCH_ROWS = 20_000  # input rows a row-wise kind builds at a time
+
+
+def _accepted(examples: pd.DataFrame) -> pd.DataFrame:
+    return examples.loc[examples["status"] == OK, INPUT_COLUMNS].reset_index(drop=True)
 
 
 def read_input(path: str, settings: VariantSettings) -> pd.DataFrame:
     """The problems (with a trace and an answer each) a variant is built from."""
     if settings.input is None:
         return read_table(path, "st")
-    examples = read_table(path, "example")
-    return examples.loc[examples["status"] == OK, INPUT_COLUMNS].reset_index(drop=True)
+    return _accepted(read_table(path, "example", columns=[*INPUT_COLUMNS, "status"]))
+
+
+def input_batches(path: str, settings: VariantSettings) -> Iterator[pd.DataFrame]:
+    """read_input, INPUT_BATCH_ROWS rows at a time."""
+    if settings.input is None:
+        yield from read_table_batches(path, "st", INPUT_BATCH_ROWS)
+        return
+    for batch in read_table_batches(path, "example", INPUT_BATCH_ROWS, columns=[*INPUT_COLUMNS, "status"]):
+        yield _accepted(batch)
 
 
 def make(variant: str, settings: VariantSettings, input_path: str, out: str, *, grader: str,
@@ -54,17 +69,21 @@ def make(variant: str, settings: VariantSettings, input_path: str, out: str, *, 
         required, allowed = kind.placeholders(settings)
         template = load_prompt(prompt, required=required, allowed=allowed)
     ctx = BuildContext(
-        variant=variant, settings=settings, source=read_input(input_path, settings), grader=grader,
+        variant=variant, settings=settings, source=pd.DataFrame(columns=INPUT_COLUMNS), grader=grader,
         profile=read_json(profile, "style profile") if kind.uses_profile else None,
         reference=read_table(reference, "st") if kind.uses_reference else None,
         budget=read_table(budget, "example") if budget else None,
         generator=generator, template=template, model=model,
         failures_out=failures_path(out) if kind.generated else None,
     )
-    examples = kind.build(ctx)
-    log.info("%s: %d problems, %s", variant, len(examples),
-             examples["status"].value_counts().to_dict() if len(examples) else {})
-    write_table(examples, out, "example", RULE, version)
+    if kind.rowwise:
+        parts = (kind.build(replace(ctx, source=batch)) for batch in input_batches(input_path, settings))
+        statuses = write_table_parts(parts, out, "example", RULE, version).column("status").to_pandas()
+    else:
+        examples = kind.build(replace(ctx, source=read_input(input_path, settings)))
+        write_table(examples, out, "example", RULE, version)
+        statuses = examples["status"] if len(examples) else pd.Series(dtype=str)
+    log.info("%s: %d problems, %s", variant, len(statuses), statuses.value_counts().to_dict())
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

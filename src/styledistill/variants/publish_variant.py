@@ -9,41 +9,60 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from styledistill.cli._common import load_job
-from styledistill.io import read_json, read_table, read_table_batches, staged_dir, write_json, write_manifest
+from styledistill.io import (
+    arrow_schema,
+    read_arrow_batches,
+    read_json,
+    read_table,
+    staged_dir,
+    write_json,
+    write_manifest,
+)
 from styledistill.prompting import assistant_target, student_messages
 from styledistill.style.settings import StyleCheck
 from styledistill.variants.card import card
 from styledistill.variants.settings import VariantSettings, variant_settings
-from styledistill.variants.summary import st_traces, summarize
+from styledistill.variants.summary import measured_examples, st_traces, summarize
 
 RULE = "publish_variant"
-BATCH_ROWS = 10_000  # examples turned into chat messages at a time (as Python objects, then Arrow)
+BATCH_ROWS = 10_000  # examples turned into chat messages and written at a time
+MESSAGES = pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))
 
 
 def _sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def with_messages(examples: pd.DataFrame) -> pd.DataFrame:
-    """The examples with a `messages` column: the student's prompt and the assistant turn it learns."""
-    out = examples.copy()
-    out["messages"] = [student_messages(q) + [{"role": "assistant", "content": assistant_target(r or "", a or "")}]
-                       for q, r, a in zip(out["question"], out["reasoning"], out["answer_text"])]
-    return out
+def messages(batch: pa.Table) -> pa.Array:
+    """Each example's chat: the student's prompt and the assistant turn it learns."""
+    texts = (batch.column(name).to_pylist() for name in ("question", "reasoning", "answer_text"))
+    return pa.array([student_messages(q) + [{"role": "assistant", "content": assistant_target(r or "", a or "")}]
+                     for q, r, a in zip(*texts)], type=MESSAGES)
 
 
-def published_table(train: str) -> pa.Table:
-    """The training set with its `messages` column, built a batch at a time."""
-    tables = [pa.Table.from_pandas(with_messages(batch), preserve_index=False)
-              for batch in read_table_batches(train, "example", BATCH_ROWS)]
-    if not tables:
-        return pa.Table.from_pandas(with_messages(read_table(train, "example")), preserve_index=False)
-    return pa.concat_tables(tables, promote_options="default")
+def write_published(train: str, data: Path, hf: Path) -> int:
+    """The training set with its `messages` column as Parquet (`data`) and as a Hugging Face dataset directory
+    (`hf`), a batch at a time: the dataset is saved from a memory-mapped Arrow file written beside the Parquet, so
+    no step holds the whole set. Returns the rows written."""
+    import datasets
+
+    schema = arrow_schema(train, "example").append(pa.field("messages", MESSAGES))
+    arrow = hf.with_name(hf.name + ".arrow")
+    rows = 0
+    with pq.ParquetWriter(data, schema) as parquet, pa.OSFile(str(arrow), "wb") as sink, \
+            pa.ipc.new_stream(sink, schema) as stream:
+        for batch in read_arrow_batches(train, "example", BATCH_ROWS):
+            table = batch.append_column(schema.field("messages"), messages(batch)).cast(schema)
+            parquet.write_table(table)
+            stream.write_table(table)
+            rows += table.num_rows
+    datasets.Dataset.from_file(str(arrow)).save_to_disk(str(hf))
+    arrow.unlink()
+    return rows
 
 
 @dataclass(frozen=True)
@@ -58,25 +77,21 @@ class Reference:
 def publish(variant: str, settings: VariantSettings, labels: dict[str, Any], train: str, raw: str,
             reference: Reference, prompt: str | None, out: str, version: int | None,
             decontamination: str | None = None) -> None:
-    import datasets
-
     profile_data = read_json(reference.profile, "style profile")
     check = getattr(settings, "style_check", None) or StyleCheck()
     statuses = read_table(raw, "example", columns=("status",))["status"]
-    summary = summarize(variant, read_table(train, "example"), statuses, st_traces(reference.st, reference.features),
-                        profile_data, check)
+    summary = summarize(variant, measured_examples(train, st_traces(reference.st, reference.features), profile_data),
+                        statuses, profile_data, check)
     provenance = {**labels, "style_profile_sha256": _sha256(reference.profile)}
     if prompt:
         provenance.update(prompt=prompt, prompt_sha256=_sha256(prompt))
-    table = published_table(train)
     with staged_dir(out) as tmp:
         (tmp / "data").mkdir()
-        pq.write_table(table, tmp / "data" / "train.parquet")
-        datasets.Dataset(table).save_to_disk(str(tmp / "hf"))
+        rows = write_published(train, tmp / "data" / "train.parquet", tmp / "hf")
         write_json(tmp / "features.json", summary)
         cleaned = read_json(decontamination, "decontamination summary") if decontamination else None
         (tmp / "README.md").write_text(card(summary, provenance, settings.to_spec(), cleaned))
-        write_manifest(tmp, RULE, version, table.num_rows)
+        write_manifest(tmp, RULE, version, rows)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

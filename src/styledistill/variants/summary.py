@@ -11,11 +11,17 @@ import pandas as pd
 
 from styledistill.errors import UserError
 from styledistill.io import read_table, read_table_batches
+from styledistill.records import columns
 from styledistill.style.settings import STYLE_FEATURES, StyleCheck
 from styledistill.style.style_check import measure, style_distance
 
 # What the summary and the comparison show of each variant's features (style features, plus pivots in all).
 ST_BATCH_ROWS = 50_000  # ST traces whose texts are held at a time (for their hashes)
+EXAMPLE_BATCH_ROWS = 20_000  # a variant's examples whose texts are held at a time (while they are measured)
+TEXTS = ("problem_id", "reasoning", "answer_text")  # what an example is measured on
+# what the summary reads of each example besides its texts (the kinds' own columns where a kind has them)
+DESCRIBED = ("method", "served_model", "prefix_states_gold", "attempts", "prefix_share")
+SPANS = ("pivot_spans", "stage_spans")  # features the summary never reads: long JSON strings, left on disk
 SHOWN = ("words", "pivots_total", *(f for f in STYLE_FEATURES if f != "words"))
 
 
@@ -69,9 +75,14 @@ def st_traces(st_path: str, features_path: str) -> StTraces:
         keys.append(batch[["problem_id", "sample"]])
         hashes.append(reasoning_hashes(batch))
     if not keys:
-        return StTraces(read_table(features_path, "features").iloc[:0], np.zeros(0, dtype=np.uint64))
+        return StTraces(_features(features_path).iloc[:0], np.zeros(0, dtype=np.uint64))
     st = pd.concat(keys, ignore_index=True)
-    return StTraces(st_features(st, read_table(features_path, "features"), features_path), np.concatenate(hashes))
+    return StTraces(st_features(st, _features(features_path), features_path), np.concatenate(hashes))
+
+
+def _features(path: str) -> pd.DataFrame:
+    """A features table without its span columns."""
+    return read_table(path, "features", columns=[c for c in columns("features") if c not in SPANS])
 
 
 def measure_reusing(examples: pd.DataFrame, st: StTraces, profile: dict[str, Any]) -> pd.DataFrame:
@@ -95,12 +106,34 @@ def measure_reusing(examples: pd.DataFrame, st: StTraces, profile: dict[str, Any
     return pd.concat(parts).sort_index().reset_index(drop=True)
 
 
-def summarize(variant: str, examples: pd.DataFrame, statuses: pd.Series, st: StTraces, profile: dict[str, Any],
+@dataclass(frozen=True)
+class Measured:
+    """A variant's examples as the summary sees them: their features and the columns it describes, without texts."""
+
+    features: pd.DataFrame
+    examples: pd.DataFrame
+    st: StTraces
+
+
+def measured_examples(train: str, st: StTraces, profile: dict[str, Any]) -> Measured:
+    """The examples of a training set measured a batch at a time (measure_reusing), their texts let go."""
+    features, described = [], []
+    wanted = (*TEXTS, *DESCRIBED)
+    for batch in read_table_batches(train, "example", EXAMPLE_BATCH_ROWS, columns=wanted):
+        features.append(measure_reusing(batch, st, profile).drop(columns=list(SPANS), errors="ignore"))
+        described.append(batch.drop(columns=list(TEXTS)))
+    if not features:
+        empty = read_table(train, "example", columns=wanted)
+        features, described = [measure_reusing(empty, st, profile)], [empty.drop(columns=list(TEXTS))]
+    return Measured(pd.concat(features, ignore_index=True), pd.concat(described, ignore_index=True), st)
+
+
+def summarize(variant: str, measured: Measured, statuses: pd.Series, profile: dict[str, Any],
               check: StyleCheck) -> dict[str, Any]:
     """The variant's summary: its examples' style next to ST's; `statuses` of every problem it was offered."""
     from scipy.stats import ks_2samp
 
-    ours, theirs = measure_reusing(examples, st, profile), st.features
+    ours, theirs, examples = measured.features, measured.st.features, measured.examples
     distance = style_distance(ours, profile, check)
     finite = distance["style_distance"].replace(np.inf, np.nan)
     ks = ks_2samp(ours["words"], theirs["words"]) if len(ours) and len(theirs) else None
