@@ -36,6 +36,32 @@ def test_build_st_fails_clearly_without_correct_traces(tmp_path):
     assert not (tmp_path / "st.parquet").exists()
 
 
+def test_st_chosen_a_batch_at_a_time_is_the_one_chosen_in_memory(tmp_path, monkeypatch):
+    """build_st chooses on keys and lengths read a batch at a time, then reads the chosen texts: with batches of
+    two, every pick and the size cap give the rows select_st gives on the whole table, in its order."""
+    from styledistill.io import read_table
+    from styledistill.st import build_st
+    from styledistill.st.select import select_st
+    from styledistill.st.settings import BuildStSettings
+
+    graded = _graded(tmp_path / "graded.parquet", [True, False, True, True, True, True, False])
+    table = read_table(graded, "graded_trace").assign(
+        problem_id=["p3", "p1", "p3", "p0", "p1", "p2", "p0"], sample=[0, 0, 1, 0, 1, 0, 1],
+        reasoning=["long one", "r", "short", "r0", "r1 r1", "  ", "r"])  # p2: blank, p1: one correct
+    write_table(table, graded, "graded_trace", "grade", 1)
+    monkeypatch.setattr(build_st, "BATCH_ROWS", 2)
+    for settings in (BuildStSettings(), BuildStSettings(pick="shortest"), BuildStSettings(pick="random", seed=5),
+                     BuildStSettings(pick="random", max_size=2, seed=1)):
+        build_st.run(str(graded), str(tmp_path / "st.parquet"), settings, 1)
+        write_table(select_st(read_table(graded, "graded_trace"), settings), tmp_path / "whole.parquet", "st",
+                    "build_st", 1)
+        pd.testing.assert_frame_equal(read_table(tmp_path / "st.parquet", "st"),
+                                      read_table(tmp_path / "whole.parquet", "st"))
+    build_st.run(str(graded), str(tmp_path / "st.parquet"), BuildStSettings(pick="shortest"), 1)
+    assert read_table(tmp_path / "st.parquet", "st")[["problem_id", "sample"]].values.tolist() == [
+        ["p0", 0], ["p1", 1], ["p3", 1]]
+
+
 def test_every_cli_and_subcommand_has_help():
     from styledistill.rule_sources import cli_file
     from styledistill.rules import RULES

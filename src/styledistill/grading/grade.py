@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -20,6 +20,9 @@ from styledistill.cli._common import load_job
 from styledistill.grading.settings import GradeSettings
 from styledistill.io import all_or_none, atomic_write_text, read_table_batches, write_table, write_table_chunks
 from styledistill.records import columns
+
+if TYPE_CHECKING:
+    from styledistill.grading.pool import Graded
 
 RULE = "grade"
 PROGRESS_MIN_ROWS = 500
@@ -33,7 +36,7 @@ def run(traces: str, out: str, audit_out: str, audit_md: str, settings: GradeSet
     from styledistill.grading.extract import graded_part
     from styledistill.grading.pool import grade_many
 
-    every: list = []  # the grades (small), for the summary
+    every: list[Graded] = []  # the grades (small), for the summary
     labels: list[bool | None] = []
     audited = [pd.DataFrame(columns=columns("grade_audit"))]
 
