@@ -119,7 +119,8 @@ def stages(study, out: Path) -> list[Stage]:
     for variant in COPIED:
         where = SimpleNamespace(teacher="r1", dataset="scale", variant=variant)
         steps.append(Stage(f"publish_variant {variant}", [
-            *cli, "styledistill.cli.build_variants", "publish", "--spec", specs.publish_variant(study, where),
+            *cli, "styledistill.cli.build_variants", "--threads", "2", "publish", "--spec",
+            specs.publish_variant(study, where),
             "--variant", variant, "--train", str(out / variant / "train.parquet"), "--raw", raw[variant], "--st", st,
             "--features", f"{out}/features/features.parquet", "--profile", profile,
             "--out", str(out / variant / "published")]))

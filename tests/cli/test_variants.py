@@ -172,15 +172,15 @@ def test_a_variant_published_a_batch_at_a_time_is_the_one_published_whole(tmp_pa
     write_table(pd.DataFrame(rows), train, "example", "select_variant", 1)
     reference = publish_variant.Reference(str(st), str(tmp_path / "features.parquet"), str(profile))
 
-    def publish(out: Path) -> Path:
+    def publish(out: Path, workers: int = 1) -> Path:
         publish_variant.publish("ST-X", variant_settings({"kind": "st"}), {"teacher": "t", "dataset": "d"},
-                                str(train), str(train), reference, None, str(out), 1)
+                                str(train), str(train), reference, None, str(out), 1, workers=workers)
         return out
 
     whole = publish(tmp_path / "whole")
     monkeypatch.setattr(publish_variant, "BATCH_ROWS", 2)
     monkeypatch.setattr(summary, "EXAMPLE_BATCH_ROWS", 2)
-    batched = publish(tmp_path / "batched")
+    batched = publish(tmp_path / "batched", workers=2)  # (extract measures so few texts in one process)
     table = pd.read_parquet(whole / "data" / "train.parquet")
     pd.testing.assert_frame_equal(pd.read_parquet(batched / "data" / "train.parquet"), table)
     assert list(table.columns) == [*pd.read_parquet(train).columns, "messages"] and len(table) == 5

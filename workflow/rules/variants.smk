@@ -96,7 +96,7 @@ rule publish_variant:
         "benchmarks/publish_variant/{teacher}/{dataset}/{variant}.tsv"
     conda:
         "../../envs/build_variants.yaml"
-    threads: 1
+    threads: STUDY.features.threads
     resources:
         mem_mb=mem_mb("publish_variant"),
         runtime=runtime("publish_variant"),
@@ -107,7 +107,8 @@ rule publish_variant:
             f"--decontamination {input.decontamination}" if "decontamination" in input.keys() else ""
         ),
     shell:
-        "python -m styledistill.cli.build_variants publish --spec {params.spec:q} --variant {wildcards.variant}"
+        "python -m styledistill.cli.build_variants --threads {threads} publish --spec {params.spec:q}"
+        " --variant {wildcards.variant}"
         " --train {input.train} --raw {input.raw} --st {input.st} --features {input.features}"
         " --profile {input.profile} {params.prompt}"
         " {params.decontamination}"

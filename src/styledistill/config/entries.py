@@ -126,7 +126,8 @@ class FeaturesEntry(FeatureSettings):
     """Style features (rule extract_features): the pivot lexicon, the spaCy pipeline, the statistics; how students'
     outputs are compared with the teacher's style; pivot discovery."""
 
-    threads: int = Field(1, ge=1, le=1024, description="CPU threads of each extract_features job")
+    threads: int = Field(1, ge=1, le=1024, description="CPU processes of each extract_features job, and of each "
+                         "publish_variant job (it measures the variant's new reasonings)")
     style_check: StyleCheck = Field(
         default_factory=StyleCheck, description="how each student's benchmark outputs are compared with the teacher's "
         "ST profile (rule measure_student_style, the report's style-transfer table): the same robust z-scores as a "

@@ -31,13 +31,13 @@ def _scaled(values: Any, name: str, check: StyleCheck) -> Any:
     return np.log1p(values) if name in check.log_features else values
 
 
-def measure(texts: pd.DataFrame, profile: dict[str, Any]) -> pd.DataFrame:
+def measure(texts: pd.DataFrame, profile: dict[str, Any], workers: int = 1) -> pd.DataFrame:
     """Features of texts (columns problem_id, reasoning, answer_text), measured the way the profile was."""
     frame = pd.DataFrame({"problem_id": texts["problem_id"].astype(str).to_numpy(), "sample": range(len(texts)),
                           "reasoning": texts["reasoning"].fillna("").to_numpy(),
                           "answer_text": texts["answer_text"].fillna("").to_numpy(), "correct": True,
                           "truncated": False})
-    return extract(frame, profile_settings(profile), progress=False)
+    return extract(frame, profile_settings(profile), workers=workers, progress=False)
 
 
 def scales(profile: dict[str, Any], check: StyleCheck) -> dict[str, tuple[float, float]]:

@@ -12,7 +12,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from styledistill.cli._common import load_job
+from styledistill.cli._common import load_job, set_threads
 from styledistill.io import (
     arrow_schema,
     read_arrow_batches,
@@ -76,12 +76,12 @@ class Reference:
 
 def publish(variant: str, settings: VariantSettings, labels: dict[str, Any], train: str, raw: str,
             reference: Reference, prompt: str | None, out: str, version: int | None,
-            decontamination: str | None = None) -> None:
+            decontamination: str | None = None, workers: int = 1) -> None:
     profile_data = read_json(reference.profile, "style profile")
     check = getattr(settings, "style_check", None) or StyleCheck()
     statuses = read_table(raw, "example", columns=("status",))["status"]
-    summary = summarize(variant, measured_examples(train, st_traces(reference.st, reference.features), profile_data),
-                        statuses, profile_data, check)
+    st = st_traces(reference.st, reference.features)
+    summary = summarize(variant, measured_examples(train, st, profile_data, workers), statuses, profile_data, check)
     provenance = {**labels, "style_profile_sha256": _sha256(reference.profile)}
     if prompt:
         provenance.update(prompt=prompt, prompt_sha256=_sha256(prompt))
@@ -107,6 +107,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> None:
+    set_threads(args.threads)
     job = load_job(args.spec, {"stage", "labels"})
     publish(args.variant, variant_settings(job["stage"]), job["labels"], args.train, args.raw,
-            Reference(args.st, args.features, args.profile), args.prompt, args.out, job.version, args.decontamination)
+            Reference(args.st, args.features, args.profile), args.prompt, args.out, job.version, args.decontamination,
+            args.threads)

@@ -85,7 +85,7 @@ def _features(path: str) -> pd.DataFrame:
     return read_table(path, "features", columns=[c for c in columns("features") if c not in SPANS])
 
 
-def measure_reusing(examples: pd.DataFrame, st: StTraces, profile: dict[str, Any]) -> pd.DataFrame:
+def measure_reusing(examples: pd.DataFrame, st: StTraces, profile: dict[str, Any], workers: int = 1) -> pd.DataFrame:
     """The examples' features. An example whose reasoning is an ST trace's (copied) takes that trace's features and
     only its answer is counted again (the answer decides answer_tokens alone), so only new reasoning goes through
     spaCy: a copy-only variant of 200k examples is not measured twice."""
@@ -102,7 +102,7 @@ def measure_reusing(examples: pd.DataFrame, st: StTraces, profile: dict[str, Any
         answer_tokens=answer_tokens(examples["answer_text"].to_numpy()[copied], profile_settings(profile)))
     parts = [reused.set_axis(copied)]
     if fresh.any():
-        parts.append(measure(examples[fresh], profile).set_axis(np.flatnonzero(fresh)))
+        parts.append(measure(examples[fresh], profile, workers).set_axis(np.flatnonzero(fresh)))
     return pd.concat(parts).sort_index().reset_index(drop=True)
 
 
@@ -115,12 +115,13 @@ class Measured:
     st: StTraces
 
 
-def measured_examples(train: str, st: StTraces, profile: dict[str, Any]) -> Measured:
-    """The examples of a training set measured a batch at a time (measure_reusing), their texts let go."""
+def measured_examples(train: str, st: StTraces, profile: dict[str, Any], workers: int = 1) -> Measured:
+    """The examples of a training set measured a batch at a time (measure_reusing, new reasonings in `workers`
+    processes), their texts let go."""
     features, described = [], []
     wanted = (*TEXTS, *DESCRIBED)
     for batch in read_table_batches(train, "example", EXAMPLE_BATCH_ROWS, columns=wanted):
-        features.append(measure_reusing(batch, st, profile).drop(columns=list(SPANS), errors="ignore"))
+        features.append(measure_reusing(batch, st, profile, workers).drop(columns=list(SPANS), errors="ignore"))
         described.append(batch.drop(columns=list(TEXTS)))
     if not features:
         empty = read_table(train, "example", columns=wanted)
