@@ -177,8 +177,13 @@ def write_table(df: pd.DataFrame, path: str | Path, record: str, stage: str, ver
     """Check `df` against its record schema, then publish it and its manifest atomically."""
     if df.empty and len(df.columns) == 0:
         df = pd.DataFrame(columns=columns(record))
-    _publish_table(conform(pa.Table.from_pandas(df, preserve_index=False), record, path), path, stage, version,
-                   **extra)
+    write_arrow_table(pa.Table.from_pandas(df, preserve_index=False), path, record, stage, version, **extra)
+
+
+def write_arrow_table(table: pa.Table, path: str | Path, record: str, stage: str, version: int,
+                      **extra: Any) -> None:
+    """write_table for an Arrow table (a stage that never turns its texts into Python objects)."""
+    _publish_table(conform(table, record, path), path, stage, version, **extra)
 
 
 def write_table_parts(parts: Iterable[pd.DataFrame], path: str | Path, record: str, stage: str, version: int,

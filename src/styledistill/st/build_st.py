@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from styledistill.cli._common import load_job
 from styledistill.errors import UserError
-from styledistill.io import read_arrow_batches, read_table_batches, write_table
+from styledistill.io import read_arrow_batches, read_table_batches, write_arrow_table
 from styledistill.st.select import ST_COLUMNS, candidates, choose
 from styledistill.st.settings import BuildStSettings
 
@@ -22,17 +22,18 @@ BATCH_ROWS = 50_000  # graded traces read at a time: ST is chosen on keys and le
 log = logging.getLogger(__name__)
 
 
-def chosen_traces(graded_path: str, rows: np.ndarray) -> pd.DataFrame:
-    """The ST columns of the graded table's `rows`, in the order given: a second pass that keeps only those rows."""
+def chosen_traces(graded_path: str, rows: np.ndarray) -> pa.Table:
+    """The ST columns of the graded table's `rows`, in the order given: a second pass that keeps only those rows
+    (as Arrow: the texts never become Python objects)."""
     in_file_order = np.sort(rows)
     parts, first = [], 0
     for batch in read_arrow_batches(graded_path, "graded_trace", BATCH_ROWS, columns=ST_COLUMNS):
         inside = in_file_order[(in_file_order >= first) & (in_file_order < first + batch.num_rows)]
         parts.append(batch.select(ST_COLUMNS).take(inside - first))
         first += batch.num_rows
-    if not len(rows):
-        return pd.DataFrame(columns=ST_COLUMNS)
-    return pa.concat_tables(parts).take(np.searchsorted(in_file_order, rows)).to_pandas()
+    if not parts:
+        return pa.Table.from_pandas(pd.DataFrame(columns=ST_COLUMNS))
+    return pa.concat_tables(parts).take(np.searchsorted(in_file_order, rows))
 
 
 def run(graded_path: str, out: str, settings: BuildStSettings, version: int | None) -> None:
@@ -48,8 +49,8 @@ def run(graded_path: str, out: str, settings: BuildStSettings, version: int | No
     if len(chosen) < settings.min_size:
         raise UserError(f"{graded_path}: only {len(chosen)} problem(s) have a correct, complete trace; "
                         f"build_st.min_size is {settings.min_size}")
-    write_table(chosen_traces(graded_path, chosen["row"].to_numpy()), out, "st", RULE, version,
-                problems_graded=int(n_problems))
+    write_arrow_table(chosen_traces(graded_path, chosen["row"].to_numpy()), out, "st", RULE, version,
+                      problems_graded=int(n_problems))
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
