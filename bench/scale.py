@@ -8,6 +8,8 @@ pass/fail.
 
     .venv/bin/python bench/scale.py [--sizes 2000 20000 200000] [--stages import_traces grade ...] [--until grade]
                                     [--keep DIR]   (keep every stage's output there, to time one stage again)
+    .venv/bin/python bench/scale.py --sizes 200000 --keep DIR --again build_st "publish_variant ST"
+                                    (time those stages again on what DIR kept, with the code as it is now)
 """
 
 from __future__ import annotations
@@ -146,21 +148,28 @@ def measure(stage: Stage, out: Path) -> tuple[float, float]:
 
 
 def run_size(rows: int, tmp: Path, chosen: set[str] | None, until: str | None,
-             keep: bool = False) -> dict[str, tuple[float, float]]:
+             keep: bool = False, again: set[str] | None = None) -> dict[str, tuple[float, float]]:
     from snakemake.utils import update_config
 
     from styledistill.config.study import load
 
     where = tmp / str(rows)
-    where.mkdir()
-    problems, traces = write_data(where, rows)
+    if again:
+        problems, traces = where / "problems.jsonl", where / "traces.jsonl"
+        if not traces.exists():
+            raise SystemExit(f"--again: {where} holds no kept run of {rows} rows")
+    else:
+        where.mkdir()
+        problems, traces = write_data(where, rows)
     config = yaml.safe_load((REPO / "config.yaml").read_text())
     update_config(config, overlay(problems, traces, rows))
     study = load(config)
     out = where / "out"
-    out.mkdir()
+    out.mkdir(exist_ok=bool(again))
     results = {}
     for stage in stages(study, out):
+        if again and stage.name not in again and stage.name.split()[0] not in again:
+            continue
         seconds, mb = measure(stage, out)
         if chosen is None or stage.name.split()[0] in chosen:
             results[stage.name] = (seconds, mb)
@@ -178,11 +187,16 @@ def main() -> None:
     p.add_argument("--stages", nargs="*", help="only report these stages (the others still run: each feeds the next)")
     p.add_argument("--until", help="stop after this stage (e.g. import_traces)")
     p.add_argument("--keep", type=Path, help="work in this (empty) directory and keep every stage's output there")
+    p.add_argument("--again", nargs="+", help="with --keep: only time these stages again (a rule name, or a rule and "
+                                              "its variant), on the outputs kept there")
     args = p.parse_args()
+    if args.again and not args.keep:
+        p.error("--again needs --keep DIR (the directory of a kept run)")
     chosen = set(args.stages) if args.stages else None
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        table = {rows: run_size(rows, args.keep, chosen, args.until, keep=True) for rows in args.sizes}
+        again = set(args.again) if args.again else None
+        table = {rows: run_size(rows, args.keep, chosen, args.until, keep=True, again=again) for rows in args.sizes}
     else:
         with tempfile.TemporaryDirectory() as tmp:
             table = {rows: run_size(rows, Path(tmp), chosen, args.until) for rows in args.sizes}
