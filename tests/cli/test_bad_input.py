@@ -248,7 +248,7 @@ CASES: list[tuple[str, Case, str]] = [
      "--spec: stage.kind: unknown kind 'paraphrase'"),
     ("variant input that is not an example table", lambda t: _make_variant(
         t, {"kind": "no_trace", "input": "ST"}, input_path=fixtures.st(t / "st.parquet")),
-     "st.parquet: missing column(s) variant"),
+     "st.parquet: missing column(s) status for a example table"),
     ("alignment naming a problem the variant lacks", lambda t: _select(t, ["p1", "zz"]),
      "examples.parquet: aligned problem(s) ['zz'] have no accepted example here"),
     ("features that are not the teacher's", _publish_with_other_features,
