@@ -261,11 +261,19 @@ def _wanted(parquet: pq.ParquetFile, columns: Sequence[str] | None) -> list[str]
     return None if columns is None else [c for c in columns if c in parquet.schema_arrow.names]
 
 
-def read_table(path: str | Path, record: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """A table checked against its record; with `columns`, only those are read (the others stay on disk)."""
+def _parquet_file(path: str | Path) -> pq.ParquetFile:
+    """A Parquet file opened (its metadata read); a file that is not one is one line naming it."""
     path = require_file(path)
     try:
-        parquet = pq.ParquetFile(path)
+        return pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise UserError(f"{path}: not a readable Parquet file: {exc}") from None
+
+
+def read_table(path: str | Path, record: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """A table checked against its record; with `columns`, only those are read (the others stay on disk)."""
+    parquet = _parquet_file(path)
+    try:
         table = parquet.read(columns=_wanted(parquet, columns))
     except (pa.ArrowInvalid, OSError) as exc:
         raise UserError(f"{path}: not a readable Parquet file: {exc}") from None
@@ -276,13 +284,9 @@ def read_arrow_batches(path: str | Path, record: str, rows: int,
                        columns: Sequence[str] | None = None) -> Iterator[pa.Table]:
     """read_table as Arrow tables of `rows` rows (a stage that needs one row at a time holds one batch, not the
     file); a wrong file fails before any work, even an empty one."""
-    path = require_file(path)
-    try:
-        parquet = pq.ParquetFile(path)
-        wanted = _wanted(parquet, columns)
-        batches = parquet.iter_batches(batch_size=rows, columns=wanted)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise UserError(f"{path}: not a readable Parquet file: {exc}") from None
+    parquet = _parquet_file(path)
+    wanted = _wanted(parquet, columns)
+    batches = parquet.iter_batches(batch_size=rows, columns=wanted)
     conform(parquet.schema_arrow.empty_table().select(wanted or parquet.schema_arrow.names), record, path,
             only=columns)
     for batch in batches:
@@ -298,12 +302,7 @@ def read_table_batches(path: str | Path, record: str, rows: int,
 
 def arrow_schema(path: str | Path, record: str) -> pa.Schema:
     """The schema read_arrow_batches gives a file's batches: the record's columns first, then the file's others."""
-    path = require_file(path)
-    try:
-        schema = pq.read_schema(path)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise UserError(f"{path}: not a readable Parquet file: {exc}") from None
-    return conform(schema.empty_table(), record, path).schema
+    return conform(_parquet_file(path).schema_arrow.empty_table(), record, path).schema
 
 
 def publish_dir(tmp_dir: Path, final_dir: Path) -> None:
