@@ -1,4 +1,4 @@
-"""Online API throughput: the litellm backend against a raw async OpenAI client, the same requests in the same run,
+"""Online API throughput: the API backend against a raw async OpenAI client, the same requests in the same run,
 both against the local fake OpenAI server (tests/fakes/openai_server.py, in a process of its own) with a realistic
 latency per answer. Prints requests/s at each concurrency and the ratio (goal: ours >= 0.5x the raw client); no
 pass/fail.
@@ -6,9 +6,10 @@ pass/fail.
     .venv/bin/python bench/api.py [--requests 2000] [--concurrency 64 256] [--latency 0.5]
 
 Ours is the whole path a stage takes (Generator.complete: request keys, the store with its fsynced segments, the
-thread pool, rate and budget bookkeeping, litellm's completion call); the raw client is `openai.AsyncOpenAI` with a
-semaphore, doing nothing with the answers. A third line times the sync `openai` client in our thread pool's shape,
-to tell litellm's share of the gap from the threads'.
+thread pool, rate and budget bookkeeping, the HTTP call), once for each route the backend can send by (`sdk`: the
+OpenAI SDK, which `auto` takes for an OpenAI-compatible endpoint, and litellm); each run checks that every request got
+its own answer. The raw client is `openai.AsyncOpenAI` with a semaphore, doing nothing with the answers. The last
+column times the sync `openai` client in our thread pool's shape, without our bookkeeping.
 """
 
 from __future__ import annotations
@@ -42,18 +43,20 @@ def chats(n: int, tag: str) -> list[tuple[str, list[dict[str, str]]]]:
     return [(f"{tag}{i}", [{"role": "user", "content": f"[{tag}{i}] What is {i} + {i}?"}]) for i in range(n)]
 
 
-def ours(url: str, n: int, concurrency: int, store: Path) -> float:
+def ours(url: str, n: int, concurrency: int, store: Path, sdk: str) -> float:
     from styledistill.generation.api.settings import ProviderSettings
     from styledistill.generation.generator import Generator
     from styledistill.generation.settings import backend_settings
 
-    settings = backend_settings({"backend": "litellm", "max_concurrency": concurrency, "max_retries": 3,
+    settings = backend_settings({"backend": "litellm", "sdk": sdk, "max_concurrency": concurrency, "max_retries": 3,
                                  "max_new_tokens": 32, "timeout": 60})
     provider = ProviderSettings.from_spec({"provider": "openai/fake", "api_base": url}, "provider")
     began = time.perf_counter()
-    done = Generator(None, settings, provider, store, 0).complete(chats(n, f"ours{concurrency}-"), 1, None)
+    done = Generator(None, settings, provider, store, 0).complete(chats(n, f"{sdk}{concurrency}-"), 1, None)
     elapsed = time.perf_counter() - began
     assert len(done) == n, f"{n - len(done)} requests failed"
+    # The fake server quotes each request's content in its answer: no answer went to another request.
+    assert all(f"[{c.tag}]" in (c.response.reasoning_content or "") for c in done), "an answer went astray"
     return n / elapsed
 
 
@@ -99,15 +102,17 @@ def main() -> None:
             raw_async(url, 50, 8)  # warm-up: imports and connection pools
             rows = []
             for c in args.concurrency:
-                ceiling = c / args.latency
-                rows.append((c, ceiling, ours(url, args.requests, c, Path(tmp) / f"store{c}"),
-                             raw_async(url, args.requests, c), sync_threads(url, args.requests, c)))
+                mine = [ours(url, args.requests, c, Path(tmp) / f"{sdk}{c}", sdk) for sdk in ("openai", "litellm")]
+                rows.append((c, c / args.latency, *mine, raw_async(url, args.requests, c),
+                             sync_threads(url, args.requests, c)))
         finally:
             proc.terminate()
     print(f"\n{args.requests} requests per run, server latency {args.latency} s, fake server in its own process")
-    print(f"{'concurrency':>11} {'ceiling':>8} {'ours':>8} {'raw async':>10} {'sync+threads':>13} {'ours/raw':>9}")
-    for c, ceiling, mine, raw, threads in rows:
-        print(f"{c:>11} {ceiling:>8.0f} {mine:>8.1f} {raw:>10.1f} {threads:>13.1f} {mine / raw:>9.2f}")
+    print(f"{'concurrency':>11} {'ceiling':>8} {'ours (openai)':>14} {'ours (litellm)':>15} {'raw async':>10} "
+          f"{'sync+threads':>13} {'ours/raw':>9}")
+    for c, ceiling, sdk, litellm, raw, threads in rows:
+        print(f"{c:>11} {ceiling:>8.0f} {sdk:>14.1f} {litellm:>15.1f} {raw:>10.1f} {threads:>13.1f} "
+              f"{sdk / raw:>9.2f}")
 
 
 if __name__ == "__main__":

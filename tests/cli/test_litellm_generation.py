@@ -64,7 +64,13 @@ def _store_records(store: Path) -> list[dict]:
     return records
 
 
-def test_each_fault_is_retried_or_recorded(tmp_path):
+# Both routes of the backend (senders.py): the error names are each library's own.
+SDKS = pytest.mark.parametrize("sdk, unavailable", [("openai", "InternalServerError"),
+                                                    ("litellm", "ServiceUnavailableError")])
+
+
+@SDKS
+def test_each_fault_is_retried_or_recorded(tmp_path, sdk, unavailable):
     script = {
         "[429-retry-after]": ["429:1"], "[429]": ["429"], "[5xx]": ["500", "503"], "[hang]": ["hang:4"],
         "[malformed]": ["malformed", "no_choices"], "[drop]": ["drop"], "[empty]": ["empty"],
@@ -73,7 +79,7 @@ def test_each_fault_is_retried_or_recorded(tmp_path):
     }
     chats = [(tag, [{"role": "user", "content": f"{tag} What is 2 + 2?"}]) for tag in script]
     with FakeOpenAI(script=script) as server:
-        spec = {**FAST, "api_base": server.url, "max_failure_rate": 0.5}
+        spec = {**FAST, "api_base": server.url, "max_failure_rate": 0.5, "sdk": sdk}
         start = time.time()
         done = {c.tag: c.response for c in _generator(spec, tmp_path / "store").complete(
                     chats, 1, failures_out=tmp_path / "t.failures.jsonl")}
@@ -90,14 +96,14 @@ def test_each_fault_is_retried_or_recorded(tmp_path):
                 for line in (tmp_path / "t.failures.jsonl").read_text().splitlines()}
     assert set(failures) == {"[400]", "[always-503]"}
     assert failures["[400]"]["error_type"] == "BadRequestError" and failures["[400]"]["attempts"] == 1
-    assert failures["[always-503]"]["error_type"] == "ServiceUnavailableError"
+    assert failures["[always-503]"]["error_type"] == unavailable
     assert failures["[always-503]"]["attempts"] == 4
     assert set(done) == set(script) - set(failures)
     assert done["[empty]"].text == "" and done["[empty]"].finish_reason == "stop"  # kept, not a failure
     assert done["[length]"].finish_reason == "length"
     assert done["[no-reasoning]"].reasoning_content is None and "boxed" in done["[no-reasoning]"].text
     assert done["[ok]"].reasoning_content.startswith("Let me think")  # the API's separate reasoning field
-    assert done["[think-tags]"].reasoning_content.startswith("Let me think")  # litellm splits <think> itself
+    assert done["[think-tags]"].reasoning_content.startswith("Let me think")  # split from the content
     assert all(r.n_prompt_tokens > 0 and r.cost_usd is None for r in done.values())  # unknown model, no prices
 
 
@@ -110,13 +116,26 @@ def test_rerun_sends_only_failed_requests(tmp_path):
         assert server.hits == {"[a]": 2, "[b]": 2, "[bad]": 3}
 
 
-def test_concurrency_limit_and_vllm_reasoning_field(tmp_path):
+@SDKS
+def test_concurrency_limit_and_vllm_reasoning_field(tmp_path, sdk, unavailable):
     chats = [(f"[c{i}]", [{"role": "user", "content": f"[c{i}]"}]) for i in range(12)]
     with FakeOpenAI(delay=0.15, reasoning_field="reasoning") as server:  # vLLM 0.32 names the field `reasoning`
-        spec = {**FAST, "model": "hosted_vllm/fake", "api_base": server.url, "max_concurrency": 3}
+        spec = {**FAST, "model": "hosted_vllm/fake", "api_base": server.url, "max_concurrency": 3, "sdk": sdk}
         done = _generator(spec, tmp_path).complete(chats, 1, None)
         assert server.max_in_flight == 3
     assert len(done) == 12 and all(c.response.reasoning_content for c in done)
+
+
+def test_hundreds_of_threads_send_each_request_once_and_get_its_own_answer(tmp_path):
+    """The OpenAI SDK route at high concurrency: one client per thread, no shared pool to close a connection under a
+    request (encode/httpcore#1110), so no attempt fails and no answer lands on another request."""
+    chats = [(f"[m{i}]", [{"role": "user", "content": f"[m{i}] What is {i} + {i}?"}]) for i in range(800)]
+    with FakeOpenAI(delay=0.2) as server:
+        spec = {**FAST, "api_base": server.url, "max_concurrency": 200, "timeout": 60}
+        done = _generator(spec, tmp_path).complete(chats, 1, None)
+        assert server.max_in_flight > 100
+        assert len(server.hits) == 800 and set(server.hits.values()) == {1}
+    assert len(done) == 800 and all(c.tag in c.response.reasoning_content for c in done)
 
 
 def test_cli_model_argument_depends_on_backend(tmp_path):

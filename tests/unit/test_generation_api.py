@@ -9,9 +9,11 @@ import httpx
 import pytest
 
 from styledistill.errors import IncompleteRun, UserError
+from styledistill.generation.api.chat import chat_response
 from styledistill.generation.api.limits import Budget, RateLimiter
-from styledistill.generation.api.retries import retry_after_seconds
+from styledistill.generation.api.retries import MalformedResponse, is_retryable, maybe_billed, retry_after_seconds
 from styledistill.generation.api.secrets import scrub, scrubbed_logs
+from styledistill.generation.api.senders import sender_name
 from styledistill.generation.api.settings import LitellmSettings, ProviderSettings, api_identity
 from styledistill.generation.backend import SendingStopped
 from styledistill.generation.generator import Generator, check_outcome, failures_path
@@ -202,3 +204,67 @@ def test_failures_sidecar_path_and_content(tmp_path):
     write_failures(tmp_path / "f.jsonl", outcome, "m")
     (record,) = [json.loads(line) for line in (tmp_path / "f.jsonl").read_text().splitlines()]
     assert record["tag"] == "bad" and record["error_type"] == "InternalServerError" and record["attempts"] == 3
+
+
+def _body(message: dict, usage: dict | None = None) -> dict:
+    return {"model": "served", "choices": [{"message": message, "finish_reason": "length"}],
+            **({"usage": usage} if usage is not None else {})}
+
+
+def test_a_chat_completion_body_is_read_the_same_whichever_field_holds_the_reasoning():
+    usage = {"prompt_tokens": 10, "completion_tokens": 20}
+    separate = chat_response("k", _body({"content": "A", "reasoning_content": "R"}, usage), (0.5, 2.0))
+    vllm = chat_response("k", _body({"content": "A", "reasoning": "R"}, usage), (0.5, 2.0))
+    tags = chat_response("k", _body({"content": "<think>R</think>A"}, usage), (0.5, 2.0))
+    assert (separate.reasoning_content, separate.text) == (vllm.reasoning_content, vllm.text) == \
+        (tags.reasoning_content, tags.text) == ("R", "A")
+    assert separate.cost_usd == 10 * 0.5 + 20 * 2.0 and separate.finish_reason == "length"
+    assert separate.served_model == "served"
+    plain = chat_response("k", _body({"content": "no tags, R then A"}, usage), None)
+    assert (plain.reasoning_content, plain.text, plain.cost_usd) == (None, "no tags, R then A", None)
+    assert chat_response("k", _body({"content": None}, usage), None).text == ""  # empty content is kept
+
+
+def test_an_answer_without_usage_counts_what_the_caller_says():
+    response = chat_response("k", _body({"content": "A"}), (1.0, 1.0), missing_usage=(7, 50))
+    assert (response.n_prompt_tokens, response.n_completion_tokens, response.cost_usd) == (7, 50, 57.0)
+
+
+@pytest.mark.parametrize("body", [[], {}, {"choices": []}, {"choices": ["x"]}, {"choices": [{}]},
+                                  _body({"content": ["parts"]})])
+def test_a_body_that_is_not_a_chat_completion_is_malformed(body):
+    with pytest.raises(MalformedResponse):
+        chat_response("k", body, None)
+
+
+def test_both_libraries_errors_are_retried_alike():
+    import litellm
+    import openai
+
+    request = httpx.Request("POST", "http://h/v1/chat/completions")
+    timeouts = [openai.APITimeoutError(request), litellm.Timeout("t", "m", "openai")]
+    assert all(is_retryable(e) and maybe_billed(e) for e in timeouts)
+    dropped = [openai.APIConnectionError(request=request), litellm.APIConnectionError("x", "openai", "m")]
+    assert all(is_retryable(e) and not maybe_billed(e) for e in dropped)
+    for status, retried in ((503, True), (429, True), (400, False), (401, False)):
+        error = openai.APIStatusError("e", response=httpx.Response(status, request=request), body=None)
+        assert is_retryable(error) is retried
+
+
+@pytest.mark.parametrize("sdk, provider, api_base, route", [
+    ("auto", "openai/m", "http://h/v1", "openai"),
+    ("auto", "hosted_vllm/m", "http://h/v1", "openai"),
+    ("auto", "openai/gpt-4o", None, "litellm"),  # OpenAI itself: litellm maps its models' parameters
+    ("auto", "deepseek/deepseek-reasoner", None, "litellm"),
+    ("openai", "openai/gpt-4o", None, "openai"),
+    ("litellm", "openai/m", "http://h/v1", "litellm"),
+])
+def test_which_library_sends(sdk, provider, api_base, route):
+    assert sender_name(sdk, provider, api_base) == route
+
+
+def test_the_openai_sdk_refuses_what_it_cannot_reach():
+    with pytest.raises(ValueError, match="not deepseek/deepseek-reasoner; use litellm"):
+        sender_name("openai", "deepseek/deepseek-reasoner", None)
+    with pytest.raises(ValueError, match="needs the api_base of the server that hosts hosted_vllm/m"):
+        sender_name("openai", "hosted_vllm/m", None)

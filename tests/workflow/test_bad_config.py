@@ -185,6 +185,12 @@ CASES: list[tuple[str, Mutate, str]] = [
            _set("generators.smollm2.model", "r1"), _set("generators.smollm2.generation", {"backend": "batch"})),
      "config: generators.smollm2.generation.backend: batch needs a provider with a batch API (openai/<model>), not "
      "deepseek/deepseek-reasoner"),
+    ("the OpenAI SDK for a provider that is not OpenAI-compatible",
+     _both(_set("models.r1", {"source": "api", "provider": "deepseek/deepseek-reasoner"}),
+           _set("generators.smollm2.model", "r1"),
+           _set("generators.smollm2.generation", {"backend": "litellm", "sdk": "openai"})),
+     "config: generators.smollm2.generation.sdk: openai sends to OpenAI-compatible providers (openai/<model>, "
+     "hosted_vllm/<model>), not deepseek/deepseek-reasoner; use litellm"),
     ("an expect_model that is not a pattern",
      _set("models.r1", {"source": "api", "provider": "deepseek/deepseek-reasoner", "expect_model": "DeepSeek-R1("}),
      "config: models.r1.expect_model: not a valid regular expression: missing ), unterminated subpattern"),

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from styledistill.config.check_cache import cached_check
 from styledistill.errors import UserError
 from styledistill.evaluation.style_prompt import load_style_prompt
-from styledistill.generation.api.settings import BATCH_PROVIDERS, ApiSettings, BatchSettings
+from styledistill.generation.api.senders import sender_name
+from styledistill.generation.api.settings import BATCH_PROVIDERS, ApiSettings, BatchSettings, LitellmSettings
 from styledistill.generation.settings import BACKENDS, GenerationConfig
 from styledistill.io import read_yaml
 from styledistill.problems.sources import SOURCES as PROBLEM_SOURCES
@@ -57,6 +58,11 @@ def _backend(study: Study, where: str, model: str, generation: GenerationConfig,
     if backend == BatchSettings.model_fields["backend"].default and provider.split("/", 1)[0] not in BATCH_PROVIDERS:
         raise UserError(f"config: {where}.generation.backend: batch needs a provider with a batch API "
                         f"({', '.join(p + '/<model>' for p in BATCH_PROVIDERS)}), not {provider}")
+    if is_api and backend == LitellmSettings.model_fields["backend"].default:
+        try:
+            sender_name(generation.sdk, provider, study.models[model].api_base)
+        except ValueError as exc:
+            raise UserError(f"config: {where}.generation.sdk: {exc}") from None
     if is_api and generation.gpus:
         raise UserError(f"config: {where}.generation.gpus: an API model runs on its provider's GPUs; this job would "
                         f"hold {generation.gpus} GPU(s) idle (set 0)")

@@ -1,6 +1,7 @@
 """API backend: any litellm provider string (DeepSeek, OpenAI, a `vllm serve` or other OpenAI-compatible server).
 
-One request is one API call, sent from a pool of `max_concurrency` threads under requests- and tokens-per-minute
+One request is one API call, sent by the OpenAI SDK to an OpenAI-compatible endpoint or by litellm to any other
+provider (`senders.py`, setting `sdk`), from a pool of `max_concurrency` threads under requests- and tokens-per-minute
 limits (`limits.py`). A call is retried with exponential backoff (tenacity) on 429 (after the server's `Retry-After`
 when it sends one), 5xx, timeouts, connection errors and malformed answers; any other 4xx fails at once
 (`retries.py`). A request that still fails comes back as a `Failure`, never silently dropped. litellm's and the OpenAI
@@ -20,7 +21,6 @@ from every log line (`secrets.py`).
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -31,37 +31,24 @@ from styledistill.generation.api.limits import Budget, RateLimiter
 from styledistill.generation.api.retries import (
     MAX_BACKOFF_S,
     MAX_RETRY_AFTER_S,
-    MalformedResponse,
     NotSent,
     is_retryable,
     maybe_billed,
     retry_after_seconds,
 )
 from styledistill.generation.api.secrets import ScrubbedLogs, api_key, scrub, secrets_in_environment
+from styledistill.generation.api.senders import SENDERS, import_litellm, sender_name
 from styledistill.generation.api.settings import LitellmSettings, ProviderSettings
 from styledistill.generation.backend import SendingStopped
-from styledistill.generation.common import OPENAI_CONTROLS
 from styledistill.generation.request import Failure, Request, Response
 
 log = logging.getLogger(__name__)
 
 
-def _import_litellm():
-    os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"  # before the import: no price map from the internet
-    import litellm
-
-    litellm.suppress_debug_info = True
-    litellm.disable_hf_tokenizer_download = True  # token estimates with the bundled tiktoken, offline
-    litellm.drop_params = True  # a sampling parameter a provider lacks is dropped, not an error
-    for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "httpx", "httpcore", "openai"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-    return litellm
-
-
 def litellm_prices(provider: str) -> tuple[float | None, float | None]:
     """USD per token (input, output) in litellm's cost map; (None, None) for a model it does not know."""
     try:
-        info = _import_litellm().get_model_info(provider)
+        info = import_litellm().get_model_info(provider)
     except Exception:  # noqa: BLE001 -- litellm raises several types for a model it does not know
         return None, None
     price_in, price_out = info.get("input_cost_per_token"), info.get("output_cost_per_token")
@@ -74,13 +61,19 @@ class LiteLLMBackend:
     def __init__(self, settings: LitellmSettings, provider: ProviderSettings) -> None:
         self.settings = settings
         self.provider = provider
-        self.litellm = _import_litellm()
-        self.api_key = api_key(provider.api_key_env, provider.api_base)
-        self.secrets = secrets_in_environment([self.api_key if self.api_key != "no-key" else None])
+        self.litellm = import_litellm()  # its tokenizer estimates every prompt, whichever route sends it
+        key = api_key(provider.api_key_env, provider.api_base)
+        self.secrets = secrets_in_environment([key if key != "no-key" else None])
         self.price_in, self.price_out = self._prices()
         if settings.budget_usd is not None and self.price_in is None:
             raise UserError(f"--spec: generation.budget_usd needs prices: {provider.provider} is not in litellm's cost "
                             "map; set prices: {input_per_1m: ..., output_per_1m: ...} on the model")
+        try:
+            route = sender_name(settings.sdk, provider.provider, provider.api_base)
+        except ValueError as exc:
+            raise UserError(f"--spec: generation.sdk: {exc}") from None
+        prices = (self.price_in, self.price_out) if self.price_in is not None else None
+        self.sender = SENDERS[route](settings, provider, key, prices)
         self.limiter = RateLimiter(settings.rpm, settings.tpm)
         self.budget = Budget(settings.budget_usd)
         self.sent = 0  # attempts sent (HTTP requests made)
@@ -107,70 +100,6 @@ class LiteLLMBackend:
         except Exception:  # noqa: BLE001 -- an estimate: any tokenizer failure falls back to bytes / 3
             counted = sum(len(content.encode()) // 3 for _, content in request.messages)
         return int(counted * 1.1) + 8 * len(request.messages)
-
-    def _cost(self, raw: Any, prompt_tokens: int, completion_tokens: int) -> float | None:
-        if self.provider.prices is not None:
-            return prompt_tokens * self.price_in + completion_tokens * self.price_out
-        try:
-            return float(self.litellm.completion_cost(completion_response=raw))
-        except Exception:  # noqa: BLE001 -- a cost litellm cannot compute is unknown, not an error
-            if self.price_in is not None:
-                return prompt_tokens * self.price_in + completion_tokens * self.price_out
-            return None
-
-    def _parse(self, request: Request, raw: Any, prompt_estimate: int) -> Response:
-        choices = getattr(raw, "choices", None) or []
-        if not choices:
-            raise MalformedResponse("the answer has no choices")
-        message = getattr(choices[0], "message", None)
-        if message is None:
-            raise MalformedResponse("the first choice has no message")
-        text = message.content if message.content is not None else ""  # empty content is kept, not a failure
-        if not isinstance(text, str):
-            raise MalformedResponse(f"message content is {type(text).__name__}, not text")
-        reasoning = getattr(message, "reasoning_content", None) or None
-        usage = getattr(raw, "usage", None)
-        prompt_tokens = getattr(usage, "prompt_tokens", None)
-        completion_tokens = getattr(usage, "completion_tokens", None)
-        if prompt_tokens is None:
-            prompt_tokens = prompt_estimate
-        if completion_tokens is None:
-            completion_tokens = self.litellm.token_counter(model=self.provider.provider, text=(reasoning or "") + text)
-        prompt_tokens, completion_tokens = int(prompt_tokens), int(completion_tokens)
-        return Response(
-            key=request.key,
-            text=text,
-            finish_reason=str(getattr(choices[0], "finish_reason", None) or "stop"),
-            n_prompt_tokens=prompt_tokens,
-            n_completion_tokens=completion_tokens,
-            reasoning_content=reasoning,
-            cost_usd=self._cost(raw, prompt_tokens, completion_tokens),
-            served_model=getattr(raw, "model", None) or None,
-            system_fingerprint=getattr(raw, "system_fingerprint", None) or None,
-        )
-
-    def _send(self, request: Request) -> Any:
-        sampling = request.sampling
-        controls = sampling.controls()
-        extra = {}
-        for name in OPENAI_CONTROLS:
-            if name in controls:
-                extra[name] = controls.pop(name)
-        if controls:  # not OpenAI's: in the body, for servers that read them (vLLM, SGLang)
-            extra["extra_body"] = controls
-        return self.litellm.completion(
-            model=self.provider.provider,
-            messages=request.message_dicts(),
-            api_base=self.provider.api_base,
-            api_key=self.api_key,
-            max_tokens=sampling.max_new_tokens,
-            temperature=sampling.temperature,
-            top_p=sampling.top_p,
-            seed=int(request.key[:8], 16) % (2**31),  # per request: n samples of one prompt differ
-            timeout=self.settings.timeout,
-            max_retries=0,  # the OpenAI SDK retries twice by default: every retry here is ours
-            **extra,
-        )
 
     def _wait(self, state: Any) -> float:
         import tenacity
@@ -203,7 +132,7 @@ class LiteLLMBackend:
                 with self._sent_lock:
                     self.sent += 1
                 try:
-                    response = self._parse(request, self._send(request), prompt_estimate)
+                    response = self.sender.send(request, prompt_estimate)
                 except BaseException as exc:
                     charged = worst if maybe_billed(exc) else 0.0
                     raise
@@ -255,5 +184,6 @@ class LiteLLMBackend:
                                  f"{not_sent} requests not sent", not_sent)
 
     def close(self) -> None:
-        """The run is done: stop scrubbing log records."""
+        """The run is done: close the connections, stop scrubbing log records."""
+        self.sender.close()
         self._scrubbing.stop()

@@ -23,7 +23,9 @@ from typing import Any
 
 from styledistill.errors import IncompleteRun, UserError
 from styledistill.generation.api.batch_journal import BatchJournal, Submission
+from styledistill.generation.api.chat import chat_response
 from styledistill.generation.api.limits import Budget
+from styledistill.generation.api.retries import MalformedResponse
 from styledistill.generation.api.secrets import ScrubbedLogs, api_key, scrub, secrets_in_environment
 from styledistill.generation.api.settings import BatchSettings, ProviderSettings
 from styledistill.generation.backend import SendingStopped
@@ -44,23 +46,6 @@ def request_line(request: Request, model: str) -> str:
             **sampling.controls()}
     return json.dumps({"custom_id": request.key, "method": "POST", "url": ENDPOINT, "body": body},
                       ensure_ascii=False)
-
-
-def response_of(key: str, body: dict[str, Any], prices: tuple[float, float] | None) -> Response:
-    """A chat completion body from a batch's results as a stored response (KeyError, IndexError, TypeError on a body
-    that is not one)."""
-    choice = body["choices"][0]
-    message = choice["message"]
-    text = message.get("content") or ""
-    if not isinstance(text, str):
-        raise TypeError(f"message content is {type(text).__name__}")
-    usage = body.get("usage") or {}
-    prompt, completion = int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0))
-    return Response(key=key, text=text, finish_reason=str(choice.get("finish_reason") or "stop"),
-                    n_prompt_tokens=prompt, n_completion_tokens=completion,
-                    reasoning_content=message.get("reasoning_content") or None,
-                    cost_usd=prompt * prices[0] + completion * prices[1] if prices else None,
-                    served_model=body.get("model") or None, system_fingerprint=body.get("system_fingerprint") or None)
 
 
 class BatchBackend:
@@ -184,9 +169,9 @@ class BatchBackend:
                 failed[key] = scrub(json.dumps(entry.get("error") or answer.get("body") or answer)[:500], self.secrets)
                 continue
             try:
-                responses.append(response_of(key, answer["body"], self.prices))
-            except (KeyError, IndexError, TypeError) as exc:
-                failed[key] = f"malformed answer ({type(exc).__name__}: {exc})"
+                responses.append(chat_response(key, answer.get("body"), self.prices))
+            except MalformedResponse as exc:
+                failed[key] = f"malformed answer ({exc})"
         answered = {r.key for r in responses}
         for key in submission.keys:
             if key not in answered and key not in failed:

@@ -23,23 +23,24 @@ def _status(exc: BaseException) -> int | None:
 
 
 def is_retryable(exc: BaseException) -> bool:
-    import litellm
+    """The OpenAI SDK's errors and litellm's (its subclasses) alike."""
+    import openai
 
     if isinstance(exc, NotSent):
         return False
-    if isinstance(exc, (MalformedResponse, litellm.Timeout, litellm.APIConnectionError)):
+    if isinstance(exc, (MalformedResponse, openai.APIConnectionError)):  # timeouts are connection errors too
         return True
     status = _status(exc)
     if status is None:
         return False
-    # 200: litellm could not parse a 200 answer (malformed JSON); 408: request timeout.
+    # 200: the SDK could not parse a 200 answer (malformed JSON); 408: request timeout.
     return status in (200, 408, 429) or status >= 500
 
 
 def maybe_billed(exc: BaseException) -> bool:
-    import litellm
+    import openai
 
-    return isinstance(exc, (MalformedResponse, litellm.Timeout)) or _status(exc) == 200
+    return isinstance(exc, (MalformedResponse, openai.APITimeoutError)) or _status(exc) == 200
 
 
 def retry_after_seconds(exc: BaseException) -> float | None:

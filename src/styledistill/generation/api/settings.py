@@ -106,6 +106,11 @@ class LitellmSettings(ApiSettings):
     """Call limits of the API backend."""
 
     backend: Literal["litellm"] = "litellm"
+    sdk: Literal["auto", "openai", "litellm"] = Field(
+        "auto", description="litellm: which library sends each call: openai (the OpenAI SDK: providers openai/<name> "
+        "and hosted_vllm/<name>, an OpenAI-compatible endpoint), litellm (any provider litellm knows), auto (openai "
+        "where the model has an api_base, else litellm). Answers are the same; the OpenAI SDK is faster and safe "
+        "under hundreds of threads")
     max_concurrency: int = Field(4, ge=1, le=4096, description="litellm: requests in flight at once")
     rpm: int | None = Field(None, ge=1, description="litellm: requests per minute")
     tpm: int | None = Field(None, ge=1, description="litellm: tokens per minute")
