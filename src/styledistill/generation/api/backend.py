@@ -1,4 +1,5 @@
-"""API backend: any litellm provider string (DeepSeek, OpenAI, a `vllm serve` or other OpenAI-compatible server).
+"""Online API backend (`backend: litellm`): any litellm provider string (DeepSeek, OpenAI, a `vllm serve` or other
+OpenAI-compatible server).
 
 One request is one API call, sent by the OpenAI SDK to an OpenAI-compatible endpoint or by litellm to any other
 provider (`senders.py`, setting `sdk`), from a pool of `max_concurrency` threads under requests- and tokens-per-minute
@@ -57,7 +58,7 @@ def litellm_prices(provider: str) -> tuple[float | None, float | None]:
     return float(price_in), float(price_out)
 
 
-class LiteLLMBackend:
+class OnlineBackend:
     def __init__(self, settings: LitellmSettings, provider: ProviderSettings) -> None:
         self.settings = settings
         self.provider = provider

@@ -117,9 +117,9 @@ class LitellmSettings(ApiSettings):
 
     def open(self, model_dir: str | Path | None, provider: ProviderSettings | None, gpus: int,
              state_dir: Path | None = None) -> Backend:
-        from styledistill.generation.api.backend import LiteLLMBackend
+        from styledistill.generation.api.backend import OnlineBackend
 
-        return LiteLLMBackend(self, provider)
+        return OnlineBackend(self, provider)
 
 
 # Providers with an OpenAI-style Batch API (files + batches endpoints), by the prefix of their litellm string.
