@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -203,17 +203,19 @@ def write_table_parts(parts: Iterable[pd.DataFrame], path: str | Path, record: s
 def _typed_alike(tables: list[pa.Table]) -> list[pa.Table]:
     """The tables with each column that holds no value in one of them (typed by pandas as whatever its nulls were)
     cast to the type the column has where it holds values."""
-    def empty(column: pa.ChunkedArray) -> bool:
-        return column.null_count == len(column)
-
     typed: dict[str, pa.DataType] = {}
     for table in tables:
         for field, column in zip(table.schema, table.columns):
-            if not empty(column):
+            if column.null_count < len(column):
                 typed.setdefault(field.name, field.type)
-    return [table.cast(pa.schema([field.with_type(typed.get(field.name, field.type)) if empty(column) else field
-                                  for field, column in zip(table.schema, table.columns)]))
-            for table in tables]
+    return [_cast_empty(table, typed) for table in tables]
+
+
+def _cast_empty(table: pa.Table, typed: Mapping[str, pa.DataType]) -> pa.Table:
+    """`table` with each column that holds no value cast to its type in `typed`, where that names one."""
+    return table.cast(pa.schema([
+        field.with_type(typed[field.name]) if column.null_count == len(column) and field.name in typed else field
+        for field, column in zip(table.schema, table.columns)]))
 
 
 def _publish_table(table: pa.Table, path: str | Path, stage: str, version: int, **extra: Any) -> None:
@@ -229,17 +231,21 @@ def _publish_table(table: pa.Table, path: str | Path, stage: str, version: int, 
 
 
 def write_table_chunks(chunks: Iterable[pd.DataFrame], path: str | Path, record: str, stage: str, version: int,
-                       summary: Callable[[], dict[str, Any]] | None = None, **extra: Any) -> None:
+                       summary: Callable[[], dict[str, Any]] | None = None, types: pa.Schema | None = None,
+                       **extra: Any) -> None:
     """write_table for a table built a chunk at a time: each chunk checked against the record and appended, the
     file published atomically once all are written (one chunk's Arrow copy in memory, not the whole table's).
-    `summary` gives manifest figures known only once every chunk is built."""
+    `summary` gives manifest figures known only once every chunk is built. `types` (the input's schema, for a stage
+    that adds columns to its input's) types a column that holds no value in a chunk, which pandas cannot: without
+    it, an extra column empty in the first chunk could not take the values of a later one."""
+    typed = dict(zip(types.names, types.types)) if types is not None else {}
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp_path(path)
     writer, rows = None, 0
     try:
         for chunk in chunks:
-            table = conform(pa.Table.from_pandas(chunk, preserve_index=False), record, path)
+            table = _cast_empty(conform(pa.Table.from_pandas(chunk, preserve_index=False), record, path), typed)
             if writer is None:
                 writer = pq.ParquetWriter(tmp, table.schema)
             writer.write_table(table.cast(writer.schema))

@@ -103,12 +103,15 @@ def test_bad_inputs_exit_2_without_output(tmp_path: Path) -> None:
 
 def test_grading_in_chunks_writes_what_one_pass_writes(shared_data: Path, tmp_path: Path, monkeypatch) -> None:
     """The stage reads, grades and writes CHUNK_ROWS traces at a time (flat memory on a 200k source): cut into
-    four chunks, the graded table, its manifest's counts and the audit are those of one pass."""
+    four chunks, the graded table, its manifest's counts and the audit are those of one pass, even for an extra column
+    that holds no value in the first chunk."""
     from styledistill.grading import grade
     from styledistill.grading.settings import GradeSettings
 
     traces = tmp_path / "traces.parquet"
-    _traces(shared_data, traces)
+    frame = _traces(shared_data, traces)
+    frame["reviewed"] = [None] * 40 + [True, False] * ((len(frame) - 40) // 2) + [True] * (len(frame) % 2)
+    frame.to_parquet(traces, index=False)
     written = {}
     for name, rows in (("one", 10_000), ("chunked", 40)):
         monkeypatch.setattr(grade, "CHUNK_ROWS", rows)

@@ -18,7 +18,14 @@ import pandas as pd
 
 from styledistill.cli._common import load_job
 from styledistill.grading.settings import GradeSettings
-from styledistill.io import all_or_none, atomic_write_text, read_table_batches, write_table, write_table_chunks
+from styledistill.io import (
+    all_or_none,
+    arrow_schema,
+    atomic_write_text,
+    read_table_batches,
+    write_table,
+    write_table_chunks,
+)
 from styledistill.records import columns
 
 if TYPE_CHECKING:
@@ -55,7 +62,8 @@ def run(traces: str, out: str, audit_out: str, audit_md: str, settings: GradeSet
         return audit.counts(every, labels)
 
     with all_or_none(out, audit_out, audit_md):
-        write_table_chunks(graded_chunks(), out, "graded_trace", RULE, version, summary=summary)
+        write_table_chunks(graded_chunks(), out, "graded_trace", RULE, version, summary=summary,
+                           types=arrow_schema(traces, "trace"))
         disagreements = pd.concat(audited, ignore_index=True)
         write_table(disagreements, audit_out, "grade_audit", RULE, version)
         atomic_write_text(audit_md, audit.markdown(disagreements, summary(), f"Grading audit: {traces}"))
