@@ -1,9 +1,10 @@
 """How one chat request reaches the API: through litellm (any provider) or the OpenAI SDK (OpenAI-compatible
 endpoints). Each sends one HTTP request per call (no retries of its own) and returns a stored response.
 
-The OpenAI SDK is the faster route, and the safe one under many threads: on 2 cores litellm's sync path sent about
-a third of the SDK's requests per second, and at 256 threads litellm 1.106 lost about one call in a thousand to
-`[Errno 9] Bad file descriptor` on its own pooled connections, some only after the whole timeout (bench/api.py).
+The OpenAI SDK is the faster route, and the safe one under many threads (bench/api.py, 2 cores, 256 threads): litellm's
+sync path sent half the requests per second or less, and about one call in a thousand through it failed with
+`[Errno 9] Bad file descriptor` or hung until its timeout, because its shared httpx pool can close a connection it
+has handed to a waiting request (encode/httpcore#1110). The SDK route gives each thread its own client.
 `sdk: auto` takes the SDK wherever the endpoint speaks OpenAI's protocol.
 """
 
