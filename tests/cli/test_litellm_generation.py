@@ -129,13 +129,13 @@ def test_concurrency_limit_and_vllm_reasoning_field(tmp_path, sdk, unavailable):
 def test_hundreds_of_threads_send_each_request_once_and_get_its_own_answer(tmp_path):
     """The OpenAI SDK route at high concurrency: one client per thread, no shared pool to close a connection under a
     request (encode/httpcore#1110), so no attempt fails and no answer lands on another request."""
-    chats = [(f"[m{i}]", [{"role": "user", "content": f"[m{i}] What is {i} + {i}?"}]) for i in range(800)]
-    with FakeOpenAI(delay=0.2) as server:
+    chats = [(f"[m{i}]", [{"role": "user", "content": f"[m{i}] What is {i} + {i}?"}]) for i in range(600)]
+    with FakeOpenAI(delay=0.5) as server:  # long enough for the threads to overlap on a loaded machine
         spec = {**FAST, "api_base": server.url, "max_concurrency": 200, "timeout": 60}
         done = _generator(spec, tmp_path).complete(chats, 1, None)
-        assert server.max_in_flight > 100
-        assert len(server.hits) == 800 and set(server.hits.values()) == {1}
-    assert len(done) == 800 and all(c.tag in c.response.reasoning_content for c in done)
+        assert server.max_in_flight >= 64
+        assert len(server.hits) == 600 and set(server.hits.values()) == {1}
+    assert len(done) == 600 and all(c.tag in c.response.reasoning_content for c in done)
 
 
 def test_cli_model_argument_depends_on_backend(tmp_path):
