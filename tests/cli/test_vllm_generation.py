@@ -88,7 +88,9 @@ def vllm_server(smollm2_dir, vllm_env, tmp_path):
     log.close()
 
 
-def test_litellm_against_the_vllm_server(tmp_path, vllm_server, vllm_env):
+def test_the_api_backend_against_the_vllm_server(tmp_path, vllm_server, vllm_env):
+    """The OpenAI SDK route (sdk auto, for an api_base) against a real `vllm serve`; a rerun through litellm finds
+    every answer stored: the key names the model, not the route."""
     pytest.importorskip("litellm")
     problems = fixtures.problems(tmp_path / "problems.parquet")
     spec = {"backend": "litellm", "model": "hosted_vllm/smollm2", "api_base": vllm_server, "max_new_tokens": 24,
@@ -99,7 +101,7 @@ def test_litellm_against_the_vllm_server(tmp_path, vllm_server, vllm_env):
     traces = pd.read_parquet(tmp_path / "t.parquet")
     assert len(traces) == 6 and traces["text"].str.len().gt(0).all()
     assert (traces["n_prompt_tokens"] > 0).all() and (traces["n_completion_tokens"] > 0).all()
-    again = _generate(spec, problems, None, tmp_path / "store", tmp_path / "u.parquet", env)
+    again = _generate({**spec, "sdk": "litellm"}, problems, None, tmp_path / "store", tmp_path / "u.parquet", env)
     assert "0 to generate" in again.stderr
 
 

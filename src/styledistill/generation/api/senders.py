@@ -68,7 +68,7 @@ class OpenAISender:
 
     Not one client shared by the threads: httpcore 1.0.9's pool can close a connection it has just handed to a waiting
     request (encode/httpcore#1110: `Bad file descriptor`, or a hang until the read timeout), and its bookkeeping grows
-    with threads times connections; at 256 threads a shared pool of 256 connections ran at a tenth of this speed.
+    with threads times connections; at 256 threads a shared pool of 256 connections ran at an eighth of this speed.
     """
 
     def __init__(self, settings: LitellmSettings, provider: ProviderSettings, key: str | None,
