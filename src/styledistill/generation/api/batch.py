@@ -27,6 +27,7 @@ from styledistill.generation.api.chat import chat_response
 from styledistill.generation.api.limits import Budget
 from styledistill.generation.api.retries import MalformedResponse
 from styledistill.generation.api.secrets import ScrubbedLogs, api_key, scrub, secrets_in_environment
+from styledistill.generation.api.senders import chat_parameters
 from styledistill.generation.api.settings import BatchSettings, ProviderSettings
 from styledistill.generation.backend import SendingStopped
 from styledistill.generation.request import Failure, Request, Response
@@ -39,11 +40,9 @@ TERMINAL = ("completed", "failed", "expired", "cancelled")
 
 def request_line(request: Request, model: str) -> str:
     """One line of a batch input file: the chat completion the request stands for, named by its key."""
-    sampling = request.sampling
-    body = {"model": model, "messages": request.message_dicts(), "max_tokens": sampling.max_new_tokens,
-            "temperature": sampling.temperature, "top_p": sampling.top_p,
-            "seed": int(request.key[:8], 16) % (2**31),  # per request: n samples of one prompt differ
-            **sampling.controls()}
+    parameters = chat_parameters(request)
+    extra = parameters.pop("extra_body", {})  # a raw body: the controls that are not OpenAI's sit at its top level
+    body = {"model": model, **parameters, **extra}
     return json.dumps({"custom_id": request.key, "method": "POST", "url": ENDPOINT, "body": body},
                       ensure_ascii=False)
 
