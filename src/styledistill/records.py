@@ -120,6 +120,8 @@ RECORDS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("thinking_tokens", _INT, "budget forcing: tokens generated in the thinking rounds (null without it)"),
         ("waits", _INT, "budget forcing: times the end of thinking was replaced by `wait` (0 without it)"),
         ("forced", _BOOL, "budget forcing: the thinking reached max_thinking_tokens and was ended for the student"),
+        ("computed_on", _STR, "what computed the answer: for a local model its device, dtype and engine, for an API "
+                              "its system_fingerprint where it gives one (null: not recorded)"),
     ],
 }
 RECORDS["eval_sample"] = RECORDS["eval_answer"] + RECORDS["grade"]

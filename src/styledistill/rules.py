@@ -44,15 +44,15 @@ RULES: dict[str, Rule] = {
     "compare_variants": Rule(1, "variants.compare_variants", 4_000, 30),
     "train_sft": Rule(5, "sft.train_sft", 128_000, 1440),
     # one rule in two forms (the base student, a fine-tuned one): the same code, a version each
-    "answer_base": Rule(1, "evaluation.answer_benchmark", 32_000, 720),
-    "answer_sft": Rule(1, "evaluation.answer_benchmark", 32_000, 720),
-    "evaluate_base": Rule(6, "evaluation.evaluate", 32_000, 720),
-    "evaluate_sft": Rule(6, "evaluation.evaluate", 32_000, 720),
-    "evaluate_prompted": Rule(1, "evaluation.evaluate", 32_000, 720),
-    "evaluate_styled": Rule(1, "evaluation.evaluate", 32_000, 720),
+    "answer_base": Rule(2, "evaluation.answer_benchmark", 32_000, 720),
+    "answer_sft": Rule(2, "evaluation.answer_benchmark", 32_000, 720),
+    "evaluate_base": Rule(7, "evaluation.evaluate", 32_000, 720),
+    "evaluate_sft": Rule(7, "evaluation.evaluate", 32_000, 720),
+    "evaluate_prompted": Rule(2, "evaluation.evaluate", 32_000, 720),
+    "evaluate_styled": Rule(2, "evaluation.evaluate", 32_000, 720),
     "measure_student_style": Rule(5, "features.measure_student_style", 8_000, 60),
     "measure_base_style": Rule(5, "features.measure_student_style", 8_000, 60),
-    "report": Rule(8, "report.report", 8_000, 60),
+    "report": Rule(9, "report.report", 8_000, 60),
 }
 
 

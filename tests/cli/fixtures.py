@@ -55,8 +55,9 @@ def numbered_problems(path: Path, n: int, tag: str = "q") -> Path:
 
 
 def plain_answers(frame: pd.DataFrame) -> pd.DataFrame:
-    """Hand-made eval samples with the columns budget forcing fills, as a plainly answered benchmark has them."""
-    return frame.assign(thinking_tokens=None, waits=0, forced=False)
+    """Hand-made eval samples with the columns budget forcing fills, as a plainly answered benchmark has them, and
+    what computed them (an API that gives no fingerprint)."""
+    return frame.assign(thinking_tokens=None, waits=0, forced=False, computed_on=None)
 
 
 def graded_columns(frame: pd.DataFrame) -> pd.DataFrame:

@@ -105,6 +105,15 @@ def test_evaluate_scores_a_student(tmp_path, tiny_qwen2_dir):
     assert scores["grading"]["grader"] == "math" and scores["grading"]["graded"] == 6  # the spec's default grader
     assert (samples["gold"] == samples["problem_id"].map(dict(p[::2] for p in fixtures.PROBLEMS))).all()
     assert pd.read_parquet(tmp_path / "audit.parquet").shape[0] == scores["grading"]["disagreements"]
+    # what computed the answers: this CPU, the dtype `auto` chose on it and torch, on every answer and in the scores
+    import torch
+
+    from styledistill.models.loading import best_dtype
+
+    fingerprint = samples["computed_on"].unique().tolist()
+    assert fingerprint == [scores["computed_on"]]
+    assert fingerprint[0].startswith(f"cpu {torch.backends.cpu.get_cpu_capability()}")
+    assert fingerprint[0].endswith(f" {str(best_dtype('auto')).removeprefix('torch.')} torch-{torch.__version__}")
 
 
 def test_a_benchmark_in_shards_gives_the_samples_of_one_job(tmp_path, tiny_qwen2_dir):

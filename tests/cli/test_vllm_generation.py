@@ -43,6 +43,10 @@ def test_vllm_backend_generates_and_resumes(tmp_path, smollm2_dir, vllm_env):
     assert (traces["n_completion_tokens"] > 0).all() and traces["text"].str.len().gt(0).all()
     assert set(traces["finish_reason"]) <= {"stop", "length"}
     assert traces.loc[traces["finish_reason"] == "length", "truncated"].all()
+    # each stored answer says what computed it: this CPU, the dtype the engine chose, vLLM's version
+    stored = [json.loads(line) for path in store.rglob("*.jsonl") for line in path.read_text().splitlines()]
+    assert len(stored) == 6 and len({r["system_fingerprint"] for r in stored}) == 1
+    assert stored[0]["system_fingerprint"].startswith("cpu ") and " vllm-" in stored[0]["system_fingerprint"]
     # n 2 -> 3: only the three new samples reach the engine; the first six are reused unchanged.
     more = _generate({**VLLM, "n_samples": 3}, problems, smollm2_dir, store, tmp_path / "b.parquet", vllm_env)
     assert "9 request(s): 6 cached, 3 to generate" in more.stderr

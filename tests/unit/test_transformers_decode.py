@@ -79,9 +79,10 @@ def test_greedy_responses_equal_generate(smollm2: TransformersBackend) -> None:
         tokens = tokens[: tokens.index(eos)] if stopped else tokens
         assert got[request.key] == Response(
             request.key, tok.decode(tokens, skip_special_tokens=True), "stop" if stopped else "length",
-            len(enc.input_ids[0]), len(tokens) + int(stopped),
+            len(enc.input_ids[0]), len(tokens) + int(stopped), system_fingerprint=smollm2.fingerprint,
         )
     assert {r.finish_reason for r in got.values()} == {"stop", "length"}
+    assert smollm2.fingerprint.endswith(f" float32 torch-{torch.__version__}")  # the fixture loads float32
 
 
 def test_finished_rows_leave_the_batch(smollm2: TransformersBackend) -> None:

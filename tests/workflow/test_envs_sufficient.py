@@ -114,7 +114,8 @@ def test_the_stages_without_torch_run_in_their_own_envs(shared_data: Path, tmp_p
                "--stats-md", str(out / "stats.md"), "--plots", str(out / "plots"))
     # a student's outputs: the graded traces as eval samples
     rows = read_table(graded, "graded_trace")
-    samples = rows.assign(prompt=rows["question"], thinking_tokens=None, waits=0, forced=False)[columns("eval_sample")]
+    samples = rows.assign(prompt=rows["question"], thinking_tokens=None, waits=0, forced=False,
+                          computed_on=None)[columns("eval_sample")]
     write_table(samples, tmp_path / "samples.parquet", "eval_sample", "evaluate", 1)
     labels = {"family": "f", "teacher": "r1", "dataset": "d", "variant": "ST", "benchmark": "b"}
     run_in_env("extract_features", "students", "--spec", spec("measure_student_style", {}, labels=labels),

@@ -46,7 +46,7 @@ def answer(problems: pd.DataFrame, settings: EvalSettings, student: Generator, f
         rows.append({"problem_id": completion.tag, "sample": completion.sample, "prompt": prompts[completion.tag],
                      **{k: record[k] for k in ("text", "reasoning", "answer_text", "finish_reason", "truncated",
                                                "n_completion_tokens")},
-                     "gold": gold[completion.tag], **forced})
+                     "gold": gold[completion.tag], **forced, "computed_on": record["system_fingerprint"]})
     table = pd.DataFrame(rows, columns=columns("eval_answer"))
     return table.astype({"thinking_tokens": "Int64"})
 

@@ -25,6 +25,7 @@ from styledistill.tracking import check_installed, evaluation_run_name, from_env
 
 RULE = "evaluate"  # evaluate_base and evaluate_sft run the same code
 TRACKED_SAMPLES = 20  # rows of the sample table an experiment tracker gets
+UNRECORDED = "not recorded"  # answers whose backend gives no fingerprint (most APIs), or stored before they had one
 
 
 def evaluate(problems_path: str, answers: list[str], out: str, scores_path: str, audit_path: str,
@@ -48,7 +49,7 @@ def evaluate(problems_path: str, answers: list[str], out: str, scores_path: str,
     requested = len(problems) * settings.n_samples
     scores = {**labels, **score(samples, tuple(settings.pass_k)), "requested": requested,
               "failed": requested - len(samples), "grading": {"grader": grading.grader, **summary},
-              **forcing_summary(samples, settings.budget_forcing)}
+              **forcing_summary(samples, settings.budget_forcing), "computed_on": computed_on(samples)}
     with all_or_none(out, scores_path, audit_path):
         write_table(samples, out, "eval_sample", RULE, version, **summary)
         write_table(audit.audit(samples, texts, "gold"), audit_path, "grade_audit", RULE, version)
@@ -57,6 +58,12 @@ def evaluate(problems_path: str, answers: list[str], out: str, scores_path: str,
     if tracking.report_to:
         shown = samples[["problem_id", "sample", "answer_text", "gold", "correct"]].head(TRACKED_SAMPLES)
         log_evaluation(tracking, evaluation_run_name(labels), scores, shown)
+
+
+def computed_on(samples: pd.DataFrame) -> str:
+    """What computed the answers: one fingerprint, or each with its count of answers ("a (12); b (12)")."""
+    counts = samples["computed_on"].fillna(UNRECORDED).value_counts()
+    return str(counts.index[0]) if len(counts) == 1 else "; ".join(f"{k} ({n})" for k, n in counts.items())
 
 
 def joined(problems: pd.DataFrame, answers: list[str], out: str) -> pd.DataFrame:

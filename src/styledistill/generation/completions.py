@@ -32,5 +32,6 @@ class Completion:
             "n_prompt_tokens": response.n_prompt_tokens,
             "cost_usd": response.cost_usd,
             "served_model": response.served_model,
+            "system_fingerprint": response.system_fingerprint,
             "empty": not response.text.strip() and not (response.reasoning_content or "").strip(),
         }

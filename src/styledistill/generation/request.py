@@ -56,7 +56,8 @@ class Response:
     reasoning_content: str | None = None
     cost_usd: float | None = None  # what the API call cost (prices in the spec, else litellm's map); None if unknown
     served_model: str | None = None  # the model the API says answered (its `model` field); None for local backends
-    system_fingerprint: str | None = None  # the API's backend configuration, where it says
+    system_fingerprint: str | None = None  # what computed it: the API's backend configuration where it says; for a
+    # local model its device, dtype and engine (devices.numerics)
 
     def to_record(self) -> dict[str, Any]:
         return asdict(self)

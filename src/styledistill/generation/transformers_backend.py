@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from styledistill.devices import torch_numerics
 from styledistill.generation.request import Request, Response, Sampling
 from styledistill.generation.settings import TransformersSettings
 from styledistill.models.loading import load_model, load_tokenizer
@@ -234,6 +235,7 @@ class TransformersBackend:
     def __init__(self, model_dir: str | Path, settings: TransformersSettings, gpus: int) -> None:
         self.tokenizer = load_tokenizer(model_dir, padding_side="left")
         self.model = load_model(model_dir, settings.dtype, gpus)  # inputs follow it to its (first) device
+        self.fingerprint = torch_numerics(self.model)
         self.batch_size = settings.batch_size
         # The tokenizer's EOS (which is also its pad token here), plus any EOS the model's generation config names.
         configured = self.model.generation_config.eos_token_id
@@ -279,4 +281,5 @@ class TransformersBackend:
             finish_reason="stop" if row.stopped or row.stopped_on_text else "length",
             n_prompt_tokens=n_prompt_tokens,
             n_completion_tokens=len(row.tokens),
+            system_fingerprint=self.fingerprint,
         )

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from styledistill.devices import numerics
 from styledistill.errors import IncompleteRun, UserError
 from styledistill.generation.request import Request, Response
 from styledistill.generation.settings import VllmSettings
@@ -106,7 +107,8 @@ class VllmBackend:
             try:
                 for line in proc.stdout:
                     chunk = json.loads(line)
-                    batch = [r for result in chunk["results"] for r in self._responses(groups, result)]
+                    fingerprint = numerics(**chunk["numerics"])
+                    batch = [r for result in chunk["results"] for r in self._responses(groups, result, fingerprint)]
                     done += len(batch)
                     self.engine_seconds += chunk["seconds"]
                     log.info("vllm: %d request(s) in %.1f s (%d of %d)", len(batch), chunk["seconds"], done,
@@ -121,10 +123,12 @@ class VllmBackend:
                                 f"requests; the finished ones are stored; its log is above")
 
     @staticmethod
-    def _responses(groups: dict[str, list[Request]], result: dict[str, Any]) -> list[Response]:
+    def _responses(groups: dict[str, list[Request]], result: dict[str, Any], fingerprint: str | None = None,
+                   ) -> list[Response]:
         members = groups[result["id"]]
         return [
             Response(key=request.key, text=out["text"], finish_reason=out["finish_reason"],
-                     n_prompt_tokens=result["n_prompt_tokens"], n_completion_tokens=out["n_completion_tokens"])
+                     n_prompt_tokens=result["n_prompt_tokens"], n_completion_tokens=out["n_completion_tokens"],
+                     system_fingerprint=fingerprint)
             for request, out in zip(members, result["outputs"], strict=True)
         ]

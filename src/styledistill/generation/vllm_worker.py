@@ -50,6 +50,18 @@ def _result(group: dict, output) -> dict:
     return {"id": group["id"], "n_prompt_tokens": len(output.prompt_token_ids or []), "outputs": outputs}
 
 
+def _numerics(llm, engine: dict) -> dict:
+    """What the answers depend on beyond the model (devices.numerics' arguments): the dtype the engine chose, its
+    version, the GPU or the CPU's vector instructions."""
+    import torch
+    import vllm
+
+    dtype = getattr(getattr(llm.llm_engine, "model_config", None), "dtype", None) or engine.get("dtype")
+    return {"dtype": str(dtype), "engine": f"vllm-{vllm.__version__}",
+            "gpu_name": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+            "cpu_capability": torch.backends.cpu.get_cpu_capability()}
+
+
 def _chat(llm, chunk: list[dict]) -> list:
     """The engine's outputs for a chunk, in its order: new answers in one call, continued ones in another."""
     outputs = [None] * len(chunk)
@@ -71,6 +83,7 @@ def main(job_path: str) -> None:
     from vllm import LLM
 
     llm = LLM(model=job["model"], **job["engine"])
+    numerics = _numerics(llm, job["engine"])
     groups = job["groups"]
     size = max(1, int(job["chunk_size"] or len(groups)))
     for start in range(0, len(groups), size):
@@ -80,7 +93,7 @@ def main(job_path: str) -> None:
         began = time.perf_counter()
         outputs = _chat(llm, chunk)
         line = {"results": [_result(g, o) for g, o in zip(chunk, outputs, strict=True)],
-                "seconds": time.perf_counter() - began}
+                "seconds": time.perf_counter() - began, "numerics": numerics}
         results.write(json.dumps(line, ensure_ascii=False) + "\n")
         results.flush()
 

@@ -25,13 +25,11 @@ def best_dtype(requested: str) -> Any:
 
     if requested != "auto":
         return getattr(torch, requested)
+    from styledistill.devices import cpu_bf16
+
     if torch.cuda.is_available():
         return torch.bfloat16
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return torch.float32
-    return torch.bfloat16 if ("avx512_bf16" in flags or "amx_bf16" in flags) else torch.float32
+    return torch.bfloat16 if cpu_bf16() else torch.float32
 
 
 def load_tokenizer(model_dir: str | Path, padding_side: str = "left") -> Any:

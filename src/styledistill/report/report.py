@@ -87,7 +87,7 @@ def _study_keys(keys: dict) -> tuple[dict[str, str], dict[str, str | None]]:
 
 
 def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, version: int | None) -> None:
-    from styledistill.report import decontamination, paper, prompted, samples, served, training
+    from styledistill.report import computed_on, decontamination, paper, prompted, samples, served, training
     from styledistill.report import teachers as planted_style
     from styledistill.report.claims import claims
     from styledistill.report.comparisons import comparisons, comparisons_markdown
@@ -125,6 +125,7 @@ def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, vers
     if len(trained):
         sections += ["## What each cell trained on", "", TRAINED_ON_INTRO, "",
                      frame(training.trained_on(trained, order)), ""]
+    sections += computed_on.section(scores)
     claimed = claims(compared, paper_scores, families, benchmarks, settings.decimals)
     if len(side):
         sections += ["## Beside the paper", "", f"Source: {paper.source()}", "", frame(side)]

@@ -21,6 +21,7 @@ import torch
 from transformers import AutoConfig, AutoModelForCausalLM, Trainer, TrainingArguments
 from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
+from styledistill.devices import torch_numerics
 from styledistill.io import read_json, write_json
 from styledistill.models.loading import best_dtype
 from styledistill.sft import attention, chunked_loss
@@ -337,6 +338,7 @@ def train(recipe: Recipe, features: list[dict[str, list[int]]], tokenizer: Any, 
         "attention": trainer.model.config._attn_implementation,
         "padding_share": round(padding_tokens / (input_tokens + padding_tokens), 4) if input_tokens else None,
         "trainable_parameters": trainable,
+        "computed_on": torch_numerics(trainer.model, compute_dtype),
     }
     if rank == 0:
         log.info("trained %d step(s) this run (global step %d): final loss %s, %s input tokens/s",
