@@ -39,10 +39,12 @@ lint: $(STAMP)
 	snakefmt --check Snakefile workflow/rules
 	python -m styledistill.reference --check
 
-# The quick tests on both cores, then those that run models and workflows (each of them uses both cores itself).
+# The quick tests on both cores, then those that run models and workflows, two test files at a time: each of them
+# uses both cores in bursts but waits much of its time (job start-up, sbatch, servers, sleeps in fault tests), and a
+# file's module fixtures (the tiny study) stay in one process (--dist loadfile).
 test: $(STAMP) lint vllm-env browser
 	pytest -n 2 -m "not slow and not model and not slurm and not multiprocess"
-	pytest --durations=25 -m "slow or model or slurm or multiprocess"
+	pytest -n 2 --dist loadfile --durations=25 -m "slow or model or slurm or multiprocess"
 
 # The quick loop while developing (under three minutes): lint, then every test that needs no model and runs no
 # workflow for real -- unit tests, the CLIs on small fixtures, dry runs and the bad-input suites. Markers pick them

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
@@ -58,9 +59,12 @@ def run_cli(stage: str, *args: str, check: bool = True) -> subprocess.CompletedP
 
 def _prepare(name: str, spec: dict, *extra: str) -> Path:
     out = TEST_CACHE / "models" / name
-    if not (out / "manifest.json").exists():
-        run_cli("prepare_model", "--spec", json.dumps({"stage": spec}), "--out", str(out),
-                "--cache-dir", str(REPO / "work" / "cache" / "models"), "--threads", "2", *extra)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out.parent / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the test processes (xdist workers) prepare each model once between them
+        if not (out / "manifest.json").exists():
+            run_cli("prepare_model", "--spec", json.dumps({"stage": spec}), "--out", str(out),
+                    "--cache-dir", str(REPO / "work" / "cache" / "models"), "--threads", "2", *extra)
     return out
 
 
