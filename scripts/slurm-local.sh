@@ -301,9 +301,15 @@ run_test_job() {
   done
 }
 
+# slurmd names a socket per job step $STATE/spool/d/localhost_<job id>.<step id> (a batch step's id has 10 digits),
+# and a Unix socket path holds at most 108 bytes: a longer state dir makes every job from the 10th on fail to launch.
+MAX_STATE_CHARS=71  # 108 - 19 (/spool/d/localhost_) - 7 (job ids up to 9,999,999) - 11 (.4294967291)
+
 cmd_up() {
   local t0 installed_now=no
   t0=$(now)
+  [ "${#STATE}" -le "$MAX_STATE_CHARS" ] ||
+    die "STYLEDISTILL_SLURM_DIR=$STATE is ${#STATE} characters; slurmd's job sockets need it at most $MAX_STATE_CHARS"
   mkdir -p "$STATE" || die "cannot create the state dir $STATE"
   if ! have_slurm; then install_packages; installed_now=yes; fi
   if pid_alive "$(pidfile_pid "$STATE/run/slurmctld.pid")" && cluster_answers; then

@@ -4,7 +4,7 @@
     if reason:
         pytest.skip(reason)
     try:
-        with local_slurm(tmp_path_factory.mktemp("slurm")) as cluster:
+        with short_state_dir() as state, local_slurm(state) as cluster:
             subprocess.run([sys.executable, "-m", "snakemake", *cluster.profile_args(), ...],
                            env=cluster.env, cwd=workdir)
             cluster.job_info(jobid)["JOB_GRES"]          # e.g. "gpu:fake:1"
@@ -23,6 +23,7 @@ import os
 import platform
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -127,11 +128,19 @@ def _last_line(text: str) -> str:
 
 
 @contextlib.contextmanager
+def short_state_dir() -> Iterator[Path]:
+    """A state dir under /tmp whose path is short whatever the test's own tmp_path (xdist adds popen-gw0/)."""
+    with tempfile.TemporaryDirectory(prefix="sdslurm-", dir="/tmp") as state:
+        yield Path(state) / "s"
+
+
+@contextlib.contextmanager
 def local_slurm(state_dir: str | os.PathLike[str], *, gpus: int = 2, gpu_type: str = "fake",
                 up_timeout: float = UP_TIMEOUT) -> Iterator[LocalSlurm]:
     """Start the local cluster with its state under `state_dir`, yield it, always tear it down afterwards.
 
-    Raises SlurmUnavailable (with a one-line reason) if `up` fails; whatever it had started is stopped first.
+    `state_dir` must be short (at most 71 characters: slurmd's job sockets live under it); `short_state_dir()` gives
+    one. Raises SlurmUnavailable (with a one-line reason) if `up` fails; whatever it had started is stopped first.
     Raises RuntimeError after the block if `down` could not stop everything (unless the block itself raised).
     """
     state = Path(state_dir).resolve()

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from styledistill.config.resources import DEFAULTS
-from tests.slurm_cluster import SlurmUnavailable, local_slurm, skip_reason
+from tests.slurm_cluster import SlurmUnavailable, local_slurm, short_state_dir, skip_reason
 from tests.workflow.conftest import copy_workflow, write_config
 from tests.workflow.test_recovery import TRACES, finished_requests, wait_for
 from tests.workflow.tiny import tiny_config
@@ -59,7 +59,7 @@ def test_the_tiny_study_runs_on_slurm_recovers_from_kill_9_and_a_failed_job_does
     write_config(workdir, config)
     snakemake = str(Path(sys.executable).parent / "snakemake")
     try:
-        with local_slurm(tmp_path / "slurm") as cluster:
+        with short_state_dir() as state, local_slurm(state) as cluster:
             env = {**cluster.env, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{cluster.env['PATH']}"}
             # the GPU request of training is a per-rule override of the profile's, no rule edited
             command = [snakemake, *cluster.profile_args(), "--set-resources", "train_sft:gpu=1", "train_sft:nodes=1",
