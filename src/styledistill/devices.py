@@ -38,6 +38,10 @@ def placement(gpus: int) -> dict[str, Any]:
     return {"device_map": {"": 0}} if gpus == 1 else {"device_map": "auto"}
 
 
+UNRECORDED = "not recorded"  # what computed an answer whose backend gives no fingerprint (most APIs) or that was stored
+# before answers had one
+
+
 def native_bf16(cpuinfo: str) -> str | None:
     """The native bf16 instructions /proc/cpuinfo lists (amx_bf16, else avx512_bf16), which oneDNN's bf16 kernels
     use; or None."""

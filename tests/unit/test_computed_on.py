@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from styledistill import devices
-from styledistill.evaluation.evaluate import UNRECORDED, computed_on
+from styledistill.devices import UNRECORDED
+from styledistill.evaluation.evaluate import computed_on
 from styledistill.generation.request import Response
 from styledistill.report import computed_on as report_section
 
@@ -68,6 +69,10 @@ def test_the_report_warns_only_about_rows_computed_on_different_machines():
                      ("qwen", "math500", "base"): "cuda A100 bfloat16 vllm-0.32.0"})
     warning = [line for line in report_section.section(apart) if "different machines" in line]
     assert len(warning) == 1 and "llama × math500" in warning[0] and "qwen" not in warning[0]
+    # answers that record nothing (an API without a fingerprint, or stored before) are listed, not counted as a machine
+    unknown = _scores({("llama", "math500", "base"): UNRECORDED, ("llama", "math500", "ST"): "cuda H100 bf16 x"})
+    lines = report_section.section(unknown)
+    assert f"- {UNRECORDED}: 1 evaluation(s)" in lines and not any("different machines" in line for line in lines)
 
 
 def test_scores_from_before_the_fingerprint_add_no_section():

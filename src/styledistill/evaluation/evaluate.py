@@ -13,6 +13,7 @@ import pandas as pd
 
 from styledistill.cli._common import load_job, set_threads
 from styledistill.cli._generation import GENERATION_PARTS, add_generation_args, generator
+from styledistill.devices import UNRECORDED
 from styledistill.errors import UserError
 from styledistill.evaluation.answer_benchmark import answer
 from styledistill.evaluation.settings import EvalSettings
@@ -25,7 +26,6 @@ from styledistill.tracking import check_installed, evaluation_run_name, from_env
 
 RULE = "evaluate"  # evaluate_base and evaluate_sft run the same code
 TRACKED_SAMPLES = 20  # rows of the sample table an experiment tracker gets
-UNRECORDED = "not recorded"  # answers whose backend gives no fingerprint (most APIs), or stored before they had one
 
 
 def evaluate(problems_path: str, answers: list[str], out: str, scores_path: str, audit_path: str,

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from styledistill.devices import cpu_bf16
 from styledistill.errors import UserError
 
 
@@ -25,8 +26,6 @@ def best_dtype(requested: str) -> Any:
 
     if requested != "auto":
         return getattr(torch, requested)
-    from styledistill.devices import cpu_bf16
-
     if torch.cuda.is_available():
         return torch.bfloat16
     return torch.bfloat16 if cpu_bf16() else torch.float32

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from styledistill.devices import UNRECORDED
+
 COLUMN = "computed_on"
 INTRO = ("What computed each evaluation's answers: for a local model its device (for a CPU, the vector instructions "
          "torch uses and its native bf16), dtype and engine; for an API its `system_fingerprint` where it gives one. "
@@ -21,10 +23,10 @@ def section(scores: pd.DataFrame) -> list[str]:
     """The report's lines: evaluations per fingerprint, and the rows whose cells differ; none without the column."""
     if COLUMN not in scores or scores[COLUMN].isna().all():
         return []
-    known = scores[scores[COLUMN].notna()]
-    counts = known[COLUMN].value_counts()
+    listed = scores[scores[COLUMN].notna()]
     lines = ["## Where the answers were computed", "", INTRO, ""]
-    lines += [f"- {fingerprint}: {n} evaluation(s)" for fingerprint, n in counts.items()]
+    lines += [f"- {fingerprint}: {n} evaluation(s)" for fingerprint, n in listed[COLUMN].value_counts().items()]
+    known = listed[listed[COLUMN] != UNRECORDED]  # an unknown machine is no evidence of a second one
     mixed = [f"{family} × {benchmark}" for (family, benchmark), cells in known.groupby(["family", "benchmark"])
              if cells[COLUMN].nunique() > 1]
     if mixed:
