@@ -9,15 +9,26 @@ VLLM_VENV ?= .venv-vllm
 CORES ?= all
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: demo test test-fast lint install vllm-env browser report clean
+.PHONY: demo test test-fast lint install lock vllm-env browser report clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# constraints.txt holds every other package at the version the tests last passed with, so a fresh install next
+# month computes what this one did (a new release of a transitive dependency is not taken unasked).
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -c constraints.txt -e '.[all]'
+	touch $(STAMP)
+
+# After a pin in pyproject.toml changes: install without the old lock, run the tests, then write the new lock.
+lock:
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e '.[all]'
+	{ echo "# Written by make lock: every package of '.[all]' at the version installed (torch: pyproject.toml)."; \
+	  $(PY) -m pip freeze --exclude-editable --exclude torch; } > constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)

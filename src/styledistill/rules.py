@@ -52,7 +52,7 @@ RULES: dict[str, Rule] = {
     "evaluate_styled": Rule(2, "evaluation.evaluate", 32_000, 720),
     "measure_student_style": Rule(5, "features.measure_student_style", 8_000, 60),
     "measure_base_style": Rule(5, "features.measure_student_style", 8_000, 60),
-    "report": Rule(9, "report.report", 8_000, 60),
+    "report": Rule(10, "report.report", 8_000, 60),
 }
 
 

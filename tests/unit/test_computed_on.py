@@ -78,3 +78,25 @@ def test_the_report_warns_only_about_rows_computed_on_different_machines():
 def test_scores_from_before_the_fingerprint_add_no_section():
     assert report_section.section(pd.DataFrame({"family": ["a"], "benchmark": ["b"], "variant": ["base"]})) == []
     assert report_section.section(_scores({("a", "b", "base"): None})) == []
+    assert report_section.section(_scores({("a", "b", "base"): None}), _trained({("a", "ST", 0): None})) == []
+
+
+def _trained(jobs: dict[tuple[str, str, int], str | None], dataset: str = "math") -> pd.DataFrame:
+    return pd.DataFrame([{"family": f, "teacher": "r1", "dataset": dataset, "variant": v, "seed": s,
+                          "computed_on": c} for (f, v, s), c in jobs.items()])
+
+
+def test_the_report_lists_where_students_trained_and_warns_when_one_family_trained_apart():
+    h100, a100 = "cuda H100 bfloat16 torch-2.13.0", "cuda A100 bfloat16 torch-2.13.0"
+    answers = _scores({("llama", "math500", "ST"): "cuda H100 bfloat16 vllm-0.32.0"})
+    alike = _trained({("llama", "ST", 0): h100, ("llama", "ST-HC", 0): h100, ("qwen", "ST", 0): a100})
+    lines = report_section.section(answers, alike)
+    assert f"- {h100}: 2 training job(s)" in lines and f"- {a100}: 1 training job(s)" in lines
+    assert not any("different machines" in line for line in lines)
+    apart = _trained({("llama", "ST", 0): h100, ("llama", "ST-HC", 0): a100, ("qwen", "ST", 0): a100,
+                      ("qwen", "ST", 1): UNRECORDED})
+    warning = [line for line in report_section.section(answers, apart) if "different machines" in line]
+    assert len(warning) == 1 and warning[0].startswith("**Students trained") and "llama × r1 × math" in warning[0]
+    assert "qwen" not in warning[0]  # a log that records nothing is not a second machine
+    # training alone (scores from before the fingerprint) still gets the section
+    assert "Training:" in report_section.section(_scores({("a", "b", "base"): None}), alike)

