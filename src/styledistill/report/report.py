@@ -139,8 +139,8 @@ def run(inputs: Inputs, out: Outputs, settings: ReportSettings, keys: dict, vers
                  frame(style_view) if len(style_view) else "(no student outputs were measured)", ""]
     sections += decontamination.section(inputs.decontamination, [read_json(p) for p in inputs.decontamination])
     listed = trained.drop(columns=computed_on.COLUMN).round(4)  # its machine is in the section above
-    sections += ["## Training", "", TRAINING_INTRO, "", frame(listed) if len(trained) else "(no student was fine-tuned)",
-                 ""]
+    sections += ["## Training", "", TRAINING_INTRO, "",
+                 frame(listed) if len(trained) else "(no student was fine-tuned)", ""]
     prompted_scores = prompted.frame([read_json(path) for path in inputs.prompted])
     if len(prompted_scores):
         by_key = {_prompted_key(read_json(s)): p for s, p in zip(inputs.prompted, inputs.prompted_samples, strict=True)}
