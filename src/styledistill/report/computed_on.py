@@ -41,7 +41,7 @@ def section(scores: pd.DataFrame, trained: pd.DataFrame | None = None) -> list[s
     answered, fitted = _listed(scores), _listed(trained if trained is not None else pd.DataFrame())
     if answered.empty and fitted.empty:
         return []
-    lines = ["## Where the answers were computed", "", INTRO, ""]
+    lines = ["## Where the answers were computed and the students trained", "", INTRO, ""]
     if len(answered):
         lines += ["Answers:", "", *_counts(answered, "evaluation"), ""]
         mixed = _mixed(answered, ["family", "benchmark"])
