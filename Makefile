@@ -15,17 +15,20 @@ install: $(STAMP)
 
 # constraints.txt holds every other package at the version the tests last passed with, so a fresh install next
 # month computes what this one did (a new release of a transitive dependency is not taken unasked).
-$(STAMP): pyproject.toml constraints.txt
+define VENV_WITH_CPU_TORCH
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
+endef
+
+$(STAMP): pyproject.toml constraints.txt
+	$(VENV_WITH_CPU_TORCH)
 	$(PY) -m pip install -q -c constraints.txt -e '.[all]'
 	touch $(STAMP)
 
 # After a pin in pyproject.toml changes: install without the old lock and write the new one (then make test).
 lock:
-	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q torch==2.13.0
+	$(VENV_WITH_CPU_TORCH)
 	$(PY) -m pip install -q -e '.[all]'
 	{ echo "# Written by make lock: every package of '.[all]' at the version installed (torch: pyproject.toml)."; \
 	  $(PY) -m pip freeze --exclude-editable --exclude torch; } > constraints.txt

